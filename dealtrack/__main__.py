@@ -1,0 +1,5 @@
+"""Run dealtrack as ``python -m dealtrack``."""
+
+from dealtrack.cli import main
+
+main()

@@ -1,0 +1,87 @@
+"""The ``dealtrack`` command group: the one place errors become messages and exit codes.
+
+Command modules import services, models and tabulate inside their callbacks, because click's group
+help loads every subcommand and ``dealtrack --help`` must not pay for SQLAlchemy (DESIGN.md §7).
+"""
+
+import os
+from typing import Any
+
+import click
+
+from dealtrack import __version__
+from dealtrack.errors import DealtrackError
+
+
+def _unexpected(error: Exception) -> str:
+    """A last resort that keeps tracebacks from users; DEALTRACK_DEBUG=1 shows them to developers."""
+    from dealtrack.location import mask_password
+
+    detail = str(getattr(error, "orig", None) or error).splitlines()
+    first = mask_password(detail[0]) if detail else type(error).__name__
+    return f"the command failed ({type(error).__name__}: {first}); nothing was changed"
+
+
+def _fail(message: str, code: int, problems: tuple[str, ...] = ()) -> None:
+    for line in problems:
+        click.echo(line, err=True)
+    click.echo(f"Error: {message}", err=True)
+    raise SystemExit(code)
+
+
+class LedgerGroup(click.Group):
+    """A group that turns dealtrack's own errors (and database failures) into one ``Error:`` line."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DealtrackError as error:
+            _fail(error.message, error.exit_code, error.problems)
+        except KeyboardInterrupt:
+            _fail("interrupted; the ledger is as it was before the command", 130)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as error:
+            if os.environ.get("DEALTRACK_DEBUG"):
+                raise
+            _fail(_unexpected(error), 1)
+        return None
+
+
+@click.group(cls=LedgerGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    metavar="DB",
+    envvar="DEALTRACK_DB",
+    help="Ledger file path or SQLAlchemy URL [default: $DEALTRACK_DB, else ~/.local/share/dealtrack/dealtrack.db].",
+)
+@click.version_option(__version__, "--version", prog_name="dealtrack")
+@click.pass_context
+def dealtrack(ctx: click.Context, db: str | None) -> None:
+    """A command-line ledger of corporate deals.
+
+    Record deals with their parties, value and status, and every change as a dated, sourced
+    event; then list, show, report and export them.
+
+    \b
+    Example:
+      dealtrack add "TikTok India" --seller ByteDance --acquirer "Reliance Jio" \\
+          --status in-negotiation --value '$3 billion' --on 2020-08
+      dealtrack list --status in-negotiation
+    """
+    ctx.obj = db
+
+
+def _register() -> None:
+    from dealtrack.cli import database, parties, reading, recording
+
+    for module in (recording, reading, parties, database):
+        for command in module.COMMANDS:
+            dealtrack.add_command(command)
+
+
+_register()
+
+
+def main() -> None:
+    dealtrack(prog_name="dealtrack")

@@ -1,0 +1,150 @@
+"""Option families shared by several commands: sources, FILTERS and output formats."""
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from dealtrack.cli import types
+
+if TYPE_CHECKING:
+    from dealtrack.queries import Filters
+    from dealtrack.services.deals import Source
+
+F = Callable[..., Any]
+
+
+def _stack(*decorators: Callable[[F], F]) -> Callable[[F], F]:
+    def apply(function: F) -> F:
+        for decorator in reversed(decorators):
+            function = decorator(function)
+        return function
+
+    return apply
+
+
+source_options = _stack(
+    click.option("--source", "outlet", metavar="OUTLET", help="Who reported it (e.g. Bloomberg)."),
+    click.option("--url", help="Where the report is."),
+    click.option(
+        "--attribution",
+        type=types.ATTRIBUTION,
+        help="official, on-record, anonymous or unattributed.",
+    ),
+)
+
+
+def source_from(outlet: str | None, url: str | None, attribution: str | None) -> "Source":
+    from dealtrack.services.deals import Source
+
+    return Source(outlet=outlet, url=url, attribution=attribution)
+
+
+filter_options = _stack(
+    click.option(
+        "--status",
+        "statuses",
+        type=types.STATUS,
+        multiple=True,
+        help="Deals in this status (repeatable).",
+    ),
+    click.option(
+        "--kind",
+        "kinds",
+        type=types.DEAL_KIND,
+        multiple=True,
+        help="Deals of this kind (repeatable).",
+    ),
+    click.option(
+        "--party",
+        "parties",
+        multiple=True,
+        metavar="NAME",
+        help="Deals naming this party in any role.",
+    ),
+    click.option(
+        "--acquirer", "acquirers", multiple=True, metavar="NAME", help="Deals with this acquirer."
+    ),
+    click.option(
+        "--seller", "sellers", multiple=True, metavar="NAME", help="Deals with this seller."
+    ),
+    click.option(
+        "--target", "targets", multiple=True, metavar="NAME", help="Deals on this target."
+    ),
+    click.option("--since", type=types.DATE, help="Reported on or after this date's first day."),
+    click.option("--until", type=types.DATE, help="Reported on or before this date's last day."),
+    click.option(
+        "--updated-since", type=types.DATE, help="Updated on or after this date's first day."
+    ),
+    click.option(
+        "--currency",
+        "currencies",
+        type=types.CURRENCY,
+        multiple=True,
+        help="Valued in this currency.",
+    ),
+    click.option("--min-value", type=types.AMOUNT, help="Value at least this (same currency)."),
+    click.option("--max-value", type=types.AMOUNT, help="Value at most this (same currency)."),
+    click.option(
+        "--search",
+        multiple=True,
+        metavar="TEXT",
+        help="Text in titles, notes, reasons or party names.",
+    ),
+    click.option("--as-of", type=types.DATE, help="State in force on this date's last day."),
+)
+
+
+def filters_from(options: dict[str, Any]) -> "Filters":
+    """Build Filters from the options ``filter_options`` added (removing them from ``options``)."""
+    from dealtrack.queries import Filters
+
+    low, high = options.get("min_value"), options.get("max_value")
+    if low is not None and high is not None and low.currency != high.currency:
+        raise click.BadParameter(
+            f"--min-value is in {low.currency} but --max-value in {high.currency}; use one currency",
+            param_hint="'--max-value'",
+        )
+    names = (
+        "statuses",
+        "kinds",
+        "parties",
+        "acquirers",
+        "sellers",
+        "targets",
+        "since",
+        "until",
+        "updated_since",
+        "currencies",
+        "min_value",
+        "max_value",
+        "search",
+        "as_of",
+    )
+    return Filters(**{name: options.pop(name) for name in names})
+
+
+output_options = _stack(
+    click.option(
+        "-f",
+        "--format",
+        "fmt",
+        type=types.FORMAT,
+        default="table",
+        show_default=True,
+        help="table, csv, tsv, json, jsonl, or any tabulate format (github, grid, psql…).",
+    ),
+    click.option(
+        "--fields", type=types.FIELDS, help="Columns for flat formats, e.g. key,status,value."
+    ),
+    click.option("--no-headers", is_flag=True, help="Leave out the header row of flat formats."),
+)
+
+
+def check_fields(fields: tuple[str, ...] | None, known: tuple[str, ...] | list[str]) -> None:
+    unknown = [f for f in fields or () if f not in known]
+    if unknown:
+        raise click.BadParameter(
+            f"unknown field {', '.join(unknown)}; use some of: {', '.join(known)}",
+            param_hint="'--fields'",
+        )

@@ -1,0 +1,160 @@
+"""``party`` commands: add, edit, rm, list, show."""
+
+from typing import Any
+
+import click
+
+from dealtrack.cli import types
+from dealtrack.cli.options import check_fields, output_options
+from dealtrack.cli.runner import confirm, emit, run
+
+
+@click.group()
+def party() -> None:
+    """Record and inspect parties: companies, units, funds, people, governments.
+
+    \b
+    Example:
+      dealtrack party add "TikTok India" --kind unit --parent ByteDance --country IN
+    """
+
+
+@party.command("add")
+@click.argument("name")
+@click.option(
+    "--kind",
+    type=types.PARTY_KIND,
+    help="company (default), unit, fund, person, government, other.",
+)
+@click.option("--country", type=types.COUNTRY, help="ISO 3166 alpha-2 code, e.g. IN.")
+@click.option("--parent", metavar="NAME", help="The party this one belongs to.")
+@click.option(
+    "--alias", "aliases", multiple=True, metavar="A", help="Another name it goes by (repeatable)."
+)
+def party_add(
+    name: str, kind: str | None, country: str | None, parent: str | None, aliases: tuple[str, ...]
+) -> None:
+    """Record a new party NAME.
+
+    \b
+    Example:
+      dealtrack party add "Glance Digital Experience" --alias Glance --parent InMobi
+    """
+    from dealtrack.services.parties import add_party
+
+    shown = run(True, lambda s, n: add_party(s, name, kind, country, parent, aliases, n).name)
+    confirm(f'Added party "{shown}"')
+
+
+@party.command("edit")
+@click.argument("name")
+@click.option("--name", "new_name", metavar="NEW", help="Rename the party.")
+@click.option("--kind", type=types.PARTY_KIND)
+@click.option("--country", type=types.COUNTRY)
+@click.option("--parent", metavar="NAME")
+@click.option("--alias", "aliases", multiple=True, metavar="A", help="Add an alias (repeatable).")
+@click.option(
+    "--remove-alias", "removed", multiple=True, metavar="A", help="Remove an alias (repeatable)."
+)
+def party_edit(
+    name: str,
+    new_name: str | None,
+    kind: str | None,
+    country: str | None,
+    parent: str | None,
+    aliases: tuple[str, ...],
+    removed: tuple[str, ...],
+) -> None:
+    """Change party NAME (found by name or alias).
+
+    \b
+    Example:
+      dealtrack party edit Glance --country IN --alias "Glance InMobi"
+    """
+    from dealtrack.services.parties import edit_party
+
+    shown = run(
+        True,
+        lambda s, n: edit_party(s, name, new_name, kind, country, parent, aliases, removed, n).name,
+    )
+    confirm(f'Edited party "{shown}"')
+
+
+@party.command("rm")
+@click.argument("name")
+def party_rm(name: str) -> None:
+    """Delete party NAME; only a party that no deal names.
+
+    \b
+    Example:
+      dealtrack party rm Googel
+    """
+    from dealtrack.services.parties import remove_party
+
+    shown = run(True, lambda s, n: remove_party(s, name))
+    confirm(f'Removed party "{shown}"')
+
+
+@party.command("list")
+@click.option("--kind", type=types.PARTY_KIND, help="Only parties of this kind.")
+@output_options
+def party_list(kind: str | None, fmt: str, fields: Any, no_headers: bool) -> None:
+    """List parties with their kind, country, parent, aliases and deal count.
+
+    \b
+    Example:
+      dealtrack party list --kind fund -f csv
+    """
+    from dealtrack import render
+    from dealtrack.views import list_parties
+
+    records = run(False, lambda s, n: list_parties(s, kind))
+    if fmt == "json":
+        emit(render.to_json(records))
+    elif fmt == "jsonl":
+        emit(render.to_jsonl(records))
+    else:
+        known = ["name", "kind", "country", "parent", "aliases", "deals"]
+        check_fields(fields, known)
+        emit(render.render_rows(records, fields or known, fmt, not no_headers))
+
+
+@party.command("show")
+@click.argument("name")
+@output_options
+def party_show(name: str, fmt: str, fields: Any, no_headers: bool) -> None:
+    """Show party NAME (or alias): its deals by role, parent, units and aliases.
+
+    \b
+    Example:
+      dealtrack party show ByteDance
+    """
+    from dealtrack import render
+    from dealtrack.cli.cards import party_card
+    from dealtrack.layouts import compact_value
+    from dealtrack.views import party_card as card_of
+
+    record = run(False, lambda s, n: card_of(s, name))
+    if fmt == "json":
+        emit(render.to_json(record))
+    elif fmt == "jsonl":
+        emit(render.to_jsonl([record]))
+    elif fmt in ("csv", "tsv") or fields:
+        known = ["key", "role", "status", "amount", "high", "currency", "basis", "value"]
+        check_fields(fields, known)
+        rows = [
+            {
+                "key": d["key"],
+                "role": d["role"],
+                "status": d["status"],
+                **(d["value"] or {}),
+                "value": compact_value(d["value"]),
+            }
+            for d in record["deals"]
+        ]
+        emit(render.render_rows(rows, fields or known[:-1], fmt, not no_headers))
+    else:
+        emit(party_card(record, fmt))
+
+
+COMMANDS = (party,)

@@ -1,0 +1,152 @@
+"""Reading commands: list, show, history, report. Data on stdout, notes on stderr."""
+
+from typing import Any
+
+import click
+
+from dealtrack.cli import types
+from dealtrack.cli.options import check_fields, filter_options, filters_from, output_options
+from dealtrack.cli.runner import emit, run
+
+
+def _render(
+    records: list[dict[str, Any]],
+    view_name: str,
+    fmt: str,
+    fields: Any,
+    headers: bool,
+    json_data: Any = None,
+) -> None:
+    """Records in the chosen format: JSON as documented, flat formats through the view's columns."""
+    from dealtrack import layouts, render
+
+    if fmt == "json":
+        emit(render.to_json(records if json_data is None else json_data))
+        return
+    if fmt == "jsonl":
+        emit(render.to_jsonl(records))
+        return
+    view: layouts.View = getattr(layouts, view_name)
+    check_fields(fields, list(view.columns))
+    chosen = view.fields(fmt, fields)
+    emit(render.render_rows((view.flatten(r, chosen, fmt) for r in records), chosen, fmt, headers))
+
+
+@click.command("list")
+@filter_options
+@click.option(
+    "--sort",
+    type=click.Choice(["id", "reported", "updated", "value", "status"]),
+    default="id",
+    show_default=True,
+)
+@click.option("--desc", is_flag=True, help="Reverse the order.")
+@click.option("--limit", type=click.IntRange(min=0), help="At most N deals.")
+@output_options
+def list_(
+    sort: str,
+    desc: bool,
+    limit: int | None,
+    fmt: str,
+    fields: Any,
+    no_headers: bool,
+    **options: Any,
+) -> None:
+    """List deals, filtered and sorted.
+
+    \b
+    Example:
+      dealtrack list --status failed --party ByteDance --sort value --desc -f json
+    """
+    from dealtrack.views import list_deals
+
+    filters = filters_from(options)
+    records = run(False, lambda s, n: list(list_deals(s, filters, n, sort, desc, limit)))
+    _render(records, "DEALS", fmt, fields, not no_headers)
+
+
+@click.command()
+@click.argument("deal")
+@click.option("--as-of", type=types.DATE, help="State in force on this date's last day.")
+@output_options
+def show(deal: str, as_of: Any, fmt: str, fields: Any, no_headers: bool) -> None:
+    """Show DEAL's card: parties, status, value, history and rival deals.
+
+    \b
+    Example:
+      dealtrack show tiktok-india-glance-digital-experience
+    """
+    from dealtrack.cli.cards import deal_card
+    from dealtrack.views import show_deal
+
+    record = run(False, lambda s, n: show_deal(s, deal, as_of))
+    if fmt in ("json", "jsonl", "csv", "tsv") or fields:
+        _render([record], "DEALS", fmt, fields, not no_headers, json_data=record)
+    else:
+        emit(deal_card(record, fmt))
+
+
+@click.command()
+@click.argument("deal", required=False)
+@filter_options
+@output_options
+def history(deal: str | None, fmt: str, fields: Any, no_headers: bool, **options: Any) -> None:
+    """Show DEAL's events, or with no DEAL the ledger-wide feed (newest last).
+
+    For history, --since and --until bound the events' dates.
+
+    \b
+    Example:
+      dealtrack history --since 2021-02 --party ByteDance
+    """
+    from dealtrack.views import history as events_of
+
+    filters = filters_from(options)
+    records = run(False, lambda s, n: events_of(s, deal, filters, n))
+    _render(records, "EVENTS", fmt, fields, not no_headers)
+
+
+@click.command()
+@click.option(
+    "--by",
+    type=click.Choice(
+        ["status", "kind", "year", "month", "currency", "acquirer", "seller", "target", "party"]
+    ),
+    default="status",
+    show_default=True,
+)
+@filter_options
+@click.option(
+    "--sort",
+    type=click.Choice(["count", "value"]),
+    help="Order groups by deal count or total value.",
+)
+@click.option("--limit", type=click.IntRange(min=0), help="At most N groups.")
+@output_options
+def report(
+    by: str,
+    sort: str | None,
+    limit: int | None,
+    fmt: str,
+    fields: Any,
+    no_headers: bool,
+    **options: Any,
+) -> None:
+    """Count deals and total their values by group, one total per currency.
+
+    \b
+    Example:
+      dealtrack report --by acquirer --currency USD --sort value --limit 10
+    """
+    from dealtrack.layouts import report_rows
+    from dealtrack.reports import build_report
+
+    filters = filters_from(options)
+    groups = run(False, lambda s, n: build_report(s, by, filters, n, sort, limit))
+    if fmt in ("json", "jsonl"):
+        _render(groups, "REPORT", fmt, fields, not no_headers)
+    else:
+        _render(report_rows(groups), "REPORT", fmt, fields, not no_headers)
+
+
+COMMANDS = (list_, show, history, report)

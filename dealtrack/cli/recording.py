@@ -1,0 +1,278 @@
+"""Recording commands: add, status, value, note, edit, void, rm.
+
+Each parses its options, calls one use case in one transaction and confirms on stderr; ``add``
+prints the new key alone on stdout so scripts can capture it.
+"""
+
+import sys
+from typing import Any
+
+import click
+
+from dealtrack.cli import types
+from dealtrack.cli.options import source_from, source_options
+from dealtrack.cli.runner import confirm, run, today
+
+
+def _party_options(function: Any) -> Any:
+    for role in ("other", "backer", "adviser", "seller", "acquirer"):
+        function = click.option(
+            f"--{role}",
+            f"{role}s",
+            multiple=True,
+            metavar="NAME",
+            help=f"A party in the {role} role (repeatable).",
+        )(function)
+    return function
+
+
+@click.command()
+@click.argument("target")
+@_party_options
+@click.option("--kind", type=types.DEAL_KIND, default="acquisition", show_default=True)
+@click.option("--status", type=types.STATUS, default="rumored", show_default=True)
+@click.option(
+    "--value",
+    type=types.AMOUNT,
+    help="e.g. '$3 billion', 'USD 145m', 'INR 24,713 crore', '€2-3bn'.",
+)
+@click.option("--basis", type=types.BASIS, default="reported", show_default=True)
+@click.option(
+    "--on", type=types.EFFECTIVE_DATE, default="today", help="When first reported [default: today]."
+)
+@source_options
+@click.option("--reason", help="Why, for a failed deal.")
+@click.option("--note", help="A note on this report.")
+@click.option("--key", help="The deal's key [default: TARGET-ACQUIRER slug].")
+@click.option("--title", help="[default: TARGET / ACQUIRER, …]")
+@click.option("--new", "force_new", is_flag=True, help="Record it even if the same deal exists.")
+@click.option("--no-create", is_flag=True, help="Refuse party names not yet in the ledger.")
+def add(
+    target: str,
+    kind: str,
+    status: str,
+    value: Any,
+    basis: str,
+    on: Any,
+    outlet: str | None,
+    url: str | None,
+    attribution: str | None,
+    reason: str | None,
+    note: str | None,
+    key: str | None,
+    title: str | None,
+    force_new: bool,
+    no_create: bool,
+    **roles: tuple[str, ...],
+) -> None:
+    """Record a proposed deal on TARGET and print its key.
+
+    \b
+    Example:
+      dealtrack add "TikTok India" --seller ByteDance --acquirer "Reliance Jio" \\
+          --kind asset-sale --status in-negotiation --value '$3 billion' --on 2020-08
+    """
+    from dealtrack.services.deals import NewDeal, Valuation, add_deal
+
+    parties = tuple((role[:-1], name) for role, names in roles.items() for name in names)
+    draft = NewDeal(
+        target=target,
+        on=on,
+        parties=parties,
+        kind=kind,
+        status=status,
+        reason=reason,
+        valuation=Valuation(value, basis),
+        source=source_from(outlet, url, attribution),
+        note=note,
+        key=key,
+        title=title,
+    )
+    deal_key = run(True, lambda s, n: add_deal(s, draft, force_new, not no_create, n).key)
+    confirm(f'Added deal "{deal_key}"')
+    click.echo(deal_key)
+
+
+@click.command()
+@click.argument("deal")
+@click.argument("new_status", metavar="STATUS", type=types.STATUS)
+@click.option(
+    "--on", type=types.EFFECTIVE_DATE, default="today", help="When it took effect [default: today]."
+)
+@click.option("--reason", help="Why (e.g. why talks failed).")
+@source_options
+@click.option("--note", help="A note on this report.")
+@click.option("--force", is_flag=True, help="Record a change the status rules would refuse.")
+def status(
+    deal: str,
+    new_status: str,
+    on: Any,
+    reason: str | None,
+    outlet: str | None,
+    url: str | None,
+    attribution: str | None,
+    note: str | None,
+    force: bool,
+) -> None:
+    """Record that DEAL's status changed to STATUS.
+
+    \b
+    Example:
+      dealtrack status tiktok-india-reliance-jio failed --on 2021-02-13 \\
+          --reason "did not go through" --source Bloomberg
+    """
+    from dealtrack.services.deals import change_status
+
+    source = source_from(outlet, url, attribution)
+    event = run(
+        True, lambda s, n: change_status(s, deal, new_status, on, reason, source, note, force, n)
+    )
+    if event is not None:
+        confirm(f"Recorded event {event.id}: {deal} is {new_status} on {on}")
+
+
+@click.command()
+@click.argument("deal")
+@click.argument("amount", type=types.AMOUNT, required=False)
+@click.option("--undisclosed", is_flag=True, help="The value is no longer known.")
+@click.option("--basis", type=types.BASIS, default="reported", show_default=True)
+@click.option(
+    "--on", type=types.EFFECTIVE_DATE, default="today", help="When reported [default: today]."
+)
+@source_options
+@click.option("--note", help="A note on this report.")
+def value(
+    deal: str,
+    amount: Any,
+    undisclosed: bool,
+    basis: str,
+    on: Any,
+    outlet: str | None,
+    url: str | None,
+    attribution: str | None,
+    note: str | None,
+) -> None:
+    """Record DEAL's value: an AMOUNT, or --undisclosed.
+
+    \b
+    Example:
+      dealtrack value tiktok-india-glance-digital-experience '$1-1.5bn' --basis estimated
+    """
+    from dealtrack.services.deals import Valuation, change_value
+
+    if (amount is None) == (not undisclosed):
+        raise click.UsageError("give an AMOUNT or --undisclosed (not both)")
+    valuation = Valuation(None if undisclosed else amount, basis)
+    source = source_from(outlet, url, attribution)
+    event = run(True, lambda s, n: change_value(s, deal, valuation, on, source, note, n))
+    if event is not None:
+        confirm(f"Recorded event {event.id}: value of {deal} on {on}")
+
+
+@click.command()
+@click.argument("deal")
+@click.argument("text")
+@click.option("--on", type=types.EFFECTIVE_DATE, default="today", help="[default: today]")
+@source_options
+def note(
+    deal: str, text: str, on: Any, outlet: str | None, url: str | None, attribution: str | None
+) -> None:
+    """Add a note to DEAL.
+
+    \b
+    Example:
+      dealtrack note tiktok-india-glance-digital-experience "SoftBank backs both sides"
+    """
+    from dealtrack.services.deals import add_note
+
+    source = source_from(outlet, url, attribution)
+    event = run(True, lambda s, n: add_note(s, deal, text, on, source, n))
+    if event is not None:
+        confirm(f"Recorded event {event.id}: note on {deal}")
+
+
+@click.command()
+@click.argument("deal")
+@click.option("--title")
+@click.option("--kind", type=types.DEAL_KIND)
+@click.option("--key", "new_key", metavar="KEY")
+@click.option("--target", metavar="NAME")
+@click.option("--reported", type=types.EFFECTIVE_DATE)
+@click.option(
+    "--add", "added", type=types.ROLE_NAME, multiple=True, help="Add a party, e.g. adviser=Goldman."
+)
+@click.option(
+    "--remove",
+    "removed",
+    type=types.ROLE_NAME,
+    multiple=True,
+    help="Remove a party, e.g. backer=SoftBank.",
+)
+def edit(
+    deal: str,
+    title: str | None,
+    kind: str | None,
+    new_key: str | None,
+    target: str | None,
+    reported: Any,
+    added: tuple[tuple[str, str], ...],
+    removed: tuple[tuple[str, str], ...],
+) -> None:
+    """Correct DEAL's title, kind, key, target, reported date or parties.
+
+    \b
+    Example:
+      dealtrack edit tiktok-india-reliance-jio --add adviser="Morgan Stanley" --kind asset-sale
+    """
+    from dealtrack.services.editing import DealEdit, edit_deal
+
+    changes = DealEdit(
+        title=title,
+        kind=kind,
+        key=new_key,
+        target=target,
+        reported=reported,
+        add=added,
+        remove=removed,
+    )
+    key = run(True, lambda s, n: edit_deal(s, deal, changes, today(), n).key)
+    confirm(f'Edited deal "{key}"')
+
+
+@click.command()
+@click.argument("event_id", metavar="EVENT_ID", type=click.IntRange(min=1))
+@click.option("--reason", required=True, help="Why the event was a mistake.")
+def void(event_id: int, reason: str) -> None:
+    """Mark a mistaken event void; the deal's state is recomputed.
+
+    \b
+    Example:
+      dealtrack void 12 --reason "wrong deal: the value was Glance's"
+    """
+    from dealtrack.services.deals import void_event
+
+    voiding = run(True, lambda s, n: void_event(s, event_id, reason, today()).id)
+    confirm(f"Recorded event {voiding}: event {event_id} is void")
+
+
+@click.command()
+@click.argument("deal")
+@click.option("--yes", is_flag=True, help="Do not ask.")
+def rm(deal: str, yes: bool) -> None:
+    """Delete DEAL and its events (its id is never reused).
+
+    \b
+    Example:
+      dealtrack rm tiktok-india-reliance-jio --yes
+    """
+    from dealtrack.services.deals import remove_deal
+
+    if not yes:
+        if not sys.stdin.isatty():
+            raise click.UsageError(f"rm deletes {deal} and its history; add --yes to confirm")
+        click.confirm(f"Delete deal {deal} and its history?", abort=True, err=True)
+    key = run(True, lambda s, n: remove_deal(s, deal).key)
+    confirm(f'Removed deal "{key}"')
+
+
+COMMANDS = (add, status, value, note, edit, void, rm)

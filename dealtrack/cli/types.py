@@ -1,0 +1,175 @@
+"""Click parameter types: a malformed value is a usage error (exit 2) before any ledger is opened.
+
+They import only the pure value-type modules, so ``dealtrack --help`` stays light.
+"""
+
+from typing import Any
+
+import click
+
+from dealtrack import dates, money, statuses, vocabulary
+from dealtrack.render import OWN_FORMATS, TABLE
+
+
+class AmountType(click.ParamType):
+    name = "AMOUNT"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> money.Amount:
+        if isinstance(value, money.Amount):
+            return value
+        try:
+            return money.parse_amount(str(value))
+        except money.AmountError as error:
+            self.fail(str(error), param, ctx)
+
+
+class DateType(click.ParamType):
+    """``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` or ``today``; an effective date may not be in the future."""
+
+    name = "DATE"
+
+    def __init__(self, effective: bool = False) -> None:
+        self.effective = effective
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> dates.PartialDate:
+        if isinstance(value, dates.PartialDate):
+            return value
+        try:
+            parse = dates.parse_effective_date if self.effective else dates.parse_date
+            return parse(str(value))
+        except dates.DateError as error:
+            self.fail(str(error), param, ctx)
+
+
+class StatusType(click.ParamType):
+    name = "STATUS"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        try:
+            return statuses.parse_status(str(value))
+        except statuses.StatusError as error:
+            self.fail(str(error), param, ctx)
+
+    def shell_complete(
+        self, ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[Any]:
+        return [
+            click.shell_completion.CompletionItem(s)
+            for s in statuses.STATUSES
+            if s.startswith(incomplete)
+        ]
+
+
+class TermType(click.ParamType):
+    """One term of a closed vocabulary (deal kind, party kind, basis, attribution)."""
+
+    def __init__(self, terms: tuple[str, ...], what: str) -> None:
+        self.terms, self.what = terms, what
+        self.name = what.split()[-1].upper()
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        try:
+            return vocabulary.parse_term(str(value), self.terms, self.what)
+        except vocabulary.VocabularyError as error:
+            self.fail(str(error), param, ctx)
+
+    def shell_complete(
+        self, ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[Any]:
+        return [
+            click.shell_completion.CompletionItem(t) for t in self.terms if t.startswith(incomplete)
+        ]
+
+
+class RoleNameType(click.ParamType):
+    """``ROLE=NAME`` for ``edit --add/--remove``."""
+
+    name = "ROLE=NAME"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> tuple[str, str]:
+        if isinstance(value, tuple):
+            return value
+        role, sep, name = str(value).partition("=")
+        if not sep or not name.strip():
+            self.fail(f'{value!r} is not ROLE=NAME; write e.g. acquirer="Reliance Jio"', param, ctx)
+        try:
+            term = vocabulary.parse_term(role, vocabulary.ROLES[1:], "role")
+        except vocabulary.VocabularyError as error:
+            self.fail(str(error), param, ctx)
+        return term, name.strip()
+
+
+class CurrencyType(click.ParamType):
+    name = "CUR"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        try:
+            return money.parse_currency(str(value))
+        except money.AmountError as error:
+            self.fail(str(error), param, ctx)
+
+
+class CountryType(click.ParamType):
+    name = "CC"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        text = str(value).strip().upper()
+        if len(text) != 2 or not text.isascii() or not text.isalpha():
+            self.fail(
+                f"{value!r} is not an ISO 3166 alpha-2 country code; write e.g. IN or US",
+                param,
+                ctx,
+            )
+        return text
+
+
+class FormatType(click.ParamType):
+    """An output format: dealtrack's own writers or any tabulate table format."""
+
+    name = "FORMAT"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from dealtrack.render import is_known_format, tabulate_formats
+
+        text = str(value).lower()
+        if not is_known_format(text):
+            known = ", ".join([TABLE, *OWN_FORMATS, *tabulate_formats()])
+            self.fail(f"{value!r} is not a format; use one of: {known}", param, ctx)
+        return text
+
+
+class FieldsType(click.ParamType):
+    """A comma-separated list of field names, checked against the command's columns later."""
+
+    name = "F1,F2…"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> tuple[str, ...]:
+        if isinstance(value, tuple):
+            return value
+        fields = tuple(f.strip() for f in str(value).split(",") if f.strip())
+        if not fields:
+            self.fail("name at least one field", param, ctx)
+        return fields
+
+
+AMOUNT = AmountType()
+DATE = DateType()
+EFFECTIVE_DATE = DateType(effective=True)
+STATUS = StatusType()
+DEAL_KIND = TermType(vocabulary.KINDS, "deal kind")
+PARTY_KIND = TermType(vocabulary.PARTY_KINDS, "party kind")
+BASIS = TermType(vocabulary.BASES, "basis")
+ATTRIBUTION = TermType(vocabulary.ATTRIBUTIONS, "attribution")
+ROLE_NAME = RoleNameType()
+CURRENCY = CurrencyType()
+COUNTRY = CountryType()
+FORMAT = FormatType()
+FIELDS = FieldsType()

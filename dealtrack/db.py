@@ -1,0 +1,243 @@
+"""Opening a ledger: engine, pragmas, transactions, locks and the revision check.
+
+SQLite's driver is put in autocommit mode and dealtrack issues ``BEGIN`` itself (SQLAlchemy's
+documented pysqlite recipe): write transactions begin ``IMMEDIATE`` so concurrent writers queue on
+the busy timeout instead of failing at their first write, and DDL becomes transactional. On
+PostgreSQL every write transaction takes one advisory lock, so writers serialize the same way and the
+cached deal state can never go stale.
+"""
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    event,
+    func,
+    select,
+)
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session
+
+from dealtrack.errors import LedgerUnavailable
+from dealtrack.location import Location, mask_password
+from dealtrack.models import Base
+
+HEAD_REVISION = "0001_initial"
+VERSION_TABLE = "dealtrack_version"
+WRITE_LOCK_KEY = 0x6465616C  # "deal": the one advisory lock all PostgreSQL writers share
+_WRITE = "dealtrack_write"
+# Alembic's own version table, under dealtrack's name; read without importing Alembic.
+VERSION = Table(VERSION_TABLE, MetaData(), Column("version_num", String(32), primary_key=True))
+
+
+def busy_timeout() -> float:
+    raw = os.environ.get("DEALTRACK_BUSY_TIMEOUT", "60")
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        return 60.0
+
+
+def _sqlite_engine(path: Path) -> Engine:
+    def connect() -> sqlite3.Connection:
+        # mode=rw: an existing ledger is never created by accident; new files are made by create_file.
+        return sqlite3.connect(
+            f"file:{path}?mode=rw",
+            uri=True,
+            timeout=busy_timeout(),
+            isolation_level=None,
+            check_same_thread=False,
+        )
+
+    engine = create_engine(f"sqlite:///{path}", creator=connect)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        dbapi_connection.execute("PRAGMA foreign_keys = ON")
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        write = connection.get_execution_options().get(_WRITE, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+def _enable_wal(engine: Engine) -> None:
+    """WAL is a property of the file, set once when it is created; it cannot change in a transaction."""
+    raw = engine.raw_connection()
+    try:
+        raw.driver_connection.execute("PRAGMA journal_mode=WAL")  # type: ignore[union-attr]
+    finally:
+        raw.close()
+
+
+def create_file(path: Path) -> None:
+    """Create an empty ledger file 0600 (and its directory 0700), atomically: O_EXCL."""
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+
+
+def _create_schema(session: Session) -> None:
+    """Create the schema at head, unless a concurrent first writer got there first."""
+    connection = session.connection()
+    Base.metadata.create_all(connection, checkfirst=True)
+    VERSION.create(connection, checkfirst=True)
+    if connection.execute(select(VERSION.c.version_num)).first() is None:
+        connection.execute(VERSION.insert().values(version_num=HEAD_REVISION))
+
+
+def ledger_busy(error: DBAPIError) -> bool:
+    return "locked" in str(error.orig) or "busy" in str(error.orig)
+
+
+@dataclass
+class Ledger:
+    """An open ledger: one engine per process, with sessions for reads and for writes."""
+
+    location: Location
+    engine: Engine
+    created_file: bool = False
+    needs_schema: bool = False
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def session(self, write: bool) -> Iterator[Session]:
+        """One transaction; a write one takes the ledger's write lock first."""
+        bind = self.engine.execution_options(**{_WRITE: True}) if write else self.engine
+        try:
+            with Session(bind=bind, expire_on_commit=False) as session, session.begin():
+                if write and not self.is_sqlite:
+                    session.execute(select(func.pg_advisory_xact_lock(WRITE_LOCK_KEY)))
+                if write and self.needs_schema:
+                    _create_schema(session)
+                yield session
+        except OperationalError as error:
+            if ledger_busy(error):
+                raise LedgerUnavailable(
+                    f"ledger busy: {self.location.display} stayed locked by another writer for "
+                    f"{busy_timeout():g} s (set DEALTRACK_BUSY_TIMEOUT to wait longer)"
+                ) from None
+            raise
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def discard_if_empty(self) -> None:
+        """Remove a ledger file this process created when the command failed before any table."""
+        if not (self.created_file and self.location.path is not None):
+            return
+        try:
+            with self.engine.connect() as connection:
+                tables = connection.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
+        except DBAPIError:
+            tables = 0
+        self.close()
+        if tables == 0:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                with suppress(FileNotFoundError):
+                    os.unlink(f"{self.location.path}{suffix}")
+
+
+def _probe(engine: Engine, location: Location) -> str | None:
+    """The ledger's revision, read with one query before anything writes; None when empty."""
+    try:
+        with engine.connect() as connection:
+            try:
+                return connection.execute(select(VERSION.c.version_num)).scalar()
+            except DBAPIError as error:
+                connection.rollback()
+                if ledger_busy(error):
+                    raise
+                from sqlalchemy import inspect
+
+                if inspect(connection).get_table_names():
+                    raise LedgerUnavailable(
+                        f"{location.display} is not a dealtrack ledger (it has tables but no "
+                        f"{VERSION_TABLE}); refusing to touch it"
+                    ) from None
+                return None
+    except LedgerUnavailable:
+        raise
+    except DBAPIError as error:
+        raise LedgerUnavailable(_unreadable(location, error)) from None
+
+
+def _unreadable(location: Location, error: DBAPIError) -> str:
+    reason = str(error.orig).splitlines()[0] if error.orig else "cannot open it"
+    if "not a database" in reason:
+        return f"{location.display} is not a dealtrack ledger (not an SQLite database); refusing to touch it"
+    return f"cannot open the ledger at {location.display}: {mask_password(reason)}"
+
+
+def _engine(location: Location) -> Engine:
+    if location.path is not None:
+        return _sqlite_engine(location.path)
+    try:
+        return create_engine(location.url, pool_pre_ping=False)
+    except Exception as error:  # a bad URL or a missing driver: both are the user's to fix
+        raise LedgerUnavailable(
+            f"cannot use ledger URL {location.display}: {mask_password(str(error))}"
+        ) from None
+
+
+def no_ledger(location: Location) -> LedgerUnavailable:
+    return LedgerUnavailable(f"no ledger at {location.display} (record a deal or import one)")
+
+
+def open_ledger(location: Location, write: bool, upgrade: bool = False) -> Ledger:
+    """Open the ledger for one command, creating it only for a recording command.
+
+    A file is created 0600 with O_EXCL before SQLite sees it; its schema is created inside the
+    command's own write transaction, so a command that fails leaves no ledger behind. An older
+    SQLite ledger is backed up and upgraded on the way; a server one only when ``upgrade`` (the
+    ``db upgrade`` command) asks.
+    """
+    created = False
+    if location.path is not None and not location.path.exists():
+        if not write:
+            raise no_ledger(location)
+        try:
+            create_file(location.path)
+            created = True
+        except FileExistsError:
+            pass
+        except OSError as error:
+            raise LedgerUnavailable(
+                f"cannot create the ledger at {location.display}: {error.strerror}"
+            ) from None
+    engine = _engine(location)
+    ledger = Ledger(location, engine, created_file=created)
+    try:
+        revision = _probe(engine, location)
+        if revision is None:
+            if not write:
+                raise no_ledger(location)
+            if ledger.is_sqlite:
+                _enable_wal(engine)
+            ledger.needs_schema = True
+        elif revision != HEAD_REVISION:
+            from dealtrack.migrate import bring_to_head
+
+            bring_to_head(ledger, revision, upgrade)
+    except BaseException:
+        ledger.discard_if_empty()
+        raise
+    return ledger

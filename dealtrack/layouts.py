@@ -1,0 +1,182 @@
+"""Flat views of records for tables and csv/tsv: which columns each command shows and how.
+
+Tables are for people (status in words, compact money); csv/tsv are for programs (slugs, exact
+decimal strings beside their currency). ``--fields`` chooses among a view's columns.
+"""
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from dealtrack.money import Amount, format_compact, parse_decimal_string
+from dealtrack.statuses import STATUSES, status_words
+
+Record = Mapping[str, Any]
+
+
+def compact_value(value: Record | None) -> str:
+    if value is None:
+        return "undisclosed"
+    high = parse_decimal_string(value["high"]) if value["high"] is not None else None
+    return format_compact(Amount(parse_decimal_string(value["amount"]), high, value["currency"]))
+
+
+def words(status: str | None) -> str:
+    return status_words(status) if status in STATUSES else (status or "")
+
+
+def _names(record: Record, role: str) -> list[str]:
+    return [p["name"] for p in record["parties"] if p["role"] == role]
+
+
+def _value_part(part: str) -> Callable[[Record], Any]:
+    return lambda r: r["value"][part] if r["value"] else None
+
+
+DEAL_COLUMNS: dict[str, Callable[[Record], Any]] = {
+    "id": lambda r: r["id"],
+    "key": lambda r: r["key"],
+    "title": lambda r: r["title"],
+    "kind": lambda r: r["kind"],
+    "status": lambda r: r["status"],
+    "reason": lambda r: r["reason"],
+    "target": lambda r: r["target"],
+    "acquirers": lambda r: _names(r, "acquirer"),
+    "sellers": lambda r: _names(r, "seller"),
+    "advisers": lambda r: _names(r, "adviser"),
+    "backers": lambda r: _names(r, "backer"),
+    "others": lambda r: _names(r, "other"),
+    "value": lambda r: compact_value(r["value"]),
+    "amount": _value_part("amount"),
+    "high": _value_part("high"),
+    "currency": _value_part("currency"),
+    "basis": _value_part("basis"),
+    "reported": lambda r: r["reported"],
+    "updated": lambda r: r["updated"],
+    "notes": lambda r: r["notes"],
+}
+DEAL_TABLE = ("id", "key", "status", "value", "target", "acquirers", "reported", "updated")
+DEAL_FLAT = tuple(f for f in DEAL_COLUMNS if f != "value")
+
+
+def describe(event: Record) -> str:
+    """One line saying what an event changed, for the history table."""
+    kind = event["type"]
+    if kind == "created":
+        text = f"created {words(event['status'])}, {compact_value(event['value'])}"
+    elif kind == "status":
+        text = words(event["status"])
+    elif kind == "value":
+        text = f"value {compact_value(event['value'])}"
+    elif kind == "party":
+        text = f"{event['action']} {event['role']} {event['party']}"
+    elif kind == "note":
+        text = f"note: {event['text']}"
+    elif kind == "edit":
+        text = "; ".join(f"{k}: {old} → {new}" for k, (old, new) in event["changes"].items())
+    else:
+        text = f"voids event {event['voids']}"
+    reason = event.get("reason")
+    return f"{text} ({reason})" if reason else text
+
+
+def source_text(source: Record | None) -> str:
+    if source is None:
+        return ""
+    outlet = source["outlet"] or ""
+    attribution = source["attribution"]
+    shown = f"{outlet} ({attribution})" if attribution and attribution != "unattributed" else outlet
+    return shown.strip()
+
+
+EVENT_COLUMNS: dict[str, Callable[[Record], Any]] = {
+    "id": lambda e: e["id"],
+    "deal": lambda e: e["deal"],
+    "type": lambda e: e["type"],
+    "on": lambda e: e["on"],
+    "recorded_at": lambda e: e["recorded_at"],
+    "what": describe,
+    "status": lambda e: e.get("status"),
+    "reason": lambda e: e.get("reason"),
+    "amount": lambda e: (e.get("value") or {}).get("amount"),
+    "high": lambda e: (e.get("value") or {}).get("high"),
+    "currency": lambda e: (e.get("value") or {}).get("currency"),
+    "basis": lambda e: (e.get("value") or {}).get("basis"),
+    "action": lambda e: e.get("action"),
+    "party": lambda e: e.get("party"),
+    "role": lambda e: e.get("role"),
+    "text": lambda e: e.get("text"),
+    "voids": lambda e: e.get("voids"),
+    "source": lambda e: source_text(e["source"]),
+    "outlet": lambda e: (e["source"] or {}).get("outlet"),
+    "url": lambda e: (e["source"] or {}).get("url"),
+    "attribution": lambda e: (e["source"] or {}).get("attribution"),
+    "note": lambda e: e["note"],
+}
+EVENT_TABLE = ("id", "on", "deal", "type", "what", "source", "note")
+EVENT_FLAT = tuple(f for f in EVENT_COLUMNS if f not in ("what", "source"))
+
+REPORT_COLUMNS: dict[str, Callable[[Record], Any]] = {
+    "group": lambda r: r["group"],
+    "deals": lambda r: r["deals"],
+    "currency": lambda r: r["currency"],
+    "currency_deals": lambda r: r["currency_deals"],
+    "amount": lambda r: r["amount"],
+    "high": lambda r: r["high"],
+    "total": lambda r: compact_value(r["value"]) if r["value"] else "",
+}
+REPORT_TABLE = ("group", "deals", "currency_deals", "total")
+REPORT_FLAT = ("group", "deals", "currency", "currency_deals", "amount", "high")
+
+
+def report_rows(groups: Sequence[Record]) -> list[dict[str, Any]]:
+    """One row per (group, currency); a group with no disclosed value gets one row of its own."""
+    rows: list[dict[str, Any]] = []
+    for group in groups:
+        totals = group["totals"] or [None]
+        for total in totals:
+            value = None
+            if total is not None:
+                value = {
+                    "amount": total["amount"],
+                    "currency": total["currency"],
+                    "basis": None,
+                    "high": total["high"] if total["high"] != total["amount"] else None,
+                }
+            rows.append(
+                {
+                    "group": group["group"],
+                    "deals": group["deals"],
+                    "currency": total["currency"] if total else None,
+                    "currency_deals": total["deals"] if total else None,
+                    "amount": total["amount"] if total else None,
+                    "high": total["high"] if total else None,
+                    "value": value,
+                }
+            )
+    return rows
+
+
+@dataclass(frozen=True)
+class View:
+    """The columns of one kind of record: all of them, and the ones a table shows by default."""
+
+    columns: Mapping[str, Callable[[Record], Any]]
+    table: tuple[str, ...]
+    flat: tuple[str, ...]
+
+    def fields(self, fmt: str, chosen: tuple[str, ...] | None) -> tuple[str, ...]:
+        if chosen:
+            return chosen
+        return self.flat if fmt in ("csv", "tsv") else self.table
+
+    def flatten(self, record: Record, fields: Sequence[str], fmt: str) -> dict[str, Any]:
+        row = {f: self.columns[f](record) for f in fields}
+        if fmt not in ("csv", "tsv") and "status" in row:
+            row["status"] = words(row["status"])
+        return row
+
+
+DEALS = View(DEAL_COLUMNS, DEAL_TABLE, DEAL_FLAT)
+EVENTS = View(EVENT_COLUMNS, EVENT_TABLE, EVENT_FLAT)
+REPORT = View(REPORT_COLUMNS, REPORT_TABLE, REPORT_FLAT)

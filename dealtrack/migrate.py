@@ -1,0 +1,117 @@
+"""Schema upgrades with Alembic, and online backups.
+
+Alembic is imported only here, only when a ledger actually needs migrating: opening a ledger at head
+costs one query. The Config is built in code, so no ``alembic.ini`` is needed at run time.
+"""
+
+import os
+import sqlite3
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Connection, func, select
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+from dealtrack.db import HEAD_REVISION, WRITE_LOCK_KEY, Ledger, busy_timeout, create_file
+from dealtrack.errors import LedgerUnavailable
+
+KNOWN_REVISIONS = ("0001_initial",)
+
+
+def migrations_dir() -> Path:
+    """The wheel ships migrations inside the package; an editable install uses the source tree's."""
+    packaged = Path(__file__).parent / "migrations"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).parent.parent / "migrations"
+
+
+def alembic_config(connection: Connection | None = None) -> "Config":
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir()))
+    config.attributes["connection"] = connection
+    return config
+
+
+def upgrade_to_head(ledger: Ledger) -> None:
+    """Run every pending migration in one transaction under the write lock.
+
+    SQLite foreign keys go off first (batch mode copies tables, and a copy would cascade-delete
+    child rows); ``PRAGMA foreign_key_check`` must come back empty before commit.
+    """
+    from alembic import command
+
+    with ledger.engine.connect() as connection:
+        if ledger.is_sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
+        try:
+            with connection.execution_options(dealtrack_write=True).begin():
+                if not ledger.is_sqlite:
+                    connection.execute(select(func.pg_advisory_xact_lock(WRITE_LOCK_KEY)))
+                command.upgrade(alembic_config(connection), "head")
+                if ledger.is_sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise LedgerUnavailable(
+                            f"upgrade of {ledger.location.display} would break {len(broken)} "
+                            "references; nothing was changed"
+                        )
+        finally:
+            if ledger.is_sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys = ON")
+
+
+def bring_to_head(ledger: Ledger, revision: str, server_upgrade: bool) -> None:
+    """Upgrade an older ledger (SQLite: after a backup); refuse a newer or unknown one untouched."""
+    location = ledger.location.display
+    if revision not in KNOWN_REVISIONS:
+        raise LedgerUnavailable(
+            f"the ledger at {location} is at revision {revision}, newer than this dealtrack "
+            f"({HEAD_REVISION}); upgrade dealtrack to use it"
+        )
+    if ledger.location.path is None:
+        if not server_upgrade:
+            raise LedgerUnavailable(
+                f"the ledger at {location} is at revision {revision}; run dealtrack db upgrade"
+            )
+    else:
+        backup(ledger, Path(f"{ledger.location.path}.bak-{revision}"), keep_existing=True)
+    upgrade_to_head(ledger)
+
+
+def backup(ledger: Ledger, destination: Path, keep_existing: bool = False) -> bool:
+    """Copy a SQLite ledger online with the backup API into a new 0600 file.
+
+    Returns False when ``keep_existing`` and the destination already exists (an earlier backup of
+    the same revision is never overwritten).
+    """
+    if ledger.location.path is None:
+        raise LedgerUnavailable(
+            "db backup works on SQLite ledgers; back up a server with its own tools"
+        )
+    try:
+        create_file(destination)
+    except FileExistsError:
+        if keep_existing:
+            return False
+        raise LedgerUnavailable(f"{destination} already exists; choose a new file") from None
+    except OSError as error:
+        raise LedgerUnavailable(f"cannot create {destination}: {error.strerror}") from None
+    source = sqlite3.connect(
+        f"file:{ledger.location.path}?mode=ro", uri=True, timeout=busy_timeout()
+    )
+    target = sqlite3.connect(destination)
+    try:
+        source.backup(target)
+    except sqlite3.Error as error:
+        target.close()
+        os.unlink(destination)
+        raise LedgerUnavailable(f"backup of {ledger.location.display} failed: {error}") from None
+    finally:
+        source.close()
+        target.close()
+    return True

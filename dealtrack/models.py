@@ -1,0 +1,156 @@
+"""The ledger's tables as typed SQLAlchemy models.
+
+Closed vocabularies are plain strings guarded by named CHECK constraints (no native ENUM), so the
+same migrations serve SQLite and PostgreSQL. Money is integer hundredths; a date is the first day of
+its period plus a precision. The deal row caches the state its events imply (status, reason, value,
+``updated``); ``dealtrack check`` recomputes and compares.
+"""
+
+import datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from dealtrack.statuses import STATUSES
+from dealtrack.vocabulary import ATTRIBUTIONS, BASES, KINDS, PARTY_KINDS, ROLES
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+EVENT_TYPES = ("created", "status", "value", "party", "note", "edit", "void")
+PRECISIONS = ("year", "month", "day")
+
+
+def one_of(column: str, terms: tuple[str, ...]) -> str:
+    """A CHECK expression; the terms are our own constants, never user input."""
+    listed = ", ".join(f"'{term}'" for term in terms)
+    return f"{column} IN ({listed})"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Party(Base):
+    __tablename__ = "party"
+    __table_args__ = (
+        CheckConstraint(one_of("kind", PARTY_KINDS), name="kind"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(20), default="company")
+    country: Mapped[str | None] = mapped_column(String(2))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("party.id"), index=True)
+
+
+class Alias(Base):
+    __tablename__ = "alias"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    party_id: Mapped[int] = mapped_column(ForeignKey("party.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200), unique=True)
+
+
+class Deal(Base):
+    __tablename__ = "deal"
+    __table_args__ = (
+        CheckConstraint(one_of("kind", KINDS), name="kind"),
+        CheckConstraint(one_of("status", STATUSES), name="status"),
+        CheckConstraint(one_of("basis", BASES), name="basis"),
+        CheckConstraint(one_of("reported_precision", PRECISIONS), name="reported_precision"),
+        CheckConstraint(one_of("updated_precision", PRECISIONS), name="updated_precision"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    title: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(20))
+    target_id: Mapped[int] = mapped_column(ForeignKey("party.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    reason: Mapped[str | None] = mapped_column(Text)
+    amount: Mapped[int | None] = mapped_column(BigInteger)
+    high: Mapped[int | None] = mapped_column(BigInteger)
+    currency: Mapped[str | None] = mapped_column(String(3))
+    basis: Mapped[str | None] = mapped_column(String(20))
+    reported: Mapped[datetime.date] = mapped_column(Date, index=True)
+    reported_precision: Mapped[str] = mapped_column(String(5))
+    updated: Mapped[datetime.date] = mapped_column(Date, index=True)
+    updated_precision: Mapped[str] = mapped_column(String(5))
+
+
+class Participant(Base):
+    """A non-target party of a deal in one role; the target lives on the deal row itself."""
+
+    __tablename__ = "participant"
+    __table_args__ = (
+        UniqueConstraint("deal_id", "party_id", "role", name="uq_participant_deal_party_role"),
+        CheckConstraint(one_of("role", ROLES[1:]), name="role"),
+        Index("ix_participant_party_role", "party_id", "role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deal.id", ondelete="CASCADE"))
+    party_id: Mapped[int] = mapped_column(ForeignKey("party.id"))
+    role: Mapped[str] = mapped_column(String(20))
+
+
+class Event(Base):
+    """One append-only ledger entry. Only ``voided`` ever changes, when a void event names it."""
+
+    __tablename__ = "event"
+    __table_args__ = (
+        CheckConstraint(one_of("type", EVENT_TYPES), name="type"),
+        CheckConstraint(one_of("on_precision", PRECISIONS), name="on_precision"),
+        CheckConstraint(one_of("status", STATUSES), name="status"),
+        CheckConstraint(one_of("basis", BASES), name="basis"),
+        CheckConstraint(one_of("role", ROLES), name="role"),
+        CheckConstraint(one_of("action", ("added", "removed")), name="action"),
+        CheckConstraint(one_of("source_attribution", ATTRIBUTIONS), name="source_attribution"),
+        Index("ix_event_deal_order", "deal_id", "on", "recorded_at", "id"),
+        Index("ix_event_order", "on", "recorded_at", "id"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deal.id", ondelete="CASCADE"))
+    type: Mapped[str] = mapped_column(String(10))
+    on: Mapped[datetime.date] = mapped_column(Date)
+    on_precision: Mapped[str] = mapped_column(String(5))
+    recorded_at: Mapped[str] = mapped_column(String(27))
+    status: Mapped[str | None] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(Text)
+    amount: Mapped[int | None] = mapped_column(BigInteger)
+    high: Mapped[int | None] = mapped_column(BigInteger)
+    currency: Mapped[str | None] = mapped_column(String(3))
+    basis: Mapped[str | None] = mapped_column(String(20))
+    action: Mapped[str | None] = mapped_column(String(10))
+    party_id: Mapped[int | None] = mapped_column(ForeignKey("party.id"), index=True)
+    role: Mapped[str | None] = mapped_column(String(20))
+    text: Mapped[str | None] = mapped_column(Text)
+    changes: Mapped[str | None] = mapped_column(Text)
+    voids: Mapped[int | None] = mapped_column(ForeignKey("event.id"), index=True)
+    voided: Mapped[bool] = mapped_column(Boolean(create_constraint=True, name="voided"))
+    source_outlet: Mapped[str | None] = mapped_column(Text)
+    source_url: Mapped[str | None] = mapped_column(Text)
+    source_attribution: Mapped[str | None] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)

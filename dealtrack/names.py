@@ -1,0 +1,48 @@
+"""Party name keys and deal key slugs, computed in Python so SQLite and PostgreSQL agree."""
+
+import re
+import unicodedata
+
+_WHITESPACE = re.compile(r"\s+")
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+_KEY = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+_FORBIDDEN = re.compile(r"[;\x00-\x1f\x7f-\x9f]")
+MAX_NAME_LENGTH = 200
+
+
+class InvalidName(ValueError):
+    """A party name or deal key that cannot be stored."""
+
+
+def name_key(name: str) -> str:
+    """The identity of a party name: NFKC, casefolded, white space folded (DESIGN.md §2)."""
+    return _WHITESPACE.sub(" ", unicodedata.normalize("NFKC", name).casefold()).strip()
+
+
+def check_party_name(name: str) -> str:
+    """Return the name as it will be displayed, or explain why it cannot be a party name.
+
+    ``;`` separates names in import cells, so a name containing one could never round-trip.
+    """
+    display = _WHITESPACE.sub(" ", name).strip()
+    if not display:
+        raise InvalidName("a party name cannot be empty")
+    if _FORBIDDEN.search(name):
+        raise InvalidName(
+            f"{display!r} is not a valid party name: it may not contain ';', NUL or control characters"
+        )
+    if len(display) > MAX_NAME_LENGTH:
+        raise InvalidName(f"a party name may be at most {MAX_NAME_LENGTH} characters long")
+    return display
+
+
+def slug(text: str) -> str:
+    """ASCII slug: NFKD, combining marks dropped, lowercase, other runs become '-' (Nestlé → nestle)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _NOT_SLUG.sub("-", ascii_only.lower()).strip("-")
+
+
+def is_valid_key(key: str) -> bool:
+    """A deal key is lowercase words joined by '-', with at least one letter (so it is never an id)."""
+    return bool(_KEY.fullmatch(key)) and any(c.isalpha() for c in key)

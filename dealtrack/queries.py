@@ -1,0 +1,249 @@
+"""FILTERS → ``select()``: the one translation shared by list, report, export and history.
+
+Without ``--as-of`` a deal's state is its cached row; with it, the state is the last live event of
+each kind on or before the date, ranked in SQL with window functions so large ledgers stay fast.
+"""
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    exists,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+)
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import Subquery
+
+from dealtrack.dates import PartialDate
+from dealtrack.models import Alias, Deal, Event, Participant, Party
+from dealtrack.money import Amount
+from dealtrack.names import name_key
+from dealtrack.services.parties import Notices
+from dealtrack.statuses import STATUSES
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The FILTERS options; repeats of one option are OR'ed, different options AND'ed."""
+
+    statuses: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    parties: tuple[str, ...] = ()
+    acquirers: tuple[str, ...] = ()
+    sellers: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+    since: PartialDate | None = None
+    until: PartialDate | None = None
+    updated_since: PartialDate | None = None
+    currencies: tuple[str, ...] = ()
+    min_value: Amount | None = None
+    max_value: Amount | None = None
+    search: tuple[str, ...] = ()
+    as_of: PartialDate | None = None
+
+
+def _ranked(
+    types: tuple[str, ...], as_of: datetime.date, *columns: ColumnElement[object]
+) -> Subquery:
+    """Each deal's live events of these types on or before ``as_of``, latest first as ``rank`` 1."""
+    effective = case((Event.type == "created", Deal.reported), else_=Event.on)
+    order = (effective.desc(), Event.recorded_at.desc(), Event.id.desc())
+    rank = func.row_number().over(partition_by=Event.deal_id, order_by=order).label("rank")
+    return (
+        select(Event.deal_id, *columns, rank)
+        .join(Deal, Deal.id == Event.deal_id)
+        .where(Event.type.in_(types), Event.voided.is_(False), effective <= as_of)
+        .subquery()
+    )
+
+
+def state_of_deals(as_of: PartialDate | None) -> Subquery:
+    """One row a deal: ``deal_id`` and its status, reason, value and ``updated`` (as of a date)."""
+    if as_of is None:
+        return select(
+            Deal.id.label("deal_id"),
+            Deal.status,
+            Deal.reason,
+            Deal.amount,
+            Deal.high,
+            Deal.currency,
+            Deal.basis,
+            Deal.updated,
+            Deal.updated_precision,
+        ).subquery("state")
+    day = as_of.last_day
+    status = _ranked(("created", "status"), day, Event.status, Event.reason)
+    value = _ranked(
+        ("created", "value"), day, Event.amount, Event.high, Event.currency, Event.basis
+    )
+    updated = _ranked(
+        ("created", "status", "value", "party", "note", "edit"),
+        day,
+        case((Event.type == "created", Deal.reported), else_=Event.on).label("updated"),
+        case((Event.type == "created", Deal.reported_precision), else_=Event.on_precision).label(
+            "updated_precision"
+        ),
+    )
+    return (
+        select(
+            Deal.id.label("deal_id"),
+            status.c.status,
+            status.c.reason,
+            value.c.amount,
+            value.c.high,
+            value.c.currency,
+            value.c.basis,
+            updated.c.updated,
+            updated.c.updated_precision,
+        )
+        .join(status, and_(status.c.deal_id == Deal.id, status.c.rank == 1))
+        .outerjoin(value, and_(value.c.deal_id == Deal.id, value.c.rank == 1))
+        .join(updated, and_(updated.c.deal_id == Deal.id, updated.c.rank == 1))
+        .where(Deal.reported <= day)
+        .subquery("state")
+    )
+
+
+def party_ids(session: Session, names: Sequence[str], notices: Notices) -> list[int]:
+    """Parties a filter names (by name or alias); an unknown name matches nothing, with a note."""
+    ids: list[int] = []
+    for name in names:
+        key = name_key(name)
+        found = session.scalar(select(Party.id).where(Party.name_key == key)) or session.scalar(
+            select(Alias.party_id).where(Alias.name_key == key)
+        )
+        if found is None:
+            notices.add(f'Note: no party named "{name}"; it matches no deal')
+        else:
+            ids.append(found)
+    return ids
+
+
+def _in_role(ids: list[int], role: str | None) -> ColumnElement[bool]:
+    if not ids:
+        return false()
+    participant = exists().where(Participant.deal_id == Deal.id, Participant.party_id.in_(ids))
+    if role == "target":
+        return Deal.target_id.in_(ids)
+    if role is not None:
+        return participant.where(Participant.role == role)
+    return or_(Deal.target_id.in_(ids), participant)
+
+
+def _search(text: str) -> ColumnElement[bool]:
+    lowered, key = text.lower(), name_key(text)
+    named = or_(
+        Party.name_key.contains(key, autoescape=True),
+        exists().where(Alias.party_id == Party.id, Alias.name_key.contains(key, autoescape=True)),
+    )
+    return or_(
+        func.lower(Deal.title).contains(lowered, autoescape=True),
+        exists().where(
+            Event.deal_id == Deal.id,
+            Event.voided.is_(False),
+            or_(
+                func.lower(Event.text).contains(lowered, autoescape=True),
+                func.lower(Event.reason).contains(lowered, autoescape=True),
+            ),
+        ),
+        exists().where(Party.id == Deal.target_id, named),
+        exists().where(Participant.deal_id == Deal.id, Participant.party_id == Party.id, named),
+    )
+
+
+def conditions(
+    session: Session, filters: Filters, state: Subquery, notices: Notices
+) -> list[ColumnElement[bool]]:
+    """The WHERE clauses for FILTERS over ``Deal`` joined with a state subquery."""
+    where: list[ColumnElement[bool]] = []
+    if filters.statuses:
+        where.append(state.c.status.in_(filters.statuses))
+    if filters.kinds:
+        where.append(Deal.kind.in_(filters.kinds))
+    for names, role in (
+        (filters.parties, None),
+        (filters.acquirers, "acquirer"),
+        (filters.sellers, "seller"),
+        (filters.targets, "target"),
+    ):
+        if names:
+            where.append(_in_role(party_ids(session, names, notices), role))
+    if filters.since is not None:
+        where.append(Deal.reported >= filters.since.start)
+    if filters.until is not None:
+        where.append(Deal.reported <= filters.until.last_day)
+    if filters.updated_since is not None:
+        where.append(state.c.updated >= filters.updated_since.start)
+    if filters.currencies:
+        where.append(state.c.currency.in_(filters.currencies))
+    if filters.min_value is not None:
+        low = filters.min_value
+        where.append(state.c.currency == low.currency)
+        where.append(func.coalesce(state.c.high, state.c.amount) >= low.low)
+    if filters.max_value is not None:
+        high = filters.max_value
+        where.append(state.c.currency == high.currency)
+        where.append(state.c.amount <= (high.high if high.high is not None else high.low))
+    if filters.search:
+        where.append(or_(*(_search(text) for text in filters.search)))
+    return where
+
+
+def status_rank(column: ColumnElement[str]) -> ColumnElement[int]:
+    """Lifecycle order in SQL, so ``--sort status`` needs no Python sort."""
+    return case({status: rank for rank, status in enumerate(STATUSES)}, value=column)
+
+
+SORTS = ("id", "reported", "updated", "value", "status")
+
+
+def select_deals(
+    session: Session,
+    filters: Filters,
+    notices: Notices,
+    sort: str = "id",
+    descending: bool = False,
+    limit: int | None = None,
+) -> Select[tuple[object, ...]]:
+    """Deal rows with their state, filtered and sorted as ``list`` asks."""
+    state = state_of_deals(filters.as_of)
+    query = (
+        select(Deal, state)
+        .join(state, state.c.deal_id == Deal.id)
+        .where(*conditions(session, filters, state, notices))
+    )
+    keys: list[ColumnElement[object]]
+    if sort == "value":
+        undisclosed = case((state.c.amount.is_(None), literal(1)), else_=literal(0))
+        keys = [state.c.currency, state.c.amount, state.c.high]
+        ordered = [k.desc() if descending else k for k in keys]
+        query = query.order_by(undisclosed, *ordered, Deal.id)
+    else:
+        column = {
+            "id": Deal.id,
+            "reported": Deal.reported,
+            "updated": state.c.updated,
+            "status": status_rank(state.c.status),
+        }[sort]
+        query = query.order_by(column.desc() if descending else column, Deal.id)
+    return query.limit(limit) if limit is not None else query
+
+
+def matching_deal_ids(session: Session, filters: Filters, notices: Notices) -> Select[tuple[int]]:
+    """Ids of the deals FILTERS select (for history and report)."""
+    state = state_of_deals(filters.as_of)
+    return (
+        select(Deal.id)
+        .join(state, state.c.deal_id == Deal.id)
+        .where(*conditions(session, filters, state, notices) or [true()])
+    )

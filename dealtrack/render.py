@@ -1,0 +1,99 @@
+"""Rows → text in every output format: tabulate's formats, and dealtrack's own csv, tsv, json, jsonl.
+
+Pure functions of their input. JSON keeps the records' key order; csv/tsv use the csv module (never
+tabulate's padded tsv) and neutralise text that a spreadsheet would run as a formula.
+"""
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+OWN_FORMATS = ("csv", "tsv", "json", "jsonl")
+TABLE = "table"
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def tabulate_formats() -> list[str]:
+    from tabulate import tabulate_formats as formats
+
+    return sorted(formats)
+
+
+def is_known_format(fmt: str) -> bool:
+    return fmt in OWN_FORMATS or fmt == TABLE or fmt in tabulate_formats()
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def to_jsonl(records: Iterable[Any]) -> str:
+    return "".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n" for r in records)
+
+
+def neutralise(cell: str) -> str:
+    """Prefix ``'`` to text a spreadsheet would treat as a formula (``=HYPERLINK(…)``)."""
+    if cell.startswith(_FORMULA_START) and not _is_number(cell):
+        return "'" + cell
+    return cell
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
+def to_delimited(
+    rows: Iterable[Mapping[str, Any]],
+    fields: Sequence[str],
+    delimiter: str,
+    headers: bool,
+    raw: bool = False,
+) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+    if headers:
+        writer.writerow(fields)
+    for row in rows:
+        cells = [_cell(row.get(f)) for f in fields]
+        writer.writerow(cells if raw else [neutralise(c) for c in cells])
+    return out.getvalue()
+
+
+def to_table(
+    rows: Iterable[Mapping[str, Any]], fields: Sequence[str], fmt: str, headers: bool
+) -> str:
+    from tabulate import tabulate
+
+    body = [[_cell(row.get(f)) for f in fields] for row in rows]
+    if not body and fmt == TABLE:
+        return ""
+    tablefmt = "simple" if fmt == TABLE else fmt
+    text = tabulate(
+        body, headers=list(fields) if headers else (), tablefmt=tablefmt, disable_numparse=True
+    )
+    return text + "\n" if text else ""
+
+
+def render_rows(
+    rows: Iterable[Mapping[str, Any]], fields: Sequence[str], fmt: str, headers: bool
+) -> str:
+    """Flat rows in any flat format (tables, csv, tsv)."""
+    if fmt == "csv":
+        return to_delimited(rows, fields, ",", headers)
+    if fmt == "tsv":
+        return to_delimited(rows, fields, "\t", headers)
+    return to_table(rows, fields, fmt, headers)

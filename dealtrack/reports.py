@@ -1,0 +1,183 @@
+"""``report``: deal counts and value totals by group, one total per currency, aggregated in SQL.
+
+Amounts in different currencies are never added. SQLite raises on a 64-bit overflow in ``sum()``;
+the totals are then recomputed exactly in Python, streaming the amounts.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, case, distinct, extract, func, literal, select, union
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import Subquery
+
+from dealtrack.models import Deal, Participant, Party
+from dealtrack.money import to_decimal_string
+from dealtrack.queries import Filters, conditions, state_of_deals
+from dealtrack.services.parties import Notices
+from dealtrack.statuses import STATUSES
+from dealtrack.vocabulary import KINDS
+
+GROUPINGS = ("status", "kind", "year", "month", "currency", "acquirer", "seller", "target", "party")
+PARTY_GROUPINGS = ("acquirer", "seller", "target", "party")
+Record = dict[str, Any]
+
+
+def _members(session: Session, by: str, filters: Filters, notices: Notices) -> Subquery:
+    """One row per (deal, group) with the deal's value: a deal may sit in several party groups."""
+    state = state_of_deals(filters.as_of)
+    group: ColumnElement[Any]
+    base = select(Deal.id.label("deal_id"), state.c.amount, state.c.high, state.c.currency).join(
+        state, state.c.deal_id == Deal.id
+    )
+    where = conditions(session, filters, state, notices)
+    if by in ("acquirer", "seller"):
+        participant = (
+            select(Participant.deal_id, Party.name)
+            .join(Party, Party.id == Participant.party_id)
+            .where(Participant.role == by)
+            .subquery()
+        )
+        query = base.add_columns(
+            func.coalesce(participant.c.name, "").label("grp"), literal(0).label("sub")
+        )
+        return (
+            query.outerjoin(participant, participant.c.deal_id == Deal.id).where(*where).subquery()
+        )
+    if by in ("target", "party"):
+        named = select(Deal.id.label("deal_id"), Deal.target_id.label("party_id"))
+        if by == "party":
+            named = union(named, select(Participant.deal_id, Participant.party_id))  # type: ignore[assignment]
+        links = named.subquery()
+        query = base.add_columns(Party.name.label("grp"), literal(0).label("sub"))
+        return (
+            query.join(links, links.c.deal_id == Deal.id)
+            .join(Party, Party.id == links.c.party_id)
+            .where(*where)
+            .subquery()
+        )
+    if by in ("year", "month"):
+        month = case(
+            (Deal.reported_precision == "year", literal(0)), else_=extract("month", Deal.reported)
+        )
+        group, sub = extract("year", Deal.reported), (month if by == "month" else literal(0))
+    else:
+        group = {
+            "status": state.c.status,
+            "kind": Deal.kind,
+            "currency": func.coalesce(state.c.currency, ""),
+        }[by]
+        sub = literal(0)
+    return base.add_columns(group.label("grp"), sub.label("sub")).where(*where).subquery()
+
+
+def _label(by: str, group: Any, sub: Any) -> str:
+    if by == "year":
+        return f"{int(group):04d}"
+    if by == "month":
+        return f"{int(group):04d}" + (f"-{int(sub):02d}" if int(sub) else "")
+    return str(group)
+
+
+def _totals(session: Session, members: Subquery) -> Iterable[tuple[Any, Any, str, int, int, int]]:
+    query: Select[Any] = (
+        select(
+            members.c.grp,
+            members.c.sub,
+            members.c.currency,
+            func.count(distinct(members.c.deal_id)),
+            func.sum(members.c.amount),
+            func.sum(func.coalesce(members.c.high, members.c.amount)),
+        )
+        .where(members.c.amount.is_not(None))
+        .group_by(members.c.grp, members.c.sub, members.c.currency)
+    )
+    try:
+        return session.execute(query).tuples().all()
+    except DBAPIError as error:
+        if "overflow" not in str(error.orig).lower():
+            raise
+        session.rollback()
+        return _exact_totals(session, members)
+
+
+def _exact_totals(session: Session, members: Subquery) -> list[tuple[Any, Any, str, int, int, int]]:
+    """Totals past 64 bits, summed exactly in Python (amounts stream; only sums are kept)."""
+    sums: dict[tuple[Any, Any, str], list[Any]] = defaultdict(
+        lambda: [set(), Decimal(0), Decimal(0)]
+    )
+    rows = select(
+        members.c.grp,
+        members.c.sub,
+        members.c.currency,
+        members.c.deal_id,
+        members.c.amount,
+        members.c.high,
+    )
+    for grp, sub, currency, deal_id, amount, high in session.execute(
+        rows.where(members.c.amount.is_not(None))
+    ):
+        entry = sums[(grp, sub, currency)]
+        entry[0].add(deal_id)
+        entry[1] += amount
+        entry[2] += high if high is not None else amount
+    return [(g, s, c, len(e[0]), int(e[1]), int(e[2])) for (g, s, c), e in sums.items()]
+
+
+def _default_order(by: str, label: str, deals: int) -> tuple[Any, ...]:
+    if by == "status":
+        return (STATUSES.index(label) if label in STATUSES else len(STATUSES),)
+    if by == "kind":
+        return (KINDS.index(label) if label in KINDS else len(KINDS),)
+    if by in PARTY_GROUPINGS:
+        return (-deals, label.casefold())
+    return (label,)
+
+
+def build_report(
+    session: Session,
+    by: str,
+    filters: Filters,
+    notices: Notices,
+    sort: str | None = None,
+    limit: int | None = None,
+) -> list[Record]:
+    """``[{group, deals, totals [{currency, deals, amount, high}]}]`` in the requested order."""
+    members = _members(session, by, filters, notices)
+    counts = session.execute(
+        select(members.c.grp, members.c.sub, func.count(distinct(members.c.deal_id))).group_by(
+            members.c.grp, members.c.sub
+        )
+    ).tuples()
+    groups: dict[str, Record] = {}
+    for grp, sub, deals in counts:
+        label = _label(by, grp, sub)
+        groups[label] = {"group": label, "deals": deals, "totals": []}
+    for grp, sub, currency, deals, amount, high in sorted(
+        _totals(session, members), key=lambda t: t[2]
+    ):
+        groups[_label(by, grp, sub)]["totals"].append(
+            {
+                "currency": currency,
+                "deals": deals,
+                "amount": to_decimal_string(int(amount)),
+                "high": to_decimal_string(int(high)),
+            }
+        )
+    ordered = sorted(groups.values(), key=lambda g: _default_order(by, g["group"], g["deals"]))
+    if sort == "count":
+        ordered.sort(key=lambda g: -g["deals"])
+    elif sort == "value":
+        ordered.sort(key=_value_order)
+    return ordered[:limit] if limit is not None else ordered
+
+
+def _value_order(group: Record) -> tuple[Any, ...]:
+    """Like ``list --sort value``: by currency, then the largest total first; no value last."""
+    if not group["totals"]:
+        return (1, "", 0)
+    first = group["totals"][0]
+    return (0, first["currency"], -Decimal(first["amount"]))

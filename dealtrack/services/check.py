@@ -1,0 +1,107 @@
+"""``dealtrack check``: recompute every deal's cached state and verify the ledger's integrity.
+
+The deal row is a cache of its events; a cache nobody verifies is a rumour. Problems are reported
+one a line as ``deal KEY: message`` (or ``ledger: message`` for the file itself).
+"""
+
+from collections.abc import Iterator, Sequence
+
+from sqlalchemy import TextClause, select, text
+from sqlalchemy.orm import Session
+
+from dealtrack.dates import from_storage
+from dealtrack.models import Deal, Event, Participant
+from dealtrack.services.ledger import deal_events, fold_state, live
+
+_FIELDS = ("status", "reason", "amount", "high", "currency", "basis", "updated")
+
+
+def ledger_counts(session: Session) -> dict[str, object]:
+    """What ``db status`` reports: the revision and how much the ledger holds."""
+    from sqlalchemy import func
+
+    from dealtrack.db import VERSION
+    from dealtrack.models import Party
+
+    revision = session.scalar(select(VERSION.c.version_num))
+    counts: dict[str, object] = {"revision": revision}
+    for name, model in (("parties", Party), ("deals", Deal), ("events", Event)):
+        counts[name] = session.scalar(select(func.count()).select_from(model))
+    return counts
+
+
+def find_problems(session: Session) -> Iterator[str]:
+    yield from _storage_problems(session)
+    for deal in session.scalars(select(Deal).order_by(Deal.id)):
+        yield from _deal_problems(session, deal)
+
+
+def _storage_problems(session: Session) -> Iterator[str]:
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    for (line,) in session.execute(select_pragma("integrity_check")):
+        if line != "ok":
+            yield f"ledger: {line}"
+    for row in session.execute(select_pragma("foreign_key_check")):
+        yield f"ledger: table {row[0]} row {row[1]} refers to a missing {row[2]}"
+
+
+def select_pragma(name: str) -> TextClause:
+    return text(f"PRAGMA {name}")  # a fixed name from this module, never user input
+
+
+def _deal_problems(session: Session, deal: Deal) -> Iterator[str]:
+    events = deal_events(session, deal)
+    if not any(e.type == "created" and not e.voided for e in events):
+        yield f"deal {deal.key}: has no live created event"
+        return
+    expected = fold_state(deal, events)
+    cached = (
+        deal.status,
+        deal.reason,
+        deal.amount,
+        deal.high,
+        deal.currency,
+        deal.basis,
+        from_storage(deal.updated, deal.updated_precision),
+    )
+    wanted = (
+        expected.status,
+        expected.reason,
+        expected.amount,
+        expected.high,
+        expected.currency,
+        expected.basis,
+        expected.updated,
+    )
+    for field, have, want in zip(_FIELDS, cached, wanted, strict=True):
+        if have != want:
+            yield f"deal {deal.key}: cached {field} is {have!r} but its events say {want!r}"
+    yield from _void_problems(deal, events)
+    yield from _roster_problems(session, deal, events)
+
+
+def _void_problems(deal: Deal, events: Sequence[Event]) -> Iterator[str]:
+    voided = {e.voids for e in events if e.type == "void"}
+    for event in events:
+        if event.voided != (event.id in voided):
+            state = "marked void without a void event" if event.voided else "voided but not marked"
+            yield f"deal {deal.key}: event {event.id} is {state}"
+
+
+def _roster_problems(session: Session, deal: Deal, events: Sequence[Event]) -> Iterator[str]:
+    roster: set[tuple[int | None, str | None]] = set()
+    for event in live(events, ("party",)):
+        if event.role != "target":
+            pair = (event.party_id, event.role)
+            if event.action == "added":
+                roster.add(pair)
+            else:
+                roster.discard(pair)
+    stored = set(
+        session.execute(
+            select(Participant.party_id, Participant.role).where(Participant.deal_id == deal.id)
+        ).tuples()
+    )
+    if stored != roster:
+        yield f"deal {deal.key}: its parties do not match its party events"

@@ -1,0 +1,164 @@
+"""The append-only event ledger: ordering, identical-event detection and the cached deal state.
+
+A deal's current status, reason, value and ``updated`` are folds over its non-void events in ledger
+order (``on``, then ``recorded_at``, then id). The deal row caches the fold, rewritten in the same
+transaction as every event, and ``dealtrack check`` recomputes it to prove the cache honest.
+"""
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dealtrack.dates import PartialDate, from_storage
+from dealtrack.models import Deal, Event, Participant
+
+STATUS_TYPES = ("created", "status")
+VALUE_TYPES = ("created", "value")
+
+
+def recorded_now() -> str:
+    """The current UTC time as RFC 3339 with microseconds and ``Z``; sorts as text."""
+    now = datetime.datetime.now(datetime.UTC)
+    return now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def effective_on(event: Event, deal: Deal) -> datetime.date:
+    """A created event takes effect on the deal's ``reported`` date, even after ``edit --reported``."""
+    return deal.reported if event.type == "created" else event.on
+
+
+def deal_events(session: Session, deal: Deal) -> list[Event]:
+    """All events of a deal (voided ones included) in ledger order."""
+    events = session.scalars(
+        select(Event)
+        .where(Event.deal_id == deal.id)
+        .order_by(Event.on, Event.recorded_at, Event.id)
+    ).all()
+    return sorted(events, key=lambda e: (effective_on(e, deal), e.recorded_at, e.id))
+
+
+def live(events: Sequence[Event], types: tuple[str, ...]) -> list[Event]:
+    return [e for e in events if e.type in types and not e.voided]
+
+
+@dataclass(frozen=True, slots=True)
+class DealState:
+    """What a deal's events say at some moment: the cached columns of the deal row."""
+
+    status: str
+    reason: str | None
+    amount: int | None
+    high: int | None
+    currency: str | None
+    basis: str | None
+    updated: PartialDate
+
+
+def fold_state(
+    deal: Deal, events: Sequence[Event], as_of: datetime.date | None = None
+) -> DealState:
+    """The state the deal's non-void events imply, counting only those on or before ``as_of``."""
+    in_force = [e for e in events if as_of is None or effective_on(e, deal) <= as_of] or list(
+        events[:1]
+    )
+    status_event = live(in_force, STATUS_TYPES)[-1]
+    values = live(in_force, VALUE_TYPES)
+    value_event = values[-1] if values else None
+    dated = [e for e in in_force if not e.voided and e.type != "void"]
+    latest = dated[-1] if dated else status_event
+    updated_on = effective_on(latest, deal)
+    precision = deal.reported_precision if latest.type == "created" else latest.on_precision
+    return DealState(
+        status=status_event.status or "rumored",
+        reason=status_event.reason,
+        amount=value_event.amount if value_event else None,
+        high=value_event.high if value_event else None,
+        currency=value_event.currency if value_event else None,
+        basis=value_event.basis if value_event else None,
+        updated=from_storage(updated_on, precision),
+    )
+
+
+def cached_state(deal: Deal) -> DealState:
+    return DealState(
+        status=deal.status,
+        reason=deal.reason,
+        amount=deal.amount,
+        high=deal.high,
+        currency=deal.currency,
+        basis=deal.basis,
+        updated=from_storage(deal.updated, deal.updated_precision),
+    )
+
+
+def store_state(deal: Deal, state: DealState) -> None:
+    deal.status, deal.reason = state.status, state.reason
+    deal.amount, deal.high, deal.currency, deal.basis = (
+        state.amount,
+        state.high,
+        state.currency,
+        state.basis,
+    )
+    deal.updated, deal.updated_precision = state.updated.start, state.updated.precision.value
+
+
+def refresh(session: Session, deal: Deal) -> list[Event]:
+    """Recompute and store the deal's cached state; returns its events in ledger order."""
+    session.flush()
+    events = deal_events(session, deal)
+    store_state(deal, fold_state(deal, events))
+    return events
+
+
+_PAYLOAD = (
+    "status",
+    "reason",
+    "amount",
+    "high",
+    "currency",
+    "basis",
+    "action",
+    "party_id",
+    "role",
+    "text",
+    "changes",
+    "voids",
+    "source_outlet",
+    "source_url",
+    "source_attribution",
+)
+
+
+def identity(event: Event) -> tuple[object, ...]:
+    """What makes two events the same report: type, date, payload and source (not the note)."""
+    return (event.type, event.on, event.on_precision, *(getattr(event, f) for f in _PAYLOAD))
+
+
+def find_identical(events: Sequence[Event], candidate: Event) -> Event | None:
+    wanted = identity(candidate)
+    return next((e for e in events if not e.voided and identity(e) == wanted), None)
+
+
+def replay_participants(session: Session, deal: Deal, events: Sequence[Event]) -> None:
+    """Rebuild a deal's non-target parties from its live party events (after a void)."""
+    roster: dict[tuple[int, str], None] = {}
+    for event in live(events, ("party",)):
+        if event.role == "target" or event.party_id is None or event.role is None:
+            continue
+        pair = (event.party_id, event.role)
+        if event.action == "added":
+            roster[pair] = None
+        else:
+            roster.pop(pair, None)
+    current = session.scalars(select(Participant).where(Participant.deal_id == deal.id)).all()
+    for participant in current:
+        if (participant.party_id, participant.role) not in roster:
+            session.delete(participant)
+        else:
+            roster.pop((participant.party_id, participant.role))
+    for party_id, role in roster:
+        session.add(Participant(deal_id=deal.id, party_id=party_id, role=role))
+    session.flush()

@@ -1,0 +1,166 @@
+"""Use cases for parties: resolving names (and aliases), creating, editing and removing them.
+
+Names and aliases share one namespace of name keys, so "Glance" can never mean two parties.
+"""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, exists, or_, select, update
+from sqlalchemy.orm import Session
+
+from dealtrack.errors import NotFound, Refused
+from dealtrack.models import Alias, Deal, Event, Participant, Party
+from dealtrack.names import check_party_name, name_key
+
+
+@dataclass
+class Notices:
+    """Messages a use case wants the user to see on stderr (``Created party "Googel"``)."""
+
+    lines: list[str] = field(default_factory=list)
+
+    def add(self, line: str) -> None:
+        self.lines.append(line)
+
+
+def find_party(session: Session, name: str) -> Party | None:
+    """The party whose name or alias has this name key, or None."""
+    key = name_key(name)
+    party = session.scalars(select(Party).where(Party.name_key == key)).first()
+    if party is not None:
+        return party
+    return session.scalars(
+        select(Party).join(Alias, Alias.party_id == Party.id).where(Alias.name_key == key)
+    ).first()
+
+
+def get_party(session: Session, name: str) -> Party:
+    party = find_party(session, name)
+    if party is None:
+        raise NotFound(f'no party named "{name}" (see dealtrack party list)')
+    return party
+
+
+def resolve_party(session: Session, name: str, create: bool, notices: Notices) -> Party:
+    """The party a recording command names, created on first mention unless ``--no-create``."""
+    party = find_party(session, name)
+    if party is not None:
+        return party
+    display = check_party_name(name)
+    if not create:
+        raise NotFound(f'no party named "{display}" (drop --no-create to create it)')
+    party = Party(name=display, name_key=name_key(display), kind="company")
+    session.add(party)
+    session.flush()
+    notices.add(f'Created party "{display}"')
+    return party
+
+
+def _claim_name(session: Session, name: str, owner: Party | None = None) -> tuple[str, str]:
+    """Check a name or alias is free (or already the owner's) and return (display, key)."""
+    display = check_party_name(name)
+    key = name_key(display)
+    holder = find_party(session, display)
+    if holder is not None and holder is not owner:
+        raise Refused(f'"{display}" is already a name of party "{holder.name}"')
+    return display, key
+
+
+def _set_parent(session: Session, party: Party, parent_name: str, notices: Notices) -> None:
+    parent = resolve_party(session, parent_name, create=True, notices=notices)
+    ancestor: Party | None = parent
+    while ancestor is not None:
+        if ancestor is party:
+            raise Refused(
+                f'"{parent.name}" cannot be the parent of "{party.name}": that is a cycle'
+            )
+        ancestor = session.get(Party, ancestor.parent_id) if ancestor.parent_id else None
+    party.parent_id = parent.id
+
+
+def add_party(
+    session: Session,
+    name: str,
+    kind: str | None,
+    country: str | None,
+    parent: str | None,
+    aliases: tuple[str, ...],
+    notices: Notices,
+) -> Party:
+    """Record a new party; an existing name is refused with a pointer to ``party edit``."""
+    display = check_party_name(name)
+    existing = find_party(session, display)
+    if existing is not None:
+        raise Refused(
+            f'party "{existing.name}" already exists; change it with dealtrack party edit'
+        )
+    party = Party(name=display, name_key=name_key(display), kind=kind or "company", country=country)
+    session.add(party)
+    session.flush()
+    if parent is not None:
+        _set_parent(session, party, parent, notices)
+    for alias in aliases:
+        _add_alias(session, party, alias)
+    return party
+
+
+def _add_alias(session: Session, party: Party, alias: str) -> None:
+    display, key = _claim_name(session, alias, owner=party)
+    if key == party.name_key or session.scalar(select(Alias.id).where(Alias.name_key == key)):
+        return
+    session.add(Alias(party_id=party.id, name=display, name_key=key))
+    session.flush()
+
+
+def edit_party(
+    session: Session,
+    name: str,
+    new_name: str | None,
+    kind: str | None,
+    country: str | None,
+    parent: str | None,
+    aliases: tuple[str, ...],
+    removed_aliases: tuple[str, ...],
+    notices: Notices,
+) -> Party:
+    party = get_party(session, name)
+    if new_name is not None:
+        display, key = _claim_name(session, new_name, owner=party)
+        session.execute(delete(Alias).where(Alias.party_id == party.id, Alias.name_key == key))
+        party.name, party.name_key = display, key
+    if kind is not None:
+        party.kind = kind
+    if country is not None:
+        party.country = country
+    if parent is not None:
+        _set_parent(session, party, parent, notices)
+    for alias in removed_aliases:
+        gone = session.execute(
+            delete(Alias).where(Alias.party_id == party.id, Alias.name_key == name_key(alias))
+        )
+        if gone.rowcount == 0:  # type: ignore[attr-defined]
+            raise NotFound(f'"{alias}" is not an alias of party "{party.name}"')
+    for alias in aliases:
+        _add_alias(session, party, alias)
+    session.flush()
+    return party
+
+
+def remove_party(session: Session, name: str) -> str:
+    """Delete a party that no deal mentions, even in its history; returns its display name."""
+    party = get_party(session, name)
+    in_use = session.scalar(
+        select(
+            or_(
+                exists().where(Deal.target_id == party.id),
+                exists().where(Participant.party_id == party.id),
+                exists().where(Event.party_id == party.id),
+            )
+        )
+    )
+    if in_use:
+        raise Refused(f'party "{party.name}" is in a deal; remove it from its deals first')
+    session.execute(update(Party).where(Party.parent_id == party.id).values(parent_id=None))
+    session.delete(party)
+    session.flush()
+    return party.name

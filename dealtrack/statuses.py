@@ -1,0 +1,60 @@
+"""Deal statuses, their lifecycle order and the changes the ledger allows between them.
+
+The legal changes encode DESIGN §2: talks move forward (rumored → in-negotiation → agreed →
+completed), can fail from anywhere but completion, and failed talks can be revived. Restating the
+status in force is always legal because a second source confirming it is worth recording.
+"""
+
+from dealtrack.vocabulary import normalize_term, quote_input
+
+STATUSES: tuple[str, ...] = ("rumored", "in-negotiation", "agreed", "completed", "failed")
+
+# Values are in lifecycle order so error messages and help list them the same way everywhere.
+_LEGAL_CHANGES: dict[str, tuple[str, ...]] = {
+    "rumored": STATUSES,
+    "in-negotiation": ("in-negotiation", "agreed", "completed", "failed"),
+    "agreed": ("agreed", "completed", "failed"),
+    "completed": ("completed",),
+    "failed": ("rumored", "in-negotiation", "failed"),
+}
+
+
+class StatusError(ValueError):
+    """Input that names no status; the message lists the valid ones."""
+
+
+def parse_status(text: str) -> str:
+    """Return the status slug ``text`` spells (``"In Negotiation"`` → ``in-negotiation``)."""
+    status = normalize_term(text)
+    if status in STATUSES:
+        return status
+    raise StatusError(f"{quote_input(text)} is not a status; use one of: {', '.join(STATUSES)}")
+
+
+def status_words(status: str) -> str:
+    """The status as words for tables (``in negotiation``); machine output keeps the slug."""
+    return _known(status).replace("-", " ")
+
+
+def legal_changes(current: str) -> tuple[str, ...]:
+    """The statuses a deal may move to from ``current`` (itself included), in lifecycle order."""
+    return _LEGAL_CHANGES[_known(current)]
+
+
+def is_legal_change(current: str, new: str) -> bool:
+    """Whether a deal whose status is ``current`` may be given status ``new``."""
+    return _known(new) in legal_changes(current)
+
+
+def lifecycle_rank(status: str) -> int:
+    """Sort key that follows the lifecycle, with ``failed`` last (``list --sort status``)."""
+    return STATUSES.index(_known(status))
+
+
+def _known(status: str) -> str:
+    """Refuse a string that is not a status slug, so a caller's typo cannot pass silently."""
+    if status not in STATUSES:
+        raise StatusError(
+            f"{quote_input(status)} is not a status slug; use one of: {', '.join(STATUSES)}"
+        )
+    return status

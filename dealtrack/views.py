@@ -1,0 +1,311 @@
+"""Read models: deals, deal cards, events and party cards as JSON-shaped dicts (DESIGN.md §4).
+
+Records are built in batches (one query per batch for parties and notes, never one per deal), and
+their keys are in the documented order so every output format agrees.
+"""
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
+from itertools import islice
+from typing import Any
+
+from sqlalchemy import Row, func, select, union
+from sqlalchemy.orm import Session
+
+from dealtrack.dates import PartialDate, from_storage
+from dealtrack.models import Alias, Deal, Event, Participant, Party
+from dealtrack.money import to_decimal_string
+from dealtrack.queries import Filters, matching_deal_ids, select_deals
+from dealtrack.services.deals import find_deal
+from dealtrack.services.ledger import deal_events, effective_on
+from dealtrack.services.parties import Notices, get_party
+from dealtrack.vocabulary import ROLES
+
+Record = dict[str, Any]
+BATCH = 500
+
+
+def value_record(
+    amount: int | None, high: int | None, currency: str | None, basis: str | None
+) -> Record | None:
+    if amount is None or currency is None:
+        return None
+    return {
+        "amount": to_decimal_string(amount),
+        "high": to_decimal_string(high) if high is not None else None,
+        "currency": currency,
+        "basis": basis,
+    }
+
+
+def _parties_of(session: Session, deals: Sequence[Deal]) -> dict[int, list[Record]]:
+    """Each deal's parties in role order (target first), then in the order they were added."""
+    names = dict(
+        session.execute(
+            select(Party.id, Party.name).where(Party.id.in_({d.target_id for d in deals}))
+        ).tuples().all()
+    )
+    rows = session.execute(
+        select(Participant.deal_id, Participant.role, Party.name)
+        .join(Party, Party.id == Participant.party_id)
+        .where(Participant.deal_id.in_([d.id for d in deals]))
+        .order_by(Participant.id)
+    ).tuples()
+    others: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for deal_id, role, name in rows:
+        others[deal_id].append((role, name))
+    result: dict[int, list[Record]] = {}
+    for deal in deals:
+        ordered = sorted(others[deal.id], key=lambda pair: ROLES.index(pair[0]))
+        result[deal.id] = [{"name": names[deal.target_id], "role": "target"}] + [
+            {"name": name, "role": role} for role, name in ordered
+        ]
+    return result
+
+
+def _notes_of(session: Session, deal_ids: Sequence[int]) -> dict[int, list[str]]:
+    """A deal's notes: its note events' text and the notes attached to its other live events."""
+    rows = session.execute(
+        select(Event.deal_id, Event.type, Event.text, Event.note)
+        .where(Event.deal_id.in_(deal_ids), Event.voided.is_(False))
+        .where((Event.type == "note") | Event.note.is_not(None))
+        .order_by(Event.on, Event.recorded_at, Event.id)
+    ).tuples()
+    notes: dict[int, list[str]] = defaultdict(list)
+    for deal_id, kind, text, note in rows:
+        for line in (text, note) if kind == "note" else (note,):
+            if line:
+                notes[deal_id].append(line)
+    return notes
+
+
+def default_title(parties: Sequence[Record]) -> str:
+    """``TARGET / ACQUIRER, …``: what a deal is called until someone gives it a title."""
+    target = parties[0]["name"]
+    acquirers = [p["name"] for p in parties if p["role"] == "acquirer"]
+    return f"{target} / {', '.join(acquirers)}" if acquirers else str(target)
+
+
+def deal_records(session: Session, rows: Iterable[Row[Any]]) -> Iterator[Record]:
+    """Deal records for rows of ``select_deals`` (a Deal and its state columns), in batches."""
+    iterator = iter(rows)
+    while batch := list(islice(iterator, BATCH)):
+        deals = [row[0] for row in batch]
+        parties = _parties_of(session, deals)
+        notes = _notes_of(session, [d.id for d in deals])
+        for row in batch:
+            deal, state = row[0], row._mapping
+            yield {
+                "id": deal.id,
+                "key": deal.key,
+                "title": deal.title or default_title(parties[deal.id]),
+                "kind": deal.kind,
+                "status": state["status"],
+                "reason": state["reason"],
+                "target": parties[deal.id][0]["name"],
+                "parties": parties[deal.id],
+                "value": value_record(
+                    state["amount"], state["high"], state["currency"], state["basis"]
+                ),
+                "reported": str(from_storage(deal.reported, deal.reported_precision)),
+                "updated": str(from_storage(state["updated"], state["updated_precision"])),
+                "notes": notes[deal.id],
+            }
+
+
+def list_deals(
+    session: Session,
+    filters: Filters,
+    notices: Notices,
+    sort: str = "id",
+    descending: bool = False,
+    limit: int | None = None,
+) -> Iterator[Record]:
+    rows = session.execute(select_deals(session, filters, notices, sort, descending, limit))
+    return deal_records(session, rows)
+
+
+def event_record(event: Event, deal_key: str, party_names: dict[int, str]) -> Record:
+    """An event in the documented key order; type-specific keys appear only for their type."""
+    record: Record = {
+        "id": event.id,
+        "deal": deal_key,
+        "type": event.type,
+        "on": str(from_storage(event.on, event.on_precision)),
+        "recorded_at": event.recorded_at,
+    }
+    value = value_record(event.amount, event.high, event.currency, event.basis)
+    if event.type in ("created", "status"):
+        record |= {"status": event.status, "reason": event.reason}
+    if event.type in ("created", "value"):
+        record["value"] = value
+    if event.type == "party":
+        record |= {
+            "action": event.action,
+            "party": party_names.get(event.party_id or 0),
+            "role": event.role,
+        }
+    if event.type == "note":
+        record["text"] = event.text
+    if event.type == "edit":
+        record["changes"] = json.loads(event.changes or "{}")
+    if event.type == "void":
+        record |= {"voids": event.voids, "reason": event.reason}
+    has_source = event.source_outlet or event.source_url or event.source_attribution
+    record["source"] = (
+        {
+            "outlet": event.source_outlet,
+            "url": event.source_url,
+            "attribution": event.source_attribution,
+        }
+        if has_source
+        else None
+    )
+    record["note"] = event.note
+    return record
+
+
+def _party_names(session: Session, events: Sequence[Event]) -> dict[int, str]:
+    ids = {e.party_id for e in events if e.party_id is not None}
+    return (
+        dict(session.execute(select(Party.id, Party.name).where(Party.id.in_(ids))).tuples().all())
+        if ids
+        else {}
+    )
+
+
+def show_deal(session: Session, ref: str, as_of: PartialDate | None) -> Record:
+    """The deal card: the deal, its events (up to ``as_of``) and its rivals on the same target."""
+    deal = find_deal(session, ref)
+    rows = list(
+        session.execute(
+            select_deals(session, Filters(as_of=as_of), Notices()).where(Deal.id == deal.id)
+        )
+    )
+    if not rows:
+        raise_not_reported(deal, as_of)
+    record = next(deal_records(session, rows))
+    events = deal_events(session, deal)
+    if as_of is not None:
+        events = [e for e in events if effective_on(e, deal) <= as_of.last_day]
+    names = _party_names(session, events)
+    record["events"] = [event_record(e, deal.key, names) for e in events]
+    record["rivals"] = _rivals(session, deal, as_of)
+    return record
+
+
+def raise_not_reported(deal: Deal, as_of: PartialDate | None) -> None:
+    from dealtrack.errors import NotFound
+
+    raise NotFound(
+        f'deal "{deal.key}" was not yet reported on {as_of} (reported {from_storage(deal.reported, deal.reported_precision)})'
+    )
+
+
+def _rivals(session: Session, deal: Deal, as_of: PartialDate | None) -> list[Record]:
+    query = select_deals(session, Filters(as_of=as_of), Notices()).where(
+        Deal.target_id == deal.target_id, Deal.id != deal.id
+    )
+    rivals = []
+    for record in deal_records(session, session.execute(query)):
+        rivals.append(
+            {
+                "key": record["key"],
+                "acquirers": [p["name"] for p in record["parties"] if p["role"] == "acquirer"],
+                "status": record["status"],
+                "value": record["value"],
+            }
+        )
+    return rivals
+
+
+def history(session: Session, ref: str | None, filters: Filters, notices: Notices) -> list[Record]:
+    """A deal's events, or the ledger-wide feed; ``--since``/``--until`` bound the events' dates."""
+    deal_filters = replace(filters, since=None, until=None)
+    query = select(Event, Deal.key).join(Deal, Deal.id == Event.deal_id)
+    if ref is not None:
+        query = query.where(Event.deal_id == find_deal(session, ref).id)
+    query = query.where(Event.deal_id.in_(matching_deal_ids(session, deal_filters, notices)))
+    if filters.since is not None:
+        query = query.where(Event.on >= filters.since.start)
+    if filters.until is not None:
+        query = query.where(Event.on <= filters.until.last_day)
+    if filters.as_of is not None:
+        query = query.where(Event.on <= filters.as_of.last_day)
+    rows = session.execute(query.order_by(Event.on, Event.recorded_at, Event.id)).tuples().all()
+    names = _party_names(session, [event for event, _ in rows])
+    return [event_record(event, key, names) for event, key in rows]
+
+
+def party_card(session: Session, name: str) -> Record:
+    party = get_party(session, name)
+    parent = session.get(Party, party.parent_id) if party.parent_id else None
+    aliases = session.scalars(
+        select(Alias.name).where(Alias.party_id == party.id).order_by(Alias.id)
+    ).all()
+    units = session.scalars(
+        select(Party.name).where(Party.parent_id == party.id).order_by(Party.name_key)
+    ).all()
+    roles: list[tuple[Deal, str]] = [
+        (d, "target") for d in session.scalars(select(Deal).where(Deal.target_id == party.id))
+    ]
+    roles += [
+        (d, role)
+        for d, role in session.execute(
+            select(Deal, Participant.role)
+            .join(Participant, Participant.deal_id == Deal.id)
+            .where(Participant.party_id == party.id)
+        ).tuples()
+    ]
+    roles.sort(key=lambda pair: (pair[0].id, ROLES.index(pair[1])))
+    return {
+        "name": party.name,
+        "kind": party.kind,
+        "country": party.country,
+        "parent": parent.name if parent else None,
+        "aliases": list(aliases),
+        "units": list(units),
+        "deals": [
+            {
+                "key": d.key,
+                "role": role,
+                "status": d.status,
+                "value": value_record(d.amount, d.high, d.currency, d.basis),
+            }
+            for d, role in roles
+        ],
+    }
+
+
+def list_parties(session: Session, kind: str | None) -> list[Record]:
+    """Parties by name key, with their parent, aliases and how many deals name them."""
+    query = select(Party).order_by(Party.name_key)
+    if kind is not None:
+        query = query.where(Party.kind == kind)
+    parties = session.scalars(query).all()
+    names = dict(session.execute(select(Party.id, Party.name)).tuples().all())
+    aliases: dict[int, list[str]] = defaultdict(list)
+    for party_id, alias in session.execute(
+        select(Alias.party_id, Alias.name).order_by(Alias.id)
+    ).tuples():
+        aliases[party_id].append(alias)
+    links = union(
+        select(Deal.id, Deal.target_id.label("party_id")),
+        select(Participant.deal_id, Participant.party_id),
+    ).subquery()
+    deals = dict(
+        session.execute(select(links.c.party_id, func.count()).group_by(links.c.party_id)).tuples().all()
+    )
+    return [
+        {
+            "name": p.name,
+            "kind": p.kind,
+            "country": p.country,
+            "parent": names.get(p.parent_id) if p.parent_id else None,
+            "aliases": aliases[p.id],
+            "deals": deals.get(p.id, 0),
+        }
+        for p in parties
+    ]

@@ -1,0 +1,59 @@
+"""The closed vocabularies of a deal record, and the one forgiving parser they share.
+
+Each vocabulary is a tuple of slugs in display order (the order tables, help texts and error
+messages list them in). Input is forgiving because people type these on the command line and
+spreadsheets spell them every which way: case does not matter, and space, ``_`` and ``-`` are
+alike (``Joint Venture``, ``joint_venture`` and ``joint-venture`` are one kind). Machine output
+always uses the slug.
+"""
+
+import re
+
+KINDS: tuple[str, ...] = (
+    "acquisition",
+    "merger",
+    "asset-sale",
+    "stake",
+    "investment",
+    "joint-venture",
+)
+PARTY_KINDS: tuple[str, ...] = ("company", "unit", "fund", "person", "government", "other")
+ROLES: tuple[str, ...] = ("target", "acquirer", "seller", "adviser", "backer", "other")
+BASES: tuple[str, ...] = ("disclosed", "reported", "estimated")
+ATTRIBUTIONS: tuple[str, ...] = ("official", "on-record", "anonymous", "unattributed")
+
+# Longer input is echoed cut short so an error message stays one readable line.
+_SHOWN_MAX = 60
+_SEPARATOR_RUNS = re.compile(r"[\s_-]+")
+
+
+class VocabularyError(ValueError):
+    """A term outside its closed vocabulary; the message lists the valid terms."""
+
+
+def quote_input(text: str) -> str:
+    """Quote user input for an error message: escaped onto one line and cut short if long.
+
+    Every value-type error names the bad input; ``repr`` keeps control characters and newlines
+    from breaking the single ``Error:`` line the CLI promises.
+    """
+    if len(text) > _SHOWN_MAX:
+        return repr(text[:_SHOWN_MAX]) + "..."
+    return repr(text)
+
+
+def normalize_term(text: str) -> str:
+    """Fold case and treat runs of space, ``_`` and ``-`` as one ``-``, as slugs are spelled."""
+    return _SEPARATOR_RUNS.sub("-", text.strip().lower()).strip("-")
+
+
+def parse_term(text: str, terms: tuple[str, ...], what: str) -> str:
+    """Return the slug in ``terms`` that ``text`` spells, or raise naming the valid ones.
+
+    ``what`` names the vocabulary in the message, e.g. ``"deal kind"`` gives
+    ``'takeover' is not a deal kind; use one of: acquisition, merger, ...``.
+    """
+    term = normalize_term(text)
+    if term in terms:
+        return term
+    raise VocabularyError(f"{quote_input(text)} is not a {what}; use one of: {', '.join(terms)}")

@@ -1,0 +1,22 @@
+"""Alembic environment: runs on the connection dealtrack hands it (see dealtrack.migrate)."""
+
+from alembic import context
+
+from dealtrack.db import VERSION_TABLE
+from dealtrack.models import Base
+
+config = context.config
+connection = config.attributes.get("connection")
+if connection is None:
+    raise RuntimeError(
+        "run migrations through dealtrack (dealtrack db upgrade), not the alembic CLI"
+    )
+
+context.configure(
+    connection=connection,
+    target_metadata=Base.metadata,
+    version_table=VERSION_TABLE,
+    render_as_batch=True,
+    transaction_per_migration=False,
+)
+context.run_migrations()

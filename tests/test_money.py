@@ -1,0 +1,369 @@
+import contextlib
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dealtrack.money import (
+    ISO_4217_CODES,
+    MAX_HUNDREDTHS,
+    Amount,
+    AmountError,
+    format_amount,
+    format_compact,
+    parse_amount,
+    parse_currency,
+    parse_decimal_string,
+    to_decimal_string,
+)
+
+BILLION = 10**9 * 100  # in hundredths
+MILLION = 10**6 * 100
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("$3 billion", Amount(3 * BILLION, None, "USD")),
+        ("USD 145m", Amount(145 * MILLION, None, "USD")),
+        ("INR 24,713 crore", Amount(24_713 * 10**7 * 100, None, "INR")),
+        ("€2-3bn", Amount(2 * BILLION, 3 * BILLION, "EUR")),
+        ("$500 million to $1 billion", Amount(500 * MILLION, BILLION, "USD")),
+        ("3000000000 USD", Amount(3 * BILLION, None, "USD")),
+        ("$20-30 billion", Amount(20 * BILLION, 30 * BILLION, "USD")),
+    ],
+)
+def test_design_examples_parse(text: str, expected: Amount) -> None:
+    assert parse_amount(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "currency"),
+    [
+        ("$5", "USD"),
+        ("US$5", "USD"),
+        ("€5", "EUR"),
+        ("£5", "GBP"),
+        ("₹5", "INR"),
+        ("Rs 5", "INR"),
+        ("Rs.5", "INR"),
+        ("rs. 5", "INR"),
+        ("A$5", "AUD"),
+        ("C$5", "CAD"),
+        ("CHF 5", "CHF"),
+        ("5 chf", "CHF"),
+    ],
+)
+def test_every_symbol_names_its_currency(text: str, currency: str) -> None:
+    assert parse_amount(text) == Amount(500, None, currency)
+
+
+@pytest.mark.parametrize(
+    ("word", "factor"),
+    [
+        ("k", 10**3),
+        ("thousand", 10**3),
+        ("m", 10**6),
+        ("mn", 10**6),
+        ("mln", 10**6),
+        ("million", 10**6),
+        ("b", 10**9),
+        ("bn", 10**9),
+        ("billion", 10**9),
+        ("t", 10**12),
+        ("tn", 10**12),
+        ("trillion", 10**12),
+        ("lakh", 10**5),
+        ("cr", 10**7),
+        ("crore", 10**7),
+    ],
+)
+def test_every_scale_with_and_without_space(word: str, factor: int) -> None:
+    expected = Amount(3 * factor * 100, None, "USD")
+    assert parse_amount(f"$3{word}") == expected
+    assert parse_amount(f"$3 {word.upper()}") == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["USD145m", "USD 145m", "145m USD", "145mUSD", "usd 145 M", "$145m USD", " $145m "]
+)
+def test_currency_code_before_or_after_with_or_without_space(text: str) -> None:
+    assert parse_amount(text) == Amount(145 * MILLION, None, "USD")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["$20-30bn", "$20 - 30bn", "$20\u201330bn", "$20 \u2014 30bn", "$20 to 30bn", "$20bn TO $30bn"],
+)
+def test_every_range_separator(text: str) -> None:
+    assert parse_amount(text) == Amount(20 * BILLION, 30 * BILLION, "USD")
+
+
+def test_range_takes_scale_from_other_bound() -> None:
+    assert parse_amount("$20 billion-30") == Amount(20 * BILLION, 30 * BILLION, "USD")
+
+
+def test_range_bounds_keep_their_own_scales() -> None:
+    assert parse_amount("$500k-2m") == Amount(500_000 * 100, 2 * MILLION, "USD")
+
+
+def test_range_currency_may_be_given_on_either_end() -> None:
+    assert parse_amount("20-30bn EUR") == Amount(20 * BILLION, 30 * BILLION, "EUR")
+
+
+def test_range_with_equal_bounds_is_a_single_value() -> None:
+    assert parse_amount("$5-5m") == Amount(5 * MILLION, None, "USD")
+
+
+def test_code_ending_in_scale_letters_is_a_currency() -> None:
+    # MNT, BND and TND start like the scales mn, bn and tn.
+    assert parse_amount("5 MNT") == Amount(500, None, "MNT")
+    assert parse_amount("5bnBND") == Amount(5 * BILLION, None, "BND")
+    assert parse_amount("5 tnd") == Amount(500, None, "TND")
+
+
+def test_tongan_code_top_is_not_a_range_word() -> None:
+    assert parse_amount("TOP 5m") == Amount(5 * MILLION, None, "TOP")
+
+
+@pytest.mark.parametrize(
+    ("text", "hundredths"),
+    [
+        ("$24,713", 2_471_300),
+        ("₹1,23,456", 12_345_600),
+        ("$12,34,56,789", 123_456_789_00),
+        ("$1,234,567.89", 123_456_789),
+        ("$3.055 billion", 305_500_000_000),
+        ("$1.23", 123),
+        ("$1.5", 150),
+        ("$.5m", 50_000_000),
+        ("$0", 0),
+    ],
+)
+def test_numbers_with_grouping_and_decimals(text: str, hundredths: int) -> None:
+    assert parse_amount(text).low == hundredths
+
+
+def test_default_currency_fills_a_missing_one() -> None:
+    assert parse_amount("70352 crore", default_currency="inr") == Amount(
+        70_352 * 10**7 * 100, None, "INR"
+    )
+
+
+def test_currency_in_text_wins_over_default() -> None:
+    assert parse_amount("$5", default_currency="EUR").currency == "USD"
+
+
+def test_largest_amount_parses_exactly() -> None:
+    assert parse_amount("USD 92,233,720,368,547,758.07") == Amount(MAX_HUNDREDTHS, None, "USD")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("3 billion", "'3 billion': no currency; write e.g. '$3 billion' or 'USD 3 billion'"),
+        ("20-30bn", "'20-30bn': no currency; write e.g. '$20-30bn' or 'USD 20-30bn'"),
+        ("-5m USD", "'-5m USD' is negative; amounts are zero or more, e.g. '$3 billion'"),
+        ("$-5m", "'$-5m' is negative; amounts are zero or more, e.g. '$3 billion'"),
+        ("USD \u22125", "'USD \u22125' is negative; amounts are zero or more, e.g. '$3 billion'"),
+        ("$5m - -3m", "'$5m - -3m' is negative; amounts are zero or more, e.g. '$3 billion'"),
+        (
+            "USD 92,233,720,368,547,758.08",
+            "'USD 92,233,720,368,547,758.08' is more than the largest amount dealtrack can "
+            "store, 92,233,720,368,547,758.07",
+        ),
+        (
+            "$100 trillion trillion",
+            "'$100 trillion trillion' is not an amount; "
+            "write e.g. '$3 billion', 'USD 145m' or 'EUR 2-3bn'",
+        ),
+        (
+            "$100000 trillion",
+            "'$100000 trillion' is more than the largest amount dealtrack can store, "
+            "92,233,720,368,547,758.07",
+        ),
+        ("¥5bn", "'¥5bn': ¥ is ambiguous (JPY or CNY); write the ISO code, e.g. 'JPY 5bn'"),
+        ("5bn ¥", "'5bn ¥': ¥ is ambiguous (JPY or CNY); write the ISO code, e.g. '5bn JPY'"),
+        (
+            "$1.234",
+            "'$1.234' has more than two decimals after scaling; amounts are exact to the cent, "
+            "e.g. '$1.23' or '$3.055 billion'",
+        ),
+        (
+            "$5m to €6m",
+            "'$5m to €6m' names two currencies (USD and EUR); give one, once or the same on "
+            "both ends of a range",
+        ),
+        (
+            "$5m CAD",
+            "'$5m CAD' names two currencies (USD and CAD); give one, once or the same on "
+            "both ends of a range",
+        ),
+        (
+            "1,2 USD",
+            "'1,2 USD': '1,2' is not a grouped number; group digits in threes ('1,234,567'), "
+            "the Indian way ('12,34,567') or not at all",
+        ),
+        (
+            "$1,2345",
+            "'$1,2345': '1,2345' is not a grouped number; group digits in threes ('1,234,567'), "
+            "the Indian way ('12,34,567') or not at all",
+        ),
+        ("$30-20bn", "'$30-20bn': the range runs backwards; put the lower amount first"),
+        (
+            "5 XYZ",
+            "'5 XYZ': XYZ is not an ISO 4217 currency code; use one such as USD, EUR or INR",
+        ),
+        ("", "empty amount; write e.g. '$3 billion', 'USD 145m' or 'EUR 2-3bn'"),
+        ("   ", "empty amount; write e.g. '$3 billion', 'USD 145m' or 'EUR 2-3bn'"),
+        (
+            "about $3bn",
+            "'about $3bn' is not an amount; write e.g. '$3 billion', 'USD 145m' or 'EUR 2-3bn'",
+        ),
+        (
+            "$1-2-3m",
+            "'$1-2-3m' is not an amount; write e.g. '$3 billion', 'USD 145m' or 'EUR 2-3bn'",
+        ),
+        (
+            "$" + "9" * 300,
+            f"'${'9' * 59}'... is too long for an amount; "
+            "write e.g. '$3 billion', 'USD 145m' or 'EUR 2-3bn'",
+        ),
+    ],
+)
+def test_bad_amounts_are_refused_with_advice(text: str, message: str) -> None:
+    with pytest.raises(AmountError) as caught:
+        parse_amount(text)
+    assert str(caught.value) == message
+
+
+def test_bad_default_currency_is_refused() -> None:
+    with pytest.raises(AmountError, match="'EURO' is not an ISO 4217 currency code"):
+        parse_amount("5m", default_currency="EURO")
+
+
+def test_format_amount_is_canonical_grammar() -> None:
+    assert format_amount(Amount(3 * BILLION, None, "USD")) == "USD 3000000000.00"
+    assert (
+        format_amount(Amount(20 * BILLION, 30 * BILLION, "USD"))
+        == "USD 20000000000.00 to 30000000000.00"
+    )
+
+
+def test_to_decimal_string_is_exact() -> None:
+    assert to_decimal_string(300_000_000_000) == "3000000000.00"
+    assert to_decimal_string(5) == "0.05"
+    assert to_decimal_string(MAX_HUNDREDTHS) == "92233720368547758.07"
+
+
+@pytest.mark.parametrize(
+    ("text", "hundredths"),
+    [("3000000000.00", 300_000_000_000), ("3000000000", 300_000_000_000), ("3.5", 350)],
+)
+def test_parse_decimal_string_accepts_machine_forms(text: str, hundredths: int) -> None:
+    assert parse_decimal_string(text) == hundredths
+
+
+@pytest.mark.parametrize("text", ["", "1,000.00", "-1.00", "1.234", "$1", " 1.00", "1e3", "1."])
+def test_parse_decimal_string_refuses_anything_else(text: str) -> None:
+    with pytest.raises(AmountError) as caught:
+        parse_decimal_string(text)
+    assert str(caught.value) == (
+        f"{text!r} is not a decimal amount; write digits with at most two decimals, "
+        "e.g. '3000000000.00'"
+    )
+
+
+def test_parse_decimal_string_refuses_past_the_largest() -> None:
+    with pytest.raises(AmountError) as caught:
+        parse_decimal_string("92233720368547758.08")
+    assert str(caught.value) == (
+        "'92233720368547758.08' is more than the largest amount dealtrack can store, "
+        "92233720368547758.07"
+    )
+
+
+@pytest.mark.parametrize(
+    ("amount", "shown"),
+    [
+        (Amount(3 * BILLION, None, "USD"), "USD 3bn"),
+        (Amount(305 * 10**9, None, "USD"), "USD 3.05bn"),
+        (Amount(24_713 * 10**9, None, "INR"), "INR 247.13bn"),
+        (Amount(145 * MILLION, None, "USD"), "USD 145m"),
+        (Amount(500_000_00, None, "USD"), "USD 500k"),
+        (Amount(12_500_00, None, "USD"), "USD 12.5k"),
+        (Amount(2 * 10**14, None, "EUR"), "EUR 2tn"),
+        (Amount(1500 * 10**14, None, "EUR"), "EUR 1,500tn"),
+        (Amount(304_999_999_999, None, "USD"), "USD 3,049,999,999.99"),
+        (Amount(304_999_999_900, None, "USD"), "USD 3,049,999,999"),
+        (Amount(305_500_000_000, None, "USD"), "USD 3,055,000,000"),
+        (Amount(50_000, None, "USD"), "USD 500"),
+        (Amount(50_050, None, "USD"), "USD 500.50"),
+        (Amount(0, None, "USD"), "USD 0"),
+        (Amount(MAX_HUNDREDTHS, None, "USD"), "USD 92,233,720,368,547,758.07"),
+        (Amount(20 * BILLION, 30 * BILLION, "USD"), "USD 20\u201330bn"),
+        (Amount(500 * MILLION, BILLION, "USD"), "USD 500m\u20131bn"),
+        (Amount(304_999_999_999, 4 * BILLION, "USD"), "USD 3,049,999,999.99\u20134bn"),
+        (Amount(500_00, 600_00, "USD"), "USD 500\u2013600"),
+    ],
+)
+def test_format_compact(amount: Amount, shown: str) -> None:
+    assert format_compact(amount) == shown
+
+
+def test_parse_currency_is_case_insensitive() -> None:
+    assert parse_currency(" usd ") == "USD"
+    assert parse_currency("Inr") == "INR"
+
+
+@pytest.mark.parametrize("text", ["$", "US", "XXX", "XAU", "dollars", ""])
+def test_parse_currency_refuses_non_codes(text: str) -> None:
+    with pytest.raises(AmountError) as caught:
+        parse_currency(text)
+    assert str(caught.value) == (
+        f"{text!r} is not an ISO 4217 currency code; use one such as USD, EUR or INR"
+    )
+
+
+hundredths = st.integers(min_value=0, max_value=MAX_HUNDREDTHS)
+
+
+@st.composite
+def amounts(draw: st.DrawFn) -> Amount:
+    low = draw(hundredths)
+    high = draw(st.none() | st.integers(min_value=low + 1, max_value=MAX_HUNDREDTHS + 1))
+    if high == MAX_HUNDREDTHS + 1:  # low was the maximum: no room for a range above it
+        high = None
+    return Amount(low, high, draw(st.sampled_from(sorted(ISO_4217_CODES))))
+
+
+@given(amounts())
+def test_format_amount_round_trips(amount: Amount) -> None:
+    assert parse_amount(format_amount(amount)) == amount
+
+
+@given(hundredths)
+def test_decimal_string_round_trips(value: int) -> None:
+    assert parse_decimal_string(to_decimal_string(value)) == value
+
+
+@given(st.text())
+def test_parse_amount_raises_only_amount_error(text: str) -> None:
+    with contextlib.suppress(AmountError):
+        parse_amount(text)
+
+
+@given(st.from_regex(r"[-$€£₹¥., 0-9a-z]{0,30}", fullmatch=True))
+def test_parse_amount_raises_only_amount_error_on_near_misses(text: str) -> None:
+    try:
+        amount = parse_amount(text, default_currency="USD")
+    except AmountError:
+        return
+    assert 0 <= amount.low <= MAX_HUNDREDTHS
+    assert amount.high is None or amount.low < amount.high <= MAX_HUNDREDTHS
+
+
+@given(st.text())
+def test_parse_decimal_string_raises_only_amount_error(text: str) -> None:
+    with contextlib.suppress(AmountError):
+        parse_decimal_string(text)
