@@ -73,7 +73,9 @@ def describe(event: Record) -> str:
     elif kind == "note":
         text = f"note: {event['text']}"
     elif kind == "edit":
-        text = "; ".join(f"{k}: {old} → {new}" for k, (old, new) in event["changes"].items())
+        text = "; ".join(
+            f"{k}: {old or '(default)'} → {new}" for k, (old, new) in event["changes"].items()
+        )
     else:
         text = f"voids event {event['voids']}"
     reason = event.get("reason")
@@ -125,7 +127,7 @@ REPORT_COLUMNS: dict[str, Callable[[Record], Any]] = {
     "high": lambda r: r["high"],
     "total": lambda r: compact_value(r["value"]) if r["value"] else "",
 }
-REPORT_TABLE = ("group", "deals", "currency_deals", "total")
+REPORT_TABLE = ("group", "deals", "total")
 REPORT_FLAT = ("group", "deals", "currency", "currency_deals", "amount", "high")
 
 

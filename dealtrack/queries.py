@@ -7,6 +7,7 @@ each kind on or before the date, ranked in SQL with window functions so large le
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -52,9 +53,7 @@ class Filters:
     as_of: PartialDate | None = None
 
 
-def _ranked(
-    types: tuple[str, ...], as_of: datetime.date, *columns: ColumnElement[object]
-) -> Subquery:
+def _ranked(types: tuple[str, ...], as_of: datetime.date, *columns: Any) -> Subquery:
     """Each deal's live events of these types on or before ``as_of``, latest first as ``rank`` 1."""
     effective = case((Event.type == "created", Deal.reported), else_=Event.on)
     order = (effective.desc(), Event.recorded_at.desc(), Event.id.desc())
@@ -239,7 +238,7 @@ def select_deals(
     return query.limit(limit) if limit is not None else query
 
 
-def matching_deal_ids(session: Session, filters: Filters, notices: Notices) -> Select[tuple[int]]:
+def matching_deal_ids(session: Session, filters: Filters, notices: Notices) -> Select[Any]:
     """Ids of the deals FILTERS select (for history and report)."""
     state = state_of_deals(filters.as_of)
     return (

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, distinct, extract, func, literal, select, union
+from sqlalchemy import Select, case, distinct, extract, func, literal, select, union
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import Subquery
@@ -29,7 +29,7 @@ Record = dict[str, Any]
 def _members(session: Session, by: str, filters: Filters, notices: Notices) -> Subquery:
     """One row per (deal, group) with the deal's value: a deal may sit in several party groups."""
     state = state_of_deals(filters.as_of)
-    group: ColumnElement[Any]
+    group: Any
     base = select(Deal.id.label("deal_id"), state.c.amount, state.c.high, state.c.currency).join(
         state, state.c.deal_id == Deal.id
     )
@@ -96,7 +96,7 @@ def _totals(session: Session, members: Subquery) -> Iterable[tuple[Any, Any, str
         .group_by(members.c.grp, members.c.sub, members.c.currency)
     )
     try:
-        return session.execute(query).tuples().all()
+        return session.execute(query).all()
     except DBAPIError as error:
         if "overflow" not in str(error.orig).lower():
             raise
@@ -151,7 +151,7 @@ def build_report(
         select(members.c.grp, members.c.sub, func.count(distinct(members.c.deal_id))).group_by(
             members.c.grp, members.c.sub
         )
-    ).tuples()
+    )
     groups: dict[str, Record] = {}
     for grp, sub, deals in counts:
         label = _label(by, grp, sub)

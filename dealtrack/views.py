@@ -45,14 +45,14 @@ def _parties_of(session: Session, deals: Sequence[Deal]) -> dict[int, list[Recor
     names = dict(
         session.execute(
             select(Party.id, Party.name).where(Party.id.in_({d.target_id for d in deals}))
-        ).tuples().all()
+        ).all()
     )
     rows = session.execute(
         select(Participant.deal_id, Participant.role, Party.name)
         .join(Party, Party.id == Participant.party_id)
         .where(Participant.deal_id.in_([d.id for d in deals]))
         .order_by(Participant.id)
-    ).tuples()
+    )
     others: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for deal_id, role, name in rows:
         others[deal_id].append((role, name))
@@ -72,7 +72,7 @@ def _notes_of(session: Session, deal_ids: Sequence[int]) -> dict[int, list[str]]
         .where(Event.deal_id.in_(deal_ids), Event.voided.is_(False))
         .where((Event.type == "note") | Event.note.is_not(None))
         .order_by(Event.on, Event.recorded_at, Event.id)
-    ).tuples()
+    )
     notes: dict[int, list[str]] = defaultdict(list)
     for deal_id, kind, text, note in rows:
         for line in (text, note) if kind == "note" else (note,):
@@ -170,7 +170,7 @@ def event_record(event: Event, deal_key: str, party_names: dict[int, str]) -> Re
 def _party_names(session: Session, events: Sequence[Event]) -> dict[int, str]:
     ids = {e.party_id for e in events if e.party_id is not None}
     return (
-        dict(session.execute(select(Party.id, Party.name).where(Party.id.in_(ids))).tuples().all())
+        dict(session.execute(select(Party.id, Party.name).where(Party.id.in_(ids))).all())
         if ids
         else {}
     )
@@ -234,7 +234,7 @@ def history(session: Session, ref: str | None, filters: Filters, notices: Notice
         query = query.where(Event.on <= filters.until.last_day)
     if filters.as_of is not None:
         query = query.where(Event.on <= filters.as_of.last_day)
-    rows = session.execute(query.order_by(Event.on, Event.recorded_at, Event.id)).tuples().all()
+    rows = session.execute(query.order_by(Event.on, Event.recorded_at, Event.id)).all()
     names = _party_names(session, [event for event, _ in rows])
     return [event_record(event, key, names) for event, key in rows]
 
@@ -257,7 +257,7 @@ def party_card(session: Session, name: str) -> Record:
             select(Deal, Participant.role)
             .join(Participant, Participant.deal_id == Deal.id)
             .where(Participant.party_id == party.id)
-        ).tuples()
+        )
     ]
     roles.sort(key=lambda pair: (pair[0].id, ROLES.index(pair[1])))
     return {
@@ -285,18 +285,16 @@ def list_parties(session: Session, kind: str | None) -> list[Record]:
     if kind is not None:
         query = query.where(Party.kind == kind)
     parties = session.scalars(query).all()
-    names = dict(session.execute(select(Party.id, Party.name)).tuples().all())
+    names = dict(session.execute(select(Party.id, Party.name)).all())
     aliases: dict[int, list[str]] = defaultdict(list)
-    for party_id, alias in session.execute(
-        select(Alias.party_id, Alias.name).order_by(Alias.id)
-    ).tuples():
+    for party_id, alias in session.execute(select(Alias.party_id, Alias.name).order_by(Alias.id)):
         aliases[party_id].append(alias)
     links = union(
         select(Deal.id, Deal.target_id.label("party_id")),
         select(Participant.deal_id, Participant.party_id),
     ).subquery()
-    deals = dict(
-        session.execute(select(links.c.party_id, func.count()).group_by(links.c.party_id)).tuples().all()
+    deals: dict[int, int] = dict(
+        session.execute(select(links.c.party_id, func.count()).group_by(links.c.party_id)).all()
     )
     return [
         {

@@ -127,8 +127,8 @@ def status(
     event = run(
         True, lambda s, n: change_status(s, deal, new_status, on, reason, source, note, force, n)
     )
-    if event is not None:
-        confirm(f"Recorded event {event.id}: {deal} is {new_status} on {on}")
+    if event.event_id is not None:
+        confirm(f"Recorded event {event.event_id}: {event.deal_key} is {new_status} on {on}")
 
 
 @click.command()
@@ -165,8 +165,8 @@ def value(
     valuation = Valuation(None if undisclosed else amount, basis)
     source = source_from(outlet, url, attribution)
     event = run(True, lambda s, n: change_value(s, deal, valuation, on, source, note, n))
-    if event is not None:
-        confirm(f"Recorded event {event.id}: value of {deal} on {on}")
+    if event.event_id is not None:
+        confirm(f"Recorded event {event.event_id}: value of {event.deal_key} on {on}")
 
 
 @click.command()
@@ -187,8 +187,8 @@ def note(
 
     source = source_from(outlet, url, attribution)
     event = run(True, lambda s, n: add_note(s, deal, text, on, source, n))
-    if event is not None:
-        confirm(f"Recorded event {event.id}: note on {deal}")
+    if event.event_id is not None:
+        confirm(f"Recorded event {event.event_id}: note on {event.deal_key}")
 
 
 @click.command()

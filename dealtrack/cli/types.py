@@ -11,7 +11,7 @@ from dealtrack import dates, money, statuses, vocabulary
 from dealtrack.render import OWN_FORMATS, TABLE
 
 
-class AmountType(click.ParamType):
+class AmountType(click.ParamType[money.Amount]):
     name = "AMOUNT"
 
     def convert(
@@ -25,7 +25,7 @@ class AmountType(click.ParamType):
             self.fail(str(error), param, ctx)
 
 
-class DateType(click.ParamType):
+class DateType(click.ParamType[dates.PartialDate]):
     """``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` or ``today``; an effective date may not be in the future."""
 
     name = "DATE"
@@ -45,7 +45,7 @@ class DateType(click.ParamType):
             self.fail(str(error), param, ctx)
 
 
-class StatusType(click.ParamType):
+class StatusType(click.ParamType[str]):
     name = "STATUS"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
@@ -64,7 +64,7 @@ class StatusType(click.ParamType):
         ]
 
 
-class TermType(click.ParamType):
+class TermType(click.ParamType[str]):
     """One term of a closed vocabulary (deal kind, party kind, basis, attribution)."""
 
     def __init__(self, terms: tuple[str, ...], what: str) -> None:
@@ -85,7 +85,7 @@ class TermType(click.ParamType):
         ]
 
 
-class RoleNameType(click.ParamType):
+class RoleNameType(click.ParamType[tuple[str, str]]):
     """``ROLE=NAME`` for ``edit --add/--remove``."""
 
     name = "ROLE=NAME"
@@ -105,7 +105,7 @@ class RoleNameType(click.ParamType):
         return term, name.strip()
 
 
-class CurrencyType(click.ParamType):
+class CurrencyType(click.ParamType[str]):
     name = "CUR"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
@@ -115,7 +115,7 @@ class CurrencyType(click.ParamType):
             self.fail(str(error), param, ctx)
 
 
-class CountryType(click.ParamType):
+class CountryType(click.ParamType[str]):
     name = "CC"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
@@ -129,7 +129,7 @@ class CountryType(click.ParamType):
         return text
 
 
-class FormatType(click.ParamType):
+class FormatType(click.ParamType[str]):
     """An output format: dealtrack's own writers or any tabulate table format."""
 
     name = "FORMAT"
@@ -144,7 +144,7 @@ class FormatType(click.ParamType):
         return text
 
 
-class FieldsType(click.ParamType):
+class FieldsType(click.ParamType[tuple[str, ...]]):
     """A comma-separated list of field names, checked against the command's columns later."""
 
     name = "F1,F2…"

@@ -101,7 +101,7 @@ def _roster_problems(session: Session, deal: Deal, events: Sequence[Event]) -> I
     stored = set(
         session.execute(
             select(Participant.party_id, Participant.role).where(Participant.deal_id == deal.id)
-        ).tuples()
+        )
     )
     if stored != roster:
         yield f"deal {deal.key}: its parties do not match its party events"

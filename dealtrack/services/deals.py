@@ -205,6 +205,19 @@ def _check_date(deal: Deal, on: PartialDate) -> None:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """What a recording use case did: the event it appended (None when identical to one on file)."""
+
+    deal_key: str
+    event_id: int | None
+
+
+def record(session: Session, deal: Deal, event: Event, notices: Notices) -> Recorded:
+    appended = append_event(session, deal, event, notices)
+    return Recorded(deal.key, appended.id if appended is not None else None)
+
+
 def append_event(session: Session, deal: Deal, event: Event, notices: Notices) -> Event | None:
     """Append an event unless an identical one exists (so scripts can be re-run)."""
     events = deal_events(session, deal)
@@ -242,7 +255,7 @@ def change_status(
     note: str | None,
     force: bool,
     notices: Notices,
-) -> Event | None:
+) -> Recorded:
     """Record a status change, legal from the status in force on its date and into the next one."""
     deal = find_deal(session, ref)
     _check_date(deal, on)
@@ -261,7 +274,7 @@ def change_status(
             f'deal "{deal.key}" becomes {later.status} on {later.on.isoformat()}, which cannot '
             f"follow {status} (use --force to record it anyway)"
         )
-    return append_event(
+    return record(
         session,
         deal,
         new_event(deal, "status", on, source, note, status=status, reason=reason),
@@ -277,22 +290,20 @@ def change_value(
     source: Source,
     note: str | None,
     notices: Notices,
-) -> Event | None:
+) -> Recorded:
     deal = find_deal(session, ref)
     _check_date(deal, on)
-    return append_event(
+    return record(
         session, deal, new_event(deal, "value", on, source, note, **valuation.columns()), notices
     )
 
 
 def add_note(
     session: Session, ref: str, text: str, on: PartialDate, source: Source, notices: Notices
-) -> Event | None:
+) -> Recorded:
     deal = find_deal(session, ref)
     _check_date(deal, on)
-    return append_event(
-        session, deal, new_event(deal, "note", on, source, None, text=text), notices
-    )
+    return record(session, deal, new_event(deal, "note", on, source, None, text=text), notices)
 
 
 VOIDABLE = ("status", "value", "note", "party")
