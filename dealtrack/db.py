@@ -20,6 +20,7 @@ from sqlalchemy import (
     Connection,
     Engine,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Table,
     create_engine,
@@ -38,8 +39,14 @@ HEAD_REVISION = "0001_initial"
 VERSION_TABLE = "dealtrack_version"
 WRITE_LOCK_KEY = 0x6465616C  # "deal": the one advisory lock all PostgreSQL writers share
 _WRITE = "dealtrack_write"
-# Alembic's own version table, under dealtrack's name; read without importing Alembic.
-VERSION = Table(VERSION_TABLE, MetaData(), Column("version_num", String(32), primary_key=True))
+# Alembic's own version table, under dealtrack's name and with Alembic's constraint name, so a
+# ledger created here and one created by migrations are alike; read without importing Alembic.
+VERSION = Table(
+    VERSION_TABLE,
+    MetaData(),
+    Column("version_num", String(32), nullable=False),
+    PrimaryKeyConstraint("version_num", name=f"{VERSION_TABLE}_pkc"),
+)
 
 
 def busy_timeout() -> float:
@@ -86,8 +93,11 @@ def _enable_wal(engine: Engine) -> None:
 
 def create_file(path: Path) -> None:
     """Create an empty ledger file 0600 (and its directory 0700), atomically: O_EXCL."""
-    if not path.parent.exists():
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    missing = [parent for parent in path.parents if not parent.exists()]
+    # Each one 0700: Path.mkdir(parents=True) would give the intermediate ones the default mode.
+    for directory in reversed(missing):
+        with suppress(FileExistsError):
+            directory.mkdir(mode=0o700)
     fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     os.close(fd)
 
@@ -129,6 +139,8 @@ class Ledger:
                 if write and self.needs_schema:
                     _create_schema(session)
                 yield session
+            if write and self.needs_schema:
+                self._schema_created()
         except OperationalError as error:
             if ledger_busy(error):
                 raise LedgerUnavailable(
@@ -137,12 +149,27 @@ class Ledger:
                 ) from None
             raise
 
+    def _schema_created(self) -> None:
+        """Switch a new ledger to WAL once its schema is committed.
+
+        Not before: a command that fails must leave an existing empty file as it found it. WAL
+        only speeds readers up, so a ledger that stays locked meanwhile keeps its journal mode.
+        """
+        self.needs_schema = False
+        if self.is_sqlite:
+            with suppress(DBAPIError, sqlite3.Error):
+                _enable_wal(self.engine)
+
     def close(self) -> None:
         self.engine.dispose()
 
     def discard_if_empty(self) -> None:
-        """Remove a ledger file this process created when the command failed before any table."""
+        """Close the ledger, and remove a file this process created if it still has no table.
+
+        Called when a command fails; closing also lets SQLite remove the ``-wal``/``-shm`` files.
+        """
         if not (self.created_file and self.location.path is not None):
+            self.close()
             return
         try:
             with self.engine.connect() as connection:
@@ -230,8 +257,6 @@ def open_ledger(location: Location, write: bool, upgrade: bool = False) -> Ledge
         if revision is None:
             if not write:
                 raise no_ledger(location)
-            if ledger.is_sqlite:
-                _enable_wal(engine)
             ledger.needs_schema = True
         elif revision != HEAD_REVISION:
             from dealtrack.migrate import bring_to_head
@@ -241,3 +266,21 @@ def open_ledger(location: Location, write: bool, upgrade: bool = False) -> Ledge
         ledger.discard_if_empty()
         raise
     return ledger
+
+
+def scratch_ledger(location: Location) -> Ledger:
+    """An empty in-memory ledger for a dry run against a ledger that does not exist yet."""
+    from sqlalchemy.pool import StaticPool
+
+    engine = create_engine("sqlite://", poolclass=StaticPool)
+    return Ledger(location, engine, needs_schema=True)
+
+
+def open_for_dry_run(location: Location) -> Ledger:
+    """The ledger as it is, opened without creating anything (a scratch one if there is none)."""
+    try:
+        return open_ledger(location, write=False)
+    except LedgerUnavailable as error:
+        if error.message != no_ledger(location).message:
+            raise
+        return scratch_ledger(location)

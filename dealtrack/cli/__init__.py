@@ -73,9 +73,9 @@ def dealtrack(ctx: click.Context, db: str | None) -> None:
 
 
 def _register() -> None:
-    from dealtrack.cli import database, parties, reading, recording
+    from dealtrack.cli import bulk, database, parties, reading, recording
 
-    for module in (recording, reading, parties, database):
+    for module in (recording, reading, bulk, parties, database):
         for command in module.COMMANDS:
             dealtrack.add_command(command)
 

@@ -18,16 +18,28 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
+class _DryRun(Exception):
+    """Raised inside a dry run's transaction so that everything it did is rolled back."""
+
+
 @contextmanager
-def ledger_session(write: bool) -> Iterator["Session"]:
-    """A session on the ledger ``--db`` names; a recording command creates it if missing."""
-    from dealtrack.db import open_ledger
+def ledger_session(write: bool, dry_run: bool = False) -> Iterator["Session"]:
+    """A session on the ledger ``--db`` names; a recording command creates it if missing.
+
+    A dry run opens the ledger without creating it and rolls its transaction back.
+    """
+    from dealtrack.db import open_for_dry_run, open_ledger
     from dealtrack.location import locate
 
-    ledger = open_ledger(locate(click.get_current_context().find_root().obj), write)
+    location = locate(click.get_current_context().find_root().obj)
+    ledger = open_for_dry_run(location) if dry_run else open_ledger(location, write)
     try:
         with ledger.session(write) as session:
             yield session
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
     except BaseException:
         ledger.discard_if_empty()
         raise
@@ -35,12 +47,12 @@ def ledger_session(write: bool) -> Iterator["Session"]:
         ledger.close()
 
 
-def run(write: bool, use_case: Callable[["Session", "Notices"], T]) -> T:
+def run(write: bool, use_case: Callable[["Session", "Notices"], T], dry_run: bool = False) -> T:
     """Run ``use_case(session, notices)`` in one transaction, then print its notices."""
     from dealtrack.services.parties import Notices
 
     notices = Notices()
-    with ledger_session(write) as session:
+    with ledger_session(write, dry_run) as session:
         result = use_case(session, notices)
     for line in notices.lines:
         click.echo(line, err=True)

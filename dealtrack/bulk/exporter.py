@@ -1,0 +1,198 @@
+"""``export``: the ledger document (json, jsonl) or the flat current state (csv, tsv), streamed.
+
+Deals are read in pages by id and written as they come, so memory stays flat however large the
+ledger. The json document is exactly what ``json.dumps(document, indent=2)`` would print; imported
+into an empty ledger and exported again it is byte-identical.
+"""
+
+import csv
+import json
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import IO, Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dealtrack.models import Alias, Deal, Event, Party
+from dealtrack.queries import Filters, select_deals
+from dealtrack.render import neutralise
+from dealtrack.services.parties import Notices
+from dealtrack.views import _party_names, deal_records, event_record
+
+PAGE = 1000
+FLAT_COLUMNS = (
+    "key",
+    "title",
+    "kind",
+    "target",
+    "acquirers",
+    "sellers",
+    "advisers",
+    "backers",
+    "others",
+    "status",
+    "reason",
+    "value",
+    "currency",
+    "basis",
+    "reported",
+    "date",
+    "source",
+    "url",
+    "attribution",
+    "notes",
+)
+
+
+def parties(session: Session) -> Iterator[dict[str, Any]]:
+    """Party records by name key: {name, kind, country, parent, aliases}."""
+    names = dict(session.execute(select(Party.id, Party.name)).all())
+    aliases: dict[int, list[str]] = defaultdict(list)
+    for party_id, alias in session.execute(select(Alias.party_id, Alias.name).order_by(Alias.id)):
+        aliases[party_id].append(alias)
+    for party in session.scalars(select(Party).order_by(Party.name_key)):
+        yield {
+            "name": party.name,
+            "kind": party.kind,
+            "country": party.country,
+            "parent": names.get(party.parent_id) if party.parent_id else None,
+            "aliases": aliases[party.id],
+        }
+
+
+def deals(session: Session, filters: Filters, notices: Notices) -> Iterator[dict[str, Any]]:
+    """Deal objects with their events (up to ``--as-of``), a page of deals at a time."""
+    last = 0
+    day = filters.as_of.last_day if filters.as_of else None
+    while True:
+        query = select_deals(session, filters, notices).where(Deal.id > last).limit(PAGE)
+        rows = session.execute(query).all()
+        if not rows:
+            return
+        records = list(deal_records(session, rows))
+        ids = [r["id"] for r in records]
+        events_query = (
+            select(Event)
+            .where(Event.deal_id.in_(ids))
+            .order_by(Event.on, Event.recorded_at, Event.id)
+        )
+        if day is not None:
+            events_query = events_query.where(Event.on <= day)
+        events = session.scalars(events_query).all()
+        names = _party_names(session, events)
+        by_deal: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        keys = {r["id"]: r["key"] for r in records}
+        for event in events:
+            by_deal[event.deal_id].append(event_record(event, keys[event.deal_id], names))
+        for record in records:
+            yield {**record, "events": by_deal[record["id"]]}
+        last = ids[-1]
+        session.expunge_all()
+
+
+def _indented(item: Any) -> str:
+    return "\n".join(
+        "    " + line for line in json.dumps(item, ensure_ascii=False, indent=2).splitlines()
+    )
+
+
+def write_document(out: IO[str], session: Session, filters: Filters, notices: Notices) -> None:
+    out.write('{\n  "format": "dealtrack",\n  "version": 1,\n')
+    if filters.as_of is not None:
+        out.write(f'  "as_of": {json.dumps(str(filters.as_of))},\n')
+    for name, items, last in (
+        ("parties", parties(session), False),
+        ("deals", deals(session, filters, notices), True),
+    ):
+        out.write(f'  "{name}": [')
+        first = True
+        for item in items:
+            out.write(("\n" if first else ",\n") + _indented(item))
+            first = False
+        out.write("]" if first else "\n  ]")
+        out.write("\n" if last else ",\n")
+    out.write("}\n")
+
+
+def write_jsonl(out: IO[str], session: Session, filters: Filters, notices: Notices) -> None:
+    head: dict[str, Any] = {"type": "ledger", "format": "dealtrack", "version": 1}
+    if filters.as_of is not None:
+        head["as_of"] = str(filters.as_of)
+    out.write(json.dumps(head, ensure_ascii=False, separators=(",", ":")) + "\n")
+    for party in parties(session):
+        out.write(
+            json.dumps({"type": "party", **party}, ensure_ascii=False, separators=(",", ":")) + "\n"
+        )
+    for deal in deals(session, filters, notices):
+        out.write(
+            json.dumps({"type": "deal", **deal}, ensure_ascii=False, separators=(",", ":")) + "\n"
+        )
+
+
+def flat_row(deal: dict[str, Any]) -> list[str]:
+    """A deal as import columns: the state in force, dated by its latest status or value event."""
+    names = {
+        role: "; ".join(p["name"] for p in deal["parties"] if p["role"] == role)
+        for role in ("acquirer", "seller", "adviser", "backer", "other")
+    }
+    value = deal["value"]
+    shaping = [
+        e
+        for e in deal["events"]
+        if e["type"] in ("created", "status", "value") and not _voided(e, deal["events"])
+    ]
+    latest = shaping[-1] if shaping else None
+    source = (latest or {}).get("source") or {}
+    amount = ""
+    if value is not None:
+        amount = (
+            value["amount"] if value["high"] is None else f"{value['amount']} to {value['high']}"
+        )
+    return [
+        deal["key"],
+        deal["title"],
+        deal["kind"],
+        deal["target"],
+        names["acquirer"],
+        names["seller"],
+        names["adviser"],
+        names["backer"],
+        names["other"],
+        deal["status"],
+        deal["reason"] or "",
+        amount,
+        value["currency"] if value else "",
+        value["basis"] if value else "",
+        deal["reported"],
+        latest["on"] if latest else deal["reported"],
+        source.get("outlet") or "",
+        source.get("url") or "",
+        source.get("attribution") or "",
+        "\n".join(deal["notes"]),
+    ]
+
+
+def _voided(event: dict[str, Any], events: list[dict[str, Any]]) -> bool:
+    return any(e.get("voids") == event["id"] for e in events)
+
+
+def write_flat(
+    out: IO[str], session: Session, filters: Filters, notices: Notices, delimiter: str, raw: bool
+) -> None:
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+    writer.writerow(FLAT_COLUMNS)
+    for deal in deals(session, filters, notices):
+        cells = flat_row(deal)
+        writer.writerow(cells if raw else [neutralise(c) for c in cells])
+
+
+def export(
+    out: IO[str], session: Session, fmt: str, filters: Filters, notices: Notices, raw: bool
+) -> None:
+    if fmt == "json":
+        write_document(out, session, filters, notices)
+    elif fmt == "jsonl":
+        write_jsonl(out, session, filters, notices)
+    else:
+        write_flat(out, session, filters, notices, "," if fmt == "csv" else "\t", raw)

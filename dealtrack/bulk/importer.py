@@ -1,0 +1,241 @@
+"""``import``: read a file, validate every row, match and merge, then write in one transaction.
+
+Nothing is written until every row has been read and checked, so a bad row at line 50,000 leaves
+the ledger untouched (atomic by default); ``--skip-invalid`` writes the valid rows instead.
+"""
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from sqlalchemy.orm import Session
+
+from dealtrack.bulk import documents, readers
+from dealtrack.bulk.creating import create_deal
+from dealtrack.bulk.matching import Group, Matcher, RowError
+from dealtrack.bulk.rejects import RejectWriter
+from dealtrack.bulk.rows import ColumnPlan, RowProblems, parse_row
+from dealtrack.bulk.snapshot import Snapshot
+from dealtrack.bulk.updating import load_deals, update_deal
+from dealtrack.bulk.writer import BulkWriter
+from dealtrack.dates import PartialDate
+from dealtrack.errors import DealtrackError
+from dealtrack.names import name_key
+from dealtrack.services.ledger import recorded_now
+
+SHOWN_PROBLEMS = 50
+FORMATS = ("csv", "tsv", "json", "jsonl")
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    columns: ColumnPlan
+    on_conflict: str = "update"
+    skip_invalid: bool = False
+    rejects: Path | None = None
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    plan: list[tuple[str, str]] = field(default_factory=list)  # (add|update|unchanged, key)
+    seconds: float = 0.0
+
+
+class Problems:
+    """``FILE:LINE: field: message`` lines: the first 50 kept, the rest counted."""
+
+    def __init__(self, source: str) -> None:
+        self.source, self.lines, self.count = source, list[str](), 0
+        self.rejected_lines: set[int] = set()
+
+    def add(self, line: int, field_name: str, message: str) -> None:
+        self.count += 1
+        self.rejected_lines.add(line)
+        if len(self.lines) < SHOWN_PROBLEMS:
+            self.lines.append(f"{self.source}:{line}: {field_name}: {message}")
+
+    def error(self) -> DealtrackError:
+        shown = list(self.lines)
+        if self.count > len(shown):
+            shown.append(f"… and {self.count - len(shown)} more problems")
+        noun = "problem" if self.count == 1 else "problems"
+        return DealtrackError(
+            f"{self.count} {noun} in {self.source}; nothing imported", tuple(shown)
+        )
+
+
+def format_of(path: str, given: str | None) -> str:
+    """The format from ``--format``, else from the file's extension (stdin needs ``--format``)."""
+    if given is not None:
+        return given
+    if path == "-":
+        raise DealtrackError("reading stdin needs --format csv, tsv, json or jsonl")
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if suffix == "ndjson":
+        return "jsonl"
+    if suffix not in FORMATS:
+        raise DealtrackError(
+            f"cannot tell the format of {path} from its extension; give --format csv, tsv, json or jsonl"
+        )
+    return suffix
+
+
+def _records(
+    stream: BinaryIO, fmt: str, options: ImportOptions, problems: Problems
+) -> Iterator[readers.RawRecord]:
+    if fmt in ("csv", "tsv"):
+        header, records = readers.read_delimited(stream, "," if fmt == "csv" else "\t")
+        unknown = options.columns.unknown(header)
+        if unknown:
+            listed = ", ".join(f'"{c}"' for c in unknown)
+            problems.add(1, "header", f"unknown column {listed}")
+            raise DealtrackError(
+                f"{problems.source} has columns dealtrack does not know ({listed}); map them with "
+                "--map FIELD=COLUMN, or skip them with --ignore COLUMN or --ignore-extra",
+                tuple(problems.lines),
+            )
+        return records
+    if fmt == "jsonl":
+        return readers.read_jsonl(stream)
+    _, records, _ = readers.read_json(stream)
+    return records
+
+
+def import_stream(
+    session: Session,
+    stream: BinaryIO,
+    source: str,
+    fmt: str,
+    options: ImportOptions,
+    today: PartialDate,
+) -> ImportResult:
+    """Import one file into the ledger of ``session`` (one transaction, committed by the caller)."""
+    started = time.monotonic()
+    result = ImportResult()
+    problems = Problems(source)
+    snapshot = Snapshot.load(session)
+    matcher = Matcher(snapshot, options.on_conflict)
+    rejects = RejectWriter.open(options.rejects, fmt)
+    deal_objects = documents.DealObjects(session, snapshot)
+    try:
+        for record in _records(stream, fmt, options, problems):
+            result.rows += record.section != "parties" and (record.fields or {}).get("type") not in ("party", "ledger")
+            _take(record, options, matcher, deal_objects, problems, rejects, today)
+    except readers.FileProblem as error:
+        raise DealtrackError(f"{source} is not valid {fmt.upper()}: {error}") from None
+    recorded_at = recorded_now()
+    writer = BulkWriter(session.connection())
+    _apply(session, matcher, writer, result, problems, today, recorded_at)
+    writer.flush()
+    deal_objects.apply(result, problems)
+    if problems.count and not options.skip_invalid:
+        raise problems.error()
+    session.flush()
+    result.rejected = len(problems.rejected_lines)
+    if rejects is not None:
+        rejects.close()
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _take(
+    record: readers.RawRecord,
+    options: ImportOptions,
+    matcher: Matcher,
+    deal_objects: "documents.DealObjects",
+    problems: Problems,
+    rejects: "RejectWriter | None",
+    today: PartialDate,
+) -> None:
+    if record.problem is not None or record.fields is None:
+        problems.add(record.line, "row", record.problem or "unreadable")
+        if rejects:
+            rejects.write(record.fields or {}, record.problem or "unreadable")
+        return
+    if documents.is_deal_object(record.fields) or record.section == "parties":
+        deal_objects.add(record)
+        return
+    try:
+        row = parse_row(record.line, options.columns.cells(record.fields), today.start)
+        matcher.add(row)
+    except RowProblems as error:
+        for field_name, message in error.problems:
+            problems.add(record.line, field_name, message)
+        if rejects:
+            rejects.write(record.fields, "; ".join(f"{f}: {m}" for f, m in error.problems))
+    except RowError as error:
+        problems.add(record.line, error.field_name, error.message)
+        if rejects:
+            rejects.write(record.fields, f"{error.field_name}: {error.message}")
+
+
+def _apply(
+    session: Session,
+    matcher: Matcher,
+    writer: BulkWriter,
+    result: ImportResult,
+    problems: Problems,
+    today: PartialDate,
+    recorded_at: str,
+) -> None:
+    """Existing deals first (their new parties flushed before their events), then new deals."""
+
+    def resolve(name: str) -> int:
+        party_id, new = matcher.snapshot.party(name, name_key(name))
+        if new:
+            writer.parties.rows.append((party_id, name, name_key(name), "company"))
+        return party_id
+
+    existing = [g for g in matcher.groups if g.deal_id is not None]
+    by_id = {g.deal_id: g for g in existing}
+    with session.no_autoflush:
+        for loaded in load_deals(
+            session, [g.deal_id for g in existing if not g.skipped and g.deal_id is not None]
+        ):
+            group = by_id[loaded.deal.id]
+            try:
+                changed = update_deal(session, matcher, group, loaded, today, recorded_at, resolve)
+            except RowError as error:
+                for line in group.lines:
+                    problems.add(line, error.field_name, error.message)
+                continue
+            _count(result, group, "updated" if changed else "unchanged", loaded.deal.key)
+    writer.parties.flush()
+    session.flush()
+    for group in existing:
+        if group.skipped:
+            _count(result, group, "unchanged", matcher.key_of(group.deal_id or 0))
+    for group in matcher.groups:
+        if group.deal_id is None:
+            key = create_deal(matcher, writer, group, recorded_at)
+            _count(result, group, "added", key)
+
+
+def _count(result: ImportResult, group: Group, outcome: str, key: str) -> None:
+    """Each row once: the deal's outcome for its first row, then updated/unchanged per repeat."""
+    setattr(result, outcome, getattr(result, outcome) + 1)
+    for changed in group.repeats_changed:
+        if changed:
+            result.updated += 1
+        else:
+            result.unchanged += 1
+    result.plan.append(({"added": "add", "updated": "update"}.get(outcome, "unchanged"), key))
+
+
+def summary(result: ImportResult, dry_run: bool) -> str:
+    if dry_run:
+        return (
+            f"Dry run: {result.rows} rows: {result.added} to add, {result.updated} to update, "
+            f"{result.unchanged} unchanged, {result.rejected} rejected"
+        )
+    return (
+        f"Imported {result.rows} rows: {result.added} added, {result.updated} updated, "
+        f"{result.unchanged} unchanged, {result.rejected} rejected in {result.seconds:.1f} s"
+    )

@@ -1,0 +1,137 @@
+"""Matching flat rows to deals, and merging the rows of one file that describe the same deal.
+
+A row with the key of an existing deal updates it; any other row matches on (target, acquirer set,
+reported) after alias resolution. Rows see the deals earlier rows of the file created, and rows of
+one deal are merged (the later row winning field by field) before anything is compared with the
+ledger, which is what makes importing a file twice the same as importing it once.
+"""
+
+from dataclasses import dataclass, field
+
+from dealtrack.bulk.rows import FlatRow
+from dealtrack.bulk.snapshot import NaturalKey, Snapshot
+from dealtrack.names import name_key, slug
+
+
+class RowError(Exception):
+    def __init__(self, field_name: str, message: str) -> None:
+        super().__init__(message)
+        self.field_name, self.message = field_name, message
+
+
+@dataclass
+class Group:
+    """The merged rows of one deal: an existing one (``deal_id``) or one to create."""
+
+    row: FlatRow
+    deal_id: int | None
+    lines: list[int] = field(default_factory=list)
+    repeats_changed: list[bool] = field(default_factory=list)
+    skipped: bool = False
+
+
+class Matcher:
+    """Assigns each valid row to a Group, in file order."""
+
+    def __init__(self, snapshot: Snapshot, on_conflict: str) -> None:
+        self.snapshot = snapshot
+        self.on_conflict = on_conflict
+        self.groups: list[Group] = []
+        self._existing: dict[int, Group] = {}
+        self._new_by_key: dict[str, Group] = {}
+        self._new_by_natural: dict[NaturalKey, Group] = {}
+        self._provisional: dict[str, int] = {}
+
+    def party_id(self, display: str) -> int:
+        """The ledger id of a name (or alias), or a stable negative stand-in for a new party."""
+        key = name_key(display)
+        found = self.snapshot.party_ids.get(key)
+        if found is not None:
+            return found
+        return self._provisional.setdefault(key, -(len(self._provisional) + 1))
+
+    def natural_key(self, row: FlatRow) -> NaturalKey:
+        if row.target is None:
+            raise RowError(
+                "target", "required to match or create a deal (or give the key of an existing deal)"
+            )
+        if row.reported is None:
+            raise RowError(
+                "reported",
+                "required to match or create a deal (or give the key of an existing deal)",
+            )
+        acquirers = frozenset(self.party_id(n) for n in row.roles.get("acquirer", ()))
+        return (
+            self.party_id(row.target),
+            acquirers,
+            row.reported.start,
+            row.reported.precision.value,
+        )
+
+    def add(self, row: FlatRow) -> Group:
+        group = self._find(row)
+        if group is None:
+            natural = self.natural_key(row)
+            group = Group(row, None, [row.line])
+            self.groups.append(group)
+            self._new_by_natural[natural] = group
+            if row.key is not None:
+                self._new_by_key[row.key] = group
+            return group
+        if group.deal_id is not None and self.on_conflict == "fail":
+            raise RowError(
+                "row", f"matches existing deal {self.key_of(group.deal_id)} (--on-conflict fail)"
+            )
+        group.lines.append(row.line)
+        if group.deal_id is not None and self.on_conflict == "skip":
+            group.skipped = True
+            group.repeats_changed.append(False)
+        elif len(group.lines) == 1:
+            group.row = row
+        else:
+            group.repeats_changed.append(group.row.merge(row))
+        return group
+
+    def _find(self, row: FlatRow) -> Group | None:
+        if row.key is not None:
+            deal_id = self.snapshot.deal_keys.get(row.key)
+            if deal_id is not None:
+                return self._existing_group(deal_id, row)
+            if row.key in self._new_by_key:
+                return self._new_by_key[row.key]
+        natural = self.natural_key(row)
+        matches = self.snapshot.natural.get(natural, [])
+        if len(matches) > 1:
+            keys = ", ".join(self.key_of(m) for m in matches)
+            raise RowError("row", f"matches {len(matches)} deals ({keys}); give the key of one")
+        if matches:
+            return self._existing_group(matches[0], row)
+        return self._new_by_natural.get(natural)
+
+    def _existing_group(self, deal_id: int, row: FlatRow) -> Group:
+        group = self._existing.get(deal_id)
+        if group is None:
+            group = Group(row, deal_id)
+            self._existing[deal_id] = group
+            self.groups.append(group)
+        return group
+
+    def key_of(self, deal_id: int) -> str:
+        return next((k for k, v in self.snapshot.deal_keys.items() if v == deal_id), str(deal_id))
+
+    def new_key(self, row: FlatRow, deal_id: int) -> str:
+        """The key of a deal this import creates: the row's, else derived, with -2, -3… if taken."""
+        if row.key is not None and row.key not in self.snapshot.deal_keys:
+            self.snapshot.deal_keys[row.key] = deal_id
+            return row.key
+        acquirers = row.roles.get("acquirer", [])
+        derived = slug(row.target or "") + (f"-{slug(acquirers[0])}" if acquirers else "")
+        derived = derived.strip("-")
+        if not any(c.isalpha() for c in derived):
+            derived = f"deal-{deal_id}"
+        candidate, n = derived, 1
+        while candidate in self.snapshot.deal_keys or candidate in self._new_by_key:
+            n += 1
+            candidate = f"{derived}-{n}"
+        self.snapshot.deal_keys[candidate] = deal_id
+        return candidate

@@ -1,0 +1,235 @@
+"""Streaming readers for CSV, TSV, JSON and JSON Lines that know each record's starting line.
+
+Text is decoded line by line, so a bad byte is reported with its line instead of failing the file.
+JSON arrays and ledger documents are split into top-level records by a small scanner that tracks
+strings, nesting and newlines; each record is then parsed on its own, so memory holds one record at
+a time and every problem names the physical line where its record starts.
+"""
+
+import codecs
+import csv
+import json
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, BinaryIO
+
+MAX_CELL = 1_000_000  # bytes of text in one cell; larger cells are row errors
+MAX_DEPTH = 64
+csv.field_size_limit(sys.maxsize)
+
+
+@dataclass(slots=True)
+class RawRecord:
+    """One record as read: its starting line, its fields (or None) and a whole-record problem."""
+
+    line: int
+    fields: dict[str, Any] | None
+    problem: str | None = None
+    section: str = "deals"  # for ledger documents: "parties" or "deals"
+
+
+class FileProblem(Exception):
+    """A problem with the file as a whole (not one record): no header, not a ledger document."""
+
+
+def decoded_lines(stream: BinaryIO, bad_lines: set[int]) -> Iterator[str]:
+    """UTF-8 lines (BOM dropped); a line that does not decode is noted and replaced."""
+    decoder_bom = codecs.BOM_UTF8
+    for number, raw in enumerate(stream, start=1):
+        if number == 1 and raw.startswith(decoder_bom):
+            raw = raw[len(decoder_bom) :]
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            del error
+            bad_lines.add(number)
+            yield raw.decode("utf-8", errors="replace")
+
+
+def _encoding_problem(bad: set[int], first: int, last: int) -> str | None:
+    lines = sorted(n for n in bad if first <= n <= last)
+    if not lines:
+        return None
+    return f"invalid UTF-8 on line {lines[0]}; save the file as UTF-8"
+
+
+def read_delimited(stream: BinaryIO, delimiter: str) -> tuple[list[str], Iterator[RawRecord]]:
+    """The header (lower-cased names) and the records of a CSV or TSV file."""
+    bad: set[int] = set()
+    reader = csv.reader(decoded_lines(stream, bad), delimiter=delimiter, strict=True)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise FileProblem("the file is empty; it needs a header line") from None
+    except csv.Error as error:
+        raise FileProblem(f"the header line is not valid: {error}") from None
+    names = [h.strip().lower() for h in header]
+
+    def records() -> Iterator[RawRecord]:
+        start = reader.line_num + 1
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                yield RawRecord(
+                    start, None, f"malformed {'CSV' if delimiter == ',' else 'TSV'}: {error}"
+                )
+                start = reader.line_num + 1
+                continue
+            end = reader.line_num
+            problem = _encoding_problem(bad, start, end)
+            if problem is not None:
+                yield RawRecord(start, None, problem)
+            elif any(row):
+                if len(row) > len(names):
+                    yield RawRecord(
+                        start, None, f"{len(row)} cells but the header names {len(names)} columns"
+                    )
+                else:
+                    yield RawRecord(start, dict(zip(names, row, strict=False)))
+            start = end + 1
+
+    return names, records()
+
+
+def read_jsonl(stream: BinaryIO) -> Iterator[RawRecord]:
+    bad: set[int] = set()
+    for number, line in enumerate(decoded_lines(stream, bad), start=1):
+        if not line.strip():
+            continue
+        if number in bad:
+            yield RawRecord(number, None, f"invalid UTF-8 on line {number}; save the file as UTF-8")
+            continue
+        yield _parsed(number, line)
+
+
+def _parsed(line: int, text: str, section: str = "deals") -> RawRecord:
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        return RawRecord(line, None, "JSON nested too deeply", section)
+    except json.JSONDecodeError as error:
+        return RawRecord(line + error.lineno - 1, None, f"malformed JSON: {error.msg}", section)
+    if not isinstance(value, dict):
+        return RawRecord(
+            line, None, f"expected a JSON object, found {type(value).__name__}", section
+        )
+    return RawRecord(line, value, None, section)
+
+
+# JSON strings cannot hold a raw newline, so every token ends on the line it starts on; tokens
+# joined without white space are again valid JSON.
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\],:]|[^\s"{}\[\],:]+|"')
+
+
+def split_json(
+    lines: Iterable[str], bad: set[int], element_depth: int
+) -> tuple[Iterator[RawRecord], list[str]]:
+    """Records of the arrays at ``element_depth`` (1: a top-level array; 2: a ledger document).
+
+    Returns the records and, filled as they are read, the tokens of everything else (the
+    document's head, with its arrays emptied), so the head can be checked after the records.
+    """
+    head: list[str] = []
+
+    def records() -> Iterator[RawRecord]:
+        stack: list[str] = []
+        buffer: list[str] = []
+        start, section, number = 0, "deals", 0
+        for number, line in enumerate(lines, start=1):
+            for match in _TOKEN.finditer(line):
+                token = match.group()
+                if token == '"':
+                    raise FileProblem(f"line {number}: a JSON string does not end on its line")
+                level = len(stack)
+                in_array = level >= element_depth and stack[element_depth - 1] == "["
+                if token in "{[":
+                    if level == element_depth and in_array and not buffer:
+                        start = number
+                    if (
+                        level == element_depth - 1
+                        and token == "["
+                        and len(head) >= 2
+                        and head[-1] == ":"
+                    ):
+                        section = _section(head[-2])
+                    stack.append(token)
+                    if len(stack) > MAX_DEPTH + element_depth:
+                        raise FileProblem(
+                            f"line {number}: JSON nested deeper than {MAX_DEPTH} levels"
+                        )
+                    (buffer if level >= element_depth and in_array else head).append(token)
+                elif token in "}]":
+                    if not stack:
+                        raise FileProblem(f"line {number}: unexpected {token!r}")
+                    stack.pop()
+                    if len(stack) >= element_depth and in_array and level > element_depth:
+                        buffer.append(token)
+                        if len(stack) == element_depth:
+                            yield _record(start, buffer, bad, number, section)
+                            buffer = []
+                    else:
+                        if buffer:
+                            yield _record(start, buffer, bad, number, section)
+                            buffer = []
+                        head.append(token)
+                elif level > element_depth and in_array:
+                    buffer.append(token)
+                elif level == element_depth and in_array:
+                    if token == ",":
+                        if buffer:
+                            yield _record(start, buffer, bad, number, section)
+                            buffer = []
+                    else:
+                        if not buffer:
+                            start = number
+                        buffer.append(token)
+                else:
+                    head.append(token)
+        if stack:
+            raise FileProblem(f"line {number}: the JSON ends before it is complete")
+
+    return records(), head
+
+
+def _section(key_token: str) -> str:
+    try:
+        key = json.loads(key_token)
+    except json.JSONDecodeError:
+        return "deals"
+    return key if isinstance(key, str) else "deals"
+
+
+def _record(start: int, tokens: list[str], bad: set[int], end: int, section: str) -> RawRecord:
+    if any(start <= n <= end for n in bad if n > 0):
+        return RawRecord(
+            start, None, f"invalid UTF-8 near line {start}; save the file as UTF-8", section
+        )
+    return _parsed(start, "".join(tokens), section)
+
+
+def read_json(stream: BinaryIO) -> tuple[str, Iterator[RawRecord], list[str]]:
+    """A JSON array of records or a ledger document: (kind, records, head tokens read so far)."""
+    bad: set[int] = set()
+    lines = decoded_lines(stream, bad)
+    first: list[str] = []
+    for line in lines:
+        first.append(line)
+        if line.strip():
+            break
+    text = "".join(first).lstrip()
+    if not text:
+        raise FileProblem("the file is empty; it needs a JSON array or a dealtrack ledger document")
+    if text[0] not in "[{":
+        raise FileProblem("line 1: expected a JSON array or a dealtrack ledger document")
+
+    def chained() -> Iterator[str]:
+        yield from first
+        yield from lines
+
+    records, head = split_json(chained(), bad, 1 if text[0] == "[" else 2)
+    return ("array" if text[0] == "[" else "document"), records, head

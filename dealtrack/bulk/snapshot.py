@@ -1,0 +1,85 @@
+"""What an import needs to know of the ledger, loaded once with a few set-wise queries.
+
+Matching rows one query at a time is what makes naive importers slow; here names, keys and the
+natural keys of existing deals are read once, and new parties and deals are added to the same
+indexes as rows create them, so later rows see what earlier rows created.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from dealtrack.models import Alias, Deal, Event, Participant, Party
+
+NaturalKey = tuple[int, frozenset[int], datetime.date, str]
+
+
+@dataclass
+class Snapshot:
+    party_ids: dict[str, int] = field(default_factory=dict)  # name key (names and aliases) → id
+    party_names: dict[int, str] = field(default_factory=dict)
+    deal_keys: dict[str, int] = field(default_factory=dict)
+    natural: dict[NaturalKey, list[int]] = field(default_factory=lambda: defaultdict(list))
+    next_party_id: int = 1
+    next_deal_id: int = 1
+    next_event_id: int = 1
+
+    @classmethod
+    def load(cls, session: Session) -> "Snapshot":
+        snapshot = cls()
+        for party_id, name, key in session.execute(select(Party.id, Party.name, Party.name_key)):
+            snapshot.party_ids[key] = party_id
+            snapshot.party_names[party_id] = name
+        for party_id, key in session.execute(select(Alias.party_id, Alias.name_key)):
+            snapshot.party_ids[key] = party_id
+        acquirers: dict[int, set[int]] = defaultdict(set)
+        for deal_id, party_id in session.execute(
+            select(Participant.deal_id, Participant.party_id).where(Participant.role == "acquirer")
+        ):
+            acquirers[deal_id].add(party_id)
+        for deal_id, key, target, reported, precision in session.execute(
+            select(Deal.id, Deal.key, Deal.target_id, Deal.reported, Deal.reported_precision)
+        ):
+            snapshot.deal_keys[key] = deal_id
+            snapshot.natural[(target, frozenset(acquirers[deal_id]), reported, precision)].append(
+                deal_id
+            )
+        snapshot.next_party_id = _next_id(session, Party)
+        snapshot.next_deal_id = _next_id(session, Deal)
+        snapshot.next_event_id = _next_id(session, Event)
+        return snapshot
+
+    def party(self, display: str, key: str) -> tuple[int, bool]:
+        """The id of a named party and whether it is new (allocated here, to be inserted)."""
+        found = self.party_ids.get(key)
+        if found is not None:
+            return found, False
+        found = self.next_party_id
+        self.next_party_id += 1
+        self.party_ids[key] = found
+        self.party_names[found] = display
+        return found, True
+
+    def allocate_deal(self) -> int:
+        self.next_deal_id += 1
+        return self.next_deal_id - 1
+
+    def allocate_events(self, count: int) -> int:
+        first = self.next_event_id
+        self.next_event_id += count
+        return first
+
+
+def _next_id(session: Session, model: type[Party] | type[Deal] | type[Event]) -> int:
+    """One past the largest id ever used: ids are never reused, even after rm (AUTOINCREMENT)."""
+    table = model.__tablename__
+    highest = session.scalar(select(func.max(model.id))) or 0
+    if session.get_bind().dialect.name == "sqlite":
+        used = session.execute(
+            text("SELECT seq FROM sqlite_sequence WHERE name = :name"), {"name": table}
+        ).scalar()
+        highest = max(highest, used or 0)
+    return int(highest) + 1

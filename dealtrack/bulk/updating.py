@@ -1,0 +1,187 @@
+"""Rows that match existing deals: compare with the state in force on the row's date, append events.
+
+Deals are loaded in chunks (three queries per chunk, never one per row). Only what differs becomes
+an event, so an import repeated on an unchanged ledger appends nothing.
+"""
+
+import datetime
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dealtrack.bulk.creating import default_title, source_of, value_of
+from dealtrack.bulk.matching import Group, Matcher, RowError
+from dealtrack.bulk.rows import FlatRow
+from dealtrack.dates import PartialDate, from_storage
+from dealtrack.models import Deal, Event, Participant
+from dealtrack.services.ledger import STATUS_TYPES, effective_on, fold_state, live, store_state
+from dealtrack.statuses import is_legal_change, legal_changes
+
+CHUNK = 500
+
+
+@dataclass
+class Loaded:
+    deal: Deal
+    events: list[Event]
+    participants: list[Participant]
+
+
+def load_deals(session: Session, deal_ids: Sequence[int]) -> Iterator[Loaded]:
+    """Deals with their events (in ledger order) and parties, a chunk at a time."""
+    for first in range(0, len(deal_ids), CHUNK):
+        chunk = deal_ids[first : first + CHUNK]
+        deals = {d.id: d for d in session.scalars(select(Deal).where(Deal.id.in_(chunk)))}
+        events: dict[int, list[Event]] = defaultdict(list)
+        for event in session.scalars(select(Event).where(Event.deal_id.in_(chunk))):
+            events[event.deal_id].append(event)
+        participants: dict[int, list[Participant]] = defaultdict(list)
+        for participant in session.scalars(
+            select(Participant).where(Participant.deal_id.in_(chunk))
+        ):
+            participants[participant.deal_id].append(participant)
+        for deal_id in chunk:
+            deal = deals[deal_id]
+            ordered = sorted(
+                events[deal_id], key=lambda e: (effective_on(e, deal), e.recorded_at, e.id)
+            )
+            yield Loaded(deal, ordered, participants[deal_id])
+
+
+def _status_problem(loaded: Loaded, status: str, on: datetime.date) -> str | None:
+    statuses = live(loaded.events, STATUS_TYPES)
+    before = [e for e in statuses if effective_on(e, loaded.deal) <= on]
+    after = [e for e in statuses if effective_on(e, loaded.deal) > on]
+    in_force = (before or statuses)[-1].status or "rumored"
+    if not is_legal_change(in_force, status):
+        return f"deal {loaded.deal.key} is {in_force} on {on}; it can become {', '.join(legal_changes(in_force))}"
+    if after and not is_legal_change(status, after[0].status or "rumored"):
+        return (
+            f"deal {loaded.deal.key} becomes {after[0].status} later, which cannot follow {status}"
+        )
+    return None
+
+
+def update_deal(
+    session: Session,
+    matcher: Matcher,
+    group: Group,
+    loaded: Loaded,
+    today: PartialDate,
+    recorded_at: str,
+    resolve: Callable[[str], int],
+) -> bool:
+    """Append the events that bring the deal to the row; True if anything was appended.
+
+    ``resolve`` gives a party name's id, creating the party when it is new.
+    """
+    row, deal = group.row, loaded.deal
+    if row.target is not None and matcher.party_id(row.target) != deal.target_id:
+        raise RowError(
+            "target",
+            f"deal {deal.key} is on another target; a deal's target changes only with dealtrack edit",
+        )
+    date = row.date or row.reported or today
+    if date.start < deal.reported:
+        raise RowError(
+            "date",
+            f"{date} is before deal {deal.key} was reported ({from_storage(deal.reported, deal.reported_precision)})",
+        )
+    outlet, url, attribution = source_of(row)
+    state = fold_state(deal, loaded.events, as_of=date.start)
+    new: list[Event] = []
+
+    def add(kind: str, on: PartialDate = date, **payload: object) -> None:
+        new.append(
+            Event(
+                id=matcher.snapshot.allocate_events(1),
+                deal_id=deal.id,
+                type=kind,
+                on=on.start,
+                on_precision=on.precision.value,
+                recorded_at=recorded_at,
+                voided=False,
+                source_outlet=outlet,
+                source_url=url,
+                source_attribution=attribution,
+                **payload,
+            )
+        )
+
+    if row.status is not None and (
+        row.status != state.status or (row.reason is not None and row.reason != state.reason)
+    ):
+        problem = _status_problem(loaded, row.status, date.start)
+        if problem is not None:
+            raise RowError("status", problem)
+        add("status", status=row.status, reason=row.reason)
+    if row.value_given:
+        amount, high, currency, basis = value_of(row)
+        if (amount, high, currency, basis) != (
+            state.amount,
+            state.high,
+            state.currency,
+            state.basis,
+        ):
+            add("value", amount=amount, high=high, currency=currency, basis=basis)
+    _party_changes(session, group.row, loaded, add, resolve)
+    notes = {e.text for e in loaded.events if e.type == "note" and not e.voided} | {
+        e.note for e in loaded.events if e.note and not e.voided
+    }
+    if row.notes is not None and row.notes not in notes:
+        add("note", text=row.notes)
+    changes = _field_changes(row, loaded, matcher)
+    if changes:
+        add("edit", on=today, changes=json.dumps(changes, ensure_ascii=False))
+    if not new:
+        return False
+    session.add_all(new)
+    events = sorted(
+        [*loaded.events, *new], key=lambda e: (effective_on(e, deal), e.recorded_at, e.id)
+    )
+    store_state(deal, fold_state(deal, events))
+    return True
+
+
+def _party_changes(
+    session: Session,
+    row: FlatRow,
+    loaded: Loaded,
+    add: Callable[..., None],
+    resolve: Callable[[str], int],
+) -> None:
+    """A non-empty party column is the complete set for its role: add and remove to reach it."""
+    for role, names in row.roles.items():
+        wanted = [resolve(name) for name in names]
+        present = [p for p in sorted(loaded.participants, key=lambda p: p.id) if p.role == role]
+        for participant in present:
+            if participant.party_id not in wanted:
+                add("party", action="removed", party_id=participant.party_id, role=role)
+                session.delete(participant)
+        have = {p.party_id for p in present}
+        for party_id in wanted:
+            if party_id not in have:
+                add("party", action="added", party_id=party_id, role=role)
+                session.add(Participant(deal_id=loaded.deal.id, party_id=party_id, role=role))
+
+
+def _field_changes(row: FlatRow, loaded: Loaded, matcher: Matcher) -> dict[str, list[object]]:
+    """Kind and title given by a row that differ from the deal's are corrections (an edit event)."""
+    deal = loaded.deal
+    changes: dict[str, list[object]] = {}
+    if row.kind is not None and row.kind != deal.kind:
+        changes["kind"] = [deal.kind, row.kind]
+        deal.kind = row.kind
+    if row.title is not None and row.title != deal.title:
+        names = matcher.snapshot.party_names
+        acquirers = [names.get(p.party_id, "") for p in loaded.participants if p.role == "acquirer"]
+        if deal.title is not None or row.title != default_title(
+            names.get(deal.target_id, ""), acquirers
+        ):
+            changes["title"] = [deal.title, row.title]
+            deal.title = row.title
+    return changes

@@ -1,0 +1,197 @@
+"""``import`` and ``export``: scripted feeds in and out of the ledger (DESIGN.md §5)."""
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any, BinaryIO
+
+import click
+
+from dealtrack.cli.options import filter_options, filters_from
+from dealtrack.cli.runner import confirm, run, today
+
+FIELDS = (
+    "key",
+    "title",
+    "kind",
+    "target",
+    "acquirers",
+    "sellers",
+    "advisers",
+    "backers",
+    "others",
+    "status",
+    "reason",
+    "value",
+    "currency",
+    "basis",
+    "reported",
+    "date",
+    "source",
+    "url",
+    "attribution",
+    "notes",
+)
+
+
+def _pairs(values: tuple[str, ...], option: str, check_field: bool = True) -> dict[str, str]:
+    pairs: dict[str, str] = {}
+    for value in values:
+        name, sep, rest = value.partition("=")
+        name = name.strip().lower()
+        if not sep or not name:
+            raise click.BadParameter(f"{value!r} is not FIELD=VALUE", param_hint=f"'{option}'")
+        if check_field and name not in FIELDS:
+            raise click.BadParameter(
+                f"{name!r} is not an import field; use one of: {', '.join(FIELDS)}",
+                param_hint=f"'{option}'",
+            )
+        pairs[name] = rest
+    return pairs
+
+
+@click.command("import")
+@click.argument("file", metavar="FILE|-")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "tsv", "json", "jsonl"]),
+    help="Required for stdin.",
+)
+@click.option(
+    "--map", "maps", multiple=True, metavar="FIELD=COLUMN", help="Read FIELD from a foreign COLUMN."
+)
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    metavar="FIELD=VALUE",
+    help="Fill FIELD where the file lacks it.",
+)
+@click.option("--ignore", multiple=True, metavar="COLUMN", help="Skip a column (repeatable).")
+@click.option("--ignore-extra", is_flag=True, help="Skip every column dealtrack does not know.")
+@click.option(
+    "--dry-run", is_flag=True, help="Write nothing; print what would be added or updated."
+)
+@click.option(
+    "--on-conflict",
+    type=click.Choice(["update", "skip", "fail"]),
+    default="update",
+    show_default=True,
+    help="What to do with a row that matches an existing deal.",
+)
+@click.option(
+    "--skip-invalid", is_flag=True, help="Import the valid rows; exit 3 if any was rejected."
+)
+@click.option(
+    "--rejects", type=click.Path(dir_okay=False, path_type=Path), help="Write rejected rows here."
+)
+def import_(
+    file: str,
+    fmt: str | None,
+    maps: tuple[str, ...],
+    sets: tuple[str, ...],
+    ignore: tuple[str, ...],
+    ignore_extra: bool,
+    dry_run: bool,
+    on_conflict: str,
+    skip_invalid: bool,
+    rejects: Path | None,
+) -> None:
+    """Import deals from a CSV, TSV, JSON or JSON Lines FILE (or - for stdin), atomically.
+
+    \b
+    Example:
+      dealtrack import acquisitions.csv --map target=company_name \\
+          --map acquirers=acquirer_name --map reported=acquired_at \\
+          --ignore-extra --set status=completed
+    """
+    from dealtrack.bulk.importer import ImportOptions, format_of, import_stream, summary
+    from dealtrack.bulk.rows import plan_columns
+
+    columns = plan_columns(_pairs(maps, "--map"), _pairs(sets, "--set"), ignore, ignore_extra)
+    options = ImportOptions(columns, on_conflict, skip_invalid, rejects)
+    kind = format_of(file, fmt)
+    source = "<stdin>" if file == "-" else file
+    stream = _open_input(file)
+    with stream:
+        result = run(
+            True,
+            lambda s, n: import_stream(s, stream, source, kind, options, today()),
+            dry_run=dry_run,
+        )
+    if dry_run:
+        for action, key in result.plan:
+            click.echo(f"{action}\t{key}")
+    confirm(summary(result, dry_run))
+    if result.rejected:
+        raise SystemExit(3)
+
+
+def _open_input(file: str) -> BinaryIO:
+    if file == "-":
+        return sys.stdin.buffer
+    try:
+        return open(file, "rb")
+    except OSError as error:
+        raise click.BadParameter(
+            f"cannot read {file}: {error.strerror}", param_hint="'FILE'"
+        ) from None
+
+
+@click.command()
+@filter_options
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "jsonl", "csv", "tsv"]),
+    help="[default: from -o's extension, else json]",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write here (0600) instead of stdout.",
+)
+@click.option(
+    "--raw", is_flag=True, help="Do not neutralise spreadsheet formulas in csv/tsv text cells."
+)
+def export(fmt: str | None, output: Path | None, raw: bool, **options: Any) -> None:
+    """Export the ledger: a json/jsonl ledger document, or csv/tsv rows in the import columns.
+
+    \b
+    Example:
+      dealtrack export -o ledger.json && dealtrack --db copy.db import ledger.json
+    """
+    from dealtrack.bulk.exporter import export as write_export
+
+    filters = filters_from(options)
+    kind = fmt or _format_from(output)
+    if output is None:
+        run(False, lambda s, n: write_export(sys.stdout, s, kind, filters, n, raw))
+        return
+    run(False, lambda s, n: _write_file(output, lambda out: write_export(out, s, kind, filters, n, raw)))
+    confirm(f"Exported to {output}")
+
+
+def _write_file(path: Path, write: Callable[[IO[str]], None]) -> None:
+    """Write a new 0600 file next to ``path`` and move it into place only when complete."""
+    partial = path.with_name(f".{path.name}.partial")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            write(out)
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+
+
+def _format_from(output: Path | None) -> str:
+    suffix = output.suffix.lower().lstrip(".") if output else ""
+    return suffix if suffix in ("json", "jsonl", "csv", "tsv") else "json"
+
+
+COMMANDS = (import_, export)
