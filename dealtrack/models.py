@@ -115,7 +115,11 @@ class Participant(Base):
 
 
 class Event(Base):
-    """One append-only ledger entry. Only ``voided`` ever changes, when a void event names it."""
+    """One append-only ledger entry. Only ``voided`` ever changes, when a void event names it.
+
+    Indexed for the per-deal history only: every index costs each of the millions of rows a bulk
+    import writes, and the rare lookups by party (``party rm``) can afford a scan.
+    """
 
     __tablename__ = "event"
     __table_args__ = (
@@ -127,7 +131,6 @@ class Event(Base):
         CheckConstraint(one_of("action", ("added", "removed")), name="action"),
         CheckConstraint(one_of("source_attribution", ATTRIBUTIONS), name="source_attribution"),
         Index("ix_event_deal_order", "deal_id", "on", "recorded_at", "id"),
-        Index("ix_event_order", "on", "recorded_at", "id"),
         {"sqlite_autoincrement": True},
     )
 
@@ -144,11 +147,13 @@ class Event(Base):
     currency: Mapped[str | None] = mapped_column(String(3))
     basis: Mapped[str | None] = mapped_column(String(20))
     action: Mapped[str | None] = mapped_column(String(10))
-    party_id: Mapped[int | None] = mapped_column(ForeignKey("party.id"), index=True)
+    party_id: Mapped[int | None] = mapped_column(ForeignKey("party.id"))
     role: Mapped[str | None] = mapped_column(String(20))
     text: Mapped[str | None] = mapped_column(Text)
     changes: Mapped[str | None] = mapped_column(Text)
-    voids: Mapped[int | None] = mapped_column(ForeignKey("event.id"), index=True)
+    # A plain id, not a foreign key: a void names an event of its own deal, both go together with
+    # ``rm``, and ``check`` verifies the pairing; an index here would slow every bulk import.
+    voids: Mapped[int | None] = mapped_column()
     voided: Mapped[bool] = mapped_column(Boolean(create_constraint=True, name="voided"))
     source_outlet: Mapped[str | None] = mapped_column(Text)
     source_url: Mapped[str | None] = mapped_column(Text)

@@ -1,5 +1,6 @@
 """Party name keys and deal key slugs, computed in Python so SQLite and PostgreSQL agree."""
 
+import functools
 import re
 import unicodedata
 
@@ -14,6 +15,7 @@ class InvalidName(ValueError):
     """A party name or deal key that cannot be stored."""
 
 
+@functools.lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """The identity of a party name: NFKC, casefolded, white space folded (DESIGN.md §2)."""
     return _WHITESPACE.sub(" ", unicodedata.normalize("NFKC", name).casefold()).strip()

@@ -255,7 +255,12 @@ class DealObjects:
 
     def _free_id(self, model: type[Deal] | type[Event], wanted: Any) -> int | None:
         """The file's own id when it is free, so an export re-imported keeps its ids."""
-        if isinstance(wanted, int) and not isinstance(wanted, bool) and wanted > 0 and self.session.get(model, wanted) is None:
+        if (
+            isinstance(wanted, int)
+            and not isinstance(wanted, bool)
+            and wanted > 0
+            and self.session.get(model, wanted) is None
+        ):
             return wanted
         return None
 

@@ -95,10 +95,13 @@ def _records(
         unknown = options.columns.unknown(header)
         if unknown:
             listed = ", ".join(f'"{c}"' for c in unknown)
-            problems.add(1, "header", f"unknown column {listed}")
+            problems.add(
+                1, "header", f"unknown {'column' if len(unknown) == 1 else 'columns'} {listed}"
+            )
+            noun = "column" if len(unknown) == 1 else "columns"
             raise DealtrackError(
-                f"{problems.source} has columns dealtrack does not know ({listed}); map them with "
-                "--map FIELD=COLUMN, or skip them with --ignore COLUMN or --ignore-extra",
+                f"{len(unknown)} unknown {noun} in {problems.source}; map each to a field with "
+                "--map FIELD=COLUMN, or skip it with --ignore COLUMN (or all with --ignore-extra)",
                 tuple(problems.lines),
             )
         return records
@@ -126,7 +129,9 @@ def import_stream(
     deal_objects = documents.DealObjects(session, snapshot)
     try:
         for record in _records(stream, fmt, options, problems):
-            result.rows += record.section != "parties" and (record.fields or {}).get("type") not in ("party", "ledger")
+            result.rows += record.section != "parties" and (record.fields or {}).get(
+                "type"
+            ) not in ("party", "ledger")
             _take(record, options, matcher, deal_objects, problems, rejects, today)
     except readers.FileProblem as error:
         raise DealtrackError(f"{source} is not valid {fmt.upper()}: {error}") from None

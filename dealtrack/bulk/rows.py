@@ -5,7 +5,8 @@ field, so a user can fix a whole file in one pass.
 """
 
 import datetime
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +43,7 @@ PARTY_COLUMNS = {
     "others": "other",
 }
 UNDISCLOSED = "undisclosed"
+MAX_CELL = 1_000_000  # characters; longer cells are row errors (DESIGN.md §5)
 
 
 class RowProblems(Exception):
@@ -151,56 +153,81 @@ def plan_columns(
     return ColumnPlan(sources, dict(sets), frozenset(c.lower() for c in ignore), ignore_extra)
 
 
+# Rows repeat the same kinds, statuses, dates and names thousands of times; caching the pure
+# parsers turns most of a large import's validation into dictionary lookups.
+_cached = functools.lru_cache(maxsize=65536)
+_kind = _cached(lambda t: vocabulary.parse_term(t, vocabulary.KINDS, "deal kind"))
+_basis = _cached(lambda t: vocabulary.parse_term(t, vocabulary.BASES, "basis"))
+_attribution = _cached(lambda t: vocabulary.parse_term(t, vocabulary.ATTRIBUTIONS, "attribution"))
+_status = _cached(statuses.parse_status)
+_currency = _cached(money.parse_currency)
+_party_name = _cached(check_party_name)
+
+
+def _text_cell(text: str) -> str:
+    return text
+
+
 def parse_row(line: int, cells: Mapping[str, str], today: datetime.date) -> FlatRow:
     """Validate one row's cells; raise RowProblems listing every bad field."""
     row = FlatRow(line)
     problems: list[tuple[str, str]] = []
-
-    def check(name: str, convert: Any) -> Any:
-        text = cells.get(name, "").strip()
+    effective = _effective_date(today)
+    values: dict[str, Any] = {}
+    for name, raw in cells.items():
+        text = raw.strip()
         if not text:
-            return None
-        if len(text) > money_limit:
-            problems.append((name, f"cell is longer than {money_limit:,} characters"))
-            return None
+            continue
+        if len(text) > MAX_CELL:
+            problems.append((name, f"cell is longer than {MAX_CELL:,} characters"))
+            continue
+        convert = _CONVERTERS.get(name)
+        if convert is None:
+            continue
         try:
-            return convert(text)
+            values[name] = effective(text) if convert is _DATE else convert(text)
         except (ValueError, InvalidName) as error:
             problems.append((name, str(error)))
-            return None
-
-    money_limit = 1_000_000
-    row.key = check("key", _key)
-    row.title = check("title", str)
-    row.kind = check("kind", lambda t: vocabulary.parse_term(t, vocabulary.KINDS, "deal kind"))
-    row.target = check("target", check_party_name)
+    value_text = values.pop("value", None)
+    currency = values.pop("currency", None)
+    if value_text is not None:
+        if value_text.lower() == UNDISCLOSED:
+            row.value_given = True
+        else:
+            try:
+                row.value = _amount(value_text, currency)
+                row.value_given = True
+            except ValueError as error:
+                problems.append(("value", str(error)))
     for column, role in PARTY_COLUMNS.items():
-        names = check(column, _names)
+        names = values.pop(column, None)
         if names:
             row.roles[role] = names
-    row.status = check("status", statuses.parse_status)
-    row.reason = check("reason", str)
-    currency = check("currency", money.parse_currency)
-    value_text = cells.get("value", "").strip()
-    if value_text.lower() == UNDISCLOSED:
-        row.value_given = True
-    elif value_text:
-        row.value = check("value", lambda t: money.parse_amount(t, currency))
-        row.value_given = row.value is not None
-    row.basis = check("basis", lambda t: vocabulary.parse_term(t, vocabulary.BASES, "basis"))
-    row.reported = check("reported", lambda t: dates.parse_effective_date(t, today))
-    row.date = check("date", lambda t: dates.parse_effective_date(t, today))
-    row.outlet = check("source", str)
-    row.url = check("url", str)
-    row.attribution = check(
-        "attribution", lambda t: vocabulary.parse_term(t, vocabulary.ATTRIBUTIONS, "attribution")
-    )
-    row.notes = check("notes", str)
+    for name, value in values.items():
+        setattr(row, _ATTRIBUTE.get(name, name), value)
     if row.reported and row.date and row.date.start < row.reported.start:
         problems.append(("date", f"{row.date} is before reported ({row.reported})"))
     if problems:
         raise RowProblems(problems)
     return row
+
+
+@functools.lru_cache(maxsize=4)
+def _effective_date(today: datetime.date) -> Callable[[str], dates.PartialDate]:
+    return functools.lru_cache(maxsize=65536)(lambda text: dates.parse_effective_date(text, today))
+
+
+@functools.lru_cache(maxsize=65536)
+def _amount(text: str, currency: str | None) -> money.Amount:
+    return money.parse_amount(text, currency)
+
+
+def _names_cell(text: str) -> list[str]:
+    return _names(text)
+
+
+_DATE = object()
+_ATTRIBUTE = {"source": "outlet"}
 
 
 def _key(text: str) -> str:
@@ -216,8 +243,33 @@ def _names(text: str) -> list[str]:
     seen: set[str] = set()
     for part in text.split(";"):
         if part.strip():
-            display = check_party_name(part)
-            if name_key(display) not in seen:
-                seen.add(name_key(display))
+            display = _party_name(part)
+            key = name_key(display)
+            if key not in seen:
+                seen.add(key)
                 names.append(display)
     return names
+
+
+_CONVERTERS: dict[str, Any] = {
+    "key": lambda t: _key(t),
+    "title": _text_cell,
+    "kind": _kind,
+    "target": _party_name,
+    "acquirers": _names_cell,
+    "sellers": _names_cell,
+    "advisers": _names_cell,
+    "backers": _names_cell,
+    "others": _names_cell,
+    "status": _status,
+    "reason": _text_cell,
+    "value": _text_cell,
+    "currency": _currency,
+    "basis": _basis,
+    "reported": _DATE,
+    "date": _DATE,
+    "source": _text_cell,
+    "url": _text_cell,
+    "attribution": _attribution,
+    "notes": _text_cell,
+}

@@ -148,14 +148,10 @@ def upgrade() -> None:
             ["deal_id"], ["deal.id"], name=op.f("fk_event_deal_id_deal"), ondelete="CASCADE"
         ),
         sa.ForeignKeyConstraint(["party_id"], ["party.id"], name=op.f("fk_event_party_id_party")),
-        sa.ForeignKeyConstraint(["voids"], ["event.id"], name=op.f("fk_event_voids_event")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_event")),
         sqlite_autoincrement=True,
     )
-    op.create_index(op.f("ix_event_party_id"), "event", ["party_id"])
-    op.create_index(op.f("ix_event_voids"), "event", ["voids"])
     op.create_index("ix_event_deal_order", "event", ["deal_id", "on", "recorded_at", "id"])
-    op.create_index("ix_event_order", "event", ["on", "recorded_at", "id"])
 
 
 def downgrade() -> None:
