@@ -56,4 +56,7 @@ def parse_term(text: str, terms: tuple[str, ...], what: str) -> str:
     term = normalize_term(text)
     if term in terms:
         return term
-    raise VocabularyError(f"{quote_input(text)} is not a {what}; use one of: {', '.join(terms)}")
+    article = "an" if what[:1] in "aeiou" else "a"
+    raise VocabularyError(
+        f"{quote_input(text)} is not {article} {what}; use one of: {', '.join(terms)}"
+    )

@@ -7,6 +7,24 @@ import click
 from dealtrack.cli import types
 from dealtrack.cli.options import check_fields, output_options
 from dealtrack.cli.runner import confirm, emit, run
+from dealtrack.names import InvalidName, check_party_name
+
+
+def party_names(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Refuse a name that may not become a party (``;``, NUL, control characters) as usage (exit 2).
+
+    Checks a name, a tuple of names or of ``(role, name)`` pairs; None passes.
+    """
+    items = value if isinstance(value, tuple) else (value,)
+    for item in items:
+        name = item[1] if isinstance(item, tuple) else item
+        if name is None:
+            continue
+        try:
+            check_party_name(name)
+        except InvalidName as error:
+            raise click.BadParameter(str(error), ctx, param) from None
+    return value
 
 
 @click.group()
@@ -20,16 +38,23 @@ def party() -> None:
 
 
 @party.command("add")
-@click.argument("name")
+@click.argument("name", callback=party_names)
 @click.option(
     "--kind",
     type=types.PARTY_KIND,
     help="company (default), unit, fund, person, government, other.",
 )
 @click.option("--country", type=types.COUNTRY, help="ISO 3166 alpha-2 code, e.g. IN.")
-@click.option("--parent", metavar="NAME", help="The party this one belongs to.")
 @click.option(
-    "--alias", "aliases", multiple=True, metavar="A", help="Another name it goes by (repeatable)."
+    "--parent", metavar="NAME", callback=party_names, help="The party this one belongs to."
+)
+@click.option(
+    "--alias",
+    "aliases",
+    multiple=True,
+    metavar="A",
+    callback=party_names,
+    help="Another name it goes by (repeatable).",
 )
 def party_add(
     name: str, kind: str | None, country: str | None, parent: str | None, aliases: tuple[str, ...]
@@ -48,11 +73,18 @@ def party_add(
 
 @party.command("edit")
 @click.argument("name")
-@click.option("--name", "new_name", metavar="NEW", help="Rename the party.")
+@click.option("--name", "new_name", metavar="NEW", callback=party_names, help="Rename the party.")
 @click.option("--kind", type=types.PARTY_KIND)
 @click.option("--country", type=types.COUNTRY)
-@click.option("--parent", metavar="NAME")
-@click.option("--alias", "aliases", multiple=True, metavar="A", help="Add an alias (repeatable).")
+@click.option("--parent", metavar="NAME", callback=party_names)
+@click.option(
+    "--alias",
+    "aliases",
+    multiple=True,
+    metavar="A",
+    callback=party_names,
+    help="Add an alias (repeatable).",
+)
 @click.option(
     "--remove-alias", "removed", multiple=True, metavar="A", help="Remove an alias (repeatable)."
 )

@@ -11,7 +11,21 @@ import click
 
 from dealtrack.cli import types
 from dealtrack.cli.options import source_from, source_options
+from dealtrack.cli.parties import party_names
 from dealtrack.cli.runner import confirm, run, today
+from dealtrack.names import is_valid_key
+
+
+def _deal_key(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A malformed --key is a usage error (exit 2); a taken one is the ledger's to refuse."""
+    if value is not None and not is_valid_key(value):
+        raise click.BadParameter(
+            f"{value!r} is not a valid key; use lowercase letters and digits joined by '-', "
+            "with at least one letter (e.g. tiktok-india-jio)",
+            ctx,
+            param,
+        )
+    return value
 
 
 def _party_options(function: Any) -> Any:
@@ -21,13 +35,14 @@ def _party_options(function: Any) -> Any:
             f"{role}s",
             multiple=True,
             metavar="NAME",
+            callback=party_names,
             help=f"A party in the {role} role (repeatable).",
         )(function)
     return function
 
 
 @click.command()
-@click.argument("target")
+@click.argument("target", callback=party_names)
 @_party_options
 @click.option("--kind", type=types.DEAL_KIND, default="acquisition", show_default=True)
 @click.option("--status", type=types.STATUS, default="rumored", show_default=True)
@@ -43,7 +58,7 @@ def _party_options(function: Any) -> Any:
 @source_options
 @click.option("--reason", help="Why, for a failed deal.")
 @click.option("--note", help="A note on this report.")
-@click.option("--key", help="The deal's key [default: TARGET-ACQUIRER slug].")
+@click.option("--key", callback=_deal_key, help="The deal's key [default: TARGET-ACQUIRER slug].")
 @click.option("--title", help="[default: TARGET / ACQUIRER, …]")
 @click.option("--new", "force_new", is_flag=True, help="Record it even if the same deal exists.")
 @click.option("--no-create", is_flag=True, help="Refuse party names not yet in the ledger.")
@@ -195,11 +210,16 @@ def note(
 @click.argument("deal")
 @click.option("--title")
 @click.option("--kind", type=types.DEAL_KIND)
-@click.option("--key", "new_key", metavar="KEY")
-@click.option("--target", metavar="NAME")
+@click.option("--key", "new_key", metavar="KEY", callback=_deal_key)
+@click.option("--target", metavar="NAME", callback=party_names)
 @click.option("--reported", type=types.EFFECTIVE_DATE)
 @click.option(
-    "--add", "added", type=types.ROLE_NAME, multiple=True, help="Add a party, e.g. adviser=Goldman."
+    "--add",
+    "added",
+    type=types.ROLE_NAME,
+    multiple=True,
+    callback=party_names,
+    help="Add a party, e.g. adviser=Goldman.",
 )
 @click.option(
     "--remove",
@@ -226,6 +246,12 @@ def edit(
     """
     from dealtrack.services.editing import DealEdit, edit_deal
 
+    fields = (title, kind, new_key, target, reported)
+    if all(v is None for v in fields) and not (added or removed):
+        raise click.UsageError(
+            "give at least one change: --title, --kind, --key, --target, --reported, --add "
+            "or --remove"
+        )
     changes = DealEdit(
         title=title,
         kind=kind,
@@ -235,8 +261,9 @@ def edit(
         add=added,
         remove=removed,
     )
-    key = run(True, lambda s, n: edit_deal(s, deal, changes, today(), n).key)
-    confirm(f'Edited deal "{key}"')
+    edited = run(True, lambda s, n: edit_deal(s, deal, changes, today(), n))
+    if edited.event_id is not None:
+        confirm(f'Edited deal "{edited.deal_key}"')
 
 
 @click.command()

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dealtrack.dates import PartialDate
+from dealtrack.dates import PartialDate, from_storage
 from dealtrack.errors import NotFound, Refused
 from dealtrack.models import Deal, Event, Participant, Party
 from dealtrack.money import Amount
@@ -172,7 +172,8 @@ def add_deal(
     session.add(deal)
     session.flush()
     if key is None:
-        deal.key = f"deal-{deal.id}"
+        # A user's --key may already be deal-<id>; the derived key then gets -2 like any other.
+        deal.key = free_key(session, None, f"deal-{deal.id}") or f"deal-{deal.id}"
     stamp = recorded_now()
     common = {"deal_id": deal.id, "recorded_at": stamp, "voided": False, **draft.source.columns()}
     on = {"on": draft.on.start, "on_precision": draft.on.precision.value}
@@ -200,7 +201,8 @@ def add_deal(
 def _check_date(deal: Deal, on: PartialDate) -> None:
     if on.start < deal.reported:
         raise Refused(
-            f'{on} is before deal "{deal.key}" was reported ({deal.reported.isoformat()}); '
+            f'{on} is before deal "{deal.key}" was reported '
+            f"({from_storage(deal.reported, deal.reported_precision)}); "
             "date the event on or after it"
         )
 
@@ -270,8 +272,9 @@ def change_status(
         )
     if not force and after and not is_legal_change(status, after[0].status or "rumored"):
         later = after[0]
+        later_on = from_storage(later.on, later.on_precision)
         raise Refused(
-            f'deal "{deal.key}" becomes {later.status} on {later.on.isoformat()}, which cannot '
+            f'deal "{deal.key}" becomes {later.status} on {later_on}, which cannot '
             f"follow {status} (use --force to record it anyway)"
         )
     return record(
@@ -318,7 +321,8 @@ def void_event(session: Session, event_id: int, reason: str, today: PartialDate)
     if target.voided:
         raise Refused(f"event {event_id} is already void")
     if target.type not in VOIDABLE or target.role == "target":
-        what = "the deal's target" if target.role == "target" else f"a {target.type} event"
+        article = "an" if target.type == "edit" else "a"
+        what = "the deal's target" if target.role == "target" else f"{article} {target.type} event"
         raise Refused(
             f"event {event_id} is {what} and cannot be voided; correct it with dealtrack edit, "
             "or remove the deal with dealtrack rm"

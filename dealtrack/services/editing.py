@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 
 from dealtrack.dates import PartialDate, from_storage
 from dealtrack.errors import Refused
-from dealtrack.models import Deal, Participant, Party
-from dealtrack.services.deals import Source, append_event, find_deal, free_key, new_event
+from dealtrack.models import Deal, Event, Participant, Party
+from dealtrack.services.deals import Recorded, Source, find_deal, free_key, new_event
 from dealtrack.services.ledger import deal_events, refresh
-from dealtrack.services.parties import Notices, resolve_party
+from dealtrack.services.parties import Notices, get_party, resolve_party
 
 
 @dataclass(frozen=True)
@@ -84,21 +84,24 @@ def _check_reported(session: Session, deal: Deal, reported: PartialDate) -> None
 
 def edit_deal(
     session: Session, ref: str, edit: DealEdit, today: PartialDate, notices: Notices
-) -> Deal:
-    """Apply the corrections; each changed field and each party change is one event."""
+) -> Recorded:
+    """Apply the corrections; each changed field and each party change is one event.
+
+    Events are added without append_event's identical-event check: each one records a change
+    the deal really underwent, even when the same change was made (and undone) earlier today.
+    """
     deal = find_deal(session, ref)
     changes = _field_changes(session, deal, edit, notices)
+    appended: list[Event] = []
     if changes:
-        append_event(
-            session,
-            deal,
+        appended.append(
             new_event(
                 deal, "edit", today, Source(), None, changes=json.dumps(changes, ensure_ascii=False)
-            ),
-            notices,
+            )
         )
+        session.add(appended[-1])
     for role, name in edit.remove:
-        party = resolve_party(session, name, False, notices)
+        party = get_party(session, name)
         participant = session.scalars(
             select(Participant).where(
                 Participant.deal_id == deal.id,
@@ -109,14 +112,12 @@ def edit_deal(
         if participant is None:
             raise Refused(f'"{party.name}" is not {role} in deal "{deal.key}"')
         session.delete(participant)
-        append_event(
-            session,
-            deal,
+        appended.append(
             new_event(
                 deal, "party", today, Source(), None, action="removed", party_id=party.id, role=role
-            ),
-            notices,
+            )
         )
+        session.add(appended[-1])
     for role, name in edit.add:
         party = resolve_party(session, name, True, notices)
         exists = session.scalar(
@@ -129,13 +130,13 @@ def edit_deal(
         if exists:
             raise Refused(f'"{party.name}" is already {role} in deal "{deal.key}"')
         session.add(Participant(deal_id=deal.id, party_id=party.id, role=role))
-        append_event(
-            session,
-            deal,
+        appended.append(
             new_event(
                 deal, "party", today, Source(), None, action="added", party_id=party.id, role=role
-            ),
-            notices,
+            )
         )
+        session.add(appended[-1])
     refresh(session, deal)
-    return deal
+    if not appended:
+        notices.add(f'Nothing recorded: deal "{deal.key}" already has these values')
+    return Recorded(deal.key, appended[-1].id if appended else None)

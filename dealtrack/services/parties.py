@@ -8,9 +8,17 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.orm import Session
 
-from dealtrack.errors import NotFound, Refused
+from dealtrack.errors import BadInput, NotFound, Refused
 from dealtrack.models import Alias, Deal, Event, Participant, Party
-from dealtrack.names import check_party_name, name_key
+from dealtrack.names import InvalidName, check_party_name, name_key
+
+
+def _display_name(name: str) -> str:
+    """The name as it will be shown; a name that cannot be a party's is malformed input (exit 2)."""
+    try:
+        return check_party_name(name)
+    except InvalidName as error:
+        raise BadInput(str(error)) from None
 
 
 @dataclass
@@ -46,7 +54,7 @@ def resolve_party(session: Session, name: str, create: bool, notices: Notices) -
     party = find_party(session, name)
     if party is not None:
         return party
-    display = check_party_name(name)
+    display = _display_name(name)
     if not create:
         raise NotFound(f'no party named "{display}" (drop --no-create to create it)')
     party = Party(name=display, name_key=name_key(display), kind="company")
@@ -58,7 +66,7 @@ def resolve_party(session: Session, name: str, create: bool, notices: Notices) -
 
 def _claim_name(session: Session, name: str, owner: Party | None = None) -> tuple[str, str]:
     """Check a name or alias is free (or already the owner's) and return (display, key)."""
-    display = check_party_name(name)
+    display = _display_name(name)
     key = name_key(display)
     holder = find_party(session, display)
     if holder is not None and holder is not owner:
@@ -88,7 +96,7 @@ def add_party(
     notices: Notices,
 ) -> Party:
     """Record a new party; an existing name is refused with a pointer to ``party edit``."""
-    display = check_party_name(name)
+    display = _display_name(name)
     existing = find_party(session, display)
     if existing is not None:
         raise Refused(

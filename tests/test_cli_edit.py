@@ -1,0 +1,214 @@
+"""``dealtrack edit``: corrections to title, kind, key, target, reported date and parties."""
+
+import datetime
+
+import pytest
+
+from tests.conftest import Invoke
+from tests.ledger_json import deal, events, keys, usage_error
+
+TODAY = datetime.date.today().isoformat()
+EDIT_USAGE = "[OPTIONS] DEAL"
+
+
+@pytest.fixture
+def jio(run: Invoke) -> Invoke:
+    """Deal t-a (events 1 to 3) reported 2020-01, agreed on 2020-06 (event 4)."""
+    for args in (
+        ("add", "T", "--acquirer", "A", "--status", "in-negotiation", "--on", "2020-01",
+         "--title", "Old title"),
+        ("status", "t-a", "agreed", "--on", "2020-06"),
+    ):  # fmt: skip
+        assert run(*args).exit_code == 0
+    return run
+
+
+def edit_event(event_id: int, key: str, changes: dict[str, list[object]]) -> dict[str, object]:
+    return {"id": event_id, "deal": key, "type": "edit", "on": TODAY, "changes": changes,
+            "source": None, "note": None}  # fmt: skip
+
+
+def party_event(event_id: int, action: str, name: str, role: str) -> dict[str, object]:
+    return {"id": event_id, "deal": "t-a", "type": "party", "on": TODAY, "action": action,
+            "party": name, "role": role, "source": None, "note": None}  # fmt: skip
+
+
+def test_edit_records_title_kind_and_key_as_one_edit_event(jio: Invoke) -> None:
+    result = jio("edit", "t-a", "--title", "Jio bid", "--kind", "Joint Venture", "--key", "jio-bid")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", 'Edited deal "jio-bid"\n')
+    assert events(jio, "jio-bid")[-1] == edit_event(5, "jio-bid", {
+        "title": ["Old title", "Jio bid"],
+        "kind": ["acquisition", "joint-venture"],
+        "key": ["t-a", "jio-bid"],
+    })  # fmt: skip
+    shown = deal(jio, "1")
+    assert (shown["key"], shown["title"], shown["kind"]) == ("jio-bid", "Jio bid", "joint-venture")
+    assert keys(jio) == ["jio-bid"]
+    assert jio("show", "t-a").stderr == 'Error: no deal "t-a" (see dealtrack list)\n'
+
+
+def test_edit_leaves_status_value_and_updated_alone(jio: Invoke) -> None:
+    jio("edit", "t-a", "--title", "Jio bid")
+    shown = deal(jio, "t-a")
+    assert (shown["status"], shown["value"], shown["reported"]) == ("agreed", None, "2020-01")
+
+
+def test_a_freed_key_can_be_taken_by_another_deal(jio: Invoke) -> None:
+    jio("edit", "t-a", "--key", "jio-bid")
+    assert jio("add", "T", "--acquirer", "A", "--on", "2021").stdout == "t-a\n"
+
+
+def test_edit_refuses_a_taken_key(jio: Invoke) -> None:
+    jio("add", "U", "--on", "2020")
+    result = jio("edit", "t-a", "--key", "u", "--title", "New")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == 'Error: key "u" is taken; choose another with --key\n'
+    assert deal(jio, "t-a")["title"] == "Old title"
+
+
+def test_edit_refuses_a_malformed_key_as_usage(jio: Invoke) -> None:
+    result = jio("edit", "t-a", "--key", "Jio Bid")
+    assert result.exit_code == 2
+    assert result.stderr == usage_error(
+        "edit",
+        EDIT_USAGE,
+        "Invalid value for '--key': 'Jio Bid' is not a valid key; use lowercase letters and "
+        "digits joined by '-', with at least one letter (e.g. tiktok-india-jio)",
+    )
+
+
+def test_edit_target_moves_the_deal_to_another_target_but_keeps_its_key(jio: Invoke) -> None:
+    result = jio("edit", "t-a", "--target", "TikTok India")
+    assert result.stderr == 'Created party "TikTok India"\nEdited deal "t-a"\n'
+    assert events(jio, "t-a")[-1] == edit_event(5, "t-a", {"target": ["T", "TikTok India"]})
+    shown = deal(jio, "t-a")
+    assert (shown["key"], shown["target"]) == ("t-a", "TikTok India")
+    assert shown["parties"][0] == {"name": "TikTok India", "role": "target"}
+
+
+def test_edit_reported_moves_the_reported_date_back(jio: Invoke) -> None:
+    result = jio("edit", "t-a", "--reported", "2019-12-20")
+    assert (result.exit_code, result.stderr) == (0, 'Edited deal "t-a"\n')
+    assert events(jio, "t-a")[-1] == edit_event(5, "t-a", {"reported": ["2020-01", "2019-12-20"]})
+    assert deal(jio, "t-a")["reported"] == "2019-12-20"
+    assert jio("status", "t-a", "in-negotiation", "--on", "2019-12-25").exit_code == 0
+
+
+def test_edit_reported_may_move_up_to_the_earliest_other_event(jio: Invoke) -> None:
+    assert jio("edit", "t-a", "--reported", "2020-06").exit_code == 0
+    assert deal(jio, "t-a")["reported"] == "2020-06"
+
+
+def test_edit_reported_may_not_move_past_the_earliest_other_event(jio: Invoke) -> None:
+    result = jio("edit", "t-a", "--reported", "2020-07", "--title", "New")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        'Error: deal "t-a" has an event on 2020-06; --reported may not move past it\n'
+    )
+    assert (deal(jio, "t-a")["reported"], deal(jio, "t-a")["title"]) == ("2020-01", "Old title")
+
+
+def test_edit_reported_in_the_future_is_a_usage_error(jio: Invoke) -> None:
+    result = jio("edit", "t-a", "--reported", "2999-01-01")
+    assert result.exit_code == 2
+    assert result.stderr == usage_error(
+        "edit",
+        EDIT_USAGE,
+        f"Invalid value for '--reported': '2999-01-01' is after today ({TODAY}); "
+        "effective dates cannot be in the future",
+    )
+
+
+def test_edit_adds_and_removes_parties_with_one_party_event_each(jio: Invoke) -> None:
+    result = jio("edit", "t-a", "--remove", "acquirer=a", "--add", "adviser=Goldman Sachs",
+                 "--add", "Backer=SoftBank")  # fmt: skip
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr == (
+        'Created party "Goldman Sachs"\nCreated party "SoftBank"\nEdited deal "t-a"\n'
+    )
+    assert events(jio, "t-a")[4:] == [
+        party_event(5, "removed", "A", "acquirer"),
+        party_event(6, "added", "Goldman Sachs", "adviser"),
+        party_event(7, "added", "SoftBank", "backer"),
+    ]
+    assert deal(jio, "t-a")["parties"] == [
+        {"name": "T", "role": "target"},
+        {"name": "Goldman Sachs", "role": "adviser"},
+        {"name": "SoftBank", "role": "backer"},
+    ]
+
+
+def test_a_party_removed_and_added_again_the_same_day_is_recorded_each_time(jio: Invoke) -> None:
+    jio("edit", "t-a", "--add", "adviser=X")
+    jio("edit", "t-a", "--remove", "adviser=X")
+    again = jio("edit", "t-a", "--add", "adviser=X")
+    assert (again.exit_code, again.stderr) == (0, 'Edited deal "t-a"\n')
+    assert [e["action"] for e in events(jio, "t-a")[4:]] == ["added", "removed", "added"]
+    assert {"name": "X", "role": "adviser"} in deal(jio, "t-a")["parties"]
+    assert jio("check").exit_code == 0
+
+
+def test_a_title_changed_back_and_forth_is_recorded_each_time(jio: Invoke) -> None:
+    for title in ("New", "Old title", "New"):
+        assert jio("edit", "t-a", "--title", title).stderr == 'Edited deal "t-a"\n'
+    assert len(events(jio, "t-a")) == 7
+    assert deal(jio, "t-a")["title"] == "New"
+
+
+def test_removing_a_party_not_in_that_role_is_refused(jio: Invoke) -> None:
+    result = jio("edit", "t-a", "--remove", "seller=A")
+    assert (result.exit_code, result.stderr) == (1, 'Error: "A" is not seller in deal "t-a"\n')
+
+
+def test_removing_an_unknown_party_is_refused_without_creating_it(jio: Invoke) -> None:
+    result = jio("edit", "t-a", "--remove", "adviser=Nobody")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == 'Error: no party named "Nobody" (see dealtrack party list)\n'
+
+
+def test_adding_a_party_already_in_that_role_is_refused(jio: Invoke) -> None:
+    result = jio("edit", "t-a", "--title", "New", "--add", "acquirer=A")
+    assert (result.exit_code, result.stderr) == (1, 'Error: "A" is already acquirer in deal "t-a"\n')
+    assert deal(jio, "t-a")["title"] == "Old title"
+    assert len(events(jio, "t-a")) == 4
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        ("acquirer", "'acquirer' is not ROLE=NAME; write e.g. acquirer=\"Reliance Jio\""),
+        ("adviser= ", "'adviser= ' is not ROLE=NAME; write e.g. acquirer=\"Reliance Jio\""),
+        ("buyer=Jio", "'buyer' is not a role; use one of: acquirer, seller, adviser, backer, other"),
+        ("target=Jio", "'target' is not a role; use one of: acquirer, seller, adviser, backer, other"),
+        ("backer=Soft;Bank", "'Soft;Bank' is not a valid party name: it may not contain ';', NUL "
+                             "or control characters"),
+    ],
+)  # fmt: skip
+def test_a_malformed_role_name_is_a_usage_error(jio: Invoke, option: str, message: str) -> None:
+    result = jio("edit", "t-a", "--add", option)
+    assert result.exit_code == 2
+    assert result.stderr == usage_error("edit", EDIT_USAGE, f"Invalid value for '--add': {message}")
+    assert len(events(jio, "t-a")) == 4
+
+
+def test_edit_without_any_change_is_a_usage_error(jio: Invoke) -> None:
+    result = jio("edit", "t-a")
+    assert result.exit_code == 2
+    assert result.stderr == usage_error(
+        "edit",
+        EDIT_USAGE,
+        "give at least one change: --title, --kind, --key, --target, --reported, --add or --remove",
+    )
+
+
+def test_an_edit_that_changes_nothing_records_nothing(jio: Invoke) -> None:
+    result = jio("edit", "t-a", "--title", "Old title", "--kind", "acquisition", "--key", "t-a",
+                 "--target", "t", "--reported", "2020-01")  # fmt: skip
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr == 'Nothing recorded: deal "t-a" already has these values\n'
+    assert len(events(jio, "t-a")) == 4
+
+
+def test_edit_of_an_unknown_deal_is_refused(jio: Invoke) -> None:
+    result = jio("edit", "t-b", "--title", "x")
+    assert (result.exit_code, result.stderr) == (1, 'Error: no deal "t-b" (see dealtrack list)\n')
