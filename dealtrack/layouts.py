@@ -6,19 +6,25 @@ decimal strings beside their currency). ``--fields`` chooses among a view's colu
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from dealtrack.money import Amount, format_compact, parse_decimal_string
+from dealtrack.money import Amount, format_compact
 from dealtrack.statuses import STATUSES, status_words
 
 Record = Mapping[str, Any]
 
 
+def _hundredths(text: str) -> int:
+    """Hundredths of a decimal string we wrote; unbounded, as report totals may pass 64 bits."""
+    return int(Decimal(text) * 100)
+
+
 def compact_value(value: Record | None) -> str:
     if value is None:
         return "undisclosed"
-    high = parse_decimal_string(value["high"]) if value["high"] is not None else None
-    return format_compact(Amount(parse_decimal_string(value["amount"]), high, value["currency"]))
+    high = _hundredths(value["high"]) if value["high"] is not None else None
+    return format_compact(Amount(_hundredths(value["amount"]), high, value["currency"]))
 
 
 def words(status: str | None) -> str:

@@ -153,6 +153,8 @@ def _search(text: str) -> ColumnElement[bool]:
             or_(
                 func.lower(Event.text).contains(lowered, autoescape=True),
                 func.lower(Event.reason).contains(lowered, autoescape=True),
+                # A note given with --note on any event is one of the deal's notes too.
+                func.lower(Event.note).contains(lowered, autoescape=True),
             ),
         ),
         exists().where(Party.id == Deal.target_id, named),

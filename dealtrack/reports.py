@@ -96,11 +96,12 @@ def _totals(session: Session, members: Subquery) -> Iterable[tuple[Any, Any, str
         .group_by(members.c.grp, members.c.sub, members.c.currency)
     )
     try:
-        return session.execute(query).all()
+        # A savepoint, so the failed sum leaves the surrounding transaction usable.
+        with session.begin_nested():
+            return session.execute(query).all()
     except DBAPIError as error:
         if "overflow" not in str(error.orig).lower():
             raise
-        session.rollback()
         return _exact_totals(session, members)
 
 

@@ -152,7 +152,7 @@ def event_record(event: Event, deal_key: str, party_names: dict[int, str]) -> Re
     if event.type == "edit":
         record["changes"] = json.loads(event.changes or "{}")
     if event.type == "void":
-        record |= {"voids": event.voids, "reason": event.reason}
+        record |= {"reason": event.reason, "voids": event.voids}  # documented key order
     has_source = event.source_outlet or event.source_url or event.source_attribution
     record["source"] = (
         {

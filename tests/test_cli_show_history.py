@@ -1,0 +1,333 @@
+"""``dealtrack show`` (the deal card) and ``dealtrack history`` (events), DESIGN.md §2-§4."""
+
+import datetime
+import json
+import re
+from typing import Any
+
+import pytest
+
+from tests.conftest import Invoke
+
+JIO = "tiktok-india-reliance-jio"
+GLANCE = "tiktok-india-glance-digital-experience"
+GOOGLE = "glance-digital-experience-google"
+RECORDED_AT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z")
+DEAL_KEYS = ["id", "key", "title", "kind", "status", "reason", "target", "parties", "value",
+             "reported", "updated", "notes"]
+EVENT_HEAD = ["id", "deal", "type", "on", "recorded_at"]
+EVENT_TAIL = ["source", "note"]
+
+
+@pytest.fixture
+def journal(run: Invoke) -> Invoke:
+    """One deal with an event of every type: value, status, note, edit, party, void."""
+    for args in (
+        ("add", "Alpha", "--acquirer", "Buyer", "--value", "$2bn", "--on", "2019-05"),
+        ("value", "alpha-buyer", "$2.5bn", "--on", "2019-06", "--basis", "estimated",
+         "--note", "analyst estimate"),
+        ("status", "alpha-buyer", "in-negotiation", "--on", "2019-07", "--source", "Reuters",
+         "--url", "https://example.com/a", "--attribution", "on-record"),
+        ("note", "alpha-buyer", "board met", "--on", "2019-08"),
+        ("edit", "alpha-buyer", "--title", "Project A", "--remove", "acquirer=Buyer",
+         "--add", "acquirer=Other"),
+        ("void", "4", "--reason", "wrong figure"),
+        ("value", "alpha-buyer", "--undisclosed", "--on", "2019-09"),
+    ):
+        result = run(*args)
+        assert result.exit_code == 0, result.output
+    return run
+
+
+def events_of(run: Invoke, *args: str) -> list[dict[str, Any]]:
+    result = run("history", *args, "-f", "json")
+    assert (result.exit_code, result.stderr) == (0, ""), result.output
+    events: list[dict[str, Any]] = json.loads(result.stdout)
+    return events
+
+
+def ids(run: Invoke, *args: str) -> list[int]:
+    return [event["id"] for event in events_of(run, *args)]
+
+
+def test_show_prints_the_card_with_history_and_rivals(story: Invoke) -> None:
+    result = story("show", GLANCE)
+    assert result.exit_code == 0
+    assert result.stderr == ""
+    assert result.stdout == (
+        "Deal:     tiktok-india-glance-digital-experience (#2)\n"
+        "Title:    TikTok India / Glance Digital Experience\n"
+        "Kind:     asset-sale\n"
+        "Status:   in negotiation\n"
+        "Value:    undisclosed\n"
+        "Reported: 2021-02-13\n"
+        "Updated:  2021-02-13\n"
+        "Target:   TikTok India\n"
+        "Acquirer: Glance Digital Experience\n"
+        "Seller:   ByteDance\n"
+        "Backer:   SoftBank\n"
+        "Notes:    initial phase of negotiations\n"
+        "Sources:  Bloomberg (anonymous)\n"
+        "\n"
+        "History\n"
+        "id    on          type     what                                      source"
+        "                 note\n"
+        "----  ----------  -------  ----------------------------------------  ---------------------"
+        "  -----------------------------\n"
+        "6     2021-02-13  created  created in negotiation, undisclosed       Bloomberg (anonymous)"
+        "  initial phase of negotiations\n"
+        "7     2021-02-13  party    added target TikTok India                 Bloomberg (anonymous)\n"
+        "8     2021-02-13  party    added acquirer Glance Digital Experience  Bloomberg (anonymous)\n"
+        "9     2021-02-13  party    added seller ByteDance                    Bloomberg (anonymous)\n"
+        "10    2021-02-13  party    added backer SoftBank                     Bloomberg (anonymous)\n"
+        "\n"
+        "Rival deals on TikTok India\n"
+        "key                        acquirers     status    value\n"
+        "-------------------------  ------------  --------  -------\n"
+        "tiktok-india-reliance-jio  Reliance Jio  failed    USD 3bn\n"
+    )
+
+
+def test_show_takes_an_id_as_well_as_a_key(story: Invoke) -> None:
+    assert story("show", "2").stdout == story("show", GLANCE).stdout
+
+
+def test_show_card_names_several_acquirers_and_the_value_basis(story: Invoke) -> None:
+    result = story("show", GOOGLE)
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[:9] == [
+        "Deal:      glance-digital-experience-google (#3)",
+        "Title:     Glance Digital Experience / Google, Mithril Capital",
+        "Kind:      investment",
+        "Status:    completed",
+        "Value:     USD 145m (reported)",
+        "Reported:  2020-12",
+        "Updated:   2020-12",
+        "Target:    Glance Digital Experience",
+        "Acquirers: Google, Mithril Capital",
+    ]
+    assert "Rival deals" not in result.stdout
+
+
+def test_show_json_is_the_deal_then_events_then_rivals(story: Invoke) -> None:
+    result = story("show", JIO, "-f", "json")
+    assert result.exit_code == 0
+    card = json.loads(result.stdout)
+    assert list(card) == [*DEAL_KEYS, "events", "rivals"]
+    assert card["status"] == "failed"
+    assert card["reason"] == "did not go through for undisclosed reasons"
+    assert card["value"] == {"amount": "3000000000.00", "high": None, "currency": "USD",
+                             "basis": "reported"}
+    assert [e["id"] for e in card["events"]] == [1, 2, 3, 4, 5]
+    assert card["events"][4] | {"recorded_at": None} == {
+        "id": 5, "deal": JIO, "type": "status", "on": "2021-02-13", "recorded_at": None,
+        "status": "failed", "reason": "did not go through for undisclosed reasons",
+        "source": {"outlet": "Bloomberg", "url": None, "attribution": "unattributed"},
+        "note": None,
+    }
+    assert card["rivals"] == [
+        {"key": GLANCE, "acquirers": ["Glance Digital Experience"], "status": "in-negotiation",
+         "value": None},
+    ]
+
+
+def test_show_json_of_a_deal_without_rivals_has_an_empty_list(story: Invoke) -> None:
+    card = json.loads(story("show", GOOGLE, "-f", "json").stdout)
+    assert card["rivals"] == []
+    assert card["parties"] == [
+        {"name": "Glance Digital Experience", "role": "target"},
+        {"name": "Google", "role": "acquirer"},
+        {"name": "Mithril Capital", "role": "acquirer"},
+    ]
+
+
+def test_show_as_of_shows_the_state_then_and_hides_later_rivals(story: Invoke) -> None:
+    result = story("show", JIO, "--as-of", "2020-12-31")
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "Deal:     tiktok-india-reliance-jio (#1)\n"
+        "Title:    TikTok India / Reliance Jio\n"
+        "Kind:     asset-sale\n"
+        "Status:   in negotiation\n"
+        "Value:    USD 3bn (reported)\n"
+        "Reported: 2020-08\n"
+        "Updated:  2020-08\n"
+        "Target:   TikTok India\n"
+        "Acquirer: Reliance Jio\n"
+        "Seller:   ByteDance\n"
+        "\n"
+        "History\n"
+        "id    on       type     what                             source    note\n"
+        "----  -------  -------  -------------------------------  --------  ------\n"
+        "1     2020-08  created  created in negotiation, USD 3bn\n"
+        "2     2020-08  party    added target TikTok India\n"
+        "3     2020-08  party    added acquirer Reliance Jio\n"
+        "4     2020-08  party    added seller ByteDance\n"
+    )
+
+
+def test_show_json_as_of_holds_only_the_events_up_to_the_date(story: Invoke) -> None:
+    card = json.loads(story("show", JIO, "--as-of", "2020-12-31", "-f", "json").stdout)
+    assert (card["status"], card["reason"], card["updated"]) == ("in-negotiation", None, "2020-08")
+    assert [e["id"] for e in card["events"]] == [1, 2, 3, 4]
+    assert card["rivals"] == []
+
+
+def test_show_as_of_gives_rivals_their_state_then(story: Invoke) -> None:
+    story("status", GLANCE, "failed", "--on", "2021-06")
+    then = json.loads(story("show", JIO, "--as-of", "2021-03", "-f", "json").stdout)
+    now = json.loads(story("show", JIO, "-f", "json").stdout)
+    assert [r["status"] for r in then["rivals"]] == ["in-negotiation"]
+    assert [r["status"] for r in now["rivals"]] == ["failed"]
+
+
+def test_show_as_of_before_the_deal_was_reported_is_refused(story: Invoke) -> None:
+    result = story("show", GLANCE, "--as-of", "2020-12-31")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        'Error: deal "tiktok-india-glance-digital-experience" was not yet reported on 2020-12-31'
+        " (reported 2021-02-13)\n"
+    )
+
+
+def test_show_unknown_deal_exits_1(story: Invoke) -> None:
+    for ref in ("no-such-deal", "99"):
+        result = story("show", ref)
+        assert result.exit_code == 1
+        assert result.stdout == ""
+        assert result.stderr == f'Error: no deal "{ref}" (see dealtrack list)\n'
+
+
+def test_show_card_marks_voided_events_and_drops_their_notes(journal: Invoke) -> None:
+    result = journal("show", "alpha-buyer")
+    assert result.exit_code == 0
+    assert "Value:    undisclosed\n" in result.stdout
+    assert "Notes:    board met\n" in result.stdout
+    assert "Sources:  Reuters (on-record)\n" in result.stdout
+    assert "4     2019-06     value (void)  value USD 2.5bn" in result.stdout
+
+
+def test_history_of_one_deal_lists_its_events_in_order(story: Invoke) -> None:
+    result = story("history", JIO)
+    assert result.exit_code == 0
+    assert result.stderr == ""
+    assert result.stdout == (
+        "id    on          deal                       type     what"
+        "                                                 source     note\n"
+        "----  ----------  -------------------------  -------  ---------------------------------------------------"
+        "  ---------  ------\n"
+        "1     2020-08     tiktok-india-reliance-jio  created  created in negotiation, USD 3bn\n"
+        "2     2020-08     tiktok-india-reliance-jio  party    added target TikTok India\n"
+        "3     2020-08     tiktok-india-reliance-jio  party    added acquirer Reliance Jio\n"
+        "4     2020-08     tiktok-india-reliance-jio  party    added seller ByteDance\n"
+        "5     2021-02-13  tiktok-india-reliance-jio  status   failed"
+        " (did not go through for undisclosed reasons)  Bloomberg\n"
+    )
+
+
+def test_history_without_deal_is_the_ledger_wide_feed_newest_last(story: Invoke) -> None:
+    assert ids(story) == [1, 2, 3, 4, 11, 12, 13, 14, 5, 6, 7, 8, 9, 10]
+
+
+def test_history_since_and_until_bound_the_events_dates(story: Invoke) -> None:
+    assert ids(story, "--since", "2021") == [5, 6, 7, 8, 9, 10]
+    assert ids(story, "--until", "2020-08") == [1, 2, 3, 4]
+    assert ids(story, "--since", "2020-12", "--until", "2020-12") == [11, 12, 13, 14]
+    assert ids(story, "--until", "2020") == [1, 2, 3, 4, 11, 12, 13, 14]
+
+
+def test_history_since_is_not_the_deals_reported_date(story: Invoke) -> None:
+    # The Jio talks were reported in 2020, but their failure is a 2021 event.
+    assert ids(story, JIO, "--since", "2021") == [5]
+
+
+def test_history_as_of_leaves_out_later_events(story: Invoke) -> None:
+    assert ids(story, "--as-of", "2020-12-31") == [1, 2, 3, 4, 11, 12, 13, 14]
+    assert ids(story, JIO, "--as-of", "2020-12-31") == [1, 2, 3, 4]
+    assert ids(story, "--as-of", "2020-11") == [1, 2, 3, 4]
+
+
+def test_history_filters_choose_the_deals(story: Invoke) -> None:
+    assert ids(story, "--party", "Google") == [11, 12, 13, 14]
+    assert ids(story, "--status", "failed") == [1, 2, 3, 4, 5]
+    assert ids(story, "--target", "TikTok India", "--since", "2021") == [5, 6, 7, 8, 9, 10]
+
+
+def test_history_with_no_matching_events(story: Invoke) -> None:
+    result = story("history", "--since", "2021-03", "-f", "json")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "[]\n", "")
+    result = story("history", "--party", "Nobody", "-f", "jsonl")
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr == 'Note: no party named "Nobody"; it matches no deal\n'
+
+
+def test_history_of_an_unknown_deal_exits_1(story: Invoke) -> None:
+    result = story("history", "nope")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == 'Error: no deal "nope" (see dealtrack list)\n'
+
+
+def test_event_json_has_type_specific_keys_only_for_its_type(journal: Invoke) -> None:
+    events = {e["id"]: e for e in events_of(journal, "alpha-buyer")}
+    shapes = {
+        1: ["status", "reason", "value"],  # created
+        2: ["action", "party", "role"],  # party (target)
+        4: ["value"],  # value
+        5: ["status", "reason"],  # status
+        6: ["text"],  # note
+        7: ["changes"],  # edit
+        8: ["action", "party", "role"],  # party removed
+        10: ["reason", "voids"],  # void
+        11: ["value"],  # value made undisclosed
+    }
+    for event_id, keys in shapes.items():
+        assert list(events[event_id]) == [*EVENT_HEAD, *keys, *EVENT_TAIL], event_id
+    for event in events.values():
+        assert RECORDED_AT.fullmatch(event["recorded_at"]), event
+
+
+def test_event_json_values(journal: Invoke) -> None:
+    today = datetime.date.today().isoformat()
+    events = {e["id"]: e for e in events_of(journal, "alpha-buyer")}
+    assert events[1]["on"] == "2019-05"
+    assert events[1]["status"] == "rumored"
+    assert events[1]["value"] == {"amount": "2000000000.00", "high": None, "currency": "USD",
+                                  "basis": "reported"}
+    assert events[4]["value"]["basis"] == "estimated"
+    assert events[4]["note"] == "analyst estimate"
+    assert events[5]["source"] == {"outlet": "Reuters", "url": "https://example.com/a",
+                                   "attribution": "on-record"}
+    assert events[6]["text"] == "board met"
+    assert events[6]["source"] is None
+    assert (events[7]["on"], events[7]["changes"]) == (today, {"title": [None, "Project A"]})
+    assert (events[8]["action"], events[8]["party"], events[8]["role"]) == (
+        "removed", "Buyer", "acquirer")
+    assert (events[10]["voids"], events[10]["reason"]) == (4, "wrong figure")
+    assert events[11]["value"] is None
+
+
+def test_history_orders_by_effective_date_not_recording_time(journal: Invoke) -> None:
+    # Event 11 was recorded last but took effect in 2019, before the edits made today.
+    assert ids(journal, "alpha-buyer") == [1, 2, 3, 4, 5, 6, 11, 7, 8, 9, 10]
+
+
+def test_history_table_describes_each_event(journal: Invoke) -> None:
+    result = journal("history", "alpha-buyer", "--fields", "id,type,what,source,note", "-f", "plain")
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "id    type     what                          source               note\n"
+        "1     created  created rumored, USD 2bn\n"
+        "2     party    added target Alpha\n"
+        "3     party    added acquirer Buyer\n"
+        "4     value    value USD 2.5bn                                    analyst estimate\n"
+        "5     status   in negotiation                Reuters (on-record)\n"
+        "6     note     note: board met\n"
+        "11    value    value undisclosed\n"
+        "7     edit     title: (default) \u2192 Project A\n"
+        "8     party    removed acquirer Buyer\n"
+        "9     party    added acquirer Other\n"
+        "10    void     voids event 4 (wrong figure)\n"
+    )
