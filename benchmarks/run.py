@@ -93,7 +93,7 @@ def compare_import(work: Path, deals: int, repeats: int) -> list[tuple[str, str]
     ours, theirs = statistics.median(ours_times), statistics.median(theirs_times)
     return [
         (f"import {deals:,} deals (dealtrack)", f"{ours:.2f} s"),
-        (f"sqlite-utils insert --csv, same file", f"{theirs:.2f} s"),
+        ("sqlite-utils insert --csv, same file", f"{theirs:.2f} s"),
         ("speed-up over sqlite-utils (budget ≥ 1.5×)", f"{theirs / ours:.2f}×"),
     ]
 

@@ -88,6 +88,12 @@ def describe(event: Record) -> str:
     return f"{text} ({reason})" if reason else text
 
 
+def mark_voided(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Events as tables show them: a voided one stays visible, its type marked ``(void)``."""
+    voided = {e.get("voids") for e in events if e["type"] == "void"}
+    return [{**e, "voided": True} if e["id"] in voided else e for e in events]
+
+
 def source_text(source: Record | None) -> str:
     if source is None:
         return ""
@@ -100,7 +106,7 @@ def source_text(source: Record | None) -> str:
 EVENT_COLUMNS: dict[str, Callable[[Record], Any]] = {
     "id": lambda e: e["id"],
     "deal": lambda e: e["deal"],
-    "type": lambda e: e["type"],
+    "type": lambda e: f"{e['type']} (void)" if e.get("voided") else e["type"],
     "on": lambda e: e["on"],
     "recorded_at": lambda e: e["recorded_at"],
     "what": describe,

@@ -47,7 +47,7 @@ def upgrade_to_head(ledger: Ledger) -> None:
 
     with ledger.engine.connect() as connection:
         if ledger.is_sqlite:
-            connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
+            _foreign_keys(connection, "OFF")
         try:
             with connection.execution_options(dealtrack_write=True).begin():
                 if not ledger.is_sqlite:
@@ -62,7 +62,18 @@ def upgrade_to_head(ledger: Ledger) -> None:
                         )
         finally:
             if ledger.is_sqlite:
-                connection.exec_driver_sql("PRAGMA foreign_keys = ON")
+                _foreign_keys(connection, "ON")
+
+
+def _foreign_keys(connection: Connection, state: str) -> None:
+    """Set SQLite foreign keys on the driver connection, outside any transaction.
+
+    SQLite ignores this pragma inside a transaction, and going through SQLAlchemy would autobegin
+    one (which would also make the migration's own ``begin()`` fail).
+    """
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    driver.execute(f"PRAGMA foreign_keys = {state}")  # state is ON or OFF, never user input
 
 
 def bring_to_head(ledger: Ledger, revision: str, server_upgrade: bool) -> None:

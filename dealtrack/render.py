@@ -81,7 +81,8 @@ def to_table(
     body = [[_cell(row.get(f)) for f in fields] for row in rows]
     if not body and fmt == TABLE:
         return ""
-    tablefmt = "simple" if fmt == TABLE else fmt
+    # Without headers the default table drops its rules too, so rows can be piped (like `gh`).
+    tablefmt = ("simple" if headers else "plain") if fmt == TABLE else fmt
     text = tabulate(
         body, headers=list(fields) if headers else (), tablefmt=tablefmt, disable_numparse=True
     )

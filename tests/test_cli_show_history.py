@@ -314,20 +314,20 @@ def test_history_orders_by_effective_date_not_recording_time(journal: Invoke) ->
     assert ids(journal, "alpha-buyer") == [1, 2, 3, 4, 5, 6, 11, 7, 8, 9, 10]
 
 
-def test_history_table_describes_each_event(journal: Invoke) -> None:
+def test_history_table_describes_each_event_and_marks_voided_ones(journal: Invoke) -> None:
     result = journal("history", "alpha-buyer", "--fields", "id,type,what,source,note", "-f", "plain")
     assert result.exit_code == 0
     assert result.stdout == (
-        "id    type     what                          source               note\n"
-        "1     created  created rumored, USD 2bn\n"
-        "2     party    added target Alpha\n"
-        "3     party    added acquirer Buyer\n"
-        "4     value    value USD 2.5bn                                    analyst estimate\n"
-        "5     status   in negotiation                Reuters (on-record)\n"
-        "6     note     note: board met\n"
-        "11    value    value undisclosed\n"
-        "7     edit     title: (default) \u2192 Project A\n"
-        "8     party    removed acquirer Buyer\n"
-        "9     party    added acquirer Other\n"
-        "10    void     voids event 4 (wrong figure)\n"
+        "id    type          what                          source               note\n"
+        "1     created       created rumored, USD 2bn\n"
+        "2     party         added target Alpha\n"
+        "3     party         added acquirer Buyer\n"
+        "4     value (void)  value USD 2.5bn                                    analyst estimate\n"
+        "5     status        in negotiation                Reuters (on-record)\n"
+        "6     note          note: board met\n"
+        "11    value         value undisclosed\n"
+        "7     edit          title: (default) \u2192 Project A\n"
+        "8     party         removed acquirer Buyer\n"
+        "9     party         added acquirer Other\n"
+        "10    void          voids event 4 (wrong figure)\n"
     )

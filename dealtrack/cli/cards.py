@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from dealtrack.layouts import EVENTS, compact_value, source_text, words
+from dealtrack.layouts import EVENTS, compact_value, mark_voided, source_text, words
 from dealtrack.render import render_rows
 from dealtrack.vocabulary import ROLES
 
@@ -44,9 +44,7 @@ def deal_card(record: Record, fmt: str) -> str:
     pairs += [("Notes", " | ".join(record["notes"])), ("Sources", _sources(record["events"]))]
     text = _lines(pairs)
     fields = ("id", "on", "type", "what", "source", "note")
-    events = [
-        EVENTS.flatten(e, fields, fmt) | _voided(e, record["events"]) for e in record["events"]
-    ]
+    events = [EVENTS.flatten(e, fields, fmt) for e in mark_voided(record["events"])]
     text += "\nHistory\n" + render_rows(events, fields, fmt, True)
     if record["rivals"]:
         rivals = [
@@ -63,13 +61,6 @@ def deal_card(record: Record, fmt: str) -> str:
             rivals, ("key", "acquirers", "status", "value"), fmt, True
         )
     return text
-
-
-def _voided(event: Record, events: list[Record]) -> Record:
-    """Mark a voided event in the table; it stays visible, as history should."""
-    if any(e.get("voids") == event["id"] for e in events):
-        return {"type": f"{event['type']} (void)"}
-    return {}
 
 
 def party_card(record: Record, fmt: str) -> str:

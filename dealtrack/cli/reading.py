@@ -102,8 +102,11 @@ def history(deal: str | None, fmt: str, fields: Any, no_headers: bool, **options
     from dealtrack.views import history as events_of
 
     filters = filters_from(options)
+    from dealtrack.layouts import mark_voided
+
     records = run(False, lambda s, n: events_of(s, deal, filters, n))
-    _render(records, "EVENTS", fmt, fields, not no_headers)
+    shown = records if fmt in ("json", "jsonl", "csv", "tsv") else mark_voided(records)
+    _render(shown, "EVENTS", fmt, fields, not no_headers)
 
 
 @click.command()

@@ -139,7 +139,7 @@ class FormatType(click.ParamType[str]):
 
         text = str(value).lower()
         if not is_known_format(text):
-            known = ", ".join([TABLE, *OWN_FORMATS, *tabulate_formats()])
+            known = ", ".join(dict.fromkeys([TABLE, *OWN_FORMATS, *tabulate_formats()]))
             self.fail(f"{value!r} is not a format; use one of: {known}", param, ctx)
         return text
 

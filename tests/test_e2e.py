@@ -1,0 +1,148 @@
+"""End to end: the installed ``dealtrack`` command runs examples/tiktok-india.sh as a user would."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).parent.parent
+SCRIPT = ROOT / "examples" / "tiktok-india.sh"
+BIN = Path(sys.executable).parent
+INSTALLED = BIN / "dealtrack"
+
+pytestmark = [
+    pytest.mark.skipif(
+        not INSTALLED.is_file(),
+        reason=f"no installed dealtrack command next to {sys.executable} (pip install -e . first)",
+    ),
+    pytest.mark.skipif(shutil.which("bash") is None, reason="examples/tiktok-india.sh needs bash"),
+]
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    """A user's environment: the venv's bin first on PATH, the ledger named by DEALTRACK_DB."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DEALTRACK_")}
+    environment["PATH"] = f"{BIN}{os.pathsep}{environment.get('PATH', '')}"
+    environment["DEALTRACK_DB"] = str(tmp_path / "ledger.db")
+    environment["XDG_DATA_HOME"] = str(tmp_path / "xdg")
+    return environment
+
+
+def run_script(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["bash", str(SCRIPT)], env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def dealtrack(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(INSTALLED), *args], env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def words(text: str) -> list[str]:
+    """Output lines with runs of blanks folded, so column widths do not matter."""
+    return [" ".join(line.split()) for line in text.splitlines()]
+
+
+def deals_as_of(env: dict[str, str], date: str) -> dict[str, dict[str, Any]]:
+    listed = dealtrack(env, "list", "--as-of", date, "-f", "json")
+    assert listed.returncode == 0, listed.stderr
+    return {deal["key"]: deal for deal in json.loads(listed.stdout)}
+
+
+def test_example_script_records_the_story_and_prints_list_card_and_report(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    done = run_script(env)
+    assert done.returncode == 0, done.stderr
+    lines = words(done.stdout)
+    assert lines[:3] == [
+        "tiktok-india-reliance-jio",
+        "tiktok-india-glance-digital-experience",
+        "glance-digital-experience-google",
+    ]
+    # dealtrack list --status failed
+    assert "id key status value target acquirers reported updated" in lines
+    assert "1 tiktok-india-reliance-jio failed USD 3bn TikTok India Reliance Jio 2020-08 2021-02-13" in lines
+    assert not any(line.startswith("2 tiktok-india-glance") for line in lines)
+    # dealtrack show tiktok-india-glance-digital-experience
+    for line in (
+        "Deal: tiktok-india-glance-digital-experience (#2)",
+        "Target: TikTok India",
+        "Acquirer: Glance Digital Experience",
+        "Seller: ByteDance",
+        "Backer: SoftBank",
+        "Notes: initial phase of negotiations",
+        "Sources: Bloomberg (anonymous)",
+    ):
+        assert line in lines
+    # dealtrack report --by status
+    report = lines[lines.index("group deals total"):]
+    assert report[2:] == ["in-negotiation 1", "completed 1 USD 145m", "failed 1 USD 3bn"]
+    assert done.stderr.splitlines()[0] == f"Recording into {tmp_path / 'ledger.db'}"
+    assert not any(line.startswith("Error:") for line in done.stderr.splitlines())
+
+
+def test_running_the_example_twice_stops_at_its_first_line_and_changes_nothing(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    assert run_script(env).returncode == 0
+    listed = dealtrack(env, "list", "-f", "json").stdout
+    history = dealtrack(env, "history", "-f", "json").stdout
+    status = dealtrack(env, "db", "status").stdout
+    assert status.endswith("parties: 8\ndeals: 3\nevents: 14\n")
+
+    again = run_script(env)
+    assert again.returncode == 1
+    assert again.stdout == ""
+    assert again.stderr == (
+        f"Recording into {tmp_path / 'ledger.db'}\n"
+        'Error: party "TikTok India" already exists; change it with dealtrack party edit\n'
+    )
+    assert dealtrack(env, "list", "-f", "json").stdout == listed
+    assert dealtrack(env, "history", "-f", "json").stdout == history
+    assert dealtrack(env, "db", "status").stdout == status
+    assert dealtrack(env, "check").returncode == 0
+
+
+def test_as_of_before_the_news_shows_the_jio_talks_in_negotiation(env: dict[str, str]) -> None:
+    assert run_script(env).returncode == 0
+    before = deals_as_of(env, "2020-12-31")
+    assert sorted(before) == ["glance-digital-experience-google", "tiktok-india-reliance-jio"]
+    jio = before["tiktok-india-reliance-jio"]
+    assert (jio["status"], jio["reason"], jio["updated"]) == ("in-negotiation", None, "2020-08")
+    assert jio["value"] == {
+        "amount": "3000000000.00", "high": None, "currency": "USD", "basis": "reported"
+    }
+    assert before["glance-digital-experience-google"]["status"] == "completed"
+
+    after = deals_as_of(env, "2021-02-13")
+    assert after["tiktok-india-reliance-jio"]["status"] == "failed"
+    assert after["tiktok-india-reliance-jio"]["reason"] == (
+        "did not go through for undisclosed reasons"
+    )
+    assert after["tiktok-india-glance-digital-experience"]["status"] == "in-negotiation"
+
+
+def test_example_without_dealtrack_db_records_into_a_fresh_ledger_it_names(
+    env: dict[str, str],
+) -> None:
+    del env["DEALTRACK_DB"]
+    done = run_script(env)
+    assert done.returncode == 0, done.stderr
+    first = done.stderr.splitlines()[0]
+    assert first.startswith("Recording into ") and first.endswith("/tiktok-india.db")
+    ledger = Path(first.removeprefix("Recording into "))
+    try:
+        assert ledger.is_file()
+        assert (ledger.stat().st_mode & 0o777) == 0o600
+        assert not (Path(env["XDG_DATA_HOME"]) / "dealtrack").exists()
+    finally:
+        shutil.rmtree(ledger.parent)

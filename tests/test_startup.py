@@ -1,0 +1,138 @@
+"""Start-up stays light (DESIGN.md §7), and every command's help shows an example."""
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from dealtrack import __version__
+from dealtrack.cli import dealtrack
+
+HEAVY = ("sqlalchemy", "alembic", "tabulate")
+
+
+def loaded_after(*args: str) -> tuple[list[str], str, int]:
+    """In a fresh interpreter, run ``dealtrack ARGS`` and report which heavy packages it loaded."""
+    code = textwrap.dedent(
+        f"""
+        import io, json, sys
+        from contextlib import redirect_stdout
+        from dealtrack.cli import main
+        sys.argv = ["dealtrack", *{list(args)!r}]
+        out = io.StringIO()
+        code = 0
+        with redirect_stdout(out):
+            try:
+                main()
+            except SystemExit as exit:
+                code = exit.code or 0
+        heavy = sorted(m for m in sys.modules if m.split(".")[0] in {HEAVY!r})
+        print(json.dumps([heavy, out.getvalue(), code]))
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    heavy, output, exit_code = json.loads(done.stdout)
+    return heavy, output, exit_code
+
+
+@pytest.mark.parametrize("args", [("--help",), ("-h",), ("--version",)], ids=" ".join)
+def test_help_and_version_import_neither_sqlalchemy_alembic_nor_tabulate(
+    args: tuple[str, ...],
+) -> None:
+    heavy, output, exit_code = loaded_after(*args)
+    assert exit_code == 0
+    assert output
+    assert heavy == []
+
+
+@pytest.mark.parametrize("group", ["party", "db"])
+def test_subgroup_help_stays_light(group: str) -> None:
+    heavy, output, exit_code = loaded_after(group, "--help")
+    assert exit_code == 0
+    assert "Example:" in output
+    assert heavy == []
+
+
+def test_importing_the_cli_stays_light() -> None:
+    code = (
+        "import sys, dealtrack.cli; "
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r}))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout == "[]\n"
+
+
+def test_version_prints_the_package_version() -> None:
+    result = CliRunner().invoke(dealtrack, ["--version"])
+    assert result.exit_code == 0
+    assert result.stdout == f"dealtrack, version {__version__}\n"
+
+
+def test_version_in_a_fresh_interpreter() -> None:
+    _, output, exit_code = loaded_after("--version")
+    assert (output, exit_code) == (f"dealtrack, version {__version__}\n", 0)
+
+
+def test_python_dash_m_dealtrack_shows_help() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "dealtrack", "--help"], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0
+    assert done.stderr == ""
+    assert done.stdout.startswith("Usage: dealtrack [OPTIONS] COMMAND [ARGS]...\n")
+    assert "Example:" in done.stdout
+
+
+def test_python_dash_m_dealtrack_version() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "dealtrack", "--version"], capture_output=True, text=True, timeout=60
+    )
+    assert (done.returncode, done.stdout) == (0, f"dealtrack, version {__version__}\n")
+
+
+def command_paths(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every command and group under ``group``, as the words that invoke it."""
+    context = click.Context(group)
+    paths = [prefix]
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)
+        assert command is not None
+        if isinstance(command, click.Group):
+            paths.extend(command_paths(command, (*prefix, name)))
+        else:
+            paths.append((*prefix, name))
+    return paths
+
+
+COMMAND_PATHS = command_paths(dealtrack)
+
+
+def test_the_command_tree_holds_the_documented_commands() -> None:
+    for path in (("add",), ("status",), ("list",), ("show",), ("report",), ("check",),
+                 ("party", "add"), ("db", "path"), ("db", "status"), ("db", "upgrade"),
+                 ("db", "backup")):
+        assert path in COMMAND_PATHS
+
+
+@pytest.mark.parametrize("path", COMMAND_PATHS, ids=lambda path: " ".join(path) or "dealtrack")
+def test_every_command_help_has_an_example(path: tuple[str, ...]) -> None:
+    result = CliRunner().invoke(dealtrack, [*path, "--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.stdout
+    example = result.stdout.split("Example:", 1)[1].strip()
+    assert example.startswith("dealtrack "), example
+    # The example runs the command it documents (global options such as --db may come first).
+    assert f" {' '.join(path)}" in example
+
+
+@pytest.mark.parametrize("path", COMMAND_PATHS, ids=lambda path: " ".join(path) or "dealtrack")
+def test_every_command_accepts_dash_h(path: tuple[str, ...]) -> None:
+    result = CliRunner().invoke(dealtrack, [*path, "-h"])
+    assert result.exit_code == 0
+    assert result.stdout == CliRunner().invoke(dealtrack, [*path, "--help"]).stdout
