@@ -1,15 +1,23 @@
 """Deals an import creates from flat rows, written as plain tuples (no ORM objects, no queries).
 
-A new deal gets the same ledger ``add`` would give it: a ``created`` event, then one ``party``
-event per party in role order. When the row's ``date`` is after ``reported``, the deal is created
+A new deal gets the history ``add`` would give it: a ``created`` event, then one ``party`` event
+per party in role order. When the row's ``date`` is after ``reported``, the deal is created
 rumored on ``reported`` and its status and value follow on ``date``.
+
+Per-row cost is what decides import speed, so Python writes only the deal, its ``created`` event
+and its participants; the party events are derived from those afterwards by one INSERT … SELECT
+that runs inside the database (see ``add_party_events``).
 """
 
 from typing import Any
 
+from sqlalchemy import Connection, case, insert, literal, select, union_all
+from sqlalchemy.sql.functions import func
+
 from dealtrack.bulk.matching import Group, Matcher
 from dealtrack.bulk.rows import FlatRow
 from dealtrack.bulk.writer import BulkWriter
+from dealtrack.models import Deal, Event, Participant
 from dealtrack.names import name_key
 from dealtrack.vocabulary import ROLES
 
@@ -36,7 +44,6 @@ def _party(matcher: Matcher, writer: BulkWriter, display: str) -> int:
     party_id, new = matcher.snapshot.party(display, name_key(display))
     if new:
         writer.parties.rows.append((party_id, display, name_key(display), "company"))
-        writer.counted(1)
     return party_id
 
 
@@ -48,8 +55,8 @@ def create_deal(matcher: Matcher, writer: BulkWriter, group: Group, recorded_at:
     deal_id = snapshot.allocate_deal()
     key = matcher.new_key(row, deal_id)
     target_id = _party(matcher, writer, row.target)
-    roster = [
-        (role, _party(matcher, writer, name))
+    participants = [
+        (deal_id, _party(matcher, writer, name), role)
         for role in _ROLE_ORDER
         for name in row.roles.get(role, ())
     ]
@@ -57,79 +64,44 @@ def create_deal(matcher: Matcher, writer: BulkWriter, group: Group, recorded_at:
     date = row.date or row.reported
     later = date.start > reported
     status = row.status or "rumored"
-    outlet, url, attribution = source_of(row)
-    amount, high, currency, basis = value_of(row)
-    events: list[tuple[Any, ...]] = []
-    event_id = snapshot.allocate_events(
-        1
-        + 1
-        + len(roster)
-        + (later and status != "rumored")
-        + (later and row.value_given)
-        + (row.notes is not None)
-    )
-
-    def add(kind: str, on: Any, on_precision: str, **payload: Any) -> None:
-        nonlocal event_id
-        events.append(
+    source = source_of(row)
+    value = value_of(row)
+    created = snapshot.allocate_events(1)
+    if later:
+        writer.created.rows.append(
             (
-                event_id,
+                created,
                 deal_id,
-                kind,
-                on,
-                on_precision,
+                reported,
+                precision,
                 recorded_at,
-                payload.get("status"),
-                payload.get("reason"),
-                payload.get("amount"),
-                payload.get("high"),
-                payload.get("currency"),
-                payload.get("basis"),
-                payload.get("action"),
-                payload.get("party_id"),
-                payload.get("role"),
-                payload.get("text"),
+                "rumored",
                 None,
                 None,
-                False,
-                outlet,
-                url,
-                attribution,
                 None,
+                None,
+                None,
+                *source,
             )
         )
-        event_id += 1
-
-    if later:
-        add("created", reported, precision, status="rumored")
     else:
-        add(
-            "created",
-            reported,
-            precision,
-            status=status,
-            reason=row.reason,
-            amount=amount,
-            high=high,
-            currency=currency,
-            basis=basis,
+        writer.created.rows.append(
+            (
+                created,
+                deal_id,
+                reported,
+                precision,
+                recorded_at,
+                status,
+                row.reason,
+                *value,
+                *source,
+            )
         )
-    for role, party_id in [("target", target_id), *roster]:
-        add("party", reported, precision, action="added", party_id=party_id, role=role)
-    if later and status != "rumored":
-        add("status", date.start, date.precision.value, status=status, reason=row.reason)
-    if later and row.value_given:
-        add(
-            "value",
-            date.start,
-            date.precision.value,
-            amount=amount,
-            high=high,
-            currency=currency,
-            basis=basis,
-        )
-    if row.notes is not None:
-        add("note", date.start, date.precision.value, text=row.notes)
+    later_events = _later_events(row, deal_id, later, status, value, source, recorded_at)
+    if later_events:
+        first = snapshot.allocate_events(len(later_events))
+        writer.events.rows.extend((first + n, *event) for n, event in enumerate(later_events))
     updated = date if (later or row.notes is not None) else row.reported
     acquirers = row.roles.get("acquirer", [])
     title = row.title if row.title and row.title != default_title(row.target, acquirers) else None
@@ -142,17 +114,152 @@ def create_deal(matcher: Matcher, writer: BulkWriter, group: Group, recorded_at:
             target_id,
             status,
             row.reason,
-            amount,
-            high,
-            currency,
-            basis,
+            *value,
             reported,
             precision,
             updated.start,
             updated.precision.value,
         )
     )
-    writer.participants.rows.extend((deal_id, party_id, role) for role, party_id in roster)
-    writer.events.rows.extend(events)
-    writer.counted(1 + len(roster) + len(events))
+    writer.participants.rows.extend(participants)
+    writer.counted(2 + len(participants) + len(later_events))
     return key
+
+
+def _later_events(
+    row: FlatRow,
+    deal_id: int,
+    later: bool,
+    status: str,
+    value: tuple[Any, ...],
+    source: tuple[Any, ...],
+    recorded_at: str,
+) -> list[tuple[Any, ...]]:
+    """Status, value and note events dated ``date`` (EVENT_COLUMNS order, without the id)."""
+    assert row.reported is not None
+    date = row.date or row.reported
+    on = (date.start, date.precision.value, recorded_at)
+    events: list[tuple[Any, ...]] = []
+    if later and row.status is not None:  # a restated rumor on `date` is kept too
+        events.append(
+            (
+                deal_id,
+                "status",
+                *on,
+                status,
+                row.reason,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                False,
+                *source,
+                None,
+            )
+        )
+    if later and row.value_given:
+        events.append(
+            (
+                deal_id,
+                "value",
+                *on,
+                None,
+                None,
+                *value,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                False,
+                *source,
+                None,
+            )
+        )
+    if row.notes is not None:
+        events.append(
+            (
+                deal_id,
+                "note",
+                *on,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                row.notes,
+                None,
+                None,
+                False,
+                *source,
+                None,
+            )
+        )
+    return events
+
+
+def add_party_events(
+    connection: Connection, first_deal: int, first_event: int, recorded_at: str
+) -> int:
+    """One ``party`` event per party of every deal from ``first_deal`` on, in role order.
+
+    Dated like the deal's ``created`` event and with its source; ids start at ``first_event``.
+    Returns how many were written.
+    """
+    rank = case({role: n for n, role in enumerate(ROLES)}, value=Participant.role)
+    members = union_all(
+        select(
+            Deal.id.label("deal_id"),
+            Deal.target_id.label("party_id"),
+            literal("target").label("role"),
+            literal(0).label("rank"),
+            literal(0).label("seq"),
+        ).where(Deal.id >= first_deal),
+        select(
+            Participant.deal_id, Participant.party_id, Participant.role, rank, Participant.id
+        ).where(Participant.deal_id >= first_deal),
+    ).subquery()
+    number = func.row_number().over(order_by=(members.c.deal_id, members.c.rank, members.c.seq))
+    rows = select(
+        (number + (first_event - 1)).label("id"),
+        members.c.deal_id,
+        literal("party"),
+        Event.on,
+        Event.on_precision,
+        literal(recorded_at),
+        literal("added"),
+        members.c.party_id,
+        members.c.role,
+        literal(False),
+        Event.source_outlet,
+        Event.source_url,
+        Event.source_attribution,
+    ).join(Event, (Event.deal_id == members.c.deal_id) & (Event.type == "created"))
+    columns = [
+        "id",
+        "deal_id",
+        "type",
+        "on",
+        "on_precision",
+        "recorded_at",
+        "action",
+        "party_id",
+        "role",
+        "voided",
+        "source_outlet",
+        "source_url",
+        "source_attribution",
+    ]
+    result = connection.execute(insert(Event).from_select(columns, rows))
+    return int(result.rowcount or 0)

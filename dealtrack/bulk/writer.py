@@ -5,9 +5,9 @@ once for the current dialect and fed plain tuples is the cheapest way to write m
 """
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, Table, insert
+from sqlalchemy import Connection, Table, bindparam, false, insert, literal_column
 
 from dealtrack.models import Deal, Event, Participant, Party
 
@@ -58,14 +58,46 @@ EVENT_COLUMNS = (
 BATCH = 20_000
 
 
+def _table(model: type[Any]) -> Table:
+    return cast(Table, model.__table__)
+
+
+CREATED_COLUMNS = (
+    "id",
+    "deal_id",
+    "on",
+    "on_precision",
+    "recorded_at",
+    "status",
+    "reason",
+    "amount",
+    "high",
+    "currency",
+    "basis",
+    "source_outlet",
+    "source_url",
+    "source_attribution",
+)
+
+
 class _Buffer:
-    def __init__(self, connection: Connection, table: Table, columns: Sequence[str]) -> None:
-        self.connection, self.table, self.columns = connection, table, tuple(columns)
+    """Rows for one INSERT statement, compiled once; ``fixed`` columns take constant values."""
+
+    def __init__(
+        self,
+        connection: Connection,
+        table: Table,
+        columns: Sequence[str],
+        fixed: dict[str, Any] | None = None,
+    ) -> None:
+        self.connection, self.columns = connection, tuple(columns)
         self.rows: list[tuple[Any, ...]] = []
-        compiled = insert(table).compile(dialect=connection.dialect, column_keys=list(columns))
-        self.positional = connection.dialect.paramstyle == "qmark" and list(
-            compiled.positiontup or ()
-        ) == list(columns)
+        self.statement = insert(table).values({c: bindparam(c) for c in columns} | (fixed or {}))
+        compiled = self.statement.compile(dialect=connection.dialect)
+        self.positional = (
+            connection.dialect.paramstyle == "qmark"
+            and tuple(compiled.positiontup or ()) == self.columns
+        )
         self.sql = str(compiled)
 
     def flush(self) -> None:
@@ -75,23 +107,30 @@ class _Buffer:
             self.connection.exec_driver_sql(self.sql, self.rows)
         else:
             self.connection.execute(
-                insert(self.table), [dict(zip(self.columns, r, strict=True)) for r in self.rows]
+                self.statement, [dict(zip(self.columns, r, strict=True)) for r in self.rows]
             )
         self.rows = []
 
 
 class BulkWriter:
-    """Buffers for the four tables, flushed together parents first so foreign keys always hold."""
+    """Buffers for the tables an import writes, flushed together parents first (foreign keys hold)."""
 
     def __init__(self, connection: Connection) -> None:
-        self.parties = _Buffer(connection, Party.__table__, PARTY_COLUMNS)  # type: ignore[arg-type]
-        self.deals = _Buffer(connection, Deal.__table__, DEAL_COLUMNS)  # type: ignore[arg-type]
-        self.participants = _Buffer(connection, Participant.__table__, PARTICIPANT_COLUMNS)  # type: ignore[arg-type]
-        self.events = _Buffer(connection, Event.__table__, EVENT_COLUMNS)  # type: ignore[arg-type]
+        self.parties = _Buffer(connection, _table(Party), PARTY_COLUMNS)
+        self.deals = _Buffer(connection, _table(Deal), DEAL_COLUMNS)
+        self.participants = _Buffer(connection, _table(Participant), PARTICIPANT_COLUMNS)
+        # The commonest event gets a narrow statement: binding NULLs costs as much as values.
+        self.created = _Buffer(
+            connection,
+            _table(Event),
+            CREATED_COLUMNS,
+            {"type": literal_column("'created'"), "voided": false()},
+        )
+        self.events = _Buffer(connection, _table(Event), EVENT_COLUMNS)
         self.pending = 0
 
     def flush(self) -> None:
-        for buffer in (self.parties, self.deals, self.participants, self.events):
+        for buffer in (self.parties, self.deals, self.participants, self.created, self.events):
             buffer.flush()
         self.pending = 0
 
