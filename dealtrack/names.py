@@ -7,6 +7,7 @@ import unicodedata
 _WHITESPACE = re.compile(r"\s+")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _KEY = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+_LETTER = re.compile(r"[a-z]")
 _FORBIDDEN = re.compile(r"[;\x00-\x1f\x7f-\x9f]")
 MAX_NAME_LENGTH = 200
 
@@ -47,4 +48,4 @@ def slug(text: str) -> str:
 
 def is_valid_key(key: str) -> bool:
     """A deal key is lowercase words joined by '-', with at least one letter (so it is never an id)."""
-    return bool(_KEY.fullmatch(key)) and any(c.isalpha() for c in key)
+    return bool(_KEY.fullmatch(key)) and _LETTER.search(key) is not None

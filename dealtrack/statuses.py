@@ -41,6 +41,13 @@ def legal_changes(current: str) -> tuple[str, ...]:
     return _LEGAL_CHANGES[_known(current)]
 
 
+def describe_changes(current: str) -> str:
+    """What a deal in ``current`` may become, for refusal messages."""
+    if current == "completed":
+        return "a completed deal's status is final (only restating it is allowed)"
+    return f"from {current} it can become {', '.join(legal_changes(current))}"
+
+
 def is_legal_change(current: str, new: str) -> bool:
     """Whether a deal whose status is ``current`` may be given status ``new``."""
     return _known(new) in legal_changes(current)

@@ -26,10 +26,11 @@ def add_deal(run: Invoke, status: str = "rumored", on: str = "2020-01") -> None:
 
 
 def refused_in_force(status: str, on: str) -> str:
-    return (
-        f'Error: deal "t-a" is {status} on {on}; from {status} it can become '
-        f"{', '.join(LEGAL[status])}{FORCE}\n"
-    )
+    if status == "completed":
+        allowed = "a completed deal's status is final (only restating it is allowed)"
+    else:
+        allowed = f"from {status} it can become {', '.join(LEGAL[status])}"
+    return f'Error: deal "t-a" is {status} on {on}; {allowed}{FORCE}\n'
 
 
 def test_status_records_the_change_with_its_source_and_confirms(run: Invoke) -> None:
@@ -46,7 +47,11 @@ def test_status_records_the_change_with_its_source_and_confirms(run: Invoke) -> 
         "on": "2020-06-15",
         "status": "agreed",
         "reason": "signed SPA",
-        "source": {"outlet": "Reuters", "url": "https://example.com/spa", "attribution": "official"},
+        "source": {
+            "outlet": "Reuters",
+            "url": "https://example.com/spa",
+            "attribution": "official",
+        },
         "note": "per filing",
     }
     shown = deal(run, "t-a")
@@ -80,7 +85,10 @@ def test_a_change_is_recorded_only_when_legal_from_the_status_in_force(
     add_deal(run, current)
     result = run("status", "t-a", new, "--on", "2020-06")
     if new in LEGAL[current]:
-        assert (result.exit_code, result.stderr) == (0, f"Recorded event 4: t-a is {new} on 2020-06\n")
+        assert (result.exit_code, result.stderr) == (
+            0,
+            f"Recorded event 4: t-a is {new} on 2020-06\n",
+        )
         assert deal(run, "t-a")["status"] == new
     else:
         assert (result.exit_code, result.stdout) == (1, "")
@@ -91,9 +99,14 @@ def test_a_change_is_recorded_only_when_legal_from_the_status_in_force(
 
 def test_nothing_leaves_completed_but_a_second_source_may_restate_it(run: Invoke) -> None:
     add_deal(run, "completed")
-    assert run("status", "t-a", "failed", "--on", "2021").stderr == refused_in_force("completed", "2021")
+    assert run("status", "t-a", "failed", "--on", "2021").stderr == refused_in_force(
+        "completed", "2021"
+    )
     restated = run("status", "t-a", "completed", "--on", "2020-02", "--source", "Reuters")
-    assert (restated.exit_code, restated.stderr) == (0, "Recorded event 4: t-a is completed on 2020-02\n")
+    assert (restated.exit_code, restated.stderr) == (
+        0,
+        "Recorded event 4: t-a is completed on 2020-02\n",
+    )
 
 
 def test_a_backdated_change_is_judged_by_the_status_in_force_on_its_date(run: Invoke) -> None:
@@ -103,7 +116,13 @@ def test_a_backdated_change_is_judged_by_the_status_in_force_on_its_date(run: In
     result = run("status", "t-a", "agreed", "--on", "2020-03")
     assert (result.exit_code, result.stderr) == (0, "Recorded event 5: t-a is agreed on 2020-03\n")
     assert deal(run, "t-a")["status"] == "failed"
-    assert [e.get("status") for e in events(run, "t-a")] == ["rumored", None, None, "agreed", "failed"]
+    assert [e.get("status") for e in events(run, "t-a")] == [
+        "rumored",
+        None,
+        None,
+        "agreed",
+        "failed",
+    ]
 
 
 def test_a_later_status_cannot_be_stranded_by_a_backdated_change(run: Invoke) -> None:
@@ -148,7 +167,13 @@ def test_force_records_a_change_that_strands_the_next_status(run: Invoke) -> Non
     run("status", "t-a", "completed", "--on", "2020-06")
     result = run("status", "t-a", "failed", "--on", "2020-03", "--force")
     assert result.exit_code == 0
-    assert [e.get("status") for e in events(run, "t-a")] == ["rumored", None, None, "failed", "completed"]
+    assert [e.get("status") for e in events(run, "t-a")] == [
+        "rumored",
+        None,
+        None,
+        "failed",
+        "completed",
+    ]
 
 
 def test_a_voided_status_no_longer_constrains_new_ones(run: Invoke) -> None:

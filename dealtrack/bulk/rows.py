@@ -43,6 +43,7 @@ PARTY_COLUMNS = {
     "others": "other",
 }
 UNDISCLOSED = "undisclosed"
+FREE_TEXT = frozenset({"title", "reason", "source", "url", "notes"})
 MAX_CELL = 1_000_000  # characters; longer cells are row errors (DESIGN.md §5)
 
 
@@ -129,7 +130,7 @@ class ColumnPlan:
             raw = record.get(column)
             if raw is None:
                 continue
-            text = _text(raw)
+            text = raw if type(raw) is str else _text(raw)
             if text.strip() or name not in cells:
                 cells[name] = text
         return cells
@@ -184,6 +185,8 @@ def parse_row(line: int, cells: Mapping[str, str], today: datetime.date) -> Flat
         convert = _CONVERTERS.get(name)
         if convert is None:
             continue
+        if name in FREE_TEXT:
+            text = raw  # kept as given, like the CLI keeps it, so a raw CSV export round-trips
         try:
             values[name] = effective(text) if convert is _DATE else convert(text)
         except (ValueError, InvalidName) as error:

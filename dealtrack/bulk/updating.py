@@ -19,7 +19,7 @@ from dealtrack.bulk.rows import FlatRow
 from dealtrack.dates import PartialDate, from_storage
 from dealtrack.models import Deal, Event, Participant
 from dealtrack.services.ledger import STATUS_TYPES, effective_on, fold_state, live, store_state
-from dealtrack.statuses import is_legal_change, legal_changes
+from dealtrack.statuses import describe_changes, is_legal_change
 
 CHUNK = 500
 
@@ -58,7 +58,7 @@ def _status_problem(loaded: Loaded, status: str, on: datetime.date) -> str | Non
     after = [e for e in statuses if effective_on(e, loaded.deal) > on]
     in_force = (before or statuses)[-1].status or "rumored"
     if not is_legal_change(in_force, status):
-        return f"deal {loaded.deal.key} is {in_force} on {on}; it can become {', '.join(legal_changes(in_force))}"
+        return f"deal {loaded.deal.key} is {in_force} on {on}; {describe_changes(in_force)}"
     if after and not is_legal_change(status, after[0].status or "rumored"):
         return (
             f"deal {loaded.deal.key} becomes {after[0].status} later, which cannot follow {status}"

@@ -25,7 +25,7 @@ from dealtrack.services.ledger import (
     replay_participants,
 )
 from dealtrack.services.parties import Notices, resolve_party
-from dealtrack.statuses import is_legal_change, legal_changes
+from dealtrack.statuses import describe_changes, is_legal_change
 from dealtrack.vocabulary import ROLES
 
 
@@ -267,8 +267,8 @@ def change_status(
     in_force = (before or statuses)[-1].status or "rumored"
     if not force and not is_legal_change(in_force, status):
         raise Refused(
-            f'deal "{deal.key}" is {in_force} on {on}; from {in_force} it can become '
-            f"{', '.join(legal_changes(in_force))} (use --force to record it anyway)"
+            f'deal "{deal.key}" is {in_force} on {on}; {describe_changes(in_force)} '
+            "(use --force to record it anyway)"
         )
     if not force and after and not is_legal_change(status, after[0].status or "rumored"):
         later = after[0]
