@@ -307,3 +307,17 @@ def list_parties(session: Session, kind: str | None) -> list[Record]:
         }
         for p in parties
     ]
+
+
+def completions(session: Session, what: str, prefix: str, limit: int = 50) -> list[str]:
+    """Deal keys or party names (and aliases) starting with ``prefix``, for shell completion."""
+    if what == "deal":
+        query = (
+            select(Deal.key).where(Deal.key.startswith(prefix, autoescape=True)).order_by(Deal.key)
+        )
+        return list(session.scalars(query.limit(limit)))
+    names = select(Party.name).where(Party.name.startswith(prefix, autoescape=True))
+    aliases = select(Alias.name).where(Alias.name.startswith(prefix, autoescape=True))
+    return sorted(
+        set(session.scalars(names.limit(limit))) | set(session.scalars(aliases.limit(limit)))
+    )

@@ -172,7 +172,10 @@ def export(fmt: str | None, output: Path | None, raw: bool, **options: Any) -> N
     if output is None:
         run(False, lambda s, n: write_export(sys.stdout, s, kind, filters, n, raw))
         return
-    run(False, lambda s, n: _write_file(output, lambda out: write_export(out, s, kind, filters, n, raw)))
+    run(
+        False,
+        lambda s, n: _write_file(output, lambda out: write_export(out, s, kind, filters, n, raw)),
+    )
     confirm(f"Exported to {output}")
 
 

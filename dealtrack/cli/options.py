@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from dealtrack.cli import types
+from dealtrack.cli.completion import complete_party
 
 if TYPE_CHECKING:
     from dealtrack.queries import Filters
@@ -60,16 +61,32 @@ filter_options = _stack(
         "parties",
         multiple=True,
         metavar="NAME",
+        shell_complete=complete_party,
         help="Deals naming this party in any role.",
     ),
     click.option(
-        "--acquirer", "acquirers", multiple=True, metavar="NAME", help="Deals with this acquirer."
+        "--acquirer",
+        "acquirers",
+        multiple=True,
+        metavar="NAME",
+        shell_complete=complete_party,
+        help="Deals with this acquirer.",
     ),
     click.option(
-        "--seller", "sellers", multiple=True, metavar="NAME", help="Deals with this seller."
+        "--seller",
+        "sellers",
+        multiple=True,
+        metavar="NAME",
+        shell_complete=complete_party,
+        help="Deals with this seller.",
     ),
     click.option(
-        "--target", "targets", multiple=True, metavar="NAME", help="Deals on this target."
+        "--target",
+        "targets",
+        multiple=True,
+        metavar="NAME",
+        shell_complete=complete_party,
+        help="Deals on this target.",
     ),
     click.option("--since", type=types.DATE, help="Reported on or after this date's first day."),
     click.option("--until", type=types.DATE, help="Reported on or before this date's last day."),

@@ -5,6 +5,7 @@ from typing import Any
 import click
 
 from dealtrack.cli import types
+from dealtrack.cli.completion import complete_party
 from dealtrack.cli.options import check_fields, output_options
 from dealtrack.cli.runner import confirm, emit, run
 from dealtrack.names import InvalidName, check_party_name
@@ -46,7 +47,11 @@ def party() -> None:
 )
 @click.option("--country", type=types.COUNTRY, help="ISO 3166 alpha-2 code, e.g. IN.")
 @click.option(
-    "--parent", metavar="NAME", callback=party_names, help="The party this one belongs to."
+    "--parent",
+    metavar="NAME",
+    callback=party_names,
+    shell_complete=complete_party,
+    help="The party this one belongs to.",
 )
 @click.option(
     "--alias",
@@ -72,11 +77,11 @@ def party_add(
 
 
 @party.command("edit")
-@click.argument("name")
+@click.argument("name", shell_complete=complete_party)
 @click.option("--name", "new_name", metavar="NEW", callback=party_names, help="Rename the party.")
 @click.option("--kind", type=types.PARTY_KIND)
 @click.option("--country", type=types.COUNTRY)
-@click.option("--parent", metavar="NAME", callback=party_names)
+@click.option("--parent", metavar="NAME", callback=party_names, shell_complete=complete_party)
 @click.option(
     "--alias",
     "aliases",
@@ -113,7 +118,7 @@ def party_edit(
 
 
 @party.command("rm")
-@click.argument("name")
+@click.argument("name", shell_complete=complete_party)
 def party_rm(name: str) -> None:
     """Delete party NAME; only a party that no deal names.
 
@@ -152,7 +157,7 @@ def party_list(kind: str | None, fmt: str, fields: Any, no_headers: bool) -> Non
 
 
 @party.command("show")
-@click.argument("name")
+@click.argument("name", shell_complete=complete_party)
 @output_options
 def party_show(name: str, fmt: str, fields: Any, no_headers: bool) -> None:
     """Show party NAME (or alias): its deals by role, parent, units and aliases.

@@ -5,6 +5,7 @@ from typing import Any
 import click
 
 from dealtrack.cli import types
+from dealtrack.cli.completion import complete_deal
 from dealtrack.cli.options import check_fields, filter_options, filters_from, output_options
 from dealtrack.cli.runner import emit, run
 
@@ -66,7 +67,7 @@ def list_(
 
 
 @click.command()
-@click.argument("deal")
+@click.argument("deal", shell_complete=complete_deal)
 @click.option("--as-of", type=types.DATE, help="State in force on this date's last day.")
 @output_options
 def show(deal: str, as_of: Any, fmt: str, fields: Any, no_headers: bool) -> None:
@@ -87,7 +88,7 @@ def show(deal: str, as_of: Any, fmt: str, fields: Any, no_headers: bool) -> None
 
 
 @click.command()
-@click.argument("deal", required=False)
+@click.argument("deal", required=False, shell_complete=complete_deal)
 @filter_options
 @output_options
 def history(deal: str | None, fmt: str, fields: Any, no_headers: bool, **options: Any) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from dealtrack.cli import types
+from dealtrack.cli.completion import complete_deal, complete_party
 from dealtrack.cli.options import source_from, source_options
 from dealtrack.cli.parties import party_names
 from dealtrack.cli.runner import confirm, run, today
@@ -35,6 +36,7 @@ def _party_options(function: Any) -> Any:
             f"{role}s",
             multiple=True,
             metavar="NAME",
+            shell_complete=complete_party,
             callback=party_names,
             help=f"A party in the {role} role (repeatable).",
         )(function)
@@ -109,7 +111,7 @@ def add(
 
 
 @click.command()
-@click.argument("deal")
+@click.argument("deal", shell_complete=complete_deal)
 @click.argument("new_status", metavar="STATUS", type=types.STATUS)
 @click.option(
     "--on", type=types.EFFECTIVE_DATE, default="today", help="When it took effect [default: today]."
@@ -147,7 +149,7 @@ def status(
 
 
 @click.command()
-@click.argument("deal")
+@click.argument("deal", shell_complete=complete_deal)
 @click.argument("amount", type=types.AMOUNT, required=False)
 @click.option("--undisclosed", is_flag=True, help="The value is no longer known.")
 @click.option("--basis", type=types.BASIS, default="reported", show_default=True)
@@ -185,7 +187,7 @@ def value(
 
 
 @click.command()
-@click.argument("deal")
+@click.argument("deal", shell_complete=complete_deal)
 @click.argument("text")
 @click.option("--on", type=types.EFFECTIVE_DATE, default="today", help="[default: today]")
 @source_options
@@ -207,11 +209,11 @@ def note(
 
 
 @click.command()
-@click.argument("deal")
+@click.argument("deal", shell_complete=complete_deal)
 @click.option("--title")
 @click.option("--kind", type=types.DEAL_KIND)
 @click.option("--key", "new_key", metavar="KEY", callback=_deal_key)
-@click.option("--target", metavar="NAME", callback=party_names)
+@click.option("--target", metavar="NAME", shell_complete=complete_party, callback=party_names)
 @click.option("--reported", type=types.EFFECTIVE_DATE)
 @click.option(
     "--add",
@@ -283,7 +285,7 @@ def void(event_id: int, reason: str) -> None:
 
 
 @click.command()
-@click.argument("deal")
+@click.argument("deal", shell_complete=complete_deal)
 @click.option("--yes", is_flag=True, help="Do not ask.")
 def rm(deal: str, yes: bool) -> None:
     """Delete DEAL and its events (its id is never reused).
