@@ -181,7 +181,9 @@ DUPLICATE = (
 
 def test_add_refuses_a_deal_with_the_same_target_acquirers_and_reported_date(run: Invoke) -> None:
     run("add", "T", "--acquirer", "A", "--acquirer", "B", "--on", "2020-08")
-    result = run("add", "t", "--acquirer", "b", "--acquirer", "a", "--seller", "S", "--on", "2020-08")
+    result = run(
+        "add", "t", "--acquirer", "b", "--acquirer", "a", "--seller", "S", "--on", "2020-08"
+    )
     assert (result.exit_code, result.stdout, result.stderr) == (1, "", DUPLICATE)
     assert keys(run) == ["t-a"]
     assert run("party", "show", "S").exit_code == 1
@@ -205,7 +207,11 @@ def test_duplicate_guard_applies_to_deals_without_acquirers(run: Invoke) -> None
 def test_new_records_a_second_deal_despite_the_duplicate_guard(run: Invoke) -> None:
     run("add", "T", "--acquirer", "A", "--on", "2020-08")
     result = run("add", "T", "--acquirer", "A", "--on", "2020-08", "--new")
-    assert (result.exit_code, result.stdout, result.stderr) == (0, "t-a-2\n", 'Added deal "t-a-2"\n')
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        0,
+        "t-a-2\n",
+        'Added deal "t-a-2"\n',
+    )
 
 
 @pytest.mark.parametrize(

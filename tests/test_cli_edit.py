@@ -168,7 +168,10 @@ def test_removing_an_unknown_party_is_refused_without_creating_it(jio: Invoke) -
 
 def test_adding_a_party_already_in_that_role_is_refused(jio: Invoke) -> None:
     result = jio("edit", "t-a", "--title", "New", "--add", "acquirer=A")
-    assert (result.exit_code, result.stderr) == (1, 'Error: "A" is already acquirer in deal "t-a"\n')
+    assert (result.exit_code, result.stderr) == (
+        1,
+        'Error: "A" is already acquirer in deal "t-a"\n',
+    )
     assert deal(jio, "t-a")["title"] == "Old title"
     assert len(events(jio, "t-a")) == 4
 

@@ -9,17 +9,32 @@ import pytest
 
 from tests.conftest import Invoke
 
-HEADER = ("id,key,title,kind,status,reason,target,acquirers,sellers,advisers,backers,others,"
-          "amount,high,currency,basis,reported,updated,notes\n")
+HEADER = (
+    "id,key,title,kind,status,reason,target,acquirers,sellers,advisers,backers,others,"
+    "amount,high,currency,basis,reported,updated,notes\n"
+)
 
 
 @pytest.fixture
 def money(run: Invoke) -> Invoke:
     """Deals whose values show every display rule, and names a spreadsheet would run."""
     for args in (
-        ("add", "=Evil Corp", "--acquirer", "+Plus Holdings", "--seller", "@Mention",
-         "--title", '=HYPERLINK("http://x","y")', "--value", "$3,049,999,999.99", "--on", "2020",
-         "--note", "-starts with minus"),
+        (
+            "add",
+            "=Evil Corp",
+            "--acquirer",
+            "+Plus Holdings",
+            "--seller",
+            "@Mention",
+            "--title",
+            '=HYPERLINK("http://x","y")',
+            "--value",
+            "$3,049,999,999.99",
+            "--on",
+            "2020",
+            "--note",
+            "-starts with minus",
+        ),
         ("add", "Nestlé", "--value", "$500 million to $1 billion", "--on", "2020"),
         ("add", "Three", "--value", "$3.05bn", "--on", "2020", "--title", "+1 555"),
         ("add", "Rupee", "--value", "INR 24,713 crore", "--on", "2020"),
@@ -40,30 +55,45 @@ def ok(run: Invoke, *args: str) -> str:
 @pytest.mark.parametrize(
     ("fmt", "expected"),
     [
-        ("table", "id    key                                     value\n"
-                  "----  --------------------------------------  -----------\n"
-                  "1     tiktok-india-reliance-jio               USD 3bn\n"
-                  "2     tiktok-india-glance-digital-experience  undisclosed\n"),
-        ("github", "| id   | key                                    | value       |\n"
-                   "|------|----------------------------------------|-------------|\n"
-                   "| 1    | tiktok-india-reliance-jio              | USD 3bn     |\n"
-                   "| 2    | tiktok-india-glance-digital-experience | undisclosed |\n"),
-        ("grid", "+------+----------------------------------------+-------------+\n"
-                 "| id   | key                                    | value       |\n"
-                 "+======+========================================+=============+\n"
-                 "| 1    | tiktok-india-reliance-jio              | USD 3bn     |\n"
-                 "+------+----------------------------------------+-------------+\n"
-                 "| 2    | tiktok-india-glance-digital-experience | undisclosed |\n"
-                 "+------+----------------------------------------+-------------+\n"),
-        ("plain", "id    key                                     value\n"
-                  "1     tiktok-india-reliance-jio               USD 3bn\n"
-                  "2     tiktok-india-glance-digital-experience  undisclosed\n"),
-        ("psql", "+------+----------------------------------------+-------------+\n"
-                 "| id   | key                                    | value       |\n"
-                 "|------+----------------------------------------+-------------|\n"
-                 "| 1    | tiktok-india-reliance-jio              | USD 3bn     |\n"
-                 "| 2    | tiktok-india-glance-digital-experience | undisclosed |\n"
-                 "+------+----------------------------------------+-------------+\n"),
+        (
+            "table",
+            "id    key                                     value\n"
+            "----  --------------------------------------  -----------\n"
+            "1     tiktok-india-reliance-jio               USD 3bn\n"
+            "2     tiktok-india-glance-digital-experience  undisclosed\n",
+        ),
+        (
+            "github",
+            "| id   | key                                    | value       |\n"
+            "|------|----------------------------------------|-------------|\n"
+            "| 1    | tiktok-india-reliance-jio              | USD 3bn     |\n"
+            "| 2    | tiktok-india-glance-digital-experience | undisclosed |\n",
+        ),
+        (
+            "grid",
+            "+------+----------------------------------------+-------------+\n"
+            "| id   | key                                    | value       |\n"
+            "+======+========================================+=============+\n"
+            "| 1    | tiktok-india-reliance-jio              | USD 3bn     |\n"
+            "+------+----------------------------------------+-------------+\n"
+            "| 2    | tiktok-india-glance-digital-experience | undisclosed |\n"
+            "+------+----------------------------------------+-------------+\n",
+        ),
+        (
+            "plain",
+            "id    key                                     value\n"
+            "1     tiktok-india-reliance-jio               USD 3bn\n"
+            "2     tiktok-india-glance-digital-experience  undisclosed\n",
+        ),
+        (
+            "psql",
+            "+------+----------------------------------------+-------------+\n"
+            "| id   | key                                    | value       |\n"
+            "|------+----------------------------------------+-------------|\n"
+            "| 1    | tiktok-india-reliance-jio              | USD 3bn     |\n"
+            "| 2    | tiktok-india-glance-digital-experience | undisclosed |\n"
+            "+------+----------------------------------------+-------------+\n",
+        ),
     ],
 )
 def test_tabulate_formats(story: Invoke, fmt: str, expected: str) -> None:
@@ -74,12 +104,25 @@ def test_csv_holds_every_flat_column_with_exact_amounts(story: Invoke) -> None:
     rows = list(csv.DictReader(io.StringIO(ok(story, "list", "-f", "csv"))))
     assert len(rows) == 3
     assert rows[2] == {
-        "id": "3", "key": "glance-digital-experience-google",
-        "title": "Glance Digital Experience / Google, Mithril Capital", "kind": "investment",
-        "status": "completed", "reason": "", "target": "Glance Digital Experience",
-        "acquirers": "Google; Mithril Capital", "sellers": "", "advisers": "", "backers": "",
-        "others": "", "amount": "145000000.00", "high": "", "currency": "USD",
-        "basis": "reported", "reported": "2020-12", "updated": "2020-12", "notes": "",
+        "id": "3",
+        "key": "glance-digital-experience-google",
+        "title": "Glance Digital Experience / Google, Mithril Capital",
+        "kind": "investment",
+        "status": "completed",
+        "reason": "",
+        "target": "Glance Digital Experience",
+        "acquirers": "Google; Mithril Capital",
+        "sellers": "",
+        "advisers": "",
+        "backers": "",
+        "others": "",
+        "amount": "145000000.00",
+        "high": "",
+        "currency": "USD",
+        "basis": "reported",
+        "reported": "2020-12",
+        "updated": "2020-12",
+        "notes": "",
     }
     assert rows[1]["status"] == "in-negotiation"  # the slug, not words
     assert rows[1]["notes"] == "initial phase of negotiations"
@@ -106,8 +149,10 @@ def test_tsv_reads_back_with_the_csv_module(story: Invoke) -> None:
     text = ok(story, "list", "-f", "tsv")
     rows = list(csv.DictReader(io.StringIO(text), delimiter="\t"))
     assert [r["key"] for r in rows] == [
-        "tiktok-india-reliance-jio", "tiktok-india-glance-digital-experience",
-        "glance-digital-experience-google"]
+        "tiktok-india-reliance-jio",
+        "tiktok-india-glance-digital-experience",
+        "glance-digital-experience-google",
+    ]
     assert text.splitlines()[0] == HEADER.rstrip("\n").replace(",", "\t")
 
 
@@ -145,8 +190,15 @@ def test_fields_choose_and_order_the_columns(story: Invoke) -> None:
 
 
 def test_fields_apply_to_history_and_report(story: Invoke) -> None:
-    assert ok(story, "history", "tiktok-india-reliance-jio", "-f", "csv",
-              "--fields", "id,type,status,outlet") == (
+    assert ok(
+        story,
+        "history",
+        "tiktok-india-reliance-jio",
+        "-f",
+        "csv",
+        "--fields",
+        "id,type,status,outlet",
+    ) == (
         "id,type,status,outlet\n1,created,in-negotiation,\n2,party,,\n3,party,,\n4,party,,\n"
         "5,status,failed,Bloomberg\n"
     )
@@ -174,7 +226,8 @@ def test_unknown_report_field_is_a_usage_error(story: Invoke) -> None:
     assert result.exit_code == 2
     assert result.stdout == ""
     assert "Error: Invalid value for '--fields': unknown field sum; use some of: group" in (
-        result.stderr)
+        result.stderr
+    )
 
 
 def test_unknown_format_is_a_usage_error(story: Invoke) -> None:
@@ -205,8 +258,13 @@ def test_tables_show_status_in_words(story: Invoke) -> None:
 
 @pytest.mark.parametrize(
     ("fmt", "expected"),
-    [("json", "[]\n"), ("jsonl", ""), ("csv", HEADER), ("tsv", HEADER.replace(",", "\t")),
-     ("table", "")],
+    [
+        ("json", "[]\n"),
+        ("jsonl", ""),
+        ("csv", HEADER),
+        ("tsv", HEADER.replace(",", "\t")),
+        ("table", ""),
+    ],
 )
 def test_empty_results(story: Invoke, fmt: str, expected: str) -> None:
     assert ok(story, "list", "--status", "agreed", "-f", fmt) == expected
@@ -216,14 +274,21 @@ def test_empty_csv_with_fields_prints_just_their_header(story: Invoke) -> None:
     assert ok(story, "list", "--limit", "0", "-f", "csv", "--fields", "key,value") == "key,value\n"
     assert ok(story, "history", "--since", "2022", "-f", "json") == "[]\n"
     assert ok(story, "report", "--status", "agreed", "-f", "csv") == (
-        "group,deals,currency,currency_deals,amount,high\n")
+        "group,deals,currency,currency_deals,amount,high\n"
+    )
 
 
 def test_csv_neutralises_text_cells_a_spreadsheet_would_run(money: Invoke) -> None:
     text = ok(money, "list", "-f", "csv", "--fields", "id,title,target,acquirers,sellers,notes")
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[1] == ["1", "'=HYPERLINK(\"http://x\",\"y\")", "'=Evil Corp", "'+Plus Holdings",
-                       "'@Mention", "'-starts with minus"]
+    assert rows[1] == [
+        "1",
+        '\'=HYPERLINK("http://x","y")',
+        "'=Evil Corp",
+        "'+Plus Holdings",
+        "'@Mention",
+        "'-starts with minus",
+    ]
     assert rows[3][1] == "'+1 555"
 
 
@@ -232,8 +297,7 @@ def test_tsv_and_history_csv_neutralise_too(money: Invoke) -> None:
     assert tsv == "'=Evil Corp\n"
     history = ok(money, "history", "1", "-f", "csv", "--fields", "id,party,note")
     assert history == (
-        "id,party,note\n1,,'-starts with minus\n2,'=Evil Corp,\n3,'+Plus Holdings,\n"
-        "4,'@Mention,\n"
+        "id,party,note\n1,,'-starts with minus\n2,'=Evil Corp,\n3,'+Plus Holdings,\n4,'@Mention,\n"
     )
 
 
@@ -242,7 +306,8 @@ def test_json_and_tables_keep_text_as_it_is(money: Invoke) -> None:
     assert deal["title"] == '=HYPERLINK("http://x","y")'
     assert deal["target"] == "=Evil Corp"
     assert ok(money, "list", "-f", "plain", "--fields", "target", "--limit", "1") == (
-        "target\n=Evil Corp\n")
+        "target\n=Evil Corp\n"
+    )
 
 
 def test_tables_show_compact_money_only_when_exact(money: Invoke) -> None:
@@ -269,8 +334,12 @@ def test_csv_and_json_show_exact_decimal_strings_beside_the_currency(money: Invo
         "range,20000000000.00,30000000000.00,EUR,reported\n"
     )
     values = [d["value"] for d in json.loads(ok(money, "list", "-f", "json"))]
-    assert values[1] == {"amount": "500000000.00", "high": "1000000000.00", "currency": "USD",
-                         "basis": "reported"}
+    assert values[1] == {
+        "amount": "500000000.00",
+        "high": "1000000000.00",
+        "currency": "USD",
+        "basis": "reported",
+    }
     assert values[3]["amount"] == "247130000000.00"
 
 
@@ -279,15 +348,21 @@ def test_show_in_a_flat_format_is_one_row(story: Invoke) -> None:
         "key,status,amount\nglance-digital-experience-google,completed,145000000.00\n"
     )
     assert ok(story, "show", "3", "--fields", "key,value", "-f", "plain") == (
-        "key                               value\n"
-        "glance-digital-experience-google  USD 145m\n"
+        "key                               value\nglance-digital-experience-google  USD 145m\n"
     )
 
 
 @pytest.mark.parametrize(
     "command",
-    [("list",), ("list", "-f", "json"), ("show", "1"), ("history",), ("history", "1"),
-     ("report",), ("report", "--by", "acquirer", "-f", "csv")],
+    [
+        ("list",),
+        ("list", "-f", "json"),
+        ("show", "1"),
+        ("history",),
+        ("history", "1"),
+        ("report",),
+        ("report", "--by", "acquirer", "-f", "csv"),
+    ],
 )
 def test_reading_a_missing_ledger_is_an_error_and_creates_nothing(
     run: Invoke, db_path: Path, tmp_path: Path, command: tuple[str, ...]

@@ -9,16 +9,67 @@ from tests.conftest import Invoke
 # Four more deals beside the worked example (ids 1-3), in three currencies and five statuses.
 MARKET = (
     ("party", "add", "Meta Platforms", "--alias", "Facebook"),
-    ("add", "WhatsApp", "--acquirer", "Meta Platforms", "--status", "completed",
-     "--value", "$19bn", "--on", "2014-02-19"),
-    ("add", "Arm", "--acquirer", "Nvidia", "--seller", "SoftBank", "--value", "$40bn",
-     "--status", "agreed", "--on", "2020-09-13"),
-    ("status", "arm-nvidia", "failed", "--on", "2022-02-08",
-     "--reason", "significant regulatory challenges"),
-    ("add", "Mediaset", "--acquirer", "Vivendi", "--kind", "stake", "--value", "€2-3bn",
-     "--on", "2020-12-31", "--title", "Mediaset stake-building"),
-    ("add", "Future Retail", "--acquirer", "Reliance Retail", "--value", "INR 24,713 crore",
-     "--status", "agreed", "--on", "2020-08-29"),
+    (
+        "add",
+        "WhatsApp",
+        "--acquirer",
+        "Meta Platforms",
+        "--status",
+        "completed",
+        "--value",
+        "$19bn",
+        "--on",
+        "2014-02-19",
+    ),
+    (
+        "add",
+        "Arm",
+        "--acquirer",
+        "Nvidia",
+        "--seller",
+        "SoftBank",
+        "--value",
+        "$40bn",
+        "--status",
+        "agreed",
+        "--on",
+        "2020-09-13",
+    ),
+    (
+        "status",
+        "arm-nvidia",
+        "failed",
+        "--on",
+        "2022-02-08",
+        "--reason",
+        "significant regulatory challenges",
+    ),
+    (
+        "add",
+        "Mediaset",
+        "--acquirer",
+        "Vivendi",
+        "--kind",
+        "stake",
+        "--value",
+        "€2-3bn",
+        "--on",
+        "2020-12-31",
+        "--title",
+        "Mediaset stake-building",
+    ),
+    (
+        "add",
+        "Future Retail",
+        "--acquirer",
+        "Reliance Retail",
+        "--value",
+        "INR 24,713 crore",
+        "--status",
+        "agreed",
+        "--on",
+        "2020-08-29",
+    ),
     ("note", "future-retail-reliance-retail", "court hearing pending", "--on", "2021-02"),
 )
 
@@ -119,8 +170,9 @@ def test_unknown_party_matches_nothing_with_a_note(market: Invoke) -> None:
 
 
 def test_unknown_party_beside_a_known_one_still_matches_the_known(market: Invoke) -> None:
-    result = market("list", "--acquirer", "Nvidia", "--acquirer", "Nobody", "-f", "csv",
-                    "--fields", "key")
+    result = market(
+        "list", "--acquirer", "Nvidia", "--acquirer", "Nobody", "-f", "csv", "--fields", "key"
+    )
     assert result.exit_code == 0
     assert result.stdout == f"key\n{ARM}\n"
     assert result.stderr == 'Note: no party named "Nobody"; it matches no deal\n'
@@ -271,8 +323,9 @@ def test_filters_apply_to_the_state_as_of_the_date(market: Invoke) -> None:
 
 def test_as_of_sees_a_value_as_it_was(market: Invoke) -> None:
     market("value", ARM, "$35bn", "--on", "2021")
-    result = market("list", "--as-of", "2020", "--target", "Arm", "-f", "csv",
-                    "--fields", "key,amount,currency")
+    result = market(
+        "list", "--as-of", "2020", "--target", "Arm", "-f", "csv", "--fields", "key,amount,currency"
+    )
     assert result.stdout == f"key,amount,currency\n{ARM},40000000000.00,USD\n"
     assert listed(market, "--as-of", "2020", "--min-value", "$38bn") == [ARM]
     assert listed(market, "--min-value", "$38bn") == []
@@ -280,32 +333,81 @@ def test_as_of_sees_a_value_as_it_was(market: Invoke) -> None:
 
 def test_sort_reported_is_chronological(market: Invoke) -> None:
     assert listed(market, "--sort", "reported") == [
-        WHATSAPP, JIO, RETAIL, ARM, GOOGLE, MEDIASET, GLANCE]
+        WHATSAPP,
+        JIO,
+        RETAIL,
+        ARM,
+        GOOGLE,
+        MEDIASET,
+        GLANCE,
+    ]
 
 
 def test_sort_updated_is_chronological_and_desc_reverses_it(market: Invoke) -> None:
     assert listed(market, "--sort", "updated") == [
-        WHATSAPP, GOOGLE, MEDIASET, RETAIL, JIO, GLANCE, ARM]
+        WHATSAPP,
+        GOOGLE,
+        MEDIASET,
+        RETAIL,
+        JIO,
+        GLANCE,
+        ARM,
+    ]
     assert listed(market, "--sort", "updated", "--desc") == [
-        ARM, JIO, GLANCE, RETAIL, MEDIASET, GOOGLE, WHATSAPP]
+        ARM,
+        JIO,
+        GLANCE,
+        RETAIL,
+        MEDIASET,
+        GOOGLE,
+        WHATSAPP,
+    ]
 
 
 def test_sort_value_orders_by_currency_then_amount_undisclosed_last(market: Invoke) -> None:
     assert listed(market, "--sort", "value") == [
-        MEDIASET, RETAIL, GOOGLE, JIO, WHATSAPP, ARM, GLANCE]
+        MEDIASET,
+        RETAIL,
+        GOOGLE,
+        JIO,
+        WHATSAPP,
+        ARM,
+        GLANCE,
+    ]
 
 
 def test_sort_value_desc_keeps_undisclosed_last(market: Invoke) -> None:
     assert listed(market, "--sort", "value", "--desc") == [
-        ARM, WHATSAPP, JIO, GOOGLE, RETAIL, MEDIASET, GLANCE]
+        ARM,
+        WHATSAPP,
+        JIO,
+        GOOGLE,
+        RETAIL,
+        MEDIASET,
+        GLANCE,
+    ]
 
 
 def test_sort_status_follows_the_lifecycle(market: Invoke) -> None:
     assert listed(market, "--sort", "status") == [
-        MEDIASET, GLANCE, RETAIL, GOOGLE, WHATSAPP, JIO, ARM]
+        MEDIASET,
+        GLANCE,
+        RETAIL,
+        GOOGLE,
+        WHATSAPP,
+        JIO,
+        ARM,
+    ]
     # --desc reverses the lifecycle; ties stay in id order, as with every sort.
     assert listed(market, "--sort", "status", "--desc") == [
-        JIO, ARM, GOOGLE, WHATSAPP, RETAIL, GLANCE, MEDIASET]
+        JIO,
+        ARM,
+        GOOGLE,
+        WHATSAPP,
+        RETAIL,
+        GLANCE,
+        MEDIASET,
+    ]
 
 
 def test_sort_id_is_the_default_and_desc_reverses_it(market: Invoke) -> None:
@@ -334,19 +436,27 @@ def test_negative_limit_is_a_usage_error(market: Invoke) -> None:
 def test_list_json_holds_full_deal_records(market: Invoke) -> None:
     result = market("list", "--target", "Mediaset", "-f", "json")
     assert result.exit_code == 0
-    assert json.loads(result.stdout) == [{
-        "id": 6,
-        "key": MEDIASET,
-        "title": "Mediaset stake-building",
-        "kind": "stake",
-        "status": "rumored",
-        "reason": None,
-        "target": "Mediaset",
-        "parties": [{"name": "Mediaset", "role": "target"},
-                    {"name": "Vivendi", "role": "acquirer"}],
-        "value": {"amount": "2000000000.00", "high": "3000000000.00", "currency": "EUR",
-                  "basis": "reported"},
-        "reported": "2020-12-31",
-        "updated": "2020-12-31",
-        "notes": [],
-    }]
+    assert json.loads(result.stdout) == [
+        {
+            "id": 6,
+            "key": MEDIASET,
+            "title": "Mediaset stake-building",
+            "kind": "stake",
+            "status": "rumored",
+            "reason": None,
+            "target": "Mediaset",
+            "parties": [
+                {"name": "Mediaset", "role": "target"},
+                {"name": "Vivendi", "role": "acquirer"},
+            ],
+            "value": {
+                "amount": "2000000000.00",
+                "high": "3000000000.00",
+                "currency": "EUR",
+                "basis": "reported",
+            },
+            "reported": "2020-12-31",
+            "updated": "2020-12-31",
+            "notes": [],
+        }
+    ]

@@ -121,7 +121,9 @@ def test_a_renamed_party_shows_its_new_name_in_its_deals(glance: Invoke) -> None
 
 
 def test_party_edit_may_change_only_the_spelling(glance: Invoke) -> None:
-    result = glance("party", "edit", "Glance Digital Experience", "--name", "GLANCE digital experience")
+    result = glance(
+        "party", "edit", "Glance Digital Experience", "--name", "GLANCE digital experience"
+    )
     assert (result.exit_code, result.stderr) == (0, 'Edited party "GLANCE digital experience"\n')
 
 
@@ -209,7 +211,8 @@ def test_recording_commands_create_companies_and_say_so(run: Invoke) -> None:
         'Created party "TikTok India"\nCreated party "ByteDance"\nAdded deal "tiktok-india"\n'
     )
     assert party(run, "bytedance") == card(
-        "ByteDance", deals=[{"key": "tiktok-india", "role": "seller", "status": "rumored", "value": None}]
+        "ByteDance",
+        deals=[{"key": "tiktok-india", "role": "seller", "status": "rumored", "value": None}],
     )
 
 

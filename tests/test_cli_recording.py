@@ -160,7 +160,11 @@ def test_voiding_a_status_recomputes_status_reason_and_updated(jio: Invoke) -> N
     assert (result.exit_code, result.stdout) == (0, "")
     assert result.stderr == "Recorded event 5: event 4 is void\n"
     shown = deal(jio, "t-a")
-    assert (shown["status"], shown["reason"], shown["updated"]) == ("in-negotiation", None, "2020-01")
+    assert (shown["status"], shown["reason"], shown["updated"]) == (
+        "in-negotiation",
+        None,
+        "2020-01",
+    )
 
 
 def test_a_voided_event_stays_in_history_beside_its_void(jio: Invoke) -> None:

@@ -10,7 +10,18 @@ from tests.test_cli_list import MARKET
 
 EXTRA = (
     # Known only to the year: it counts in 2020, never in January.
-    ("add", "Orion", "--acquirer", "Google", "--value", "$1-2bn", "--on", "2020", "--status", "rumored"),
+    (
+        "add",
+        "Orion",
+        "--acquirer",
+        "Google",
+        "--value",
+        "$1-2bn",
+        "--on",
+        "2020",
+        "--status",
+        "rumored",
+    ),
     # No acquirer and no seller: it goes under the empty group of those league tables.
     ("add", "Nova", "--value", "£500k", "--on", "2019-03", "--status", "completed"),
 )
@@ -56,13 +67,21 @@ def test_report_defaults_to_status_in_lifecycle_order(story: Invoke) -> None:
 
 def test_report_json_shape_by_status(ledger: Invoke) -> None:
     assert report(ledger, "--by", "status") == [
-        {"group": "rumored", "deals": 2, "totals": [
-            total("EUR", 1, "2000000000.00", "3000000000.00"),
-            total("USD", 1, "1000000000.00", "2000000000.00")]},
+        {
+            "group": "rumored",
+            "deals": 2,
+            "totals": [
+                total("EUR", 1, "2000000000.00", "3000000000.00"),
+                total("USD", 1, "1000000000.00", "2000000000.00"),
+            ],
+        },
         {"group": "in-negotiation", "deals": 1, "totals": []},
         {"group": "agreed", "deals": 1, "totals": [total("INR", 1, "247130000000.00")]},
-        {"group": "completed", "deals": 3, "totals": [
-            total("GBP", 1, "500000.00"), total("USD", 2, "19145000000.00")]},
+        {
+            "group": "completed",
+            "deals": 3,
+            "totals": [total("GBP", 1, "500000.00"), total("USD", 2, "19145000000.00")],
+        },
         {"group": "failed", "deals": 2, "totals": [total("USD", 2, "43000000000.00")]},
     ]
 
@@ -75,47 +94,81 @@ def test_high_sums_upper_ends_counting_a_single_value_as_both(ledger: Invoke) ->
 
 def test_totals_are_never_summed_across_currencies(ledger: Invoke) -> None:
     [acquisitions] = [g for g in report(ledger, "--by", "kind") if g["group"] == "acquisition"]
-    assert acquisitions == {"group": "acquisition", "deals": 5, "totals": [
-        total("GBP", 1, "500000.00"),
-        total("INR", 1, "247130000000.00"),
-        total("USD", 3, "60000000000.00", "61000000000.00")]}
+    assert acquisitions == {
+        "group": "acquisition",
+        "deals": 5,
+        "totals": [
+            total("GBP", 1, "500000.00"),
+            total("INR", 1, "247130000000.00"),
+            total("USD", 3, "60000000000.00", "61000000000.00"),
+        ],
+    }
 
 
 def test_report_by_kind(ledger: Invoke) -> None:
     assert counts(report(ledger, "--by", "kind")) == [
-        ("acquisition", 5), ("asset-sale", 2), ("stake", 1), ("investment", 1)]
+        ("acquisition", 5),
+        ("asset-sale", 2),
+        ("stake", 1),
+        ("investment", 1),
+    ]
 
 
 def test_report_by_year_is_chronological(ledger: Invoke) -> None:
     assert counts(report(ledger, "--by", "year")) == [
-        ("2014", 1), ("2019", 1), ("2020", 6), ("2021", 1)]
+        ("2014", 1),
+        ("2019", 1),
+        ("2020", 6),
+        ("2021", 1),
+    ]
 
 
 def test_report_by_month_counts_a_year_only_date_in_its_year(ledger: Invoke) -> None:
     groups = report(ledger, "--by", "month")
     assert counts(groups) == [
-        ("2014-02", 1), ("2019-03", 1), ("2020", 1), ("2020-08", 2), ("2020-09", 1),
-        ("2020-12", 2), ("2021-02", 1)]
+        ("2014-02", 1),
+        ("2019-03", 1),
+        ("2020", 1),
+        ("2020-08", 2),
+        ("2020-09", 1),
+        ("2020-12", 2),
+        ("2021-02", 1),
+    ]
     assert groups[2]["totals"] == [total("USD", 1, "1000000000.00", "2000000000.00")]
 
 
 def test_report_by_currency_puts_undisclosed_deals_in_an_empty_group(ledger: Invoke) -> None:
     assert counts(report(ledger, "--by", "currency")) == [
-        ("", 1), ("EUR", 1), ("GBP", 1), ("INR", 1), ("USD", 5)]
+        ("", 1),
+        ("EUR", 1),
+        ("GBP", 1),
+        ("INR", 1),
+        ("USD", 5),
+    ]
 
 
 def test_acquirer_league_table_gives_full_credit_for_each_deal(ledger: Invoke) -> None:
     groups = {g["group"]: g for g in report(ledger, "--by", "acquirer")}
-    assert groups["Google"] == {"group": "Google", "deals": 2, "totals": [
-        total("USD", 2, "1145000000.00", "2145000000.00")]}
+    assert groups["Google"] == {
+        "group": "Google",
+        "deals": 2,
+        "totals": [total("USD", 2, "1145000000.00", "2145000000.00")],
+    }
     assert groups["Mithril Capital"]["totals"] == [total("USD", 1, "145000000.00")]
 
 
 def test_acquirer_league_table_orders_by_count_then_name(ledger: Invoke) -> None:
     assert counts(report(ledger, "--by", "acquirer")) == [
-        ("Google", 2), ("", 1), ("Glance Digital Experience", 1), ("Meta Platforms", 1),
-        ("Mithril Capital", 1), ("Nvidia", 1), ("Reliance Jio", 1), ("Reliance Retail", 1),
-        ("Vivendi", 1)]
+        ("Google", 2),
+        ("", 1),
+        ("Glance Digital Experience", 1),
+        ("Meta Platforms", 1),
+        ("Mithril Capital", 1),
+        ("Nvidia", 1),
+        ("Reliance Jio", 1),
+        ("Reliance Retail", 1),
+        ("Vivendi", 1),
+    ]
 
 
 def test_deals_without_a_party_in_the_role_go_under_an_empty_group(ledger: Invoke) -> None:
@@ -126,32 +179,56 @@ def test_deals_without_a_party_in_the_role_go_under_an_empty_group(ledger: Invok
 
 def test_report_by_target(ledger: Invoke) -> None:
     groups = report(ledger, "--by", "target")
-    assert groups[0] == {"group": "TikTok India", "deals": 2, "totals": [
-        total("USD", 1, "3000000000.00")]}
+    assert groups[0] == {
+        "group": "TikTok India",
+        "deals": 2,
+        "totals": [total("USD", 1, "3000000000.00")],
+    }
     assert [g["group"] for g in groups[1:]] == [
-        "Arm", "Future Retail", "Glance Digital Experience", "Mediaset", "Nova", "Orion",
-        "WhatsApp"]
+        "Arm",
+        "Future Retail",
+        "Glance Digital Experience",
+        "Mediaset",
+        "Nova",
+        "Orion",
+        "WhatsApp",
+    ]
 
 
 def test_report_by_party_counts_every_role_once_per_deal(ledger: Invoke) -> None:
     groups = {g["group"]: g for g in report(ledger, "--by", "party")}
     assert groups["Glance Digital Experience"]["deals"] == 2  # acquirer once, target once
-    assert groups["SoftBank"] == {"group": "SoftBank", "deals": 2, "totals": [
-        total("USD", 1, "40000000000.00")]}
+    assert groups["SoftBank"] == {
+        "group": "SoftBank",
+        "deals": 2,
+        "totals": [total("USD", 1, "40000000000.00")],
+    }
     assert "InMobi" not in groups  # a parent in no deal is in no group
     assert "" not in groups
 
 
 def test_sort_count_puts_the_largest_groups_first(ledger: Invoke) -> None:
     assert counts(report(ledger, "--by", "status", "--sort", "count")) == [
-        ("completed", 3), ("rumored", 2), ("failed", 2), ("in-negotiation", 1), ("agreed", 1)]
+        ("completed", 3),
+        ("rumored", 2),
+        ("failed", 2),
+        ("in-negotiation", 1),
+        ("agreed", 1),
+    ]
 
 
 def test_sort_value_orders_by_currency_then_largest_total(ledger: Invoke) -> None:
     assert counts(report(ledger, "--by", "acquirer", "--sort", "value")) == [
-        ("Vivendi", 1), ("", 1), ("Reliance Retail", 1), ("Nvidia", 1), ("Meta Platforms", 1),
-        ("Reliance Jio", 1), ("Google", 2), ("Mithril Capital", 1),
-        ("Glance Digital Experience", 1)]
+        ("Vivendi", 1),
+        ("", 1),
+        ("Reliance Retail", 1),
+        ("Nvidia", 1),
+        ("Meta Platforms", 1),
+        ("Reliance Jio", 1),
+        ("Google", 2),
+        ("Mithril Capital", 1),
+        ("Glance Digital Experience", 1),
+    ]
 
 
 def test_limit_keeps_the_first_groups(ledger: Invoke) -> None:
@@ -161,10 +238,16 @@ def test_limit_keeps_the_first_groups(ledger: Invoke) -> None:
 
 def test_filters_choose_the_deals_reported_on(ledger: Invoke) -> None:
     assert report(ledger, "--currency", "EUR") == [
-        {"group": "rumored", "deals": 1, "totals": [
-            total("EUR", 1, "2000000000.00", "3000000000.00")]}]
+        {
+            "group": "rumored",
+            "deals": 1,
+            "totals": [total("EUR", 1, "2000000000.00", "3000000000.00")],
+        }
+    ]
     assert counts(report(ledger, "--by", "kind", "--party", "SoftBank")) == [
-        ("acquisition", 1), ("asset-sale", 1)]
+        ("acquisition", 1),
+        ("asset-sale", 1),
+    ]
 
 
 def test_groups_with_no_deals_are_left_out(story: Invoke) -> None:
@@ -176,14 +259,25 @@ def test_groups_with_no_deals_are_left_out(story: Invoke) -> None:
 
 def test_report_as_of_counts_the_status_in_force_then(ledger: Invoke) -> None:
     assert report(ledger, "--as-of", "2020-12-31") == [
-        {"group": "rumored", "deals": 2, "totals": [
-            total("EUR", 1, "2000000000.00", "3000000000.00"),
-            total("USD", 1, "1000000000.00", "2000000000.00")]},
+        {
+            "group": "rumored",
+            "deals": 2,
+            "totals": [
+                total("EUR", 1, "2000000000.00", "3000000000.00"),
+                total("USD", 1, "1000000000.00", "2000000000.00"),
+            ],
+        },
         {"group": "in-negotiation", "deals": 1, "totals": [total("USD", 1, "3000000000.00")]},
-        {"group": "agreed", "deals": 2, "totals": [
-            total("INR", 1, "247130000000.00"), total("USD", 1, "40000000000.00")]},
-        {"group": "completed", "deals": 3, "totals": [
-            total("GBP", 1, "500000.00"), total("USD", 2, "19145000000.00")]},
+        {
+            "group": "agreed",
+            "deals": 2,
+            "totals": [total("INR", 1, "247130000000.00"), total("USD", 1, "40000000000.00")],
+        },
+        {
+            "group": "completed",
+            "deals": 3,
+            "totals": [total("GBP", 1, "500000.00"), total("USD", 2, "19145000000.00")],
+        },
     ]
 
 
@@ -232,8 +326,9 @@ def test_report_jsonl_is_one_group_a_line(story: Invoke) -> None:
 def test_sums_past_64_bits_fall_back_to_an_exact_sum(run: Invoke) -> None:
     for target in ("Gamma", "Delta", "Epsilon"):
         assert run("add", target, "--value", MAX, "--on", "2019").exit_code == 0
-    assert report(run, "--by", "year") == [{"group": "2019", "deals": 3, "totals": [
-        total("USD", 3, "276701161105643274.21")]}]
+    assert report(run, "--by", "year") == [
+        {"group": "2019", "deals": 3, "totals": [total("USD", 3, "276701161105643274.21")]}
+    ]
     result = run("report", "--by", "currency")
     assert result.exit_code == 0
     assert result.stderr == ""
@@ -250,10 +345,12 @@ def test_exact_sum_keeps_groups_and_ranges_apart(run: Invoke) -> None:
     run("add", "Small", "--value", "$1-2m", "--on", "2019", "--status", "rumored")
     run("add", "Euro", "--value", "€5m", "--on", "2019", "--status", "agreed")
     assert report(run) == [
-        {"group": "rumored", "deals": 1, "totals": [
-            total("USD", 1, "1000000.00", "2000000.00")]},
-        {"group": "agreed", "deals": 3, "totals": [
-            total("EUR", 1, "5000000.00"), total("USD", 2, "184467440737095516.14")]},
+        {"group": "rumored", "deals": 1, "totals": [total("USD", 1, "1000000.00", "2000000.00")]},
+        {
+            "group": "agreed",
+            "deals": 3,
+            "totals": [total("EUR", 1, "5000000.00"), total("USD", 2, "184467440737095516.14")],
+        },
     ]
 
 

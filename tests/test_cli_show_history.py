@@ -13,8 +13,20 @@ JIO = "tiktok-india-reliance-jio"
 GLANCE = "tiktok-india-glance-digital-experience"
 GOOGLE = "glance-digital-experience-google"
 RECORDED_AT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z")
-DEAL_KEYS = ["id", "key", "title", "kind", "status", "reason", "target", "parties", "value",
-             "reported", "updated", "notes"]
+DEAL_KEYS = [
+    "id",
+    "key",
+    "title",
+    "kind",
+    "status",
+    "reason",
+    "target",
+    "parties",
+    "value",
+    "reported",
+    "updated",
+    "notes",
+]
 EVENT_HEAD = ["id", "deal", "type", "on", "recorded_at"]
 EVENT_TAIL = ["source", "note"]
 
@@ -24,13 +36,41 @@ def journal(run: Invoke) -> Invoke:
     """One deal with an event of every type: value, status, note, edit, party, void."""
     for args in (
         ("add", "Alpha", "--acquirer", "Buyer", "--value", "$2bn", "--on", "2019-05"),
-        ("value", "alpha-buyer", "$2.5bn", "--on", "2019-06", "--basis", "estimated",
-         "--note", "analyst estimate"),
-        ("status", "alpha-buyer", "in-negotiation", "--on", "2019-07", "--source", "Reuters",
-         "--url", "https://example.com/a", "--attribution", "on-record"),
+        (
+            "value",
+            "alpha-buyer",
+            "$2.5bn",
+            "--on",
+            "2019-06",
+            "--basis",
+            "estimated",
+            "--note",
+            "analyst estimate",
+        ),
+        (
+            "status",
+            "alpha-buyer",
+            "in-negotiation",
+            "--on",
+            "2019-07",
+            "--source",
+            "Reuters",
+            "--url",
+            "https://example.com/a",
+            "--attribution",
+            "on-record",
+        ),
         ("note", "alpha-buyer", "board met", "--on", "2019-08"),
-        ("edit", "alpha-buyer", "--title", "Project A", "--remove", "acquirer=Buyer",
-         "--add", "acquirer=Other"),
+        (
+            "edit",
+            "alpha-buyer",
+            "--title",
+            "Project A",
+            "--remove",
+            "acquirer=Buyer",
+            "--add",
+            "acquirer=Other",
+        ),
         ("void", "4", "--reason", "wrong figure"),
         ("value", "alpha-buyer", "--undisclosed", "--on", "2019-09"),
     ):
@@ -117,18 +157,31 @@ def test_show_json_is_the_deal_then_events_then_rivals(story: Invoke) -> None:
     assert list(card) == [*DEAL_KEYS, "events", "rivals"]
     assert card["status"] == "failed"
     assert card["reason"] == "did not go through for undisclosed reasons"
-    assert card["value"] == {"amount": "3000000000.00", "high": None, "currency": "USD",
-                             "basis": "reported"}
+    assert card["value"] == {
+        "amount": "3000000000.00",
+        "high": None,
+        "currency": "USD",
+        "basis": "reported",
+    }
     assert [e["id"] for e in card["events"]] == [1, 2, 3, 4, 5]
     assert card["events"][4] | {"recorded_at": None} == {
-        "id": 5, "deal": JIO, "type": "status", "on": "2021-02-13", "recorded_at": None,
-        "status": "failed", "reason": "did not go through for undisclosed reasons",
+        "id": 5,
+        "deal": JIO,
+        "type": "status",
+        "on": "2021-02-13",
+        "recorded_at": None,
+        "status": "failed",
+        "reason": "did not go through for undisclosed reasons",
         "source": {"outlet": "Bloomberg", "url": None, "attribution": "unattributed"},
         "note": None,
     }
     assert card["rivals"] == [
-        {"key": GLANCE, "acquirers": ["Glance Digital Experience"], "status": "in-negotiation",
-         "value": None},
+        {
+            "key": GLANCE,
+            "acquirers": ["Glance Digital Experience"],
+            "status": "in-negotiation",
+            "value": None,
+        },
     ]
 
 
@@ -294,17 +347,27 @@ def test_event_json_values(journal: Invoke) -> None:
     events = {e["id"]: e for e in events_of(journal, "alpha-buyer")}
     assert events[1]["on"] == "2019-05"
     assert events[1]["status"] == "rumored"
-    assert events[1]["value"] == {"amount": "2000000000.00", "high": None, "currency": "USD",
-                                  "basis": "reported"}
+    assert events[1]["value"] == {
+        "amount": "2000000000.00",
+        "high": None,
+        "currency": "USD",
+        "basis": "reported",
+    }
     assert events[4]["value"]["basis"] == "estimated"
     assert events[4]["note"] == "analyst estimate"
-    assert events[5]["source"] == {"outlet": "Reuters", "url": "https://example.com/a",
-                                   "attribution": "on-record"}
+    assert events[5]["source"] == {
+        "outlet": "Reuters",
+        "url": "https://example.com/a",
+        "attribution": "on-record",
+    }
     assert events[6]["text"] == "board met"
     assert events[6]["source"] is None
     assert (events[7]["on"], events[7]["changes"]) == (today, {"title": [None, "Project A"]})
     assert (events[8]["action"], events[8]["party"], events[8]["role"]) == (
-        "removed", "Buyer", "acquirer")
+        "removed",
+        "Buyer",
+        "acquirer",
+    )
     assert (events[10]["voids"], events[10]["reason"]) == (4, "wrong figure")
     assert events[11]["value"] is None
 
@@ -315,7 +378,9 @@ def test_history_orders_by_effective_date_not_recording_time(journal: Invoke) ->
 
 
 def test_history_table_describes_each_event_and_marks_voided_ones(journal: Invoke) -> None:
-    result = journal("history", "alpha-buyer", "--fields", "id,type,what,source,note", "-f", "plain")
+    result = journal(
+        "history", "alpha-buyer", "--fields", "id,type,what,source,note", "-f", "plain"
+    )
     assert result.exit_code == 0
     assert result.stdout == (
         "id    type          what                          source               note\n"

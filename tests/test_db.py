@@ -173,8 +173,11 @@ def test_file_that_is_not_sqlite_is_refused_untouched(
 def test_sqlite_file_with_foreign_tables_is_refused_untouched(
     run: Invoke, db_path: Path, args: tuple[str, ...]
 ) -> None:
-    raw_sql(db_path, "CREATE TABLE invoice (id INTEGER PRIMARY KEY, total TEXT)",
-            "INSERT INTO invoice (total) VALUES ('12.50')")
+    raw_sql(
+        db_path,
+        "CREATE TABLE invoice (id INTEGER PRIMARY KEY, total TEXT)",
+        "INSERT INTO invoice (total) VALUES ('12.50')",
+    )
     before = db_path.read_bytes()
     result = run(*args)
     assert result.exit_code == 1

@@ -70,7 +70,10 @@ def test_example_script_records_the_story_and_prints_list_card_and_report(
     ]
     # dealtrack list --status failed
     assert "id key status value target acquirers reported updated" in lines
-    assert "1 tiktok-india-reliance-jio failed USD 3bn TikTok India Reliance Jio 2020-08 2021-02-13" in lines
+    assert (
+        "1 tiktok-india-reliance-jio failed USD 3bn TikTok India Reliance Jio 2020-08 2021-02-13"
+        in lines
+    )
     assert not any(line.startswith("2 tiktok-india-glance") for line in lines)
     # dealtrack show tiktok-india-glance-digital-experience
     for line in (
@@ -84,7 +87,7 @@ def test_example_script_records_the_story_and_prints_list_card_and_report(
     ):
         assert line in lines
     # dealtrack report --by status
-    report = lines[lines.index("group deals total"):]
+    report = lines[lines.index("group deals total") :]
     assert report[2:] == ["in-negotiation 1", "completed 1 USD 145m", "failed 1 USD 3bn"]
     assert done.stderr.splitlines()[0] == f"Recording into {tmp_path / 'ledger.db'}"
     assert not any(line.startswith("Error:") for line in done.stderr.splitlines())
@@ -119,7 +122,10 @@ def test_as_of_before_the_news_shows_the_jio_talks_in_negotiation(env: dict[str,
     jio = before["tiktok-india-reliance-jio"]
     assert (jio["status"], jio["reason"], jio["updated"]) == ("in-negotiation", None, "2020-08")
     assert jio["value"] == {
-        "amount": "3000000000.00", "high": None, "currency": "USD", "basis": "reported"
+        "amount": "3000000000.00",
+        "high": None,
+        "currency": "USD",
+        "basis": "reported",
     }
     assert before["glance-digital-experience-google"]["status"] == "completed"
 

@@ -54,7 +54,9 @@ def schema(path: Path) -> dict[tuple[str, str], object]:
     for kind, name, sql in rows:
         if kind == "table":
             head, _, body = sql.partition("(")
-            clauses = (line.strip().rstrip(",").strip() for line in body.rsplit(")", 1)[0].splitlines())
+            clauses = (
+                line.strip().rstrip(",").strip() for line in body.rsplit(")", 1)[0].splitlines()
+            )
             normalised[kind, name] = (head.strip(), sorted(c for c in clauses if c))
         else:
             normalised[kind, name] = " ".join(sql.split())
@@ -122,7 +124,12 @@ def test_upgrading_an_empty_database_creates_the_schema_at_head(migrated: Ledger
     finally:
         connection.close()
     assert tables == [
-        ("alias",), ("deal",), ("dealtrack_version",), ("event",), ("participant",), ("party",)
+        ("alias",),
+        ("deal",),
+        ("dealtrack_version",),
+        ("event",),
+        ("participant",),
+        ("party",),
     ]
     assert version == [(HEAD_REVISION,)]
 
@@ -189,12 +196,18 @@ def test_upgrade_that_would_break_references_changes_nothing(tmp_path: Path) -> 
     connection.close()
     ledger = Ledger(Location(url="", path=path), _sqlite_engine(path))
     try:
-        with pytest.raises(LedgerUnavailable, match="would break 1 references; nothing was changed"):
+        with pytest.raises(
+            LedgerUnavailable, match="would break 1 references; nothing was changed"
+        ):
             upgrade_to_head(ledger)
         with ledger.engine.connect() as check:
-            names = check.exec_driver_sql(
-                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
-            ).scalars().all()
+            names = (
+                check.exec_driver_sql(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+                )
+                .scalars()
+                .all()
+            )
             assert check.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     finally:
         ledger.close()
@@ -220,9 +233,13 @@ def test_downgrade_to_base_and_upgrade_again_restores_the_schema(migrated: Ledge
     with migrated.engine.connect() as connection, connection.begin():
         command.downgrade(alembic_config(connection), "base")
     with migrated.engine.connect() as connection:
-        left = connection.exec_driver_sql(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-        ).scalars().all()
+        left = (
+            connection.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+            .scalars()
+            .all()
+        )
     assert left == [VERSION_TABLE]
     upgrade_to_head(migrated)
     migrated.close()

@@ -114,9 +114,19 @@ COMMAND_PATHS = command_paths(dealtrack)
 
 
 def test_the_command_tree_holds_the_documented_commands() -> None:
-    for path in (("add",), ("status",), ("list",), ("show",), ("report",), ("check",),
-                 ("party", "add"), ("db", "path"), ("db", "status"), ("db", "upgrade"),
-                 ("db", "backup")):
+    for path in (
+        ("add",),
+        ("status",),
+        ("list",),
+        ("show",),
+        ("report",),
+        ("check",),
+        ("party", "add"),
+        ("db", "path"),
+        ("db", "status"),
+        ("db", "upgrade"),
+        ("db", "backup"),
+    ):
         assert path in COMMAND_PATHS
 
 

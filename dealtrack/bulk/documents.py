@@ -86,6 +86,7 @@ class DealObjects:
         self.session, self.snapshot = session, snapshot
         self.parties: list[tuple[int, dict[str, Any]]] = []
         self.deals: list[tuple[int, dict[str, Any]]] = []
+        self.created: set[int] = set()  # deals this import created
 
     def add(self, record: Any) -> None:
         fields = record.fields
@@ -97,18 +98,22 @@ class DealObjects:
         else:
             self.deals.append((record.line, fields))
 
-    def apply(self, result: Any, problems: Any) -> None:
+    def apply(self, result: Any, problems: Any, rejects: Any = None) -> None:
         for line, fields in self.parties:
             try:
                 self._party(fields)
             except RowError as error:
                 problems.add(line, error.field_name, error.message)
+                if rejects is not None:
+                    rejects.write(fields, f"{error.field_name}: {error.message}")
         self.session.flush()
         for line, fields in self.deals:
             try:
                 outcome, key = self._deal(fields)
             except RowError as error:
                 problems.add(line, error.field_name, error.message)
+                if rejects is not None:
+                    rejects.write(fields, f"{error.field_name}: {error.message}")
                 continue
             setattr(result, outcome, getattr(result, outcome) + 1)
             result.plan.append(
@@ -190,6 +195,9 @@ class DealObjects:
         matches = self.snapshot.natural.get(
             (target_id, acquirers, reported.start, reported.precision.value), []
         )
+        if key is not None:
+            # a deal this file created under another key is another deal (add --new)
+            matches = [m for m in matches if m not in self.created]
         if len(matches) > 1:
             raise RowError("row", f"matches {len(matches)} deals; give the key of one")
         return self.session.get(Deal, matches[0]) if matches else None
@@ -235,6 +243,7 @@ class DealObjects:
         )
         self.session.add(deal)
         self.session.flush()
+        self.created.add(deal_id)
         self.snapshot.deal_keys[key] = deal_id
         acquirers = frozenset(p for r, p in roster if r == "acquirer")
         self.snapshot.natural[

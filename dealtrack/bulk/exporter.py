@@ -181,10 +181,14 @@ def write_flat(
     out: IO[str], session: Session, filters: Filters, notices: Notices, delimiter: str, raw: bool
 ) -> None:
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+    # With a "\n" line terminator the csv module leaves a lone "\r" unquoted, which no reader
+    # (ours included) can read back; rows holding one are written fully quoted instead.
+    quoted = csv.writer(out, delimiter=delimiter, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(FLAT_COLUMNS)
     for deal in deals(session, filters, notices):
         cells = flat_row(deal)
-        writer.writerow(cells if raw else [neutralise(c) for c in cells])
+        cells = cells if raw else [neutralise(c) for c in cells]
+        (quoted if any("\r" in c for c in cells) else writer).writerow(cells)
 
 
 def export(

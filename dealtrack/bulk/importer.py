@@ -13,7 +13,7 @@ from typing import BinaryIO
 from sqlalchemy.orm import Session
 
 from dealtrack.bulk import documents, readers
-from dealtrack.bulk.creating import create_deal
+from dealtrack.bulk.creating import add_party_events, create_deal
 from dealtrack.bulk.matching import Group, Matcher, RowError
 from dealtrack.bulk.rejects import RejectWriter
 from dealtrack.bulk.rows import ColumnPlan, RowProblems, parse_row
@@ -137,9 +137,9 @@ def import_stream(
         raise DealtrackError(f"{source} is not valid {fmt.upper()}: {error}") from None
     recorded_at = recorded_now()
     writer = BulkWriter(session.connection())
-    _apply(session, matcher, writer, result, problems, today, recorded_at)
+    _apply(session, matcher, writer, result, problems, rejects, today, recorded_at)
     writer.flush()
-    deal_objects.apply(result, problems)
+    deal_objects.apply(result, problems, rejects)
     if problems.count and not options.skip_invalid:
         raise problems.error()
     session.flush()
@@ -169,7 +169,9 @@ def _take(
         return
     try:
         row = parse_row(record.line, options.columns.cells(record.fields), today.start)
-        matcher.add(row)
+        group = matcher.add(row)
+        if rejects and group.deal_id is not None:
+            group.records.append(record.fields)  # checked against the ledger only later
     except RowProblems as error:
         for field_name, message in error.problems:
             problems.add(record.line, field_name, message)
@@ -187,6 +189,7 @@ def _apply(
     writer: BulkWriter,
     result: ImportResult,
     problems: Problems,
+    rejects: "RejectWriter | None",
     today: PartialDate,
     recorded_at: str,
 ) -> None:
@@ -210,6 +213,9 @@ def _apply(
             except RowError as error:
                 for line in group.lines:
                     problems.add(line, error.field_name, error.message)
+                if rejects is not None:
+                    for fields in group.records:
+                        rejects.write(fields, f"{error.field_name}: {error.message}")
                 continue
             _count(result, group, "updated" if changed else "unchanged", loaded.deal.key)
     writer.parties.flush()
@@ -217,17 +223,26 @@ def _apply(
     for group in existing:
         if group.skipped:
             _count(result, group, "unchanged", matcher.key_of(group.deal_id or 0))
+    first_deal = matcher.snapshot.next_deal_id
     for group in matcher.groups:
         if group.deal_id is None:
             key = create_deal(matcher, writer, group, recorded_at)
             _count(result, group, "added", key)
+    writer.flush()
+    snapshot = matcher.snapshot
+    snapshot.next_event_id += add_party_events(
+        session.connection(), first_deal, snapshot.next_event_id, recorded_at
+    )
 
 
 def _count(result: ImportResult, group: Group, outcome: str, key: str) -> None:
-    """Each row once: the deal's outcome for its first row, then updated/unchanged per repeat."""
+    """Each row once: the deal's outcome for its first row, then updated/unchanged per repeat.
+
+    A repeat of a deal the import leaves unchanged is unchanged too, so a re-run reports no updates.
+    """
     setattr(result, outcome, getattr(result, outcome) + 1)
     for changed in group.repeats_changed:
-        if changed:
+        if changed and outcome != "unchanged":
             result.updated += 1
         else:
             result.unchanged += 1

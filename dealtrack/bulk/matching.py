@@ -7,6 +7,7 @@ ledger, which is what makes importing a file twice the same as importing it once
 """
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from dealtrack.bulk.rows import FlatRow
 from dealtrack.bulk.snapshot import NaturalKey, Snapshot
@@ -28,6 +29,7 @@ class Group:
     lines: list[int] = field(default_factory=list)
     repeats_changed: list[bool] = field(default_factory=list)
     skipped: bool = False
+    records: list[dict[str, Any]] = field(default_factory=list)  # as read, kept for --rejects
 
 
 class Matcher:
@@ -39,7 +41,7 @@ class Matcher:
         self.groups: list[Group] = []
         self._existing: dict[int, Group] = {}
         self._new_by_key: dict[str, Group] = {}
-        self._new_by_natural: dict[NaturalKey, Group] = {}
+        self._new_by_natural: dict[NaturalKey, list[Group]] = {}
         self._provisional: dict[str, int] = {}
 
     def party_id(self, display: str) -> int:
@@ -74,7 +76,7 @@ class Matcher:
             natural = self.natural_key(row)
             group = Group(row, None, [row.line])
             self.groups.append(group)
-            self._new_by_natural[natural] = group
+            self._new_by_natural.setdefault(natural, []).append(group)
             if row.key is not None:
                 self._new_by_key[row.key] = group
             return group
@@ -85,11 +87,14 @@ class Matcher:
         group.lines.append(row.line)
         if group.deal_id is not None and self.on_conflict == "skip":
             group.skipped = True
-            group.repeats_changed.append(False)
+            if len(group.lines) > 1:  # the first row is counted as the deal's outcome
+                group.repeats_changed.append(False)
         elif len(group.lines) == 1:
             group.row = row
         else:
             group.repeats_changed.append(group.row.merge(row))
+            if group.deal_id is None and row.key is not None:
+                self._new_by_key.setdefault(row.key, group)
         return group
 
     def _find(self, row: FlatRow) -> Group | None:
@@ -106,7 +111,14 @@ class Matcher:
             raise RowError("row", f"matches {len(matches)} deals ({keys}); give the key of one")
         if matches:
             return self._existing_group(matches[0], row)
-        return self._new_by_natural.get(natural)
+        created = self._new_by_natural.get(natural, [])
+        if row.key is not None:
+            # the file itself tells deals on one natural key apart by key (add --new)
+            created = [g for g in created if g.row.key in (None, row.key)]
+        if len(created) > 1:
+            keys = ", ".join(g.row.key or f"line {g.lines[0]}" for g in created)
+            raise RowError("row", f"matches {len(created)} deals ({keys}); give the key of one")
+        return created[0] if created else None
 
     def _existing_group(self, deal_id: int, row: FlatRow) -> Group:
         group = self._existing.get(deal_id)

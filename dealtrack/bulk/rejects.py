@@ -14,6 +14,13 @@ class RejectWriter:
         self.writer = csv.writer(
             handle, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n"
         )
+        # a lone "\r" is left unquoted with a "\n" terminator; such rows are written fully quoted
+        self.quoted = csv.writer(
+            handle,
+            delimiter="\t" if fmt == "tsv" else ",",
+            lineterminator="\n",
+            quoting=csv.QUOTE_ALL,
+        )
         self.first = True
 
     @classmethod
@@ -28,7 +35,8 @@ class RejectWriter:
             if self.columns is None:
                 self.columns = list(record)
                 self.writer.writerow([*self.columns, "error"])
-            self.writer.writerow([*(record.get(c, "") for c in self.columns), error])
+            cells = [*(str(record.get(c, "")) for c in self.columns), error]
+            (self.quoted if any("\r" in c for c in cells) else self.writer).writerow(cells)
         elif self.fmt == "jsonl":
             self.handle.write(json.dumps({**record, "error": error}, ensure_ascii=False) + "\n")
         else:
