@@ -216,10 +216,19 @@ def select_deals(
     descending: bool = False,
     limit: int | None = None,
 ) -> Select[tuple[object, ...]]:
-    """Deal rows with their state, filtered and sorted as ``list`` asks."""
+    """Deal rows (plain columns, no ORM objects) with their state, filtered and sorted as ``list`` asks."""
     state = state_of_deals(filters.as_of)
+    deal_columns = (
+        Deal.id,
+        Deal.key,
+        Deal.title,
+        Deal.kind,
+        Deal.target_id,
+        Deal.reported,
+        Deal.reported_precision,
+    )
     query = (
-        select(Deal, state)
+        select(*deal_columns, *(c for c in state.c if c.key != "deal_id"))
         .join(state, state.c.deal_id == Deal.id)
         .where(*conditions(session, filters, state, notices))
     )

@@ -40,7 +40,7 @@ def value_record(
     }
 
 
-def _parties_of(session: Session, deals: Sequence[Deal]) -> dict[int, list[Record]]:
+def _parties_of(session: Session, deals: Sequence[Any]) -> dict[int, list[Record]]:
     """Each deal's parties in role order (target first), then in the order they were added."""
     names = dict(
         session.execute(
@@ -89,29 +89,25 @@ def default_title(parties: Sequence[Record]) -> str:
 
 
 def deal_records(session: Session, rows: Iterable[Row[Any]]) -> Iterator[Record]:
-    """Deal records for rows of ``select_deals`` (a Deal and its state columns), in batches."""
+    """Deal records for rows of ``select_deals`` (a deal's columns and its state), in batches."""
     iterator = iter(rows)
     while batch := list(islice(iterator, BATCH)):
-        deals = [row[0] for row in batch]
-        parties = _parties_of(session, deals)
-        notes = _notes_of(session, [d.id for d in deals])
+        parties = _parties_of(session, batch)
+        notes = _notes_of(session, [row.id for row in batch])
         for row in batch:
-            deal, state = row[0], row._mapping
             yield {
-                "id": deal.id,
-                "key": deal.key,
-                "title": deal.title or default_title(parties[deal.id]),
-                "kind": deal.kind,
-                "status": state["status"],
-                "reason": state["reason"],
-                "target": parties[deal.id][0]["name"],
-                "parties": parties[deal.id],
-                "value": value_record(
-                    state["amount"], state["high"], state["currency"], state["basis"]
-                ),
-                "reported": str(from_storage(deal.reported, deal.reported_precision)),
-                "updated": str(from_storage(state["updated"], state["updated_precision"])),
-                "notes": notes[deal.id],
+                "id": row.id,
+                "key": row.key,
+                "title": row.title or default_title(parties[row.id]),
+                "kind": row.kind,
+                "status": row.status,
+                "reason": row.reason,
+                "target": parties[row.id][0]["name"],
+                "parties": parties[row.id],
+                "value": value_record(row.amount, row.high, row.currency, row.basis),
+                "reported": str(from_storage(row.reported, row.reported_precision)),
+                "updated": str(from_storage(row.updated, row.updated_precision)),
+                "notes": notes[row.id],
             }
 
 

@@ -135,9 +135,11 @@ class FormatType(click.ParamType[str]):
     name = "FORMAT"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        text = str(value).lower()
+        if text in OWN_FORMATS or text == TABLE:
+            return text
         from dealtrack.render import is_known_format, tabulate_formats
 
-        text = str(value).lower()
         if not is_known_format(text):
             known = ", ".join(dict.fromkeys([TABLE, *OWN_FORMATS, *tabulate_formats()]))
             self.fail(f"{value!r} is not a format; use one of: {known}", param, ctx)

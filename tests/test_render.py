@@ -1,0 +1,33 @@
+"""render.to_json lays JSON out exactly as json.dumps(indent=2, ensure_ascii=False) does."""
+
+import json
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dealtrack.render import neutralise, to_json
+
+scalars = st.none() | st.booleans() | st.integers() | st.text()
+documents = st.recursive(
+    scalars, lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner), max_leaves=30
+)
+
+
+@given(documents)
+def test_to_json_matches_the_standard_library_byte_for_byte(document: object) -> None:
+    assert to_json(document) == json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def test_to_json_keeps_non_ascii_text_as_written() -> None:
+    assert to_json({"name": "Nestlé ₹"}) == '{\n  "name": "Nestlé ₹"\n}\n'
+
+
+def test_formula_like_text_gets_a_quote_but_numbers_do_not() -> None:
+    assert [neutralise(c) for c in ("=SUM(A1)", "+1 555", "-5", "@cmd", "\tx", "plain")] == [
+        "'=SUM(A1)",
+        "'+1 555",
+        "-5",
+        "'@cmd",
+        "'\tx",
+        "plain",
+    ]
