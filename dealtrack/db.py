@@ -19,6 +19,7 @@ from sqlalchemy import (
     Column,
     Connection,
     Engine,
+    Integer,
     MetaData,
     PrimaryKeyConstraint,
     String,
@@ -284,3 +285,37 @@ def open_for_dry_run(location: Location) -> Ledger:
         if error.message != no_ledger(location).message:
             raise
         return scratch_ledger(location)
+
+
+def last_used_id(session: Session, table: str, column: Any) -> int:
+    """The largest id a table has ever handed out, deleted rows included.
+
+    SQLite's AUTOINCREMENT remembers it in ``sqlite_sequence``; PostgreSQL in the column's
+    sequence. Imports write explicit ids, so they read this once and allocate past it.
+    """
+    highest = int(session.scalar(select(func.max(column))) or 0)
+    if session.get_bind().dialect.name == "sqlite":
+        used = session.execute(
+            select(SQLITE_SEQUENCE.c.seq).where(SQLITE_SEQUENCE.c.name == table)
+        ).scalar()
+    else:
+        from sqlalchemy.dialects.postgresql import REGCLASS
+
+        sequence = func.pg_get_serial_sequence(table, "id")
+        used = session.scalar(select(func.pg_sequence_last_value(sequence.cast(REGCLASS))))
+    return max(highest, int(used or 0))
+
+
+def advance_sequences(session: Session, tables: dict[str, Any]) -> None:
+    """After explicit-id inserts, move PostgreSQL's sequences past them (SQLite needs nothing)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return
+    for table, column in tables.items():
+        highest = session.scalar(select(func.max(column)))
+        if highest:
+            session.execute(select(func.setval(func.pg_get_serial_sequence(table, "id"), highest)))
+
+
+SQLITE_SEQUENCE = Table(
+    "sqlite_sequence", MetaData(), Column("name", String), Column("seq", Integer)
+)

@@ -8,7 +8,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from sqlalchemy.orm import Session
 
@@ -21,7 +21,9 @@ from dealtrack.bulk.snapshot import Snapshot
 from dealtrack.bulk.updating import load_deals, update_deal
 from dealtrack.bulk.writer import BulkWriter
 from dealtrack.dates import PartialDate
+from dealtrack.db import advance_sequences
 from dealtrack.errors import DealtrackError
+from dealtrack.models import Deal, Event, Party
 from dealtrack.names import name_key
 from dealtrack.services.ledger import recorded_now
 
@@ -132,6 +134,18 @@ def import_stream(
             result.rows += record.section != "parties" and (record.fields or {}).get(
                 "type"
             ) not in ("party", "ledger")
+            if (
+                fmt in ("json", "jsonl")
+                and record.fields is not None
+                and record.section != "parties"
+            ):
+                try:
+                    record.fields = _json_columns(record.fields, options)
+                except RowError as error:
+                    problems.add(record.line, error.field_name, error.message)
+                    if rejects:
+                        rejects.write(record.fields, f"{error.field_name}: {error.message}")
+                    continue
             _take(record, options, matcher, deal_objects, problems, rejects, today)
     except readers.FileProblem as error:
         raise DealtrackError(f"{source} is not valid {fmt.upper()}: {error}") from None
@@ -143,11 +157,29 @@ def import_stream(
     if problems.count and not options.skip_invalid:
         raise problems.error()
     session.flush()
+    advance_sequences(session, {"party": Party.id, "deal": Deal.id, "event": Event.id})
     result.rejected = len(problems.rejected_lines)
     if rejects is not None:
         rejects.close()
     result.seconds = time.monotonic() - started
     return result
+
+
+def _json_columns(fields: dict[str, Any], options: ImportOptions) -> dict[str, Any]:
+    """A flat JSON record's keys as columns: case-insensitive, unknown ones a row problem."""
+    if documents.is_deal_object(fields):
+        return fields
+    columns = {str(name).lower(): value for name, value in fields.items()}
+    unknown = options.columns.unknown(list(columns))
+    if unknown:
+        raise RowError(
+            "row",
+            f"unknown {'key' if len(unknown) == 1 else 'keys'} "
+            + ", ".join(f'"{c}"' for c in unknown)
+            + "; map each to a field with --map FIELD=KEY, or skip it with --ignore KEY "
+            "(or all with --ignore-extra)",
+        )
+    return columns
 
 
 def _take(

@@ -9,9 +9,10 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dealtrack.db import last_used_id
 from dealtrack.models import Alias, Deal, Event, Participant, Party
 
 NaturalKey = tuple[int, frozenset[int], datetime.date, str]
@@ -74,12 +75,5 @@ class Snapshot:
 
 
 def _next_id(session: Session, model: type[Party] | type[Deal] | type[Event]) -> int:
-    """One past the largest id ever used: ids are never reused, even after rm (AUTOINCREMENT)."""
-    table = model.__tablename__
-    highest = session.scalar(select(func.max(model.id))) or 0
-    if session.get_bind().dialect.name == "sqlite":
-        used = session.execute(
-            text("SELECT seq FROM sqlite_sequence WHERE name = :name"), {"name": table}
-        ).scalar()
-        highest = max(highest, used or 0)
-    return int(highest) + 1
+    """One past the largest id ever used: ids are never reused, even after ``rm``."""
+    return last_used_id(session, model.__tablename__, model.id) + 1
