@@ -14,6 +14,7 @@ from typing import IO, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dealtrack.bulk.rows import COLUMNS
 from dealtrack.models import Alias, Deal, Event, Party
 from dealtrack.queries import Filters, select_deals
 from dealtrack.render import neutralise
@@ -21,28 +22,6 @@ from dealtrack.services.parties import Notices
 from dealtrack.views import _party_names, deal_records, event_record
 
 PAGE = 1000
-FLAT_COLUMNS = (
-    "key",
-    "title",
-    "kind",
-    "target",
-    "acquirers",
-    "sellers",
-    "advisers",
-    "backers",
-    "others",
-    "status",
-    "reason",
-    "value",
-    "currency",
-    "basis",
-    "reported",
-    "date",
-    "source",
-    "url",
-    "attribution",
-    "notes",
-)
 
 
 def parties(session: Session) -> Iterator[dict[str, Any]]:
@@ -184,7 +163,7 @@ def write_flat(
     # With a "\n" line terminator the csv module leaves a lone "\r" unquoted, which no reader
     # (ours included) can read back; rows holding one are written fully quoted instead.
     quoted = csv.writer(out, delimiter=delimiter, lineterminator="\n", quoting=csv.QUOTE_ALL)
-    writer.writerow(FLAT_COLUMNS)
+    writer.writerow(COLUMNS)
     for deal in deals(session, filters, notices):
         cells = flat_row(deal)
         cells = cells if raw else [neutralise(c) for c in cells]

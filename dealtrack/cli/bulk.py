@@ -8,31 +8,9 @@ from typing import IO, Any, BinaryIO
 
 import click
 
+from dealtrack.bulk.rows import COLUMNS
 from dealtrack.cli.options import filter_options, filters_from
 from dealtrack.cli.runner import confirm, run, today
-
-FIELDS = (
-    "key",
-    "title",
-    "kind",
-    "target",
-    "acquirers",
-    "sellers",
-    "advisers",
-    "backers",
-    "others",
-    "status",
-    "reason",
-    "value",
-    "currency",
-    "basis",
-    "reported",
-    "date",
-    "source",
-    "url",
-    "attribution",
-    "notes",
-)
 
 
 def _pairs(values: tuple[str, ...], option: str, check_field: bool = True) -> dict[str, str]:
@@ -42,9 +20,9 @@ def _pairs(values: tuple[str, ...], option: str, check_field: bool = True) -> di
         name = name.strip().lower()
         if not sep or not name:
             raise click.BadParameter(f"{value!r} is not FIELD=VALUE", param_hint=f"'{option}'")
-        if check_field and name not in FIELDS:
+        if check_field and name not in COLUMNS:
             raise click.BadParameter(
-                f"{name!r} is not an import field; use one of: {', '.join(FIELDS)}",
+                f"{name!r} is not an import field; use one of: {', '.join(COLUMNS)}",
                 param_hint=f"'{option}'",
             )
         pairs[name] = rest
