@@ -8,7 +8,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import IO, Any
 
 OWN_FORMATS = ("csv", "tsv", "json", "jsonl")
 TABLE = "table"
@@ -114,6 +114,23 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+class DelimitedWriter:
+    """csv rows with ``\n`` line ends that any csv reader (ours included) can read back.
+
+    With a ``\n`` terminator the csv module leaves a lone ``\r`` unquoted, so rows holding one
+    are written fully quoted.
+    """
+
+    def __init__(self, out: IO[str], delimiter: str) -> None:
+        self.plain = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+        self.quoted = csv.writer(
+            out, delimiter=delimiter, lineterminator="\n", quoting=csv.QUOTE_ALL
+        )
+
+    def writerow(self, cells: Sequence[str]) -> None:
+        (self.quoted if any("\r" in c for c in cells) else self.plain).writerow(cells)
+
+
 def to_delimited(
     rows: Iterable[Mapping[str, Any]],
     fields: Sequence[str],
@@ -122,7 +139,7 @@ def to_delimited(
     raw: bool = False,
 ) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+    writer = DelimitedWriter(out, delimiter)
     if headers:
         writer.writerow(fields)
     for row in rows:

@@ -66,7 +66,9 @@ def create_deal(matcher: Matcher, writer: BulkWriter, group: Group, recorded_at:
     status = row.status or "rumored"
     source = source_of(row)
     value = value_of(row)
-    created = snapshot.allocate_events(1)
+    # The created event and, right after it, one id per party event (written later in SQL), so
+    # a deal's opening history is numbered as ``add`` numbers it.
+    created = snapshot.allocate_events(2 + len(participants))
     if later:
         writer.created.rows.append(
             (
@@ -209,13 +211,11 @@ def _later_events(
     return events
 
 
-def add_party_events(
-    connection: Connection, first_deal: int, first_event: int, recorded_at: str
-) -> int:
+def add_party_events(connection: Connection, first_deal: int, recorded_at: str) -> None:
     """One ``party`` event per party of every deal from ``first_deal`` on, in role order.
 
-    Dated like the deal's ``created`` event and with its source; ids start at ``first_event``.
-    Returns how many were written.
+    Dated like the deal's ``created`` event, with its source, and numbered in the ids reserved
+    right after it.
     """
     rank = case({role: n for n, role in enumerate(ROLES)}, value=Participant.role)
     members = union_all(
@@ -230,9 +230,11 @@ def add_party_events(
             Participant.deal_id, Participant.party_id, Participant.role, rank, Participant.id
         ).where(Participant.deal_id >= first_deal),
     ).subquery()
-    number = func.row_number().over(order_by=(members.c.deal_id, members.c.rank, members.c.seq))
+    number = func.row_number().over(
+        partition_by=members.c.deal_id, order_by=(members.c.rank, members.c.seq)
+    )
     rows = select(
-        (number + (first_event - 1)).label("id"),
+        (Event.id + number).label("id"),
         members.c.deal_id,
         literal("party"),
         Event.on,
@@ -261,5 +263,4 @@ def add_party_events(
         "source_url",
         "source_attribution",
     ]
-    result = connection.execute(insert(Event).from_select(columns, rows))
-    return int(result.rowcount or 0)
+    connection.execute(insert(Event).from_select(columns, rows))

@@ -5,7 +5,6 @@ ledger. The json document is exactly what ``json.dumps(document, indent=2)`` wou
 into an empty ledger and exported again it is byte-identical.
 """
 
-import csv
 import json
 from collections import defaultdict
 from collections.abc import Iterator
@@ -17,7 +16,7 @@ from sqlalchemy.orm import Session
 from dealtrack.bulk.rows import COLUMNS
 from dealtrack.models import Alias, Deal, Event, Party
 from dealtrack.queries import Filters, select_deals
-from dealtrack.render import neutralise
+from dealtrack.render import DelimitedWriter, neutralise
 from dealtrack.services.parties import Notices
 from dealtrack.views import _party_names, deal_records, event_record
 
@@ -159,15 +158,11 @@ def _voided(event: dict[str, Any], events: list[dict[str, Any]]) -> bool:
 def write_flat(
     out: IO[str], session: Session, filters: Filters, notices: Notices, delimiter: str, raw: bool
 ) -> None:
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
-    # With a "\n" line terminator the csv module leaves a lone "\r" unquoted, which no reader
-    # (ours included) can read back; rows holding one are written fully quoted instead.
-    quoted = csv.writer(out, delimiter=delimiter, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    writer = DelimitedWriter(out, delimiter)
     writer.writerow(COLUMNS)
     for deal in deals(session, filters, notices):
         cells = flat_row(deal)
-        cells = cells if raw else [neutralise(c) for c in cells]
-        (quoted if any("\r" in c for c in cells) else writer).writerow(cells)
+        writer.writerow(cells if raw else [neutralise(c) for c in cells])
 
 
 def export(

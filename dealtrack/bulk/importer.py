@@ -261,10 +261,7 @@ def _apply(
             key = create_deal(matcher, writer, group, recorded_at)
             _count(result, group, "added", key)
     writer.flush()
-    snapshot = matcher.snapshot
-    snapshot.next_event_id += add_party_events(
-        session.connection(), first_deal, snapshot.next_event_id, recorded_at
-    )
+    add_party_events(session.connection(), first_deal, recorded_at)
 
 
 def _count(result: ImportResult, group: Group, outcome: str, key: str) -> None:

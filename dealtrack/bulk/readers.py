@@ -104,7 +104,7 @@ def read_jsonl(stream: BinaryIO) -> Iterator[RawRecord]:
         if number in bad:
             yield RawRecord(number, None, f"invalid UTF-8 on line {number}; save the file as UTF-8")
             continue
-        yield _parsed(number, line)
+        yield _parsed(number, line.rstrip("\r\n"))  # a record's problems are on its own line
 
 
 def _parsed(line: int, text: str, section: str = "deals") -> RawRecord:
@@ -140,6 +140,19 @@ def split_json(
         stack: list[str] = []
         buffer: list[str] = []
         start, section, number = 0, "deals", 0
+        too_deep = False  # the record being read nests deeper than MAX_DEPTH: a row error
+
+        def finish(end: int) -> RawRecord:
+            nonlocal buffer, too_deep
+            if too_deep:
+                record = RawRecord(
+                    start, None, f"JSON nested deeper than {MAX_DEPTH} levels", section
+                )
+            else:
+                record = _record(start, buffer, bad, end, section)
+            buffer, too_deep = [], False
+            return record
+
         for number, line in enumerate(lines, start=1):
             for match in _TOKEN.finditer(line):
                 token = match.group()
@@ -158,32 +171,35 @@ def split_json(
                     ):
                         section = _section(head[-2])
                     stack.append(token)
+                    in_record = level >= element_depth and in_array
                     if len(stack) > MAX_DEPTH + element_depth:
-                        raise FileProblem(
-                            f"line {number}: JSON nested deeper than {MAX_DEPTH} levels"
-                        )
-                    (buffer if level >= element_depth and in_array else head).append(token)
+                        if not in_record:
+                            raise FileProblem(
+                                f"line {number}: JSON nested deeper than {MAX_DEPTH} levels"
+                            )
+                        too_deep = True
+                    if not too_deep or not in_record:
+                        (buffer if in_record else head).append(token)
                 elif token in "}]":
                     if not stack:
                         raise FileProblem(f"line {number}: unexpected {token!r}")
                     stack.pop()
                     if len(stack) >= element_depth and in_array and level > element_depth:
-                        buffer.append(token)
+                        if not too_deep:
+                            buffer.append(token)
                         if len(stack) == element_depth:
-                            yield _record(start, buffer, bad, number, section)
-                            buffer = []
+                            yield finish(number)
                     else:
                         if buffer:
-                            yield _record(start, buffer, bad, number, section)
-                            buffer = []
+                            yield finish(number)
                         head.append(token)
                 elif level > element_depth and in_array:
-                    buffer.append(token)
+                    if not too_deep:
+                        buffer.append(token)
                 elif level == element_depth and in_array:
                     if token == ",":
                         if buffer:
-                            yield _record(start, buffer, bad, number, section)
-                            buffer = []
+                            yield finish(number)
                     else:
                         if not buffer:
                             start = number

@@ -1,26 +1,18 @@
 """``--rejects FILE``: rejected rows in the input's format, each with an added ``error``."""
 
-import csv
 import json
 import os
 from pathlib import Path
 from typing import IO, Any
+
+from dealtrack.render import DelimitedWriter
 
 
 class RejectWriter:
     def __init__(self, handle: IO[str], fmt: str) -> None:
         self.handle, self.fmt = handle, fmt
         self.columns: list[str] | None = None
-        self.writer = csv.writer(
-            handle, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n"
-        )
-        # a lone "\r" is left unquoted with a "\n" terminator; such rows are written fully quoted
-        self.quoted = csv.writer(
-            handle,
-            delimiter="\t" if fmt == "tsv" else ",",
-            lineterminator="\n",
-            quoting=csv.QUOTE_ALL,
-        )
+        self.writer = DelimitedWriter(handle, "\t" if fmt == "tsv" else ",")
         self.first = True
 
     @classmethod
@@ -36,7 +28,7 @@ class RejectWriter:
                 self.columns = list(record)
                 self.writer.writerow([*self.columns, "error"])
             cells = [*(str(record.get(c, "")) for c in self.columns), error]
-            (self.quoted if any("\r" in c for c in cells) else self.writer).writerow(cells)
+            self.writer.writerow(cells)
         elif self.fmt == "jsonl":
             self.handle.write(json.dumps({**record, "error": error}, ensure_ascii=False) + "\n")
         else:

@@ -5,6 +5,7 @@ help loads every subcommand and ``dealtrack --help`` must not pay for SQLAlchemy
 """
 
 import os
+import sys
 from typing import Any
 
 import click
@@ -37,6 +38,11 @@ class LedgerGroup(click.Group):
             return super().invoke(ctx)
         except DealtrackError as error:
             _fail(error.message, error.exit_code, error.problems)
+        except BrokenPipeError:
+            # The reader went away (`dealtrack export | head`): stop quietly, as other tools do.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise SystemExit(0) from None
         except KeyboardInterrupt:
             _fail("interrupted; the ledger is as it was before the command", 130)
         except (click.ClickException, click.exceptions.Exit, click.Abort):

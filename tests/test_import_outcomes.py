@@ -1,0 +1,140 @@
+"""``import --skip-invalid``, ``--rejects`` and ``--dry-run`` (DESIGN.md §5)."""
+
+import json
+import os
+import stat
+from pathlib import Path
+
+from tests.conftest import Invoke
+from tests.ledger_json import deals
+from tests.test_import_semantics import STATUS_CHOICES, SUMMARY, summary, write
+
+MIXED = (
+    "target,status,reported\n"
+    "Good,rumored,2020\n"
+    "Bad,zz,2020\n"
+    '"Also, good",agreed,2020\n'
+    "Later,rumored,2999\n"
+)
+
+
+def test_skip_invalid_commits_valid_rows_and_exits_3(run: Invoke, tmp_path: Path) -> None:
+    path = write(tmp_path, "d.csv", MIXED)
+    result = run("import", path, "--skip-invalid")
+    assert result.exit_code == 3
+    lines = result.stderr.splitlines()
+    assert SUMMARY.fullmatch(lines[-1] + "\n")
+    assert lines[-1].startswith("Imported 4 rows: 2 added, 0 updated, 0 unchanged, 2 rejected in ")
+    assert [(d["key"], d["status"]) for d in deals(run)] == [
+        ("good", "rumored"),
+        ("also-good", "agreed"),
+    ]
+
+
+def test_skip_invalid_with_no_bad_rows_exits_0(run: Invoke, tmp_path: Path) -> None:
+    path = write(tmp_path, "d.csv", "target,reported\nGood,2020\n")
+    assert summary(run, path, "--skip-invalid") == (1, 1, 0, 0, 0)
+
+
+def test_rejects_csv_holds_rejected_rows_with_an_error_column(run: Invoke, tmp_path: Path) -> None:
+    path = write(tmp_path, "d.csv", MIXED)
+    rejects = tmp_path / "rejects.csv"
+    result = run("import", path, "--skip-invalid", "--rejects", str(rejects))
+    assert result.exit_code == 3
+    assert stat.S_IMODE(os.stat(rejects).st_mode) == 0o600
+    text = rejects.read_text(encoding="utf-8")
+    assert text.splitlines()[0] == "target,status,reported,error"
+    assert text.splitlines()[1] == f"Bad,zz,2020,\"status: 'zz' is not a status; {STATUS_CHOICES}\""
+    assert text.splitlines()[2].startswith("Later,rumored,2999,reported: '2999' is after today")
+    assert len(text.splitlines()) == 3
+
+
+def test_rejects_include_rows_refused_against_the_ledger(run: Invoke, tmp_path: Path) -> None:
+    run("add", "Acme", "--on", "2020", "--status", "completed")
+    path = write(tmp_path, "d.csv", "key,status\nacme,rumored\n")
+    rejects = tmp_path / "rejects.csv"
+    result = run("import", path, "--skip-invalid", "--rejects", str(rejects))
+    assert result.exit_code == 3
+    lines = rejects.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "key,status,error"
+    assert lines[1].startswith("acme,rumored,")
+
+
+def test_rejects_jsonl_adds_an_error_key(run: Invoke, tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "d.jsonl",
+        '{"target": "Good", "reported": "2020"}\n{"target": "Bad", "reported": "2020", "status": "zz"}\n',
+    )
+    rejects = tmp_path / "rejects.jsonl"
+    result = run("import", path, "--skip-invalid", "--rejects", str(rejects))
+    assert result.exit_code == 3
+    assert stat.S_IMODE(os.stat(rejects).st_mode) == 0o600
+    records = [json.loads(line) for line in rejects.read_text(encoding="utf-8").splitlines()]
+    assert records == [
+        {"target": "Bad", "reported": "2020", "status": "zz",
+         "error": f"status: 'zz' is not a status; {STATUS_CHOICES}"},
+    ]  # fmt: skip
+
+
+def test_rejects_json_is_an_array(run: Invoke, tmp_path: Path) -> None:
+    rows = [{"target": "Good", "reported": "2020"}, {"target": "Bad", "reported": "zz"}]
+    path = write(tmp_path, "d.json", json.dumps(rows))
+    rejects = tmp_path / "rejects.json"
+    assert run("import", path, "--skip-invalid", "--rejects", str(rejects)).exit_code == 3
+    rejected = json.loads(rejects.read_text(encoding="utf-8"))
+    assert [r["target"] for r in rejected] == ["Bad"]
+    assert rejected[0]["error"].startswith("reported: ")
+
+
+def test_dry_run_into_a_missing_ledger_creates_nothing(
+    run: Invoke, tmp_path: Path, db_path: Path
+) -> None:
+    path = write(tmp_path, "d.csv", "target,acquirers,reported\nAcme,Big Co,2020\nZed,,2021\n")
+    result = run("import", path, "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "add\tacme-big-co\nadd\tzed\n"
+    assert result.stderr == "Dry run: 2 rows: 2 to add, 0 to update, 0 unchanged, 0 rejected\n"
+    assert not db_path.exists()
+    assert not list(tmp_path.glob("ledger.db*"))
+
+
+def test_dry_run_leaves_an_existing_ledger_byte_identical(
+    story: Invoke, tmp_path: Path, db_path: Path
+) -> None:
+    before = db_path.read_bytes()
+    path = write(
+        tmp_path,
+        "d.csv",
+        "key,target,acquirers,status,reported,date\n"
+        "tiktok-india-reliance-jio,,,failed,,2021-02-13\n"
+        "tiktok-india-glance-digital-experience,,,agreed,,2021-03\n"
+        ",Acme,,,2020,\n",
+    )
+    result = story("import", path, "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == (
+        "unchanged\ttiktok-india-reliance-jio\n"
+        "update\ttiktok-india-glance-digital-experience\n"
+        "add\tacme\n"
+    )
+    assert result.stderr == "Dry run: 3 rows: 1 to add, 1 to update, 1 unchanged, 0 rejected\n"
+    assert db_path.read_bytes() == before
+
+
+def test_dry_run_exits_as_the_real_run_would(run: Invoke, tmp_path: Path, db_path: Path) -> None:
+    bad = write(tmp_path, "bad.csv", "target,status,reported\nAcme,zz,2020\n")
+    result = run("import", bad, "--dry-run")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{bad}:2: status: 'zz' is not a status; {STATUS_CHOICES}\n"
+        f"Error: 1 problem in {bad}; nothing imported\n"
+    )
+    mixed = write(tmp_path, "mixed.csv", MIXED)
+    result = run("import", mixed, "--dry-run", "--skip-invalid")
+    assert result.exit_code == 3
+    assert result.stdout == "add\tgood\nadd\talso-good\n"
+    assert result.stderr.splitlines()[-1] == (
+        "Dry run: 4 rows: 2 to add, 0 to update, 0 unchanged, 2 rejected"
+    )
+    assert not db_path.exists()
