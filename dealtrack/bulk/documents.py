@@ -7,15 +7,13 @@ missing ones appended, and events the file lacks are kept. Histories are not re-
 the status rules: they already happened.
 """
 
-import json
-import re
-from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dealtrack import dates, money, statuses, vocabulary
+from dealtrack import dates, statuses, vocabulary
+from dealtrack.bulk.fields import bad_key, checked, parse_event, text_field, value_fields
 from dealtrack.bulk.matching import RowError
 from dealtrack.bulk.snapshot import Snapshot
 from dealtrack.models import Alias, Deal, Event, Participant, Party
@@ -27,56 +25,6 @@ from dealtrack.services.ledger import (
     replay_participants,
     store_state,
 )
-
-_RECORDED_AT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z")
-EVENT_TYPES = ("created", "status", "value", "party", "note", "edit", "void")
-
-
-def is_deal_object(record: dict[str, Any]) -> bool:
-    return (
-        isinstance(record.get("parties"), list)
-        or isinstance(record.get("value"), dict)
-        or record.get("type") in ("deal", "party", "ledger")
-    )
-
-
-def _text(record: dict[str, Any], key: str, required: bool = False) -> str | None:
-    value = record.get(key)
-    if value is None or value == "":
-        if required:
-            raise RowError(key, "required")
-        return None
-    if not isinstance(value, str):
-        raise RowError(key, f"expected text, found {type(value).__name__}")
-    return value
-
-
-def _check(key: str, convert: Callable[[str], Any], text: str | None) -> Any:
-    if text is None:
-        return None
-    try:
-        return convert(text)
-    except ValueError as error:
-        raise RowError(key, str(error)) from None
-
-
-def _value(raw: Any, key: str = "value") -> tuple[int | None, int | None, str | None, str | None]:
-    if raw is None:
-        return None, None, None, None
-    if not isinstance(raw, dict):
-        raise RowError(key, "expected an object {amount, high, currency, basis} or null")
-    try:
-        amount = money.parse_decimal_string(str(raw.get("amount")))
-        high = money.parse_decimal_string(str(raw["high"])) if raw.get("high") is not None else None
-        currency = money.parse_currency(str(raw.get("currency")))
-        basis = vocabulary.parse_term(
-            str(raw.get("basis") or "reported"), vocabulary.BASES, "basis"
-        )
-    except ValueError as error:
-        raise RowError(key, str(error)) from None
-    if high is not None and high <= amount:
-        raise RowError(key, "high must be above amount")
-    return amount, high, currency, basis
 
 
 class DealObjects:
@@ -121,7 +69,7 @@ class DealObjects:
             )
 
     def _party_id(self, name: str, create: bool = True) -> int:
-        display = _check("party", check_party_name, name)
+        display = checked("party", check_party_name, name)
         key = name_key(display)
         found = self.snapshot.party_ids.get(key)
         if found is None:
@@ -133,23 +81,23 @@ class DealObjects:
         return found
 
     def _party(self, fields: dict[str, Any]) -> None:
-        party = self.session.get_one(Party, self._party_id(_text(fields, "name", True) or ""))
-        kind = _check(
+        party = self.session.get_one(Party, self._party_id(text_field(fields, "name", True) or ""))
+        kind = checked(
             "kind",
             lambda t: vocabulary.parse_term(t, vocabulary.PARTY_KINDS, "party kind"),
-            _text(fields, "kind"),
+            text_field(fields, "kind"),
         )
         party.kind = kind or party.kind
-        country = _text(fields, "country")
+        country = text_field(fields, "country")
         if country is not None:
             if len(country) != 2 or not country.isalpha():
                 raise RowError("country", f"{country!r} is not an ISO 3166 alpha-2 code")
             party.country = country.upper()
-        parent = _text(fields, "parent")
+        parent = text_field(fields, "parent")
         if parent is not None:
             party.parent_id = self._party_id(parent)
         for alias in fields.get("aliases") or []:
-            display = _check("aliases", check_party_name, str(alias))
+            display = checked("aliases", check_party_name, str(alias))
             key = name_key(display)
             holder = self.snapshot.party_ids.get(key)
             if holder is None:
@@ -159,7 +107,7 @@ class DealObjects:
                 raise RowError("aliases", f'"{display}" is already a name of another party')
 
     def _deal(self, fields: dict[str, Any]) -> tuple[str, str]:
-        target = _text(fields, "target", True) or ""
+        target = text_field(fields, "target", True) or ""
         parties = fields.get("parties") or [{"name": target, "role": "target"}]
         if not isinstance(parties, list):
             raise RowError("parties", "expected a list of {name, role}")
@@ -167,15 +115,17 @@ class DealObjects:
         for entry in parties:
             if not isinstance(entry, dict):
                 raise RowError("parties", "expected a list of {name, role}")
-            role = _check(
+            role = checked(
                 "parties",
                 lambda t: vocabulary.parse_term(t, vocabulary.ROLES, "role"),
-                _text(entry, "role", True),
+                text_field(entry, "role", True),
             )
-            roster.append((role, self._party_id(_text(entry, "name", True) or "")))
+            roster.append((role, self._party_id(text_field(entry, "name", True) or "")))
         target_id = self._party_id(target)
-        reported = _check("reported", dates.parse_date, _text(fields, "reported", True))
-        key = _check("key", lambda t: t if is_valid_key(t) else _bad_key(t), _text(fields, "key"))
+        reported = checked("reported", dates.parse_date, text_field(fields, "reported", True))
+        key = checked(
+            "key", lambda t: t if is_valid_key(t) else bad_key(t), text_field(fields, "key")
+        )
         deal = self._match(key, target_id, roster, reported)
         if deal is None:
             return "added", self._create(fields, key, target_id, roster, reported)
@@ -215,15 +165,15 @@ class DealObjects:
         if key is None or key in self.snapshot.deal_keys:
             key = self._derived_key(target_id, roster, deal_id)
         kind = (
-            _check(
+            checked(
                 "kind",
                 lambda t: vocabulary.parse_term(t, vocabulary.KINDS, "deal kind"),
-                _text(fields, "kind"),
+                text_field(fields, "kind"),
             )
             or "acquisition"
         )
-        status = _check("status", statuses.parse_status, _text(fields, "status")) or "rumored"
-        amount, high, currency, basis = _value(fields.get("value"))
+        status = checked("status", statuses.parse_status, text_field(fields, "status")) or "rumored"
+        amount, high, currency, basis = value_fields(fields.get("value"))
         deal = Deal(
             id=deal_id,
             key=key,
@@ -231,7 +181,7 @@ class DealObjects:
             kind=kind,
             target_id=target_id,
             status=status,
-            reason=_text(fields, "reason"),
+            reason=text_field(fields, "reason"),
             amount=amount,
             high=high,
             currency=currency,
@@ -254,7 +204,7 @@ class DealObjects:
             self._append_events(deal, fields)
         else:
             self._synthesize(deal, roster)
-        title = _text(fields, "title")
+        title = text_field(fields, "title")
         names = self.snapshot.party_names
         default = names[target_id] + (
             " / " + ", ".join(names[p] for r, p in roster if r == "acquirer") if acquirers else ""
@@ -335,7 +285,7 @@ class DealObjects:
         remap: dict[int, int] = {}
         appended = False
         for raw in raw_events:
-            event = self._event(deal, raw, remap)
+            event = parse_event(deal.id, raw, remap, self._party_id)
             match = known.get(identity(event))
             if match is not None:
                 if isinstance(raw.get("id"), int):
@@ -366,76 +316,3 @@ class DealObjects:
             store_state(deal, fold_state(deal, events))
             replay_participants(self.session, deal, events)
         return appended
-
-    def _event(self, deal: Deal, raw: Any, remap: dict[int, int]) -> Event:
-        if not isinstance(raw, dict):
-            raise RowError("events", "expected an event object")
-        kind = raw.get("type")
-        if kind not in EVENT_TYPES:
-            raise RowError(
-                "events", f"{kind!r} is not an event type; use one of: {', '.join(EVENT_TYPES)}"
-            )
-        on = _check("events", dates.parse_date, _text(raw, "on", True))
-        recorded_at = _text(raw, "recorded_at", True) or ""
-        if not _RECORDED_AT.fullmatch(recorded_at):
-            raise RowError(
-                "events",
-                f"recorded_at {recorded_at!r} is not RFC 3339 UTC with microseconds (2021-02-13T09:30:00.000000Z)",
-            )
-        source = raw.get("source") or {}
-        if not isinstance(source, dict):
-            raise RowError("events", "source must be an object {outlet, url, attribution} or null")
-        event = Event(
-            deal_id=deal.id,
-            type=kind,
-            on=on.start,
-            on_precision=on.precision.value,
-            recorded_at=recorded_at,
-            voided=False,
-            note=_text(raw, "note"),
-            source_outlet=_text(source, "outlet"),
-            source_url=_text(source, "url"),
-            source_attribution=_check(
-                "events",
-                lambda t: vocabulary.parse_term(t, vocabulary.ATTRIBUTIONS, "attribution"),
-                _text(source, "attribution"),
-            ),
-        )
-        if kind in ("created", "status"):
-            event.status = _check("events", statuses.parse_status, _text(raw, "status", True))
-            event.reason = _text(raw, "reason")
-        if kind in ("created", "value"):
-            event.amount, event.high, event.currency, event.basis = _value(
-                raw.get("value"), "events"
-            )
-        if kind == "party":
-            event.action = (
-                raw.get("action")
-                if raw.get("action") in ("added", "removed")
-                else _bad("action", raw.get("action"))
-            )
-            event.party_id = self._party_id(_text(raw, "party", True) or "")
-            event.role = _check(
-                "events",
-                lambda t: vocabulary.parse_term(t, vocabulary.ROLES, "role"),
-                _text(raw, "role", True),
-            )
-        if kind == "note":
-            event.text = _text(raw, "text", True)
-        if kind == "edit":
-            event.changes = json.dumps(raw.get("changes") or {}, ensure_ascii=False)
-        if kind == "void":
-            voids = raw.get("voids")
-            if not isinstance(voids, int):
-                raise RowError("events", "a void event needs the id of the event it voids")
-            event.voids = remap.get(voids, voids)
-            event.reason = _text(raw, "reason")
-        return event
-
-
-def _bad_key(text: str) -> str:
-    raise ValueError(f"{text!r} is not a valid key; use lowercase letters and digits joined by '-'")
-
-
-def _bad(field_name: str, value: Any) -> str:
-    raise RowError("events", f"{field_name} {value!r} is not valid")

@@ -12,7 +12,7 @@ from typing import Any, BinaryIO
 
 from sqlalchemy.orm import Session
 
-from dealtrack.bulk import documents, readers
+from dealtrack.bulk import documents, fields, readers
 from dealtrack.bulk.creating import add_party_events, create_deal
 from dealtrack.bulk.matching import Group, Matcher, RowError
 from dealtrack.bulk.rejects import RejectWriter
@@ -165,11 +165,11 @@ def import_stream(
     return result
 
 
-def _json_columns(fields: dict[str, Any], options: ImportOptions) -> dict[str, Any]:
+def _json_columns(record: dict[str, Any], options: ImportOptions) -> dict[str, Any]:
     """A flat JSON record's keys as columns: case-insensitive, unknown ones a row problem."""
-    if documents.is_deal_object(fields):
-        return fields
-    columns = {str(name).lower(): value for name, value in fields.items()}
+    if fields.is_deal_object(record):
+        return record
+    columns = {str(name).lower(): value for name, value in record.items()}
     unknown = options.columns.unknown(list(columns))
     if unknown:
         raise RowError(
@@ -196,7 +196,7 @@ def _take(
         if rejects:
             rejects.write(record.fields or {}, record.problem or "unreadable")
         return
-    if documents.is_deal_object(record.fields) or record.section == "parties":
+    if fields.is_deal_object(record.fields) or record.section == "parties":
         deal_objects.add(record)
         return
     try:

@@ -1,0 +1,143 @@
+"""Fields of deal objects and their events, checked one by one with the field named in errors.
+
+Kept apart from the ledger logic in ``documents`` so each stays small: this module only turns
+JSON values into validated Python values (or a RowError naming the field).
+"""
+
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+from dealtrack import dates, money, statuses, vocabulary
+from dealtrack.bulk.matching import RowError
+from dealtrack.models import Event
+
+_RECORDED_AT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z")
+EVENT_TYPES = ("created", "status", "value", "party", "note", "edit", "void")
+
+
+def is_deal_object(record: dict[str, Any]) -> bool:
+    return (
+        isinstance(record.get("parties"), list)
+        or isinstance(record.get("value"), dict)
+        or record.get("type") in ("deal", "party", "ledger")
+    )
+
+
+def text_field(record: dict[str, Any], key: str, required: bool = False) -> str | None:
+    value = record.get(key)
+    if value is None or value == "":
+        if required:
+            raise RowError(key, "required")
+        return None
+    if not isinstance(value, str):
+        raise RowError(key, f"expected text, found {type(value).__name__}")
+    return value
+
+
+def checked(key: str, convert: Callable[[str], Any], text: str | None) -> Any:
+    if text is None:
+        return None
+    try:
+        return convert(text)
+    except ValueError as error:
+        raise RowError(key, str(error)) from None
+
+
+def value_fields(
+    raw: Any, key: str = "value"
+) -> tuple[int | None, int | None, str | None, str | None]:
+    if raw is None:
+        return None, None, None, None
+    if not isinstance(raw, dict):
+        raise RowError(key, "expected an object {amount, high, currency, basis} or null")
+    try:
+        amount = money.parse_decimal_string(str(raw.get("amount")))
+        high = money.parse_decimal_string(str(raw["high"])) if raw.get("high") is not None else None
+        currency = money.parse_currency(str(raw.get("currency")))
+        basis = vocabulary.parse_term(
+            str(raw.get("basis") or "reported"), vocabulary.BASES, "basis"
+        )
+    except ValueError as error:
+        raise RowError(key, str(error)) from None
+    if high is not None and high <= amount:
+        raise RowError(key, "high must be above amount")
+    return amount, high, currency, basis
+
+
+def parse_event(
+    deal_id: int, raw: Any, remap: dict[int, int], party_id: Callable[[str], int]
+) -> Event:
+    """One event of a deal object, checked field by field; ``remap`` maps the file's event ids."""
+    if not isinstance(raw, dict):
+        raise RowError("events", "expected an event object")
+    kind = raw.get("type")
+    if kind not in EVENT_TYPES:
+        raise RowError(
+            "events", f"{kind!r} is not an event type; use one of: {', '.join(EVENT_TYPES)}"
+        )
+    on = checked("events", dates.parse_date, text_field(raw, "on", True))
+    recorded_at = text_field(raw, "recorded_at", True) or ""
+    if not _RECORDED_AT.fullmatch(recorded_at):
+        raise RowError(
+            "events",
+            f"recorded_at {recorded_at!r} is not RFC 3339 UTC with microseconds (2021-02-13T09:30:00.000000Z)",
+        )
+    source = raw.get("source") or {}
+    if not isinstance(source, dict):
+        raise RowError("events", "source must be an object {outlet, url, attribution} or null")
+    event = Event(
+        deal_id=deal_id,
+        type=kind,
+        on=on.start,
+        on_precision=on.precision.value,
+        recorded_at=recorded_at,
+        voided=False,
+        note=text_field(raw, "note"),
+        source_outlet=text_field(source, "outlet"),
+        source_url=text_field(source, "url"),
+        source_attribution=checked(
+            "events",
+            lambda t: vocabulary.parse_term(t, vocabulary.ATTRIBUTIONS, "attribution"),
+            text_field(source, "attribution"),
+        ),
+    )
+    if kind in ("created", "status"):
+        event.status = checked("events", statuses.parse_status, text_field(raw, "status", True))
+        event.reason = text_field(raw, "reason")
+    if kind in ("created", "value"):
+        event.amount, event.high, event.currency, event.basis = value_fields(
+            raw.get("value"), "events"
+        )
+    if kind == "party":
+        event.action = (
+            raw.get("action")
+            if raw.get("action") in ("added", "removed")
+            else _bad("action", raw.get("action"))
+        )
+        event.party_id = party_id(text_field(raw, "party", True) or "")
+        event.role = checked(
+            "events",
+            lambda t: vocabulary.parse_term(t, vocabulary.ROLES, "role"),
+            text_field(raw, "role", True),
+        )
+    if kind == "note":
+        event.text = text_field(raw, "text", True)
+    if kind == "edit":
+        event.changes = json.dumps(raw.get("changes") or {}, ensure_ascii=False)
+    if kind == "void":
+        voids = raw.get("voids")
+        if not isinstance(voids, int):
+            raise RowError("events", "a void event needs the id of the event it voids")
+        event.voids = remap.get(voids, voids)
+        event.reason = text_field(raw, "reason")
+    return event
+
+
+def bad_key(text: str) -> str:
+    raise ValueError(f"{text!r} is not a valid key; use lowercase letters and digits joined by '-'")
+
+
+def _bad(field_name: str, value: Any) -> str:
+    raise RowError("events", f"{field_name} {value!r} is not valid")
