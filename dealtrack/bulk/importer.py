@@ -5,7 +5,7 @@ the ledger untouched (atomic by default); ``--skip-invalid`` writes the valid ro
 """
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -28,6 +28,7 @@ from dealtrack.names import name_key
 from dealtrack.services.ledger import recorded_now
 
 SHOWN_PROBLEMS = 50
+PROGRESS_EVERY = 10_000
 FORMATS = ("csv", "tsv", "json", "jsonl")
 
 
@@ -37,6 +38,9 @@ class ImportOptions:
     on_conflict: str = "update"
     skip_invalid: bool = False
     rejects: Path | None = None
+    # Called with the number of records read, every PROGRESS_EVERY records, then with -1 when
+    # reading is done; the CLI draws a progress line on a terminal.
+    progress: Callable[[int], None] | None = None
 
 
 @dataclass
@@ -147,8 +151,12 @@ def import_stream(
                         rejects.write(record.fields, f"{error.field_name}: {error.message}")
                     continue
             _take(record, options, matcher, deal_objects, problems, rejects, today)
+            if options.progress and result.rows % PROGRESS_EVERY == 0:
+                options.progress(result.rows)
     except readers.FileProblem as error:
         raise DealtrackError(f"{source} is not valid {fmt.upper()}: {error}") from None
+    if options.progress:
+        options.progress(-1)
     recorded_at = recorded_now()
     writer = BulkWriter(session.connection())
     _apply(session, matcher, writer, result, problems, rejects, today, recorded_at)

@@ -89,7 +89,7 @@ def import_(
     from dealtrack.bulk.rows import plan_columns
 
     columns = plan_columns(_pairs(maps, "--map"), _pairs(sets, "--set"), ignore, ignore_extra)
-    options = ImportOptions(columns, on_conflict, skip_invalid, rejects)
+    options = ImportOptions(columns, on_conflict, skip_invalid, rejects, _progress_line())
     kind = format_of(file, fmt)
     source = "<stdin>" if file == "-" else file
     stream = _open_input(file)
@@ -99,12 +99,26 @@ def import_(
             lambda s, n: import_stream(s, stream, source, kind, options, today()),
             dry_run=dry_run,
         )
+    if options.progress is not None:
+        click.echo("\r\033[K", err=True, nl=False)
     if dry_run:
         for action, key in result.plan:
             click.echo(f"{action}\t{key}")
     confirm(summary(result, dry_run))
     if result.rejected:
         raise SystemExit(3)
+
+
+def _progress_line() -> Callable[[int], None] | None:
+    """A self-erasing ``Reading… N rows`` line on stderr, only when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(rows: int) -> None:
+        text = "\r\033[KWriting…" if rows < 0 else f"\rReading… {rows:,} rows"
+        click.echo(text, err=True, nl=False)
+
+    return show
 
 
 def _open_input(file: str) -> BinaryIO:
