@@ -58,6 +58,10 @@ def busy_timeout() -> float:
         return 60.0
 
 
+def _unicode_lower(text: str | None) -> str | None:
+    return text.lower() if isinstance(text, str) else text
+
+
 def _sqlite_engine(path: Path) -> Engine:
     def connect() -> sqlite3.Connection:
         # mode=rw: an existing ledger is never created by accident; new files are made by create_file.
@@ -74,6 +78,9 @@ def _sqlite_engine(path: Path) -> Engine:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
         dbapi_connection.execute("PRAGMA foreign_keys = ON")
+        # SQLite's lower() folds ASCII only; PostgreSQL's folds every letter. Searches must
+        # match alike on both (ÉVIAN for évian), so SQLite gets Python's.
+        dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
@@ -116,6 +123,15 @@ def ledger_busy(error: DBAPIError) -> bool:
     return "locked" in str(error.orig) or "busy" in str(error.orig)
 
 
+def read_only(error: DBAPIError) -> bool:
+    return "readonly database" in str(error.orig)
+
+
+def ledger_moved(error: DBAPIError) -> bool:
+    """SQLite refuses to write a file that was unlinked while it was open."""
+    return getattr(error.orig, "sqlite_errorcode", None) == sqlite3.SQLITE_READONLY_DBMOVED
+
+
 @dataclass
 class Ledger:
     """An open ledger: one engine per process, with sessions for reads and for writes."""
@@ -147,6 +163,17 @@ class Ledger:
                 raise LedgerUnavailable(
                     f"ledger busy: {self.location.display} stayed locked by another writer for "
                     f"{busy_timeout():g} s (set DEALTRACK_BUSY_TIMEOUT to wait longer)"
+                ) from None
+            if ledger_moved(error):
+                raise LedgerUnavailable(
+                    f"the new ledger at {self.location.display} was removed while this command "
+                    "waited for it (a concurrent command that failed to create it cleaned up); "
+                    "nothing was changed; run the command again"
+                ) from None
+            if read_only(error):
+                raise LedgerUnavailable(
+                    f"cannot write to the ledger at {self.location.display}: it is read-only for "
+                    "you; ask for write access or work on a copy"
                 ) from None
             raise
 
@@ -197,6 +224,11 @@ def _probe(engine: Engine, location: Location) -> str | None:
                 from sqlalchemy import inspect
 
                 if inspect(connection).get_table_names():
+                    # A concurrent first writer may have committed the schema (version table
+                    # included, in one transaction) between the two queries: read it again.
+                    revision = _revision_if_any(connection)
+                    if revision is not None:
+                        return revision
                     raise LedgerUnavailable(
                         f"{location.display} is not a dealtrack ledger (it has tables but no "
                         f"{VERSION_TABLE}); refusing to touch it"
@@ -208,10 +240,28 @@ def _probe(engine: Engine, location: Location) -> str | None:
         raise LedgerUnavailable(_unreadable(location, error)) from None
 
 
+def _revision_if_any(connection: Connection) -> str | None:
+    try:
+        return connection.execute(select(VERSION.c.version_num)).scalar()
+    except DBAPIError:
+        connection.rollback()
+        return None
+
+
 def _unreadable(location: Location, error: DBAPIError) -> str:
     reason = str(error.orig).splitlines()[0] if error.orig else "cannot open it"
     if "not a database" in reason:
         return f"{location.display} is not a dealtrack ledger (not an SQLite database); refusing to touch it"
+    path = location.path
+    if path is not None and not os.access(path, os.R_OK):
+        return f"cannot open the ledger at {location.display}: Permission denied"
+    if path is not None and "readonly database" in reason:
+        # Even a reader of a WAL ledger must create PATH-shm (and -wal) beside it.
+        return (
+            f"cannot open the ledger at {location.display}: it is read-only for you and so is its "
+            f"folder, where reading it needs to create {path.name}-shm; ask for write access to "
+            "the folder or work on a copy"
+        )
     return f"cannot open the ledger at {location.display}: {mask_password(reason)}"
 
 
@@ -223,6 +273,17 @@ def _engine(location: Location) -> Engine:
     except Exception as error:  # a bad URL or a missing driver: both are the user's to fix
         raise LedgerUnavailable(
             f"cannot use ledger URL {location.display}: {mask_password(str(error))}"
+        ) from None
+
+
+def _file_exists(location: Location) -> bool:
+    """Whether the ledger file exists; a folder the user cannot search is a clear error."""
+    assert location.path is not None
+    try:
+        return location.path.exists()
+    except OSError as error:
+        raise LedgerUnavailable(
+            f"cannot open the ledger at {location.display}: {error.strerror}"
         ) from None
 
 
@@ -239,7 +300,7 @@ def open_ledger(location: Location, write: bool, upgrade: bool = False) -> Ledge
     ``db upgrade`` command) asks.
     """
     created = False
-    if location.path is not None and not location.path.exists():
+    if location.path is not None and not _file_exists(location):
         if not write:
             raise no_ledger(location)
         try:

@@ -9,7 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 _URL = re.compile(r"^[a-z][a-z0-9+]*://", re.IGNORECASE)
-_PASSWORD = re.compile(r"^([a-z][a-z0-9+]*://[^:/@]*):[^@]*@", re.IGNORECASE)
+# The URL itself, a URL quoted anywhere in a driver's message, and libpq's ``password=`` parameter.
+_PASSWORD = re.compile(r"^([a-z][a-z0-9+.-]*://[^:/@]*):[^@]*@", re.IGNORECASE)
+_QUOTED_PASSWORD = re.compile(r"\b([a-z][a-z0-9+.-]*://[^:/@\s]*):[^@\s]*@", re.IGNORECASE)
+_PASSWORD_PARAMETER = re.compile(r"([?&]password=)[^&\s]*", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +30,8 @@ class Location:
 
 def mask_password(url: str) -> str:
     """Replace a URL's password with ``***`` so it never reaches output or errors."""
-    return _PASSWORD.sub(r"\1:***@", url)
+    masked = _QUOTED_PASSWORD.sub(r"\1:***@", _PASSWORD.sub(r"\1:***@", url))
+    return _PASSWORD_PARAMETER.sub(r"\1***", masked)
 
 
 def default_path() -> Path:

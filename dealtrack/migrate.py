@@ -97,6 +97,8 @@ def bring_to_head(ledger: Ledger, revision: str, server_upgrade: bool) -> None:
 def backup(ledger: Ledger, destination: Path, keep_existing: bool = False) -> bool:
     """Copy a SQLite ledger online with the backup API into a new 0600 file.
 
+    The copy is written to a hidden file beside ``destination`` and linked into place only when
+    complete, so a backup killed halfway never leaves a partial file under the name asked for.
     Returns False when ``keep_existing`` and the destination already exists (an earlier backup of
     the same revision is never overwritten).
     """
@@ -104,14 +106,34 @@ def backup(ledger: Ledger, destination: Path, keep_existing: bool = False) -> bo
         raise LedgerUnavailable(
             "db backup works on SQLite ledgers; back up a server with its own tools"
         )
+    if destination.exists() or destination.is_symlink():
+        return _taken(destination, keep_existing)
+    partial = destination.with_name(f".{destination.name}.partial-{os.getpid()}")
     try:
-        create_file(destination)
-    except FileExistsError:
-        if keep_existing:
-            return False
-        raise LedgerUnavailable(f"{destination} already exists; choose a new file") from None
+        create_file(partial)
     except OSError as error:
         raise LedgerUnavailable(f"cannot create {destination}: {error.strerror}") from None
+    try:
+        _copy(ledger, partial)
+        try:
+            os.link(partial, destination)  # never replaces a file that appeared meanwhile
+        except FileExistsError:
+            return _taken(destination, keep_existing)
+        except OSError as error:
+            raise LedgerUnavailable(f"cannot create {destination}: {error.strerror}") from None
+    finally:
+        for leftover in (partial, Path(f"{partial}-journal")):
+            leftover.unlink(missing_ok=True)
+    return True
+
+
+def _taken(destination: Path, keep_existing: bool) -> bool:
+    if keep_existing:
+        return False
+    raise LedgerUnavailable(f"{destination} already exists; choose a new file")
+
+
+def _copy(ledger: Ledger, destination: Path) -> None:
     source = sqlite3.connect(
         f"file:{ledger.location.path}?mode=ro", uri=True, timeout=busy_timeout()
     )
@@ -119,10 +141,7 @@ def backup(ledger: Ledger, destination: Path, keep_existing: bool = False) -> bo
     try:
         source.backup(target)
     except sqlite3.Error as error:
-        target.close()
-        os.unlink(destination)
         raise LedgerUnavailable(f"backup of {ledger.location.display} failed: {error}") from None
     finally:
         source.close()
         target.close()
-    return True

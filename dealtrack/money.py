@@ -101,7 +101,8 @@ def parse_amount(text: str, default_currency: str | None = None) -> Amount:
     if any(yen in lowered for yen in _YEN):
         example = text.strip().replace("¥", "JPY ").replace("\uffe5", "JPY ").replace("  ", " ")
         raise AmountError(
-            f"{shown}: ¥ is ambiguous (JPY or CNY); write the ISO code, e.g. '{example.strip()}'"
+            f"{shown}: ¥ is ambiguous (JPY or CNY); write the ISO code, "
+            f"e.g. {quote_input(example.strip())}"
         )
     bounds = [_parse_bound(part, shown) for part in _split_range(lowered, shown)]
     currency = _settle_currency(bounds, default_currency, text.strip(), shown)

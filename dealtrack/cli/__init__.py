@@ -48,6 +48,9 @@ class LedgerGroup(click.Group):
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except Exception as error:
+            if isinstance(error, OSError) and error.filename is not None:
+                # A file the user named (or its folder) cannot be used: theirs to fix, not a bug.
+                _fail(f"cannot use {error.filename}: {error.strerror}; nothing was changed", 1)
             if os.environ.get("DEALTRACK_DEBUG"):
                 raise
             _fail(_unexpected(error), 1)

@@ -1,0 +1,91 @@
+"""Running the installed ``dealtrack`` command in subprocesses, as users and scripts do.
+
+Shared by the concurrency, crash and security tests: concurrent writers and SIGKILL need real
+processes. DEALTRACK_DEBUG is unset so that the output is exactly what a user sees.
+"""
+
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(sys.executable).parent / "dealtrack"
+DEFAULT_PG = "postgresql://postgres@127.0.0.1/test"
+
+requires_script = pytest.mark.skipif(
+    not SCRIPT.exists(), reason=f"console script {SCRIPT} is not installed (pip install -e .)"
+)
+
+
+def user_env(home: Path) -> dict[str, str]:
+    """The environment of a user: no debug tracebacks, no ledger from the caller's shell."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DEALTRACK_DB", "DEALTRACK_DEBUG")}
+    env["XDG_DATA_HOME"] = str(home / "xdg")
+    return env
+
+
+def dealtrack(
+    db: str | Path, *args: str, home: Path, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(SCRIPT), "--db", str(db), *args],
+        capture_output=True,
+        text=True,
+        env=user_env(home),
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def assert_clean(result: subprocess.CompletedProcess[str]) -> None:
+    """Exit 0 and none of the failures concurrency or crashes could leak to a user."""
+    text = result.stdout + result.stderr
+    for leak in ("Traceback", "locked", "serializ", "deadlock", "Error:"):
+        assert leak not in text, (result.args, result.stderr)
+    assert result.returncode == 0, (result.args, result.stderr)
+
+
+def assert_one_error(stderr: str) -> None:
+    """A failure says so in exactly one final ``Error:`` line, with no traceback."""
+    lines = stderr.splitlines()
+    assert "Traceback" not in stderr, stderr
+    assert lines and lines[-1].startswith("Error: "), stderr
+    assert sum(line.startswith("Error:") for line in lines) == 1, stderr
+
+
+def _server_url() -> str:
+    configured = os.environ.get("DEALTRACK_TEST_DB_URL", "")
+    if configured.startswith(("postgresql://", "postgres://")) and "?" not in configured:
+        return configured
+    return DEFAULT_PG
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A ledger URL pinned to a new, uniquely named PostgreSQL schema, dropped afterwards."""
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - depends on the environment
+        if os.environ.get("DEALTRACK_REQUIRE_POSTGRES") == "1":
+            pytest.fail("psycopg is not installed and DEALTRACK_REQUIRE_POSTGRES=1")
+        pytest.skip("psycopg is not installed (pip install '.[postgres]')")
+    server = _server_url()
+    try:
+        admin = psycopg.connect(server, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as error:
+        if os.environ.get("DEALTRACK_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"PostgreSQL at {server} is unreachable: {error}")
+        pytest.skip(
+            f"PostgreSQL at {server} is unreachable (set DEALTRACK_REQUIRE_POSTGRES=1 to fail)"
+        )
+    schema = f"dt_{uuid.uuid4().hex[:12]}"
+    with admin:
+        admin.execute(f'CREATE SCHEMA "{schema}"')  # generated identifier, not user input
+        try:
+            yield f"{server}?options=-csearch_path%3D{schema}"
+        finally:
+            admin.execute(f'DROP SCHEMA "{schema}" CASCADE')

@@ -1,0 +1,209 @@
+"""SIGKILL at random moments leaves the ledger as before or as after, never in between (issue 4).
+
+The installed command runs in a subprocess and is killed after a random delay between 0.05 s and
+the duration of a complete run, measured once. dealtrack has a single schema revision
+(0001_initial), so no upgrade can be killed yet: the kills land in a large import into an existing
+ledger, a large import creating a new ledger, and ``db backup`` of a large ledger.
+"""
+
+import os
+import random
+import shutil
+import signal
+import sqlite3
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.cli_process import SCRIPT, assert_clean, dealtrack, requires_script, user_env
+from tests.conftest import STORY
+
+ROWS = 20_000
+SEED = int(os.environ.get("DEALTRACK_CRASH_SEED", "20210213"))
+
+pytestmark = [
+    requires_script,
+    pytest.mark.skipif(os.name != "posix", reason="SIGKILL needs a POSIX system"),
+]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A story ledger, and what it looks like before and after the large import."""
+
+    before_db: Path
+    before_export: str
+    before_counts: str
+    after_db: Path
+    after_counts: str
+    after_list: str
+    csv: Path
+    import_seconds: float
+    backup_seconds: float
+
+
+def counts(db: Path, home: Path) -> str:
+    status = dealtrack(db, "db", "status", home=home)
+    assert_clean(status)
+    return status.stdout.split("\n", 1)[1]  # without the ledger line, which names the file
+
+
+def export(db: Path, home: Path) -> str:
+    exported = dealtrack(db, "export", "-f", "json", home=home)
+    assert_clean(exported)
+    return exported.stdout
+
+
+def listing(db: Path, home: Path) -> str:
+    listed = dealtrack(db, "list", "-f", "json", home=home)
+    assert_clean(listed)
+    return listed.stdout
+
+
+def timed(db: Path, home: Path, *args: str) -> float:
+    started = time.monotonic()
+    assert_clean(dealtrack(db, *args, home=home))
+    return time.monotonic() - started
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> Reference:
+    home = tmp_path_factory.mktemp("crash")
+    csv = home / "deals.csv"
+    with csv.open("w", encoding="utf-8") as out:
+        out.write("target,acquirers,sellers,status,value,reported,notes\n")
+        for i in range(ROWS):
+            out.write(
+                f"Target {i},Buyer {i % 977};Co {i % 31},Seller {i % 113},agreed,"
+                f"$ {i + 1}m,2020-{i % 12 + 1:02d},note {i}\n"
+            )
+    before = home / "before.db"
+    for args in STORY:
+        assert_clean(dealtrack(before, *args, home=home))
+    after = home / "after.db"
+    shutil.copy(before, after)
+    import_seconds = timed(after, home, "import", str(csv))
+    backup_seconds = timed(after, home, "db", "backup", str(home / "calibration-backup.db"))
+    return Reference(
+        before_db=before,
+        before_export=export(before, home),
+        before_counts=counts(before, home),
+        after_db=after,
+        after_counts=counts(after, home),
+        after_list=listing(after, home),
+        csv=csv,
+        import_seconds=import_seconds,
+        backup_seconds=backup_seconds,
+    )
+
+
+def kill_after(delay: float, db: Path, home: Path, *args: str) -> int | None:
+    """Start ``dealtrack --db DB ARGS``, SIGKILL it after ``delay``; None if it was killed."""
+    process = subprocess.Popen(
+        [str(SCRIPT), "--db", str(db), *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+        env=user_env(home),
+    )
+    time.sleep(delay)
+    if process.poll() is not None:
+        return process.returncode
+    process.send_signal(signal.SIGKILL)
+    assert process.wait(timeout=30) == -signal.SIGKILL
+    return None
+
+
+def integrity(path: Path) -> list[tuple[str, ...]]:
+    connection = sqlite3.connect(path)
+    try:
+        return connection.execute("PRAGMA integrity_check").fetchall()
+    finally:
+        connection.close()
+
+
+def assert_check_clean(db: Path, home: Path) -> None:
+    checked = dealtrack(db, "check", home=home, timeout=300)
+    assert (checked.returncode, checked.stdout, checked.stderr) == (0, "", "")
+
+
+def delay(trial: int, longest: float, salt: int) -> float:
+    return random.Random(SEED * 1000 + salt * 100 + trial).uniform(0.05, max(0.06, longest))
+
+
+@pytest.mark.parametrize("trial", range(10))
+def test_killed_import_into_a_ledger_leaves_it_as_before_or_as_after(
+    trial: int, reference: Reference, tmp_path: Path
+) -> None:
+    db = tmp_path / "ledger.db"
+    shutil.copy(reference.before_db, db)
+    wait = delay(trial, reference.import_seconds, salt=1)
+    finished = kill_after(wait, db, tmp_path, "import", str(reference.csv))
+
+    assert integrity(db) == [("ok",)], f"killed after {wait:.3f} s"
+    state = counts(db, tmp_path)
+    print(f"import killed after {wait:.3f} of {reference.import_seconds:.3f} s: exit {finished}")
+    if state == reference.before_counts:
+        assert finished is None, f"the import exited {finished} but wrote nothing"
+        assert export(db, tmp_path) == reference.before_export, f"killed after {wait:.3f} s"
+    else:
+        assert state == reference.after_counts, f"killed after {wait:.3f} s: half an import"
+        assert listing(db, tmp_path) == reference.after_list
+    assert_check_clean(db, tmp_path)
+
+
+@pytest.mark.parametrize("trial", range(3))
+def test_killed_import_creating_a_ledger_leaves_none_or_a_complete_one(
+    trial: int, reference: Reference, tmp_path: Path
+) -> None:
+    db = tmp_path / "new" / "ledger.db"
+    wait = delay(trial, reference.import_seconds, salt=2)
+    finished = kill_after(wait, db, tmp_path, "import", str(reference.csv))
+
+    print(
+        f"new-ledger import killed after {wait:.3f} of {reference.import_seconds:.3f} s: exit {finished}"
+    )
+    exported = dealtrack(db, "list", "-f", "json", home=tmp_path)
+    if exported.returncode != 0:
+        # Killed before the schema committed: reading commands find no ledger, and the next
+        # recording command creates it as if nothing had happened.
+        assert finished is None
+        assert exported.stderr == f"Error: no ledger at {db} (record a deal or import one)\n"
+        if db.exists():
+            assert integrity(db) == [("ok",)]
+        assert_clean(dealtrack(db, "add", "Later", "--on", "2020-01", home=tmp_path))
+        assert_check_clean(db, tmp_path)
+        return
+    assert integrity(db) == [("ok",)]
+    # A complete import into an empty ledger: the story's deals are absent, the 20,000 present.
+    deals = exported.stdout.count('"key": ')
+    assert deals == ROWS, f"killed after {wait:.3f} s: {deals} deals"
+    assert_check_clean(db, tmp_path)
+
+
+@pytest.mark.parametrize("trial", range(4))
+def test_killed_backup_leaves_the_ledger_untouched_and_no_partial_backup(
+    trial: int, reference: Reference, tmp_path: Path
+) -> None:
+    db = tmp_path / "ledger.db"
+    shutil.copy(reference.after_db, db)
+    destination = tmp_path / "backup.db"
+    # Process start-up is most of a backup's time: aim the kills at its copying end.
+    wait = delay(trial, reference.backup_seconds, salt=3)
+    finished = kill_after(wait, db, tmp_path, "db", "backup", str(destination))
+
+    print(f"backup killed after {wait:.3f} of {reference.backup_seconds:.3f} s: exit {finished}")
+    assert integrity(db) == [("ok",)]
+    assert counts(db, tmp_path) == reference.after_counts
+    if destination.exists():
+        assert integrity(destination) == [("ok",)], f"killed after {wait:.3f} s"
+        assert counts(destination, tmp_path) == reference.after_counts
+        assert oct(destination.stat().st_mode & 0o777) == "0o600"
+    else:
+        assert finished is None, f"backup exited {finished} without writing {destination}"
+        retried = dealtrack(db, "db", "backup", str(destination), home=tmp_path)
+        assert_clean(retried)
+        assert counts(destination, tmp_path) == reference.after_counts
