@@ -18,14 +18,14 @@ from dealtrack.bulk.matching import Group, Matcher, RowError
 from dealtrack.bulk.rejects import RejectWriter
 from dealtrack.bulk.rows import ColumnPlan, RowProblems, parse_row
 from dealtrack.bulk.snapshot import Snapshot
-from dealtrack.bulk.updating import load_deals, update_deal
+from dealtrack.bulk.updating import update_deal
 from dealtrack.bulk.writer import BulkWriter
 from dealtrack.dates import PartialDate
 from dealtrack.db import advance_sequences
 from dealtrack.errors import DealtrackError
 from dealtrack.models import Deal, Event, Party
 from dealtrack.names import name_key
-from dealtrack.services.ledger import recorded_now
+from dealtrack.services.ledger import load_deals, recorded_now
 
 SHOWN_PROBLEMS = 50
 PROGRESS_EVERY = 10_000

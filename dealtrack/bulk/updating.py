@@ -6,50 +6,24 @@ an event, so an import repeated on an unchanged ledger appends nothing.
 
 import datetime
 import json
-from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dealtrack.bulk.creating import default_title, source_of, value_of
 from dealtrack.bulk.matching import Group, Matcher, RowError
 from dealtrack.bulk.rows import FlatRow
 from dealtrack.dates import PartialDate, from_storage
-from dealtrack.models import Deal, Event, Participant
-from dealtrack.services.ledger import STATUS_TYPES, effective_on, fold_state, live, store_state
+from dealtrack.models import Event, Participant
+from dealtrack.services.ledger import (
+    STATUS_TYPES,
+    Loaded,
+    effective_on,
+    fold_state,
+    live,
+    store_state,
+)
 from dealtrack.statuses import describe_changes, is_legal_change
-
-CHUNK = 500
-
-
-@dataclass
-class Loaded:
-    deal: Deal
-    events: list[Event]
-    participants: list[Participant]
-
-
-def load_deals(session: Session, deal_ids: Sequence[int]) -> Iterator[Loaded]:
-    """Deals with their events (in ledger order) and parties, a chunk at a time."""
-    for first in range(0, len(deal_ids), CHUNK):
-        chunk = deal_ids[first : first + CHUNK]
-        deals = {d.id: d for d in session.scalars(select(Deal).where(Deal.id.in_(chunk)))}
-        events: dict[int, list[Event]] = defaultdict(list)
-        for event in session.scalars(select(Event).where(Event.deal_id.in_(chunk))):
-            events[event.deal_id].append(event)
-        participants: dict[int, list[Participant]] = defaultdict(list)
-        for participant in session.scalars(
-            select(Participant).where(Participant.deal_id.in_(chunk))
-        ):
-            participants[participant.deal_id].append(participant)
-        for deal_id in chunk:
-            deal = deals[deal_id]
-            ordered = sorted(
-                events[deal_id], key=lambda e: (effective_on(e, deal), e.recorded_at, e.id)
-            )
-            yield Loaded(deal, ordered, participants[deal_id])
 
 
 def _status_problem(loaded: Loaded, status: str, on: datetime.date) -> str | None:

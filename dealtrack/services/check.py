@@ -10,8 +10,8 @@ from sqlalchemy import TextClause, select, text
 from sqlalchemy.orm import Session
 
 from dealtrack.dates import from_storage
-from dealtrack.models import Deal, Event, Participant
-from dealtrack.services.ledger import deal_events, fold_state, live
+from dealtrack.models import Deal, Event
+from dealtrack.services.ledger import CHUNK, Loaded, fold_state, live, load_deals
 
 _FIELDS = ("status", "reason", "amount", "high", "currency", "basis", "updated")
 
@@ -32,8 +32,11 @@ def ledger_counts(session: Session) -> dict[str, object]:
 
 def find_problems(session: Session) -> Iterator[str]:
     yield from _storage_problems(session)
-    for deal in session.scalars(select(Deal).order_by(Deal.id)):
-        yield from _deal_problems(session, deal)
+    deal_ids = list(session.scalars(select(Deal.id).order_by(Deal.id)))
+    for number, loaded in enumerate(load_deals(session, deal_ids), start=1):
+        yield from _deal_problems(loaded)
+        if number % CHUNK == 0:
+            session.expunge_all()  # keep memory flat on large ledgers
 
 
 def _storage_problems(session: Session) -> Iterator[str]:
@@ -50,8 +53,8 @@ def select_pragma(name: str) -> TextClause:
     return text(f"PRAGMA {name}")  # a fixed name from this module, never user input
 
 
-def _deal_problems(session: Session, deal: Deal) -> Iterator[str]:
-    events = deal_events(session, deal)
+def _deal_problems(loaded: Loaded) -> Iterator[str]:
+    deal, events = loaded.deal, loaded.events
     if not any(e.type == "created" and not e.voided for e in events):
         yield f"deal {deal.key}: has no live created event"
         return
@@ -78,7 +81,7 @@ def _deal_problems(session: Session, deal: Deal) -> Iterator[str]:
         if have != want:
             yield f"deal {deal.key}: cached {field} is {have!r} but its events say {want!r}"
     yield from _void_problems(deal, events)
-    yield from _roster_problems(session, deal, events)
+    yield from _roster_problems(loaded)
 
 
 def _void_problems(deal: Deal, events: Sequence[Event]) -> Iterator[str]:
@@ -89,19 +92,15 @@ def _void_problems(deal: Deal, events: Sequence[Event]) -> Iterator[str]:
             yield f"deal {deal.key}: event {event.id} is {state}"
 
 
-def _roster_problems(session: Session, deal: Deal, events: Sequence[Event]) -> Iterator[str]:
+def _roster_problems(loaded: Loaded) -> Iterator[str]:
     roster: set[tuple[int | None, str | None]] = set()
-    for event in live(events, ("party",)):
+    for event in live(loaded.events, ("party",)):
         if event.role != "target":
             pair = (event.party_id, event.role)
             if event.action == "added":
                 roster.add(pair)
             else:
                 roster.discard(pair)
-    stored = set(
-        session.execute(
-            select(Participant.party_id, Participant.role).where(Participant.deal_id == deal.id)
-        )
-    )
+    stored = {(p.party_id, p.role) for p in loaded.participants}
     if stored != roster:
-        yield f"deal {deal.key}: its parties do not match its party events"
+        yield f"deal {loaded.deal.key}: its parties do not match its party events"

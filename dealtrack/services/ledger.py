@@ -6,7 +6,8 @@ transaction as every event, and ``dealtrack check`` recomputes it to prove the c
 """
 
 import datetime
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -162,3 +163,37 @@ def replay_participants(session: Session, deal: Deal, events: Sequence[Event]) -
     for party_id, role in roster:
         session.add(Participant(deal_id=deal.id, party_id=party_id, role=role))
     session.flush()
+
+
+CHUNK = 500  # deals loaded per round of queries
+
+
+@dataclass
+class Loaded:
+    deal: Deal
+    events: list[Event]
+    participants: list[Participant]
+
+
+def load_deals(session: Session, deal_ids: Sequence[int]) -> Iterator[Loaded]:
+    """Deals with their events (in ledger order) and parties, a chunk at a time.
+
+    Three queries per chunk, never one per deal: imports and ``check`` walk whole ledgers.
+    """
+    for first in range(0, len(deal_ids), CHUNK):
+        chunk = deal_ids[first : first + CHUNK]
+        deals = {d.id: d for d in session.scalars(select(Deal).where(Deal.id.in_(chunk)))}
+        events: dict[int, list[Event]] = defaultdict(list)
+        for event in session.scalars(select(Event).where(Event.deal_id.in_(chunk))):
+            events[event.deal_id].append(event)
+        participants: dict[int, list[Participant]] = defaultdict(list)
+        for participant in session.scalars(
+            select(Participant).where(Participant.deal_id.in_(chunk))
+        ):
+            participants[participant.deal_id].append(participant)
+        for deal_id in chunk:
+            deal = deals[deal_id]
+            ordered = sorted(
+                events[deal_id], key=lambda e: (effective_on(e, deal), e.recorded_at, e.id)
+            )
+            yield Loaded(deal, ordered, participants[deal_id])
