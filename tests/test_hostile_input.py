@@ -464,19 +464,14 @@ def test_import_refuses_a_nul_byte_in_a_party_name(
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug, reported: a NUL in a free-text cell (notes, title, reason, source, url) "
-    "reaches PostgreSQL, which cannot store it (psycopg DataError); SQLite stores it verbatim",
-)
-def test_a_nul_byte_in_notes_is_stored_or_a_row_error_on_postgresql(
-    pg_url: str, tmp_path: Path
-) -> None:
+def test_a_nul_byte_in_notes_is_a_row_error_on_postgresql(pg_url: str, tmp_path: Path) -> None:
     path = write(tmp_path, "nul.csv", b"target,reported,notes\nNul Note,2020-01,a\x00b\n")
     result = invoke(pg_url, "import", str(path))
-    assert result.exit_code in (0, 1)
-    if result.exit_code == 1:
-        assert result.stderr.startswith(f"{path}:2: notes: ")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{path}:2: notes: contains a NUL byte; remove it\n"
+        f"Error: 1 problem in {path}; nothing imported\n"
+    )
 
 
 @pytest.mark.parametrize("fmt", ["csv", "jsonl", "json"])

@@ -33,6 +33,8 @@ def text_field(record: dict[str, Any], key: str, required: bool = False) -> str 
         return None
     if not isinstance(value, str):
         raise RowError(key, f"expected text, found {type(value).__name__}")
+    if "\x00" in value:
+        raise RowError(key, "contains a NUL byte; remove it")
     return value
 
 

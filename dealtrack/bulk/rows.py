@@ -182,6 +182,10 @@ def parse_row(line: int, cells: Mapping[str, str], today: datetime.date) -> Flat
         if len(text) > MAX_CELL:
             problems.append((name, f"cell is longer than {MAX_CELL:,} characters"))
             continue
+        if "\x00" in text and name in FREE_TEXT:
+            # PostgreSQL cannot store NUL in text; refusing it everywhere keeps backends alike.
+            problems.append((name, "contains a NUL byte; remove it"))
+            continue
         convert = _CONVERTERS.get(name)
         if convert is None:
             continue
