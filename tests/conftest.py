@@ -1,14 +1,47 @@
-"""Shared fixtures: a real SQLite ledger in tmp_path, driven through click's CliRunner."""
+"""Shared fixtures: a real ledger for each test, driven through click's CliRunner.
 
-from collections.abc import Callable
+By default the ledger is an SQLite file in tmp_path. With ``DEALTRACK_TEST_DB_URL`` set (e.g.
+``postgresql://postgres@127.0.0.1/test``) every test that asks for a ledger gets a fresh PostgreSQL
+schema instead, created before it and dropped (CASCADE) after it, and ``run`` passes that
+schema-pinned URL as ``--db``.
+
+Fixtures and markers (see also pyproject's ``markers``):
+
+- ``ledger_db``: the test's ledger (:class:`LedgerUnderTest`): ``.url`` for ``--db``/``DEALTRACK_DB``,
+  ``.display`` as dealtrack names it in messages, ``.exists()``, ``.contents()``, ``.sql(...)``.
+- ``ledger_url``: just ``ledger_db.url``.
+- ``new_ledger``: a factory for more fresh ledgers in the same test (an import target, say).
+- ``db_path``: the SQLite file itself; tests about files (modes, WAL, raw sqlite3, bytes) use it and
+  are skipped on PostgreSQL.
+- ``@pytest.mark.sqlite_only(reason)``: skipped on PostgreSQL.
+- ``@pytest.mark.postgres``: needs PostgreSQL; skipped with a reason when ``DEALTRACK_TEST_DB_URL``
+  is unset or the server is unreachable, unless ``DEALTRACK_REQUIRE_POSTGRES=1`` (CI) makes that a
+  failure.
+"""
+
+import os
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import pytest
 from click.testing import CliRunner, Result
 
 from dealtrack.cli import dealtrack
+from dealtrack.location import locate
 
 Invoke = Callable[..., Result]
+
+TEST_DB_URL = os.environ.get("DEALTRACK_TEST_DB_URL", "").strip()
+ON_POSTGRES = bool(TEST_DB_URL)
+REQUIRE_POSTGRES = os.environ.get("DEALTRACK_REQUIRE_POSTGRES", "") not in ("", "0")
+SQLITE_FILES = ("", "-wal", "-shm", "-journal")  # a ledger file and its journals
+SQLITE_ONLY = "SQLite only, and this run is on PostgreSQL (DEALTRACK_TEST_DB_URL is set)"
 
 STORY = (
     ("party", "add", "TikTok India", "--kind", "unit", "--parent", "ByteDance", "--country", "IN"),
@@ -91,18 +124,211 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     monkeypatch.setenv("DEALTRACK_DEBUG", "1")
 
 
+# PostgreSQL
+
+
+def _libpq_url(url: str) -> str:
+    """The test server's URL as libpq (psycopg) takes it: no SQLAlchemy driver suffix."""
+    scheme, rest = url.split("://", 1)
+    return f"postgresql://{rest}" if scheme.lower().startswith("postgres") else url
+
+
+@cache
+def _server_problem() -> str | None:
+    """Why the test server cannot be used, or None when it answers (asked once per session)."""
+    try:
+        import psycopg
+    except ImportError:
+        return "psycopg is not installed (pip install '.[postgres]')"
+    try:
+        with psycopg.connect(_libpq_url(TEST_DB_URL), connect_timeout=5) as connection:
+            connection.execute("SELECT 1")
+    except psycopg.Error as error:
+        return f"PostgreSQL at DEALTRACK_TEST_DB_URL is unreachable: {' '.join(str(error).split())}"
+    return None
+
+
+def _skip_or_fail(reason: str) -> None:
+    if REQUIRE_POSTGRES:
+        pytest.fail(f"{reason} (DEALTRACK_REQUIRE_POSTGRES is set)", pytrace=False)
+    pytest.skip(reason)
+
+
+def _require_server() -> None:
+    if not ON_POSTGRES:
+        _skip_or_fail("needs PostgreSQL: set DEALTRACK_TEST_DB_URL=postgresql://user@host/db")
+    problem = _server_problem()
+    if problem:
+        _skip_or_fail(problem)
+
+
+def _schema_url(schema: str) -> str:
+    """The test server's URL pinned to one schema with libpq's ``options=-csearch_path=…``."""
+    parts = urlsplit(TEST_DB_URL)
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k != "options"]
+    query.append(("options", f"-csearch_path={schema}"))
+    return urlunsplit(parts._replace(query=urlencode(query, quote_via=quote)))
+
+
+def _admin(statement: Any, schema: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(_libpq_url(TEST_DB_URL), autocommit=True) as connection:
+        connection.execute("SET lock_timeout = '30s'")
+        connection.execute(sql.SQL(statement).format(sql.Identifier(schema)))
+
+
+def _create_schema() -> str:
+    schema = f"dealtrack_test_{os.getpid()}_{uuid.uuid4().hex[:12]}"
+    _admin("CREATE SCHEMA {}", schema)
+    return schema
+
+
+def _drop_schema(schema: str) -> None:
+    _admin("DROP SCHEMA IF EXISTS {} CASCADE", schema)
+
+
+# The ledger under test
+
+
+@dataclass
+class LedgerUnderTest:
+    """One test ledger: an SQLite file (``path``) or a PostgreSQL schema (``schema``)."""
+
+    url: str
+    path: Path | None = None
+    schema: str | None = None
+    _engine: Any = field(default=None, repr=False)
+
+    @property
+    def display(self) -> str:
+        """The ledger as dealtrack names it in messages (a URL's password masked)."""
+        return locate(self.url).display
+
+    def __str__(self) -> str:
+        return self.url
+
+    def _connect(self) -> Any:
+        from sqlalchemy import create_engine, func, select
+        from sqlalchemy.pool import NullPool
+
+        if self._engine is None:
+            self._engine = create_engine(locate(self.url).url, poolclass=NullPool)
+        connection = self._engine.connect()
+        connection.execute(select(func.set_config("search_path", self.schema, False)))
+        connection.commit()
+        return connection
+
+    def exists(self) -> bool:
+        """Whether dealtrack left a ledger here: the file (or a journal of it), or any table."""
+        if self.path is not None:
+            return any(Path(f"{self.path}{side}").exists() for side in SQLITE_FILES)
+        from sqlalchemy import inspect
+
+        with self._connect() as connection:
+            return bool(inspect(connection).get_table_names(schema=self.schema))
+
+    def contents(self) -> object:
+        """A snapshot to compare for "nothing changed": the file's bytes, or every table's rows."""
+        if self.path is not None:
+            return self.path.read_bytes() if self.path.exists() else None
+        from sqlalchemy import MetaData, select
+
+        metadata = MetaData()
+        with self._connect() as connection:
+            metadata.reflect(connection, schema=self.schema)
+            return {
+                table.name: connection.execute(select(table).order_by(*table.c)).all()
+                for table in sorted(metadata.tables.values(), key=lambda t: t.name)
+            }
+
+    def sql(self, *statements: str) -> None:
+        """Run fixed SQL statements against the ledger, bypassing dealtrack (to corrupt it)."""
+        if self.path is not None:
+            connection = sqlite3.connect(self.path)
+            try:
+                for statement in statements:
+                    connection.execute(statement)
+                connection.commit()
+            finally:
+                connection.close()
+            return
+        from sqlalchemy import text
+
+        with self._connect() as connection, connection.begin():
+            for statement in statements:
+                connection.execute(text(statement))
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+
+NewLedger = Callable[[str], LedgerUnderTest]
+
+
+@pytest.fixture
+def new_ledger(tmp_path: Path) -> Iterator[NewLedger]:
+    """Make fresh, empty ledgers: ``new_ledger("copy.db")`` is tmp_path/copy.db on SQLite and a
+    new schema (dropped after the test) on PostgreSQL, where the name is only a label."""
+    made: list[LedgerUnderTest] = []
+
+    def make(name: str) -> LedgerUnderTest:
+        if not ON_POSTGRES:
+            ledger = LedgerUnderTest(url=str(tmp_path / name), path=tmp_path / name)
+        else:
+            _require_server()
+            schema = _create_schema()
+            ledger = LedgerUnderTest(url=_schema_url(schema), schema=schema)
+        made.append(ledger)
+        return ledger
+
+    yield make
+    for ledger in made:
+        ledger.close()
+        if ledger.schema is not None:
+            _drop_schema(ledger.schema)
+
+
+@pytest.fixture
+def ledger_db(new_ledger: NewLedger) -> LedgerUnderTest:
+    """This test's ledger (not created yet: the first recording command or import creates it)."""
+    return new_ledger("ledger.db")
+
+
+@pytest.fixture
+def ledger_url(ledger_db: LedgerUnderTest) -> str:
+    """The address of this test's ledger, for ``--db`` or ``DEALTRACK_DB``."""
+    return ledger_db.url
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
+    """The test's SQLite ledger file; a test that needs it is about files, so skips on PostgreSQL."""
+    if ON_POSTGRES:
+        pytest.skip(f"works on the ledger file itself: {SQLITE_ONLY}")
     return tmp_path / "ledger.db"
 
 
+@pytest.fixture(autouse=True)
+def _backend_markers(request: pytest.FixtureRequest) -> None:
+    sqlite_only = request.node.get_closest_marker("sqlite_only")
+    if sqlite_only is not None and ON_POSTGRES:
+        why = sqlite_only.args[0] if sqlite_only.args else sqlite_only.kwargs.get("reason")
+        pytest.skip(f"{why}: {SQLITE_ONLY}" if why else SQLITE_ONLY)
+    if request.node.get_closest_marker("postgres") is not None:
+        _require_server()
+
+
 @pytest.fixture
-def run(db_path: Path) -> Invoke:
+def run(ledger_url: str) -> Invoke:
     """Run ``dealtrack --db LEDGER ARGS…`` in-process; stdout and stderr are kept apart."""
 
     def invoke(*args: str, input: str | None = None) -> Result:
         return CliRunner(catch_exceptions=False).invoke(
-            dealtrack, ["--db", str(db_path), *args], input=input
+            dealtrack, ["--db", ledger_url, *args], input=input
         )
 
     return invoke

@@ -1,11 +1,10 @@
 """``dealtrack add``: keys, defaults, the duplicate guard, party creation and malformed options."""
 
 import datetime
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import Invoke
+from tests.conftest import Invoke, LedgerUnderTest
 from tests.ledger_json import deal, deals, events, keys, usage_error
 
 TODAY = datetime.date.today().isoformat()
@@ -150,7 +149,7 @@ def test_add_uses_the_key_it_is_given(run: Invoke) -> None:
 
 
 @pytest.mark.parametrize("bad_key", ["Jio TikTok", "jio--tiktok", "-jio", "jio_tiktok", "2021", ""])
-def test_a_malformed_key_is_a_usage_error(run: Invoke, db_path: Path, bad_key: str) -> None:
+def test_a_malformed_key_is_a_usage_error(run: Invoke, ledger_db: LedgerUnderTest, bad_key: str) -> None:
     result = run("add", "TikTok India", "--key", bad_key)
     assert result.exit_code == 2
     assert result.stdout == ""
@@ -160,7 +159,7 @@ def test_a_malformed_key_is_a_usage_error(run: Invoke, db_path: Path, bad_key: s
         f"Invalid value for '--key': {bad_key!r} is not a valid key; use lowercase letters and "
         "digits joined by '-', with at least one letter (e.g. tiktok-india-jio)",
     )
-    assert not db_path.exists()
+    assert not ledger_db.exists()
 
 
 def test_a_taken_key_is_refused(run: Invoke) -> None:
@@ -287,7 +286,7 @@ def test_a_failed_add_claims_to_have_created_no_party(run: Invoke) -> None:
     ],
 )
 def test_party_names_with_semicolons_or_control_characters_are_refused(
-    run: Invoke, db_path: Path, args: tuple[str, ...], param: str, name: str
+    run: Invoke, ledger_db: LedgerUnderTest, args: tuple[str, ...], param: str, name: str
 ) -> None:
     result = run("add", *args)
     assert result.exit_code == 2
@@ -298,7 +297,7 @@ def test_party_names_with_semicolons_or_control_characters_are_refused(
         f"Invalid value for {param}: {shown} is not a valid party name: "
         "it may not contain ';', NUL or control characters",
     )
-    assert not db_path.exists()
+    assert not ledger_db.exists()
 
 
 def test_an_empty_party_name_is_refused(run: Invoke) -> None:
@@ -327,7 +326,7 @@ def test_an_empty_party_name_is_refused(run: Invoke) -> None:
     ],
 )  # fmt: skip
 def test_malformed_option_values_are_usage_errors_that_create_no_ledger(
-    run: Invoke, db_path: Path, option: str, value: str, message: str
+    run: Invoke, ledger_db: LedgerUnderTest, option: str, value: str, message: str
 ) -> None:
     result = run("add", "T", option, value)
     assert result.exit_code == 2
@@ -335,4 +334,4 @@ def test_malformed_option_values_are_usage_errors_that_create_no_ledger(
     assert result.stderr == usage_error(
         "add", ADD_USAGE, f"Invalid value for '{option}': {message}"
     )
-    assert not db_path.exists()
+    assert not ledger_db.exists()

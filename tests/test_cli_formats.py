@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Invoke
+from tests.conftest import Invoke, LedgerUnderTest
 
 HEADER = (
     "id,key,title,kind,status,reason,target,acquirers,sellers,advisers,backers,others,"
@@ -365,12 +365,14 @@ def test_show_in_a_flat_format_is_one_row(story: Invoke) -> None:
     ],
 )
 def test_reading_a_missing_ledger_is_an_error_and_creates_nothing(
-    run: Invoke, db_path: Path, tmp_path: Path, command: tuple[str, ...]
+    run: Invoke, ledger_db: LedgerUnderTest, tmp_path: Path, command: tuple[str, ...]
 ) -> None:
     before = sorted(tmp_path.iterdir())
     result = run(*command)
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert result.stderr == f"Error: no ledger at {db_path} (record a deal or import one)\n"
-    assert not db_path.exists()
+    assert result.stderr == (
+        f"Error: no ledger at {ledger_db.display} (record a deal or import one)\n"
+    )
+    assert not ledger_db.exists()
     assert sorted(tmp_path.iterdir()) == before

@@ -1,12 +1,11 @@
 """Recording commands value, note, void and rm; and what a failing one leaves behind."""
 
 import datetime
-from pathlib import Path
 
 import click.testing
 import pytest
 
-from tests.conftest import Invoke
+from tests.conftest import Invoke, LedgerUnderTest
 from tests.ledger_json import deal, events, keys, usage_error
 
 TODAY = datetime.date.today().isoformat()
@@ -320,16 +319,19 @@ def test_rm_of_an_unknown_deal_is_refused(jio: Invoke) -> None:
     ],
 )
 def test_a_failing_recording_command_leaves_no_ledger_behind(
-    run: Invoke, db_path: Path, command: tuple[str, ...]
+    run: Invoke, ledger_db: LedgerUnderTest, command: tuple[str, ...]
 ) -> None:
     result = run(*command)
     assert result.exit_code in (1, 2)
     assert result.stderr.splitlines()[-1].startswith("Error: ")
-    assert list(db_path.parent.glob("ledger.db*")) == []
+    assert not ledger_db.exists()
 
 
-def test_the_first_recording_command_creates_the_ledger(run: Invoke, db_path: Path) -> None:
+def test_the_first_recording_command_creates_the_ledger(
+    run: Invoke, ledger_db: LedgerUnderTest
+) -> None:
     assert run("note", "t-a", "hello").exit_code == 1
+    assert not ledger_db.exists()
     assert run("add", "T", "--acquirer", "A").exit_code == 0
-    assert db_path.exists()
+    assert ledger_db.exists()
     assert keys(run) == ["t-a"]

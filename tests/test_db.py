@@ -1,6 +1,7 @@
-"""Opening, creating and refusing ledger files; db path/status/backup; check; the busy timeout.
+"""Opening, creating and refusing ledgers; db path/status/backup; check; the busy timeout.
 
-Every test works on a real SQLite file in tmp_path and looks at it with the sqlite3 module.
+Tests about the ledger file work on a real SQLite file in tmp_path and look at it with the sqlite3
+module (skipped on PostgreSQL); the others run on whichever backend the suite runs on.
 """
 
 import json
@@ -12,7 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from dealtrack.cli import dealtrack
-from tests.conftest import Invoke
+from tests.conftest import Invoke, LedgerUnderTest
 
 READING_COMMANDS = (
     ("list",),
@@ -51,13 +52,14 @@ def invoke(*args: str) -> Result:
     return CliRunner(catch_exceptions=False).invoke(dealtrack, list(args))
 
 
-def no_ledger(path: Path) -> str:
-    return f"Error: no ledger at {path} (record a deal or import one)\n"
+def no_ledger(where: Path | str) -> str:
+    return f"Error: no ledger at {where} (record a deal or import one)\n"
 
 
 # Creating a ledger
 
 
+@pytest.mark.sqlite_only("file modes and WAL")
 def test_new_ledger_file_is_0600_in_a_0700_directory_and_uses_wal(tmp_path: Path) -> None:
     path = tmp_path / "new" / "nested" / "ledger.db"
     result = CliRunner().invoke(dealtrack, ["--db", str(path), "add", "TikTok India"])
@@ -84,15 +86,17 @@ def test_recording_command_never_changes_the_mode_of_a_file_it_did_not_create(
 
 @pytest.mark.parametrize("args", READING_COMMANDS, ids=" ".join)
 def test_reading_command_on_a_missing_ledger_says_so_and_creates_nothing(
-    run: Invoke, db_path: Path, args: tuple[str, ...]
+    run: Invoke, ledger_db: LedgerUnderTest, tmp_path: Path, args: tuple[str, ...]
 ) -> None:
     result = run(*args)
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert result.stderr == no_ledger(db_path)
-    assert list(db_path.parent.iterdir()) == []
+    assert result.stderr == no_ledger(ledger_db.display)
+    assert not ledger_db.exists()
+    assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.sqlite_only("directories of ledger files")
 def test_reading_command_on_a_missing_directory_creates_no_directory(tmp_path: Path) -> None:
     path = tmp_path / "absent" / "ledger.db"
     result = CliRunner().invoke(dealtrack, ["--db", str(path), "list"])
@@ -102,19 +106,21 @@ def test_reading_command_on_a_missing_directory_creates_no_directory(tmp_path: P
 
 
 def test_failed_recording_command_on_a_missing_ledger_leaves_no_file(
-    run: Invoke, db_path: Path
+    run: Invoke, ledger_db: LedgerUnderTest
 ) -> None:
     result = run("status", "nope", "failed")
     assert result.exit_code == 1
     assert result.stderr == 'Error: no deal "nope" (see dealtrack list)\n'
-    assert files_beside(db_path) == []
+    assert not ledger_db.exists()
 
 
-def test_failed_add_after_creating_the_schema_leaves_no_file(run: Invoke, db_path: Path) -> None:
+def test_failed_add_after_creating_the_schema_leaves_no_file(
+    run: Invoke, ledger_db: LedgerUnderTest
+) -> None:
     result = run("add", "Nobody", "--no-create")
     assert result.exit_code == 1
     assert result.stderr == 'Error: no party named "Nobody" (drop --no-create to create it)\n'
-    assert files_beside(db_path) == []
+    assert not ledger_db.exists()
 
 
 def test_empty_file_gets_the_schema_from_a_recording_command(run: Invoke, db_path: Path) -> None:
@@ -170,51 +176,55 @@ def test_file_that_is_not_sqlite_is_refused_untouched(
 
 
 @pytest.mark.parametrize("args", [("list",), ("add", "TikTok India")], ids=" ".join)
-def test_sqlite_file_with_foreign_tables_is_refused_untouched(
-    run: Invoke, db_path: Path, args: tuple[str, ...]
+def test_database_with_foreign_tables_is_refused_untouched(
+    run: Invoke, ledger_db: LedgerUnderTest, args: tuple[str, ...]
 ) -> None:
-    raw_sql(
-        db_path,
+    ledger_db.sql(
         "CREATE TABLE invoice (id INTEGER PRIMARY KEY, total TEXT)",
-        "INSERT INTO invoice (total) VALUES ('12.50')",
+        "INSERT INTO invoice (id, total) VALUES (1, '12.50')",
     )
-    before = db_path.read_bytes()
+    before = ledger_db.contents()
     result = run(*args)
     assert result.exit_code == 1
     assert result.stderr == (
-        f"Error: {db_path} is not a dealtrack ledger (it has tables but no dealtrack_version); "
-        "refusing to touch it\n"
+        f"Error: {ledger_db.display} is not a dealtrack ledger (it has tables but no "
+        "dealtrack_version); refusing to touch it\n"
     )
-    assert db_path.read_bytes() == before
-    assert files_beside(db_path) == ["ledger.db"]
+    assert ledger_db.contents() == before
+    if ledger_db.path is not None:
+        assert files_beside(ledger_db.path) == ["ledger.db"]
 
 
 @pytest.mark.parametrize("args", [("list",), ("db", "status"), ("note", "1", "x")], ids=" ".join)
 def test_ledger_at_a_newer_revision_is_refused_untouched(
-    story: Invoke, db_path: Path, args: tuple[str, ...]
+    story: Invoke, ledger_db: LedgerUnderTest, args: tuple[str, ...]
 ) -> None:
-    raw_sql(db_path, "UPDATE dealtrack_version SET version_num = '0099_future'")
-    before = db_path.read_bytes()
+    ledger_db.sql("UPDATE dealtrack_version SET version_num = '0099_future'")
+    before = ledger_db.contents()
     result = story(*args)
     assert result.exit_code == 1
     assert result.stderr == (
-        f"Error: the ledger at {db_path} is at revision 0099_future, newer than this dealtrack "
-        "(0001_initial); upgrade dealtrack to use it\n"
+        f"Error: the ledger at {ledger_db.display} is at revision 0099_future, newer than this "
+        "dealtrack (0001_initial); upgrade dealtrack to use it\n"
     )
-    assert db_path.read_bytes() == before
-    assert files_beside(db_path) == ["ledger.db"]
+    assert ledger_db.contents() == before
+    if ledger_db.path is not None:
+        assert files_beside(ledger_db.path) == ["ledger.db"]
 
 
 # Where the ledger is
 
 
-def test_db_path_prints_the_given_file_and_creates_nothing(run: Invoke, db_path: Path) -> None:
+def test_db_path_prints_the_given_ledger_and_creates_nothing(
+    run: Invoke, ledger_db: LedgerUnderTest
+) -> None:
     result = run("db", "path")
     assert result.exit_code == 0
-    assert result.stdout == f"{db_path}\n"
-    assert not db_path.exists()
+    assert result.stdout == f"{ledger_db.display}\n"
+    assert not ledger_db.exists()
 
 
+@pytest.mark.sqlite_only("ledger file locations")
 def test_db_path_makes_a_relative_path_absolute(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -222,6 +232,7 @@ def test_db_path_makes_a_relative_path_absolute(
     assert invoke("--db", "team.db", "db", "path").stdout == f"{tmp_path / 'team.db'}\n"
 
 
+@pytest.mark.sqlite_only("ledger file locations")
 def test_db_path_accepts_a_sqlite_url(tmp_path: Path) -> None:
     result = invoke("--db", f"sqlite:///{tmp_path}/team.db", "db", "path")
     assert result.stdout == f"{tmp_path / 'team.db'}\n"
@@ -245,18 +256,18 @@ def test_unreachable_server_error_never_shows_the_password() -> None:
 
 
 def test_dealtrack_db_variable_names_the_ledger(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ledger_db: LedgerUnderTest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = tmp_path / "env.db"
-    monkeypatch.setenv("DEALTRACK_DB", str(path))
-    assert invoke("db", "path").stdout == f"{path}\n"
+    monkeypatch.setenv("DEALTRACK_DB", ledger_db.url)
+    assert invoke("db", "path").stdout == f"{ledger_db.display}\n"
     assert invoke("add", "TikTok India").exit_code == 0
-    assert path.is_file()
+    assert ledger_db.exists()
     assert invoke("--db", str(tmp_path / "flag.db"), "db", "path").stdout == (
         f"{tmp_path / 'flag.db'}\n"
     )
 
 
+@pytest.mark.sqlite_only("ledger file locations")
 def test_default_ledger_lives_in_the_xdg_data_home(tmp_path: Path) -> None:
     path = tmp_path / "xdg" / "dealtrack" / "dealtrack.db"
     assert invoke("db", "path").stdout == f"{path}\n"
@@ -267,6 +278,7 @@ def test_default_ledger_lives_in_the_xdg_data_home(tmp_path: Path) -> None:
     assert mode(path.parent) == 0o700
 
 
+@pytest.mark.sqlite_only("ledger file locations")
 def test_default_ledger_without_xdg_data_home_is_under_local_share(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -279,15 +291,18 @@ def test_default_ledger_without_xdg_data_home_is_under_local_share(
 # db status and db backup
 
 
-def test_db_status_prints_location_revision_and_counts(story: Invoke, db_path: Path) -> None:
+def test_db_status_prints_location_revision_and_counts(
+    story: Invoke, ledger_db: LedgerUnderTest
+) -> None:
     result = story("db", "status")
     assert result.exit_code == 0
     assert result.stderr == ""
     assert result.stdout == (
-        f"ledger: {db_path}\nrevision: 0001_initial\nparties: 8\ndeals: 3\nevents: 14\n"
+        f"ledger: {ledger_db.display}\nrevision: 0001_initial\nparties: 8\ndeals: 3\nevents: 14\n"
     )
 
 
+@pytest.mark.sqlite_only("db backup copies SQLite files")
 def test_db_backup_writes_a_0600_copy_that_opens_as_the_same_ledger(
     story: Invoke, tmp_path: Path
 ) -> None:
@@ -308,6 +323,7 @@ def test_db_backup_writes_a_0600_copy_that_opens_as_the_same_ledger(
     ]
 
 
+@pytest.mark.sqlite_only("db backup copies SQLite files")
 def test_db_backup_refuses_an_existing_file(story: Invoke, tmp_path: Path) -> None:
     existing = tmp_path / "copy.db"
     existing.write_bytes(b"keep me")
@@ -317,11 +333,13 @@ def test_db_backup_refuses_an_existing_file(story: Invoke, tmp_path: Path) -> No
     assert existing.read_bytes() == b"keep me"
 
 
-def test_db_backup_of_a_missing_ledger_creates_nothing(run: Invoke, tmp_path: Path) -> None:
+def test_db_backup_of_a_missing_ledger_creates_nothing(
+    run: Invoke, ledger_db: LedgerUnderTest, tmp_path: Path
+) -> None:
     copy = tmp_path / "copy.db"
     result = run("db", "backup", str(copy))
     assert result.exit_code == 1
-    assert result.stderr == no_ledger(tmp_path / "ledger.db")
+    assert result.stderr == no_ledger(ledger_db.display)
     assert list(tmp_path.glob("*.db*")) == []
 
 
@@ -335,9 +353,9 @@ def test_check_prints_nothing_on_a_clean_ledger(story: Invoke) -> None:
 
 
 def test_check_lists_a_stale_cached_status_then_one_error_line(
-    story: Invoke, db_path: Path
+    story: Invoke, ledger_db: LedgerUnderTest
 ) -> None:
-    raw_sql(db_path, "UPDATE deal SET status = 'agreed' WHERE key = 'tiktok-india-reliance-jio'")
+    ledger_db.sql("UPDATE deal SET status = 'agreed' WHERE key = 'tiktok-india-reliance-jio'")
     result = story("check")
     assert result.exit_code == 1
     assert result.stdout == ""
@@ -347,9 +365,8 @@ def test_check_lists_a_stale_cached_status_then_one_error_line(
     )
 
 
-def test_check_lists_every_problem_one_a_line(story: Invoke, db_path: Path) -> None:
-    raw_sql(
-        db_path,
+def test_check_lists_every_problem_one_a_line(story: Invoke, ledger_db: LedgerUnderTest) -> None:
+    ledger_db.sql(
         "UPDATE deal SET status = 'agreed' WHERE key = 'tiktok-india-reliance-jio'",
         "UPDATE deal SET reason = 'tax' WHERE key = 'glance-digital-experience-google'",
     )
@@ -387,3 +404,42 @@ def test_recording_command_fails_when_the_ledger_stays_busy(
     assert reading.exit_code == 0  # WAL: readers are not blocked by the writer
     assert reading.stdout.splitlines()[0] == "tiktok-india-reliance-jio"
     assert story("db", "status").stdout == before
+
+
+# A team ledger on PostgreSQL
+
+
+@pytest.mark.postgres
+def test_db_backup_of_a_server_ledger_points_to_the_servers_own_tools(
+    story: Invoke, tmp_path: Path
+) -> None:
+    copy = tmp_path / "copy.db"
+    result = story("db", "backup", str(copy))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        "Error: db backup works on SQLite ledgers; back up a server with its own tools\n"
+    )
+    assert not copy.exists()
+
+
+@pytest.mark.postgres
+def test_server_url_password_never_appears_in_output(ledger_db: LedgerUnderTest) -> None:
+    # The test server trusts local connections, so any password is accepted and must be masked.
+    scheme, rest = ledger_db.url.split("://", 1)
+    user, host = rest.split("@", 1)
+    url = f"{scheme}://{user.split(':')[0]}:s3cret-pw@{host}"
+    shown = ledger_db.display.replace("@", ":***@", 1)
+    outputs = [
+        invoke("--db", url, "list"),
+        invoke("--db", url, "add", "TikTok India"),
+        invoke("--db", url, "db", "path"),
+        invoke("--db", url, "db", "status"),
+        invoke("--db", url, "db", "upgrade"),
+        invoke("--db", url, "show", "nope"),
+    ]
+    assert [r.exit_code for r in outputs] == [1, 0, 0, 0, 0, 1]
+    assert outputs[0].stderr == no_ledger(shown)
+    assert outputs[2].stdout == f"{shown}\n"
+    assert outputs[3].stdout.startswith(f"ledger: {shown}\n")
+    assert not any("s3cret" in r.output for r in outputs)

@@ -25,11 +25,11 @@ pytestmark = [
 
 
 @pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
+def env(tmp_path: Path, ledger_url: str) -> dict[str, str]:
     """A user's environment: the venv's bin first on PATH, the ledger named by DEALTRACK_DB."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("DEALTRACK_")}
     environment["PATH"] = f"{BIN}{os.pathsep}{environment.get('PATH', '')}"
-    environment["DEALTRACK_DB"] = str(tmp_path / "ledger.db")
+    environment["DEALTRACK_DB"] = ledger_url
     environment["XDG_DATA_HOME"] = str(tmp_path / "xdg")
     return environment
 
@@ -58,7 +58,7 @@ def deals_as_of(env: dict[str, str], date: str) -> dict[str, dict[str, Any]]:
 
 
 def test_example_script_records_the_story_and_prints_list_card_and_report(
-    env: dict[str, str], tmp_path: Path
+    env: dict[str, str], ledger_url: str
 ) -> None:
     done = run_script(env)
     assert done.returncode == 0, done.stderr
@@ -89,12 +89,12 @@ def test_example_script_records_the_story_and_prints_list_card_and_report(
     # dealtrack report --by status
     report = lines[lines.index("group deals total") :]
     assert report[2:] == ["in-negotiation 1", "completed 1 USD 145m", "failed 1 USD 3bn"]
-    assert done.stderr.splitlines()[0] == f"Recording into {tmp_path / 'ledger.db'}"
+    assert done.stderr.splitlines()[0] == f"Recording into {ledger_url}"
     assert not any(line.startswith("Error:") for line in done.stderr.splitlines())
 
 
 def test_running_the_example_twice_stops_at_its_first_line_and_changes_nothing(
-    env: dict[str, str], tmp_path: Path
+    env: dict[str, str], ledger_url: str
 ) -> None:
     assert run_script(env).returncode == 0
     listed = dealtrack(env, "list", "-f", "json").stdout
@@ -106,7 +106,7 @@ def test_running_the_example_twice_stops_at_its_first_line_and_changes_nothing(
     assert again.returncode == 1
     assert again.stdout == ""
     assert again.stderr == (
-        f"Recording into {tmp_path / 'ledger.db'}\n"
+        f"Recording into {ledger_url}\n"
         'Error: party "TikTok India" already exists; change it with dealtrack party edit\n'
     )
     assert dealtrack(env, "list", "-f", "json").stdout == listed
@@ -137,6 +137,7 @@ def test_as_of_before_the_news_shows_the_jio_talks_in_negotiation(env: dict[str,
     assert after["tiktok-india-glance-digital-experience"]["status"] == "in-negotiation"
 
 
+@pytest.mark.sqlite_only("the example's own fresh ledger is a file")
 def test_example_without_dealtrack_db_records_into_a_fresh_ledger_it_names(
     env: dict[str, str],
 ) -> None:
