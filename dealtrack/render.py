@@ -25,6 +25,14 @@ def is_known_format(fmt: str) -> bool:
     return fmt in OWN_FORMATS or fmt == TABLE or fmt in tabulate_formats()
 
 
+def indented_json(data: Any, margin: str = "") -> str:
+    """``data`` laid out as by ``json.dumps(indent=2)``, every line after the first indented by
+    ``margin`` (to nest it inside a larger document written piece by piece)."""
+    parts: list[str] = []
+    _indented(data, margin, parts)
+    return "".join(parts)
+
+
 def to_json(data: Any) -> str:
     """``json.dumps(data, ensure_ascii=False, indent=2)`` plus a newline, byte for byte.
 
@@ -32,10 +40,7 @@ def to_json(data: Any) -> str:
     made JSON the slowest part of ``list -f json``; here the containers are laid out in Python
     and every scalar goes through the C encoder.
     """
-    parts: list[str] = []
-    _indented(data, "", parts)
-    parts.append("\n")
-    return "".join(parts)
+    return indented_json(data) + "\n"
 
 
 _STRING = json.encoder.encode_basestring  # the C implementation, as ensure_ascii=False uses

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from dealtrack.bulk.rows import COLUMNS
 from dealtrack.models import Alias, Deal, Event, Party
 from dealtrack.queries import Filters, select_deals
-from dealtrack.render import DelimitedWriter, neutralise
+from dealtrack.render import DelimitedWriter, indented_json, neutralise
 from dealtrack.services.parties import Notices
 from dealtrack.views import _party_names, deal_records, event_record
 
@@ -70,9 +70,7 @@ def deals(session: Session, filters: Filters, notices: Notices) -> Iterator[dict
 
 
 def _indented(item: Any) -> str:
-    return "\n".join(
-        "    " + line for line in json.dumps(item, ensure_ascii=False, indent=2).splitlines()
-    )
+    return "    " + indented_json(item, "    ")
 
 
 def write_document(out: IO[str], session: Session, filters: Filters, notices: Notices) -> None:
