@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, case, distinct, extract, func, literal, select, union
+from sqlalchemy import Select, case, extract, func, literal, select, union
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import Subquery
@@ -88,7 +88,7 @@ def _totals(session: Session, members: Subquery) -> Iterable[tuple[Any, Any, str
             members.c.grp,
             members.c.sub,
             members.c.currency,
-            func.count(distinct(members.c.deal_id)),
+            func.count(),
             func.sum(members.c.amount),
             func.sum(func.coalesce(members.c.high, members.c.amount)),
         )
@@ -149,9 +149,7 @@ def build_report(
     """``[{group, deals, totals [{currency, deals, amount, high}]}]`` in the requested order."""
     members = _members(session, by, filters, notices)
     counts = session.execute(
-        select(members.c.grp, members.c.sub, func.count(distinct(members.c.deal_id))).group_by(
-            members.c.grp, members.c.sub
-        )
+        select(members.c.grp, members.c.sub, func.count()).group_by(members.c.grp, members.c.sub)
     )
     groups: dict[str, Record] = {}
     for grp, sub, deals in counts:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from dealtrack.bulk.rows import COLUMNS
 from dealtrack.models import Alias, Deal, Event, Party
@@ -24,19 +24,32 @@ PAGE = 1000
 
 
 def parties(session: Session) -> Iterator[dict[str, Any]]:
-    """Party records by name key: {name, kind, country, parent, aliases}."""
-    names = dict(session.execute(select(Party.id, Party.name)).all())
-    aliases: dict[int, list[str]] = defaultdict(list)
-    for party_id, alias in session.execute(select(Alias.party_id, Alias.name).order_by(Alias.id)):
-        aliases[party_id].append(alias)
-    for party in session.scalars(select(Party).order_by(Party.name_key)):
-        yield {
-            "name": party.name,
-            "kind": party.kind,
-            "country": party.country,
-            "parent": names.get(party.parent_id) if party.parent_id else None,
-            "aliases": aliases[party.id],
-        }
+    """Party records by name key: {name, kind, country, parent, aliases}, a page at a time."""
+    parent = aliased(Party)
+    last = ""
+    while True:
+        page = session.execute(
+            select(Party.id, Party.name, Party.name_key, Party.kind, Party.country, parent.name)
+            .outerjoin(parent, parent.id == Party.parent_id)
+            .where(Party.name_key > last)
+            .order_by(Party.name_key)
+            .limit(PAGE)
+        ).all()
+        if not page:
+            return
+        aliases: dict[int, list[str]] = defaultdict(list)
+        rows = select(Alias.party_id, Alias.name).where(Alias.party_id.in_([p[0] for p in page]))
+        for party_id, alias in session.execute(rows.order_by(Alias.id)):
+            aliases[party_id].append(alias)
+        for party_id, name, _, kind, country, parent_name in page:
+            yield {
+                "name": name,
+                "kind": kind,
+                "country": country,
+                "parent": parent_name,
+                "aliases": aliases[party_id],
+            }
+        last = page[-1][2]
 
 
 def deals(session: Session, filters: Filters, notices: Notices) -> Iterator[dict[str, Any]]:
