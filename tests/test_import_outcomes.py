@@ -138,3 +138,33 @@ def test_dry_run_exits_as_the_real_run_would(run: Invoke, tmp_path: Path, db_pat
         "Dry run: 4 rows: 2 to add, 0 to update, 0 unchanged, 2 rejected"
     )
     assert not db_path.exists()
+
+
+def test_skip_invalid_leaves_nothing_of_a_deal_object_with_a_bad_event(
+    run: Invoke, tmp_path: Path
+) -> None:
+    good = {
+        "target": "Kept Co",
+        "reported": "2020",
+        "parties": [{"name": "Kept Co", "role": "target"}],
+    }
+    bad = {
+        "target": "Half Co",
+        "reported": "2020",
+        "parties": [
+            {"name": "Half Co", "role": "target"},
+            {"name": "Ghost Buyer", "role": "acquirer"},
+        ],
+        "events": [
+            {"type": "created", "on": "2020", "recorded_at": "not a time", "status": "rumored"}
+        ],
+    }
+    path = write(tmp_path, "d.jsonl", json.dumps(good) + "\n" + json.dumps(bad) + "\n")
+    result = run("import", path, "--skip-invalid")
+    assert result.exit_code == 3
+    assert result.stderr.splitlines()[0] == (
+        f"{path}:2: events: recorded_at 'not a time' is not RFC 3339 UTC with microseconds "
+        "(2021-02-13T09:30:00.000000Z)"
+    )
+    names = [p["name"] for p in json.loads(run("party", "list", "-f", "json").stdout)]
+    assert names == ["Kept Co"]

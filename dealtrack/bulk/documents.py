@@ -107,25 +107,16 @@ class DealObjects:
                 raise RowError("aliases", f'"{display}" is already a name of another party')
 
     def _deal(self, fields: dict[str, Any]) -> tuple[str, str]:
+        """Match or create one deal object; every field is checked before anything is written."""
         target = text_field(fields, "target", True) or ""
-        parties = fields.get("parties") or [{"name": target, "role": "target"}]
-        if not isinstance(parties, list):
-            raise RowError("parties", "expected a list of {name, role}")
-        roster = []
-        for entry in parties:
-            if not isinstance(entry, dict):
-                raise RowError("parties", "expected a list of {name, role}")
-            role = checked(
-                "parties",
-                lambda t: vocabulary.parse_term(t, vocabulary.ROLES, "role"),
-                text_field(entry, "role", True),
-            )
-            roster.append((role, self._party_id(text_field(entry, "name", True) or "")))
-        target_id = self._party_id(target)
+        named = _named_parties(fields, target)
         reported = checked("reported", dates.parse_date, text_field(fields, "reported", True))
         key = checked(
             "key", lambda t: t if is_valid_key(t) else bad_key(t), text_field(fields, "key")
         )
+        _check_events(fields)
+        roster = [(role, self._party_id(name)) for role, name in named]
+        target_id = self._party_id(target)
         deal = self._match(key, target_id, roster, reported)
         if deal is None:
             return "added", self._create(fields, key, target_id, roster, reported)
@@ -316,3 +307,33 @@ class DealObjects:
             store_state(deal, fold_state(deal, events))
             replay_participants(self.session, deal, events)
         return appended
+
+
+def _named_parties(fields: dict[str, Any], target: str) -> list[tuple[str, str]]:
+    """The (role, name) pairs of a deal object's ``parties``, checked."""
+    parties = fields.get("parties") or [{"name": target, "role": "target"}]
+    if not isinstance(parties, list) or not all(isinstance(p, dict) for p in parties):
+        raise RowError("parties", "expected a list of {name, role}")
+    named = []
+    for entry in parties:
+        role = checked(
+            "parties",
+            lambda t: vocabulary.parse_term(t, vocabulary.ROLES, "role"),
+            text_field(entry, "role", True),
+        )
+        named.append((role, checked("parties", check_party_name, text_field(entry, "name", True))))
+    return named
+
+
+def _check_events(fields: dict[str, Any]) -> None:
+    """Parse every event once without writing, so a bad one leaves no half-imported deal."""
+    raw_events = fields.get("events") or []
+    if not isinstance(raw_events, list):
+        raise RowError("events", "expected a list of events")
+
+    def name_only(name: str) -> int:
+        checked("events", check_party_name, name)
+        return 0
+
+    for raw in raw_events:
+        parse_event(0, raw, {}, name_only)

@@ -52,6 +52,7 @@ class ImportResult:
     rejected: int = 0
     plan: list[tuple[str, str]] = field(default_factory=list)  # (add|update|unchanged, key)
     seconds: float = 0.0
+    problems: list[str] = field(default_factory=list)  # what --skip-invalid rejected, and why
 
 
 class Problems:
@@ -67,13 +68,17 @@ class Problems:
         if len(self.lines) < SHOWN_PROBLEMS:
             self.lines.append(f"{self.source}:{line}: {field_name}: {message}")
 
-    def error(self) -> DealtrackError:
+    def shown(self) -> list[str]:
+        """The lines to print: the first 50 problems, then how many more there were."""
         shown = list(self.lines)
         if self.count > len(shown):
             shown.append(f"… and {self.count - len(shown)} more problems")
+        return shown
+
+    def error(self) -> DealtrackError:
         noun = "problem" if self.count == 1 else "problems"
         return DealtrackError(
-            f"{self.count} {noun} in {self.source}; nothing imported", tuple(shown)
+            f"{self.count} {noun} in {self.source}; nothing imported", tuple(self.shown())
         )
 
 
@@ -167,6 +172,7 @@ def import_stream(
     session.flush()
     advance_sequences(session, {"party": Party.id, "deal": Deal.id, "event": Event.id})
     result.rejected = len(problems.rejected_lines)
+    result.problems = problems.shown()
     if rejects is not None:
         rejects.close()
     result.seconds = time.monotonic() - started

@@ -101,6 +101,8 @@ def import_(
         )
     if options.progress is not None:
         click.echo("\r\033[K", err=True, nl=False)
+    for line in result.problems:
+        click.echo(line, err=True)
     if dry_run:
         for action, key in result.plan:
             click.echo(f"{action}\t{key}")
