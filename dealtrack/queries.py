@@ -30,7 +30,7 @@ from dealtrack.models import Alias, Deal, Event, Participant, Party
 from dealtrack.money import Amount
 from dealtrack.names import name_key
 from dealtrack.services.parties import Notices
-from dealtrack.statuses import STATUSES
+from dealtrack.statuses import STATUSES, lifecycle_rank
 
 
 @dataclass(frozen=True)
@@ -202,7 +202,7 @@ def conditions(
 
 def status_rank(column: ColumnElement[str]) -> ColumnElement[int]:
     """Lifecycle order in SQL, so ``--sort status`` needs no Python sort."""
-    return case({status: rank for rank, status in enumerate(STATUSES)}, value=column)
+    return case({status: lifecycle_rank(status) for status in STATUSES}, value=column)
 
 
 SORTS = ("id", "reported", "updated", "value", "status")

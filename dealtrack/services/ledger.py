@@ -83,18 +83,6 @@ def fold_state(
     )
 
 
-def cached_state(deal: Deal) -> DealState:
-    return DealState(
-        status=deal.status,
-        reason=deal.reason,
-        amount=deal.amount,
-        high=deal.high,
-        currency=deal.currency,
-        basis=deal.basis,
-        updated=from_storage(deal.updated, deal.updated_precision),
-    )
-
-
 def store_state(deal: Deal, state: DealState) -> None:
     deal.status, deal.reason = state.status, state.reason
     deal.amount, deal.high, deal.currency, deal.basis = (
