@@ -16,7 +16,7 @@ from sqlalchemy.sql.functions import func
 
 from dealtrack.bulk.matching import Group, Matcher
 from dealtrack.bulk.rows import FlatRow
-from dealtrack.bulk.writer import BulkWriter
+from dealtrack.bulk.writer import EVENT_COLUMNS, BulkWriter
 from dealtrack.models import Deal, Event, Participant
 from dealtrack.names import name_key
 from dealtrack.vocabulary import ROLES
@@ -140,75 +140,22 @@ def _later_events(
     """Status, value and note events dated ``date`` (EVENT_COLUMNS order, without the id)."""
     assert row.reported is not None
     date = row.date or row.reported
-    on = (date.start, date.precision.value, recorded_at)
-    events: list[tuple[Any, ...]] = []
+    common = {
+        "deal_id": deal_id, "on": date.start, "on_precision": date.precision.value,
+        "recorded_at": recorded_at, "voided": False,
+        "source_outlet": source[0], "source_url": source[1], "source_attribution": source[2],
+    }  # fmt: skip
+    events: list[dict[str, Any]] = []
     if later and row.status is not None:  # a restated rumor on `date` is kept too
-        events.append(
-            (
-                deal_id,
-                "status",
-                *on,
-                status,
-                row.reason,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                False,
-                *source,
-                None,
-            )
-        )
+        events.append({"type": "status", "status": status, "reason": row.reason})
     if later and row.value_given:
+        amount, high, currency, basis = value
         events.append(
-            (
-                deal_id,
-                "value",
-                *on,
-                None,
-                None,
-                *value,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                False,
-                *source,
-                None,
-            )
+            {"type": "value", "amount": amount, "high": high, "currency": currency, "basis": basis}
         )
     if row.notes is not None:
-        events.append(
-            (
-                deal_id,
-                "note",
-                *on,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                row.notes,
-                None,
-                None,
-                False,
-                *source,
-                None,
-            )
-        )
-    return events
+        events.append({"type": "note", "text": row.notes})
+    return [tuple((common | e).get(c) for c in EVENT_COLUMNS[1:]) for e in events]
 
 
 def add_party_events(connection: Connection, first_deal: int, recorded_at: str) -> None:
