@@ -7,11 +7,12 @@ each kind on or before the date, ranked in SQL with window functions so large le
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
     Select,
+    Table,
     and_,
     case,
     exists,
@@ -23,7 +24,7 @@ from sqlalchemy import (
     true,
 )
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.expression import Subquery
+from sqlalchemy.sql.expression import FromClause, Subquery
 
 from dealtrack.dates import PartialDate
 from dealtrack.models import Alias, Deal, Event, Participant, Party
@@ -66,20 +67,24 @@ def _ranked(types: tuple[str, ...], as_of: datetime.date, *columns: Any) -> Subq
     )
 
 
-def state_of_deals(as_of: PartialDate | None) -> Subquery:
-    """One row a deal: ``deal_id`` and its status, reason, value and ``updated`` (as of a date)."""
+STATE_COLUMNS = (
+    "status",
+    "reason",
+    "amount",
+    "high",
+    "currency",
+    "basis",
+    "updated",
+    "updated_precision",
+)
+DEAL_TABLE = cast(Table, Deal.__table__)
+
+
+def state_of_deals(as_of: PartialDate | None) -> FromClause:
+    """Each deal's status, reason, value and ``updated``: the cached columns of the deal table
+    itself, or (as of a date) a subquery with one row a deal keyed by ``deal_id``."""
     if as_of is None:
-        return select(
-            Deal.id.label("deal_id"),
-            Deal.status,
-            Deal.reason,
-            Deal.amount,
-            Deal.high,
-            Deal.currency,
-            Deal.basis,
-            Deal.updated,
-            Deal.updated_precision,
-        ).subquery("state")
+        return DEAL_TABLE
     day = as_of.last_day
     status = _ranked(("created", "status"), day, Event.status, Event.reason)
     value = _ranked(
@@ -163,9 +168,9 @@ def _search(text: str) -> ColumnElement[bool]:
 
 
 def conditions(
-    session: Session, filters: Filters, state: Subquery, notices: Notices
+    session: Session, filters: Filters, state: FromClause, notices: Notices
 ) -> list[ColumnElement[bool]]:
-    """The WHERE clauses for FILTERS over ``Deal`` joined with a state subquery."""
+    """The WHERE clauses for FILTERS over ``Deal`` and its state (the deal row itself, or an as-of subquery)."""
     where: list[ColumnElement[bool]] = []
     if filters.statuses:
         where.append(state.c.status.in_(filters.statuses))
@@ -227,10 +232,8 @@ def select_deals(
         Deal.reported,
         Deal.reported_precision,
     )
-    query = (
-        select(*deal_columns, *(c for c in state.c if c.key != "deal_id"))
-        .join(state, state.c.deal_id == Deal.id)
-        .where(*conditions(session, filters, state, notices))
+    query = with_state(select(*deal_columns, *(state.c[c] for c in STATE_COLUMNS)), state).where(
+        *conditions(session, filters, state, notices)
     )
     keys: list[ColumnElement[object]]
     if sort == "value":
@@ -252,8 +255,13 @@ def select_deals(
 def matching_deal_ids(session: Session, filters: Filters, notices: Notices) -> Select[Any]:
     """Ids of the deals FILTERS select (for history and report)."""
     state = state_of_deals(filters.as_of)
-    return (
-        select(Deal.id)
-        .join(state, state.c.deal_id == Deal.id)
-        .where(*conditions(session, filters, state, notices) or [true()])
+    return with_state(select(Deal.id), state).where(
+        *conditions(session, filters, state, notices) or [true()]
     )
+
+
+def with_state(query: Select[Any], state: FromClause) -> Select[Any]:
+    """Join the as-of state subquery; the cached state is the deal row itself (no self-join)."""
+    if state is DEAL_TABLE:
+        return query
+    return query.join(state, state.c.deal_id == Deal.id)

@@ -16,7 +16,7 @@ from sqlalchemy.sql.expression import Subquery
 
 from dealtrack.models import Deal, Participant, Party
 from dealtrack.money import to_decimal_string
-from dealtrack.queries import Filters, conditions, state_of_deals
+from dealtrack.queries import Filters, conditions, state_of_deals, with_state
 from dealtrack.services.parties import Notices
 from dealtrack.statuses import STATUSES
 from dealtrack.vocabulary import KINDS
@@ -30,8 +30,8 @@ def _members(session: Session, by: str, filters: Filters, notices: Notices) -> S
     """One row per (deal, group) with the deal's value: a deal may sit in several party groups."""
     state = state_of_deals(filters.as_of)
     group: Any
-    base = select(Deal.id.label("deal_id"), state.c.amount, state.c.high, state.c.currency).join(
-        state, state.c.deal_id == Deal.id
+    base = with_state(
+        select(Deal.id.label("deal_id"), state.c.amount, state.c.high, state.c.currency), state
     )
     where = conditions(session, filters, state, notices)
     if by in ("acquirer", "seller"):
