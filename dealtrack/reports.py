@@ -82,19 +82,17 @@ def _label(by: str, group: Any, sub: Any) -> str:
     return str(group)
 
 
-def _totals(session: Session, members: Subquery) -> Iterable[tuple[Any, Any, str, int, int, int]]:
-    query: Select[Any] = (
-        select(
-            members.c.grp,
-            members.c.sub,
-            members.c.currency,
-            func.count(),
-            func.sum(members.c.amount),
-            func.sum(func.coalesce(members.c.high, members.c.amount)),
-        )
-        .where(members.c.amount.is_not(None))
-        .group_by(members.c.grp, members.c.sub, members.c.currency)
-    )
+def _totals(
+    session: Session, members: Subquery
+) -> Iterable[tuple[Any, Any, str | None, int, int, int]]:
+    query: Select[Any] = select(
+        members.c.grp,
+        members.c.sub,
+        members.c.currency,
+        func.count(),
+        func.sum(members.c.amount),
+        func.sum(func.coalesce(members.c.high, members.c.amount)),
+    ).group_by(members.c.grp, members.c.sub, members.c.currency)
     try:
         # A savepoint, so the failed sum leaves the surrounding transaction usable.
         with session.begin_nested():
@@ -105,27 +103,21 @@ def _totals(session: Session, members: Subquery) -> Iterable[tuple[Any, Any, str
         return _exact_totals(session, members)
 
 
-def _exact_totals(session: Session, members: Subquery) -> list[tuple[Any, Any, str, int, int, int]]:
-    """Totals past 64 bits, summed exactly in Python (amounts stream; only sums are kept)."""
-    sums: dict[tuple[Any, Any, str], list[Any]] = defaultdict(
-        lambda: [set(), Decimal(0), Decimal(0)]
-    )
+def _exact_totals(
+    session: Session, members: Subquery
+) -> list[tuple[Any, Any, str | None, int, int, int]]:
+    """The same rows as ``_totals`` past 64 bits, summed exactly in Python as amounts stream by."""
+    sums: dict[tuple[Any, Any, str | None], list[int]] = defaultdict(lambda: [0, 0, 0])
     rows = select(
-        members.c.grp,
-        members.c.sub,
-        members.c.currency,
-        members.c.deal_id,
-        members.c.amount,
-        members.c.high,
+        members.c.grp, members.c.sub, members.c.currency, members.c.amount, members.c.high
     )
-    for grp, sub, currency, deal_id, amount, high in session.execute(
-        rows.where(members.c.amount.is_not(None))
-    ):
+    for grp, sub, currency, amount, high in session.execute(rows):
         entry = sums[(grp, sub, currency)]
-        entry[0].add(deal_id)
-        entry[1] += amount
-        entry[2] += high if high is not None else amount
-    return [(g, s, c, len(e[0]), int(e[1]), int(e[2])) for (g, s, c), e in sums.items()]
+        entry[0] += 1
+        if amount is not None:
+            entry[1] += amount
+            entry[2] += high if high is not None else amount
+    return [(g, s, c, n, low, high) for (g, s, c), (n, low, high) in sums.items()]
 
 
 def _default_order(by: str, label: str, deals: int) -> tuple[Any, ...]:
@@ -148,17 +140,18 @@ def build_report(
 ) -> list[Record]:
     """``[{group, deals, totals [{currency, deals, amount, high}]}]`` in the requested order."""
     members = _members(session, by, filters, notices)
-    counts = session.execute(
-        select(members.c.grp, members.c.sub, func.count()).group_by(members.c.grp, members.c.sub)
-    )
     groups: dict[str, Record] = {}
-    for grp, sub, deals in counts:
-        label = _label(by, grp, sub)
-        groups[label] = {"group": label, "deals": deals, "totals": []}
+    # One pass: a row per (group, currency), undisclosed values under a NULL currency; a deal sits
+    # once in each of its groups, so a group's deals are the sum of its rows' counts.
     for grp, sub, currency, deals, amount, high in sorted(
-        _totals(session, members), key=lambda t: t[2]
+        _totals(session, members), key=lambda t: t[2] or ""
     ):
-        groups[_label(by, grp, sub)]["totals"].append(
+        label = _label(by, grp, sub)
+        group = groups.setdefault(label, {"group": label, "deals": 0, "totals": []})
+        group["deals"] += deals
+        if currency is None:
+            continue
+        group["totals"].append(
             {
                 "currency": currency,
                 "deals": deals,
