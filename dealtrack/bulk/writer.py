@@ -30,31 +30,8 @@ DEAL_COLUMNS = (
     "updated_precision",
 )
 PARTICIPANT_COLUMNS = ("deal_id", "party_id", "role")
-EVENT_COLUMNS = (
-    "id",
-    "deal_id",
-    "type",
-    "on",
-    "on_precision",
-    "recorded_at",
-    "status",
-    "reason",
-    "amount",
-    "high",
-    "currency",
-    "basis",
-    "action",
-    "party_id",
-    "role",
-    "text",
-    "changes",
-    "voids",
-    "voided",
-    "source_outlet",
-    "source_url",
-    "source_attribution",
-    "note",
-)
+# Every column of the event table, in its own order (the order event tuples are built in).
+EVENT_COLUMNS = tuple(column.name for column in Event.__table__.columns)
 BATCH = 20_000
 
 

@@ -102,22 +102,12 @@ def refresh(session: Session, deal: Deal) -> list[Event]:
     return events
 
 
-_PAYLOAD = (
-    "status",
-    "reason",
-    "amount",
-    "high",
-    "currency",
-    "basis",
-    "action",
-    "party_id",
-    "role",
-    "text",
-    "changes",
-    "voids",
-    "source_outlet",
-    "source_url",
-    "source_attribution",
+# What an event says, beyond its type and date: every column but its identity, time and note.
+_PAYLOAD = tuple(
+    column.name
+    for column in Event.__table__.columns
+    if column.name
+    not in ("id", "deal_id", "type", "on", "on_precision", "recorded_at", "voided", "note")
 )
 
 
