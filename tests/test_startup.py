@@ -1,22 +1,25 @@
 """Start-up stays light (DESIGN.md §7), and every command's help shows an example."""
 
+import importlib
 import json
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import click
 import pytest
 from click.testing import CliRunner
 
 from dealtrack import __version__
-from dealtrack.cli import dealtrack
+from dealtrack.cli import _COMMAND_MODULES, dealtrack
 
 HEAVY = ("sqlalchemy", "alembic", "tabulate")
 
 
-def loaded_after(*args: str) -> tuple[list[str], str, int]:
-    """In a fresh interpreter, run ``dealtrack ARGS`` and report which heavy packages it loaded."""
+def loaded_after(*args: str, watch: tuple[str, ...] = HEAVY) -> tuple[list[str], str, int]:
+    """In a fresh interpreter, run ``dealtrack ARGS`` and report which of the ``watch`` packages
+    (or modules) it loaded."""
     code = textwrap.dedent(
         f"""
         import io, json, sys
@@ -30,7 +33,8 @@ def loaded_after(*args: str) -> tuple[list[str], str, int]:
                 main()
             except SystemExit as exit:
                 code = exit.code or 0
-        heavy = sorted(m for m in sys.modules if m.split(".")[0] in {HEAVY!r})
+        watch = {watch!r}
+        heavy = sorted(m for m in sys.modules if m.split(".")[0] in watch or m in watch)
         print(json.dumps([heavy, out.getvalue(), code]))
         """
     )
@@ -66,6 +70,59 @@ def test_importing_the_cli_stays_light() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout == "[]\n"
+
+
+COMMAND_MODULES = ("recording", "reading", "bulk", "parties", "database")
+
+
+def test_each_command_is_found_in_the_module_that_defines_it() -> None:
+    defined = {
+        command.name: module
+        for module in COMMAND_MODULES
+        for command in importlib.import_module(f"dealtrack.cli.{module}").COMMANDS
+    }
+    assert defined == _COMMAND_MODULES
+    context = click.Context(dealtrack)
+    for name, module in defined.items():
+        command = dealtrack.get_command(context, name)
+        assert command is not None
+        assert command.callback is not None
+        assert command.callback.__module__ == f"dealtrack.cli.{module}"
+
+
+def test_an_unknown_command_is_refused_with_exit_2() -> None:
+    result = CliRunner().invoke(dealtrack, ["lst"])
+    assert result.exit_code == 2
+    assert "No such command 'lst'" in result.stderr
+
+
+def test_a_command_loads_only_its_own_command_module() -> None:
+    modules = tuple(f"dealtrack.cli.{module}" for module in COMMAND_MODULES)
+    loaded, output, exit_code = loaded_after("--db", "ledger.db", "db", "path", watch=modules)
+    assert (output, exit_code) == (f"{Path('ledger.db').resolve()}\n", 0)
+    assert loaded == ["dealtrack.cli.database"]
+
+
+def test_the_collector_is_back_on_once_the_ledger_is_open(tmp_path: Path) -> None:
+    """``main`` holds the cyclic collector off while the program loads; a command that runs
+    long (an import) must get it back."""
+    ledger = tmp_path / "ledger.db"
+    code = textwrap.dedent(
+        f"""
+        import gc, sys
+        from dealtrack.cli import main
+        sys.argv = ["dealtrack", "--db", {str(ledger)!r}, "add", "TikTok India"]
+        try:
+            main()
+        except SystemExit as exit:
+            assert not exit.code, exit.code
+        print(gc.isenabled(), gc.get_freeze_count() > 0)
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout == "tiktok-india\nTrue True\n"
 
 
 def test_version_prints_the_package_version() -> None:

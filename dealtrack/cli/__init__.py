@@ -4,6 +4,8 @@ Command modules import services, models and tabulate inside their callbacks, bec
 help loads every subcommand and ``dealtrack --help`` must not pay for SQLAlchemy (DESIGN.md §7).
 """
 
+import gc
+import importlib
 import os
 import sys
 from typing import Any
@@ -30,8 +32,43 @@ def _fail(message: str, code: int, problems: tuple[str, ...] = ()) -> None:
     raise SystemExit(code)
 
 
+# Which module defines each command: a command's module is imported only when that command runs
+# (or when help lists them all), so `dealtrack list` does not pay for the import machinery.
+_COMMAND_MODULES = {
+    "add": "recording",
+    "status": "recording",
+    "value": "recording",
+    "note": "recording",
+    "edit": "recording",
+    "void": "recording",
+    "rm": "recording",
+    "list": "reading",
+    "show": "reading",
+    "history": "reading",
+    "report": "reading",
+    "import": "bulk",
+    "export": "bulk",
+    "party": "parties",
+    "db": "database",
+    "check": "database",
+}
+
+
 class LedgerGroup(click.Group):
-    """A group that turns dealtrack's own errors (and database failures) into one ``Error:`` line."""
+    """A group that turns dealtrack's own errors (and database failures) into one ``Error:`` line,
+    and loads each command's module only when the command is needed."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(_COMMAND_MODULES)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module_name = _COMMAND_MODULES.get(cmd_name)
+        if module_name is None:
+            return None
+        commands: tuple[click.Command, ...] = importlib.import_module(
+            f"dealtrack.cli.{module_name}"
+        ).COMMANDS
+        return next(c for c in commands if c.name == cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -81,16 +118,9 @@ def dealtrack(ctx: click.Context, db: str | None) -> None:
     ctx.obj = db
 
 
-def _register() -> None:
-    from dealtrack.cli import bulk, database, parties, reading, recording
-
-    for module in (recording, reading, bulk, parties, database):
-        for command in module.COMMANDS:
-            dealtrack.add_command(command)
-
-
-_register()
-
-
 def main() -> None:
+    # Start-up creates hundreds of thousands of long-lived objects (click, SQLAlchemy, the models);
+    # letting the cyclic collector rescan them again and again as they load cost a third of a
+    # short command's own time. The runner turns it back on once the ledger is open.
+    gc.disable()
     dealtrack(prog_name="dealtrack")

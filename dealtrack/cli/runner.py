@@ -4,6 +4,7 @@ Notices (``Created party …``) are printed only after the transaction commits: 
 must not claim to have created anything.
 """
 
+import gc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -33,6 +34,7 @@ def ledger_session(write: bool, dry_run: bool = False) -> Iterator["Session"]:
 
     location = locate(click.get_current_context().find_root().obj)
     ledger = open_for_dry_run(location) if dry_run else open_ledger(location, write)
+    _end_start_up()
     try:
         with ledger.session(write) as session:
             yield session
@@ -45,6 +47,17 @@ def ledger_session(write: bool, dry_run: bool = False) -> Iterator["Session"]:
         raise
     finally:
         ledger.close()
+
+
+def _end_start_up() -> None:
+    """Turn the collector back on if ``main`` held it off while the program loaded.
+
+    What start-up loaded lives as long as the process, so it is frozen out of every later
+    collection. Commands run in-process (tests) never had it off and are left alone.
+    """
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 def run(write: bool, use_case: Callable[["Session", "Notices"], T], dry_run: bool = False) -> T:
