@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 from dealtrack.db import HEAD_REVISION, WRITE_LOCK_KEY, Ledger, busy_timeout, create_file
 from dealtrack.errors import LedgerUnavailable
 
-KNOWN_REVISIONS = ("0001_initial",)
+KNOWN_REVISIONS = ("0001_initial", "0002_deal_status_value_index")
 
 
 def migrations_dir() -> Path:

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, case, extract, func, literal, select, union
+from sqlalchemy import Select, case, extract, func, literal, null, select, union
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import Subquery
@@ -41,9 +41,7 @@ def _members(session: Session, by: str, filters: Filters, notices: Notices) -> S
             .where(Participant.role == by)
             .subquery()
         )
-        query = base.add_columns(
-            func.coalesce(participant.c.name, "").label("grp"), literal(0).label("sub")
-        )
+        query = base.add_columns(func.coalesce(participant.c.name, "").label("grp"))
         return (
             query.outerjoin(participant, participant.c.deal_id == Deal.id).where(*where).subquery()
         )
@@ -52,47 +50,57 @@ def _members(session: Session, by: str, filters: Filters, notices: Notices) -> S
         if by == "party":
             named = union(named, select(Participant.deal_id, Participant.party_id))  # type: ignore[assignment]
         links = named.subquery()
-        query = base.add_columns(Party.name.label("grp"), literal(0).label("sub"))
+        query = base.add_columns(Party.name.label("grp"))
         return (
             query.join(links, links.c.deal_id == Deal.id)
             .join(Party, Party.id == links.c.party_id)
             .where(*where)
             .subquery()
         )
-    if by in ("year", "month"):
+    if by == "month":
         month = case(
             (Deal.reported_precision == "year", literal(0)), else_=extract("month", Deal.reported)
         )
-        group, sub = extract("year", Deal.reported), (month if by == "month" else literal(0))
-    else:
-        group = {
-            "status": state.c.status,
-            "kind": Deal.kind,
-            "currency": func.coalesce(state.c.currency, ""),
-        }[by]
-        sub = literal(0)
-    return base.add_columns(group.label("grp"), sub.label("sub")).where(*where).subquery()
+        query = base.add_columns(extract("year", Deal.reported).label("grp"), month.label("sub"))
+        return query.where(*where).subquery()
+    group = {
+        "status": state.c.status,
+        "kind": Deal.kind,
+        "year": extract("year", Deal.reported),
+        "currency": func.coalesce(state.c.currency, ""),
+    }[by]
+    return base.add_columns(group.label("grp")).where(*where).subquery()
 
 
-def _label(by: str, group: Any, sub: Any) -> str:
+def _sub(members: Subquery) -> Any:
+    """The month of a ``--by month`` group, else NULL.
+
+    Only months have the column: grouping by a constant too would cost a sort, as SQLite then
+    no longer reads the groups in index order.
+    """
+    return members.c.sub if "sub" in members.c else null()
+
+
+def _label(by: str, group: Any, sub: Any | None) -> str:
     if by == "year":
         return f"{int(group):04d}"
     if by == "month":
-        return f"{int(group):04d}" + (f"-{int(sub):02d}" if int(sub) else "")
+        return f"{int(group):04d}" + (f"-{int(sub):02d}" if sub else "")
     return str(group)
 
 
 def _totals(
     session: Session, members: Subquery
 ) -> Iterable[tuple[Any, Any, str | None, int, int, int]]:
+    sub = _sub(members)
     query: Select[Any] = select(
         members.c.grp,
-        members.c.sub,
+        sub,
         members.c.currency,
         func.count(),
         func.sum(members.c.amount),
         func.sum(func.coalesce(members.c.high, members.c.amount)),
-    ).group_by(members.c.grp, members.c.sub, members.c.currency)
+    ).group_by(members.c.grp, *([sub] if "sub" in members.c else []), members.c.currency)
     try:
         # A savepoint, so the failed sum leaves the surrounding transaction usable.
         with session.begin_nested():
@@ -109,7 +117,7 @@ def _exact_totals(
     """The same rows as ``_totals`` past 64 bits, summed exactly in Python as amounts stream by."""
     sums: dict[tuple[Any, Any, str | None], list[int]] = defaultdict(lambda: [0, 0, 0])
     rows = select(
-        members.c.grp, members.c.sub, members.c.currency, members.c.amount, members.c.high
+        members.c.grp, _sub(members), members.c.currency, members.c.amount, members.c.high
     )
     for grp, sub, currency, amount, high in session.execute(rows):
         entry = sums[(grp, sub, currency)]

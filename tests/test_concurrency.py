@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from dealtrack.db import HEAD_REVISION
 from tests.cli_process import assert_clean, dealtrack, pg_url, requires_script
 
 pytestmark = requires_script
@@ -155,7 +156,7 @@ def test_concurrent_adds_status_changes_and_imports_lose_nothing(
     found_counts = counts(ledger, tmp_path)
     del found_counts["ledger"]
     assert found_counts == {
-        "revision": "0001_initial",
+        "revision": HEAD_REVISION,
         "parties": str(1 + 3 + 2 + len(expected_keys)),
         "deals": str(len(expected_keys)),
         "events": str(4 * len(expected_keys) + 4),

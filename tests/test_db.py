@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from dealtrack.cli import dealtrack
+from dealtrack.db import HEAD_REVISION
 from tests.conftest import Invoke, LedgerUnderTest
 
 READING_COMMANDS = (
@@ -131,7 +132,7 @@ def test_empty_file_gets_the_schema_from_a_recording_command(run: Invoke, db_pat
     assert result.exit_code == 0, result.stderr
     assert result.stdout == "tiktok-india\n"
     assert run("db", "status").stdout == (
-        f"ledger: {db_path}\nrevision: 0001_initial\nparties: 1\ndeals: 1\nevents: 2\n"
+        f"ledger: {db_path}\nrevision: {HEAD_REVISION}\nparties: 1\ndeals: 1\nevents: 2\n"
     )
 
 
@@ -205,7 +206,7 @@ def test_ledger_at_a_newer_revision_is_refused_untouched(
     assert result.exit_code == 1
     assert result.stderr == (
         f"Error: the ledger at {ledger_db.display} is at revision 0099_future, newer than this "
-        "dealtrack (0001_initial); upgrade dealtrack to use it\n"
+        f"dealtrack ({HEAD_REVISION}); upgrade dealtrack to use it\n"
     )
     assert ledger_db.contents() == before
     if ledger_db.path is not None:
@@ -298,7 +299,7 @@ def test_db_status_prints_location_revision_and_counts(
     assert result.exit_code == 0
     assert result.stderr == ""
     assert result.stdout == (
-        f"ledger: {ledger_db.display}\nrevision: 0001_initial\nparties: 8\ndeals: 3\nevents: 14\n"
+        f"ledger: {ledger_db.display}\nrevision: {HEAD_REVISION}\nparties: 8\ndeals: 3\nevents: 14\n"
     )
 
 

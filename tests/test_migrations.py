@@ -142,7 +142,7 @@ def test_migrated_ledger_opens_as_a_dealtrack_ledger(migrated: Ledger) -> None:
     assert added.exit_code == 0, added.stderr
     status = runner.invoke(dealtrack, ["--db", str(path), "db", "status"])
     assert status.stdout == (
-        f"ledger: {path}\nrevision: 0001_initial\nparties: 1\ndeals: 1\nevents: 2\n"
+        f"ledger: {path}\nrevision: {HEAD_REVISION}\nparties: 1\ndeals: 1\nevents: 2\n"
     )
 
 
@@ -222,7 +222,7 @@ def test_db_upgrade_on_a_ledger_at_head_says_so(tmp_path: Path) -> None:
     result = runner.invoke(dealtrack, ["--db", str(path), "db", "upgrade"])
     assert result.exit_code == 0
     assert result.stdout == ""
-    assert result.stderr == "Ledger is at revision 0001_initial\n"
+    assert result.stderr == f"Ledger is at revision {HEAD_REVISION}\n"
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ledger.db"]
 
