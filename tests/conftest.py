@@ -260,6 +260,35 @@ class LedgerUnderTest:
             for statement in statements:
                 connection.execute(text(statement))
 
+    def downgrade(self, revision: str) -> None:
+        """Take the schema back to an earlier revision with Alembic, to test upgrading from it."""
+        from alembic import command
+        from sqlalchemy import create_engine
+        from sqlalchemy.pool import NullPool
+
+        from dealtrack.migrate import alembic_config
+
+        if self.path is None:
+            connection = self._connect()
+        else:
+            connection = create_engine(f"sqlite:///{self.path}", poolclass=NullPool).connect()
+        with connection, connection.begin():
+            command.downgrade(alembic_config(connection), revision)
+
+    def revision(self) -> str:
+        """The schema revision recorded in the ledger."""
+        if self.path is not None:
+            with sqlite3.connect(self.path) as connection:
+                return str(
+                    connection.execute("SELECT version_num FROM dealtrack_version").fetchone()[0]
+                )
+        from sqlalchemy import text
+
+        with self._connect() as connection:
+            return str(
+                connection.execute(text("SELECT version_num FROM dealtrack_version")).scalar()
+            )
+
     def close(self) -> None:
         if self._engine is not None:
             self._engine.dispose()

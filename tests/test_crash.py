@@ -1,9 +1,9 @@
 """SIGKILL at random moments leaves the ledger as before or as after, never in between (issue 4).
 
 The installed command runs in a subprocess and is killed after a random delay between 0.05 s and
-the duration of a complete run, measured once. dealtrack has a single schema revision
-(0001_initial), so no upgrade can be killed yet: the kills land in a large import into an existing
-ledger, a large import creating a new ledger, and ``db backup`` of a large ledger.
+the duration of a complete run, measured once. The kills land in a large import into an existing
+ledger, a large import creating a new ledger, ``db backup`` of a large ledger, and ``db upgrade``
+of that ledger taken back to the revision before head.
 """
 
 import os
@@ -17,11 +17,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from alembic import command
+from sqlalchemy import create_engine
+from sqlalchemy.pool import NullPool
 
+from dealtrack.db import HEAD_REVISION
+from dealtrack.migrate import KNOWN_REVISIONS, alembic_config
 from tests.cli_process import SCRIPT, assert_clean, dealtrack, requires_script, user_env
 from tests.conftest import STORY
 
 ROWS = 20_000
+OLDER = KNOWN_REVISIONS[-2]
 SEED = int(os.environ.get("DEALTRACK_CRASH_SEED", "20210213"))
 
 pytestmark = [
@@ -43,6 +49,8 @@ class Reference:
     csv: Path
     import_seconds: float
     backup_seconds: float
+    older_db: Path
+    upgrade_seconds: float
 
 
 def counts(db: Path, home: Path) -> str:
@@ -87,6 +95,12 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> Reference:
     shutil.copy(before, after)
     import_seconds = timed(after, home, "import", str(csv))
     backup_seconds = timed(after, home, "db", "backup", str(home / "calibration-backup.db"))
+    older = home / "older.db"
+    shutil.copy(after, older)
+    downgrade(older, OLDER)
+    calibration = home / "calibration-upgrade.db"
+    shutil.copy(older, calibration)
+    upgrade_seconds = timed(calibration, home, "db", "upgrade")
     return Reference(
         before_db=before,
         before_export=export(before, home),
@@ -97,7 +111,26 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> Reference:
         csv=csv,
         import_seconds=import_seconds,
         backup_seconds=backup_seconds,
+        older_db=older,
+        upgrade_seconds=upgrade_seconds,
     )
+
+
+def downgrade(db: Path, revision: str) -> None:
+    engine = create_engine(f"sqlite:///{db}", poolclass=NullPool)
+    try:
+        with engine.connect() as connection, connection.begin():
+            command.downgrade(alembic_config(connection), revision)
+    finally:
+        engine.dispose()
+
+
+def revision_of(db: Path) -> str:
+    connection = sqlite3.connect(db)
+    try:
+        return str(connection.execute("SELECT version_num FROM dealtrack_version").fetchone()[0])
+    finally:
+        connection.close()
 
 
 def kill_after(delay: float, db: Path, home: Path, *args: str) -> int | None:
@@ -207,3 +240,28 @@ def test_killed_backup_leaves_the_ledger_untouched_and_no_partial_backup(
         retried = dealtrack(db, "db", "backup", str(destination), home=tmp_path)
         assert_clean(retried)
         assert counts(destination, tmp_path) == reference.after_counts
+
+
+@pytest.mark.parametrize("trial", range(10))
+def test_killed_upgrade_leaves_the_older_ledger_or_the_upgraded_one(
+    trial: int, reference: Reference, tmp_path: Path
+) -> None:
+    db = tmp_path / "ledger.db"
+    shutil.copy(reference.older_db, db)
+    wait = delay(trial, reference.upgrade_seconds, salt=4)
+    finished = kill_after(wait, db, tmp_path, "db", "upgrade")
+
+    print(f"upgrade killed after {wait:.3f} of {reference.upgrade_seconds:.3f} s: exit {finished}")
+    assert integrity(db) == [("ok",)], f"killed after {wait:.3f} s"
+    revision = revision_of(db)
+    assert revision in (OLDER, HEAD_REVISION)
+    if revision == OLDER:
+        assert finished is None, f"db upgrade exited {finished} but left {OLDER}"
+    backup = Path(f"{db}.bak-{OLDER}")
+    if backup.exists():
+        assert integrity(backup) == [("ok",)], f"killed after {wait:.3f} s"
+        assert revision_of(backup) == OLDER
+    # Whichever it was, the next command finds (or upgrades to) every row at head.
+    assert counts(db, tmp_path) == reference.after_counts
+    assert listing(db, tmp_path) == reference.after_list
+    assert_check_clean(db, tmp_path)
