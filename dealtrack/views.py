@@ -11,7 +11,7 @@ from dataclasses import replace
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import Row, func, select, union
+from sqlalchemy import Row, Select, func, select, union
 from sqlalchemy.orm import Session
 
 from dealtrack.dates import PartialDate, from_storage
@@ -42,15 +42,20 @@ def value_record(
 
 def _parties_of(session: Session, deals: Sequence[Any]) -> dict[int, list[Record]]:
     """Each deal's parties in role order (target first), then in the order they were added."""
-    names = dict(
+    # Both queries take the batch's deal ids, never a list of another length (see
+    # events_with_party_names).
+    ids = [d.id for d in deals]
+    targets = dict(
         session.execute(
-            select(Party.id, Party.name).where(Party.id.in_({d.target_id for d in deals}))
+            select(Deal.id, Party.name)
+            .join(Party, Party.id == Deal.target_id)
+            .where(Deal.id.in_(ids))
         ).all()
     )
     rows = session.execute(
         select(Participant.deal_id, Participant.role, Party.name)
         .join(Party, Party.id == Participant.party_id)
-        .where(Participant.deal_id.in_([d.id for d in deals]))
+        .where(Participant.deal_id.in_(ids))
         .order_by(Participant.id)
     )
     others: dict[int, list[tuple[str, str]]] = defaultdict(list)
@@ -59,7 +64,7 @@ def _parties_of(session: Session, deals: Sequence[Any]) -> dict[int, list[Record
     result: dict[int, list[Record]] = {}
     for deal in deals:
         ordered = sorted(others[deal.id], key=lambda pair: ROLES.index(pair[0]))
-        result[deal.id] = [{"name": names[deal.target_id], "role": "target"}] + [
+        result[deal.id] = [{"name": targets[deal.id], "role": "target"}] + [
             {"name": name, "role": role} for role, name in ordered
         ]
     return result
@@ -123,8 +128,11 @@ def list_deals(
     return deal_records(session, rows)
 
 
-def event_record(event: Event, deal_key: str, party_names: dict[int, str]) -> Record:
-    """An event in the documented key order; type-specific keys appear only for their type."""
+def event_record(event: Event, deal_key: str, party: str | None) -> Record:
+    """An event in the documented key order; type-specific keys appear only for their type.
+
+    ``party`` is the name of the party a party event names.
+    """
     record: Record = {
         "id": event.id,
         "deal": deal_key,
@@ -140,7 +148,7 @@ def event_record(event: Event, deal_key: str, party_names: dict[int, str]) -> Re
     if event.type == "party":
         record |= {
             "action": event.action,
-            "party": party_names.get(event.party_id or 0),
+            "party": party,
             "role": event.role,
         }
     if event.type == "note":
@@ -163,13 +171,13 @@ def event_record(event: Event, deal_key: str, party_names: dict[int, str]) -> Re
     return record
 
 
-def _party_names(session: Session, events: Sequence[Event]) -> dict[int, str]:
-    ids = {e.party_id for e in events if e.party_id is not None}
-    return (
-        dict(session.execute(select(Party.id, Party.name).where(Party.id.in_(ids))).all())
-        if ids
-        else {}
-    )
+def events_with_party_names() -> "Select[Event, str]":
+    """Events, each with the name of the party it names (if any), joined in the same query.
+
+    Looking names up afterwards with ``IN (ids)`` gave every page of an export a statement of a
+    new length, and SQLite kept each one compiled: memory grew with the ledger.
+    """
+    return select(Event, Party.name).outerjoin(Party, Party.id == Event.party_id)
 
 
 def show_deal(session: Session, ref: str, as_of: PartialDate | None) -> Record:
@@ -186,8 +194,14 @@ def show_deal(session: Session, ref: str, as_of: PartialDate | None) -> Record:
     events = deal_events(session, deal)
     if as_of is not None:
         events = [e for e in events if effective_on(e, deal) <= as_of.last_day]
-    names = _party_names(session, events)
-    record["events"] = [event_record(e, deal.key, names) for e in events]
+    names = dict(
+        session.execute(
+            select(Party.id, Party.name).where(
+                Party.id.in_({e.party_id for e in events if e.party_id is not None})
+            )
+        ).all()
+    )
+    record["events"] = [event_record(e, deal.key, names.get(e.party_id or 0)) for e in events]
     record["rivals"] = _rivals(session, deal, as_of)
     return record
 
@@ -220,7 +234,7 @@ def _rivals(session: Session, deal: Deal, as_of: PartialDate | None) -> list[Rec
 def history(session: Session, ref: str | None, filters: Filters, notices: Notices) -> list[Record]:
     """A deal's events, or the ledger-wide feed; ``--since``/``--until`` bound the events' dates."""
     deal_filters = replace(filters, since=None, until=None)
-    query = select(Event, Deal.key).join(Deal, Deal.id == Event.deal_id)
+    query = events_with_party_names().add_columns(Deal.key).join(Deal, Deal.id == Event.deal_id)
     if ref is not None:
         query = query.where(Event.deal_id == find_deal(session, ref).id)
     query = query.where(Event.deal_id.in_(matching_deal_ids(session, deal_filters, notices)))
@@ -230,9 +244,8 @@ def history(session: Session, ref: str | None, filters: Filters, notices: Notice
         query = query.where(Event.on <= filters.until.last_day)
     if filters.as_of is not None:
         query = query.where(Event.on <= filters.as_of.last_day)
-    rows = session.execute(query.order_by(Event.on, Event.recorded_at, Event.id)).all()
-    names = _party_names(session, [event for event, _ in rows])
-    return [event_record(event, key, names) for event, key in rows]
+    rows = session.execute(query.order_by(Event.on, Event.recorded_at, Event.id))
+    return [event_record(event, key, party) for event, party, key in rows]
 
 
 def party_card(session: Session, name: str) -> Record:

@@ -18,7 +18,7 @@ from dealtrack.models import Alias, Deal, Event, Party
 from dealtrack.queries import Filters, select_deals
 from dealtrack.render import DelimitedWriter, indented_json, neutralise
 from dealtrack.services.parties import Notices
-from dealtrack.views import _party_names, deal_records, event_record
+from dealtrack.views import deal_records, event_record, events_with_party_names
 
 PAGE = 1000
 
@@ -64,18 +64,16 @@ def deals(session: Session, filters: Filters, notices: Notices) -> Iterator[dict
         records = list(deal_records(session, rows))
         ids = [r["id"] for r in records]
         events_query = (
-            select(Event)
+            events_with_party_names()
             .where(Event.deal_id.in_(ids))
             .order_by(Event.on, Event.recorded_at, Event.id)
         )
         if day is not None:
             events_query = events_query.where(Event.on <= day)
-        events = session.scalars(events_query).all()
-        names = _party_names(session, events)
         by_deal: dict[int, list[dict[str, Any]]] = defaultdict(list)
         keys = {r["id"]: r["key"] for r in records}
-        for event in events:
-            by_deal[event.deal_id].append(event_record(event, keys[event.deal_id], names))
+        for event, party in session.execute(events_query):
+            by_deal[event.deal_id].append(event_record(event, keys[event.deal_id], party))
         for record in records:
             yield {**record, "events": by_deal[record["id"]]}
         last = ids[-1]
