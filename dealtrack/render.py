@@ -8,6 +8,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import repeat
 from typing import IO, Any
 
 OWN_FORMATS = ("csv", "tsv", "json", "jsonl")
@@ -57,39 +58,45 @@ def _scalar(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+_KEYS: dict[Any, str] = {}  # a key's JSON text with its ": ", for the few keys records use
+_IN_A_LIST = object()  # stands for the key of a list's item
+
+
+def _key(key: Any) -> str:
+    text = _KEYS.get(key)
+    if text is None:
+        # As json.dumps: a key that is not a string is written as its JSON text, then quoted.
+        text = _KEYS[key] = _STRING(key if type(key) is str else _scalar(key)) + ": "
+    return text
+
+
 def _indented(value: Any, margin: str, out: list[str]) -> None:
-    if isinstance(value, dict):
-        if not value:
-            out.append("{}")
-            return
-        inner = margin + "  "
-        out.append("{")
-        separator = "\n" + inner
-        for key, item in value.items():
-            out.append(separator + _STRING(str(key)) + ": ")
-            separator = ",\n" + inner
-            if isinstance(item, dict | list | tuple):
-                _indented(item, inner, out)
-            else:
-                out.append(_scalar(item))
-        out.append("\n" + margin + "}")
-    elif isinstance(value, list | tuple):
-        if not value:
-            out.append("[]")
-            return
-        inner = margin + "  "
-        out.append("[")
-        separator = "\n" + inner
-        for item in value:
-            out.append(separator)
-            separator = ",\n" + inner
-            if isinstance(item, dict | list | tuple):
-                _indented(item, inner, out)
-            else:
-                out.append(_scalar(item))
-        out.append("\n" + margin + "]")
-    else:
+    # The hot path of `export` and `list -f json`: strings and nulls, the commonest values, are
+    # written in line; containers recurse.
+    kind = type(value)
+    if kind is not dict and kind is not list and kind is not tuple:
         out.append(_scalar(value))
+        return
+    if not value:
+        out.append("{}" if kind is dict else "[]")
+        return
+    inner = margin + "  "
+    separator = ("{\n" if kind is dict else "[\n") + inner
+    items = value.items() if kind is dict else zip(repeat(_IN_A_LIST), value)
+    for key, item in items:
+        head = separator if key is _IN_A_LIST else separator + _key(key)
+        separator = ",\n" + inner
+        item_kind = type(item)
+        if item_kind is str:
+            out.append(head + _STRING(item))
+        elif item is None:
+            out.append(head + "null")
+        elif item_kind is dict or item_kind is list or item_kind is tuple:
+            out.append(head)
+            _indented(item, inner, out)
+        else:
+            out.append(head + _scalar(item))
+    out.append("\n" + margin + ("}" if kind is dict else "]"))
 
 
 def to_jsonl(records: Iterable[Any]) -> str:

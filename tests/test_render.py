@@ -7,9 +7,13 @@ from hypothesis import strategies as st
 
 from dealtrack.render import neutralise, to_json
 
-scalars = st.none() | st.booleans() | st.integers() | st.text()
+scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text()
+# json.dumps writes a key that is not a string as its JSON text, quoted; to_json must too.
+keys = st.text() | st.none() | st.booleans() | st.integers()
 documents = st.recursive(
-    scalars, lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner), max_leaves=30
+    scalars,
+    lambda inner: st.lists(inner) | st.tuples(inner, inner) | st.dictionaries(keys, inner),
+    max_leaves=30,
 )
 
 
