@@ -8,6 +8,7 @@ import datetime
 import json
 from collections.abc import Callable
 
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from dealtrack.bulk.creating import default_title, source_of, value_of
@@ -135,7 +136,7 @@ def _party_changes(
         for participant in present:
             if participant.party_id not in wanted:
                 add("party", action="removed", party_id=participant.party_id, role=role)
-                session.delete(participant)
+                session.execute(delete(Participant).where(Participant.id == participant.id))
         have = {p.party_id for p in present}
         for party_id in wanted:
             if party_id not in have:
