@@ -43,6 +43,7 @@ class Matcher:
         self._new_by_key: dict[str, Group] = {}
         self._new_by_natural: dict[NaturalKey, list[Group]] = {}
         self._provisional: dict[str, int] = {}
+        self._ledger_keys: dict[int, str] | None = None  # built on first use: id → key
 
     def party_id(self, display: str) -> int:
         """The ledger id of a name (or alias), or a stable negative stand-in for a new party."""
@@ -129,7 +130,10 @@ class Matcher:
         return group
 
     def key_of(self, deal_id: int) -> str:
-        return next((k for k, v in self.snapshot.deal_keys.items() if v == deal_id), str(deal_id))
+        """The key of a deal already in the ledger (their keys do not change during an import)."""
+        if self._ledger_keys is None:
+            self._ledger_keys = {v: k for k, v in self.snapshot.deal_keys.items()}
+        return self._ledger_keys.get(deal_id, str(deal_id))
 
     def new_key(self, row: FlatRow, deal_id: int) -> str:
         """The key of a deal this import creates: the row's, else derived, with -2, -3… if taken."""
