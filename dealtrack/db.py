@@ -140,6 +140,16 @@ class Ledger:
     engine: Engine
     created_file: bool = False
     needs_schema: bool = False
+    upgraded_from: str | None = None  # the revision this command upgraded the ledger from
+
+    def upgrade_notice(self) -> str | None:
+        """What to tell the user when opening the ledger upgraded it (and where the backup is)."""
+        if self.upgraded_from is None:
+            return None
+        notice = f"Upgraded the ledger from revision {self.upgraded_from} to {HEAD_REVISION}"
+        if self.location.path is None:
+            return notice
+        return f"{notice}; the ledger as it was is in {self.location.path}.bak-{self.upgraded_from}"
 
     @property
     def is_sqlite(self) -> bool:
@@ -324,6 +334,7 @@ def open_ledger(location: Location, write: bool, upgrade: bool = False) -> Ledge
             from dealtrack.migrate import bring_to_head
 
             bring_to_head(ledger, revision, upgrade)
+            ledger.upgraded_from = revision
     except BaseException:
         ledger.discard_if_empty()
         raise

@@ -35,7 +35,12 @@ def test_db_upgrade_from_an_earlier_revision_keeps_every_row(
 
     upgraded = story("db", "upgrade")
     assert (upgraded.exit_code, upgraded.stdout) == (0, "")
-    assert upgraded.stderr == f"Ledger is at revision {HEAD_REVISION}\n"
+    notice = f"Upgraded the ledger from revision {revision} to {HEAD_REVISION}"
+    if ledger_db.path is not None:
+        notice += f"; the ledger as it was is in {ledger_db.path}.bak-{revision}"
+    assert upgraded.stderr == notice + "\n"
+    again = story("db", "upgrade")
+    assert again.stderr == f"Ledger is at revision {HEAD_REVISION}\n"
     assert ledger_db.revision() == HEAD_REVISION
     assert story("export", "-f", "json").stdout == before
     assert story("db", "status").stdout == counts
@@ -55,10 +60,15 @@ def test_first_command_on_an_older_ledger_file_backs_it_up_then_upgrades_it(
     ledger_db.downgrade(revision)
 
     again = story("list", "-f", "json")
-    assert (again.exit_code, again.stdout, again.stderr) == (0, listed, "")
+    backup = Path(f"{ledger_db.path}.bak-{revision}")
+    assert (again.exit_code, again.stdout) == (0, listed)
+    assert again.stderr == (
+        f"Upgraded the ledger from revision {revision} to {HEAD_REVISION}; "
+        f"the ledger as it was is in {backup}\n"
+    )
+    assert story("list", "-f", "json").stderr == ""
     assert ledger_db.revision() == HEAD_REVISION
     assert_sqlite_references_hold(ledger_db.path)
-    backup = Path(f"{ledger_db.path}.bak-{revision}")
     assert stat.S_IMODE(backup.stat().st_mode) == 0o600
     with sqlite3.connect(backup) as connection:
         assert connection.execute("SELECT version_num FROM dealtrack_version").fetchall() == [

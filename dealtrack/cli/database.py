@@ -67,7 +67,7 @@ def db_upgrade() -> None:
 
     ledger = open_ledger(_location(), write=False, upgrade=True)
     ledger.close()
-    confirm(f"Ledger is at revision {HEAD_REVISION}")
+    confirm(ledger.upgrade_notice() or f"Ledger is at revision {HEAD_REVISION}")
 
 
 @db.command("backup")
@@ -83,6 +83,9 @@ def db_backup(file: Path) -> None:
     from dealtrack.migrate import backup
 
     ledger = open_ledger(_location(), write=False)
+    notice = ledger.upgrade_notice()
+    if notice is not None:
+        confirm(notice)
     try:
         backup(ledger, file.expanduser())
     finally:

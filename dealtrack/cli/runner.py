@@ -34,6 +34,9 @@ def ledger_session(write: bool, dry_run: bool = False) -> Iterator["Session"]:
 
     location = locate(click.get_current_context().find_root().obj)
     ledger = open_for_dry_run(location) if dry_run else open_ledger(location, write)
+    notice = ledger.upgrade_notice()
+    if notice is not None:
+        click.echo(notice, err=True)
     _end_start_up()
     try:
         with ledger.session(write) as session:
