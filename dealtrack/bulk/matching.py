@@ -72,9 +72,9 @@ class Matcher:
         )
 
     def add(self, row: FlatRow) -> Group:
-        group = self._find(row)
+        group, natural = self._find(row)
         if group is None:
-            natural = self.natural_key(row)
+            natural = natural or self.natural_key(row)
             group = Group(row, None, [row.line])
             self.groups.append(group)
             self._new_by_natural.setdefault(natural, []).append(group)
@@ -98,20 +98,21 @@ class Matcher:
                 self._new_by_key.setdefault(row.key, group)
         return group
 
-    def _find(self, row: FlatRow) -> Group | None:
+    def _find(self, row: FlatRow) -> tuple[Group | None, NaturalKey | None]:
+        """The group a row joins, if any, and its natural key when that had to be computed."""
         if row.key is not None:
             deal_id = self.snapshot.deal_keys.get(row.key)
             if deal_id is not None:
-                return self._existing_group(deal_id, row)
+                return self._existing_group(deal_id, row), None
             if row.key in self._new_by_key:
-                return self._new_by_key[row.key]
+                return self._new_by_key[row.key], None
         natural = self.natural_key(row)
         matches = self.snapshot.natural.get(natural, [])
         if len(matches) > 1:
             keys = ", ".join(self.key_of(m) for m in matches)
             raise RowError("row", f"matches {len(matches)} deals ({keys}); give the key of one")
         if matches:
-            return self._existing_group(matches[0], row)
+            return self._existing_group(matches[0], row), natural
         created = self._new_by_natural.get(natural, [])
         if row.key is not None:
             # the file itself tells deals on one natural key apart by key (add --new)
@@ -119,7 +120,7 @@ class Matcher:
         if len(created) > 1:
             keys = ", ".join(g.row.key or f"line {g.lines[0]}" for g in created)
             raise RowError("row", f"matches {len(created)} deals ({keys}); give the key of one")
-        return created[0] if created else None
+        return (created[0] if created else None), natural
 
     def _existing_group(self, deal_id: int, row: FlatRow) -> Group:
         group = self._existing.get(deal_id)
