@@ -17,7 +17,11 @@ if TYPE_CHECKING:
 from dealtrack.db import HEAD_REVISION, WRITE_LOCK_KEY, Ledger, busy_timeout, create_file
 from dealtrack.errors import LedgerUnavailable
 
-KNOWN_REVISIONS = ("0001_initial", "0002_deal_status_value_index")
+KNOWN_REVISIONS = (
+    "0001_initial",
+    "0002_deal_status_value_index",
+    "0003_deal_status_index_again",
+)
 
 
 def migrations_dir() -> Path:

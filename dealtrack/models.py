@@ -92,7 +92,8 @@ class Deal(Base):
     title: Mapped[str | None] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(20))
     target_id: Mapped[int] = mapped_column(ForeignKey("party.id"), index=True)
-    status: Mapped[str] = mapped_column(String(20))
+    # Deals of a status in id order, as `list --status` shows them (the covering index is not).
+    status: Mapped[str] = mapped_column(String(20), index=True)
     reason: Mapped[str | None] = mapped_column(Text)
     amount: Mapped[int | None] = mapped_column(BigInteger)
     high: Mapped[int | None] = mapped_column(BigInteger)

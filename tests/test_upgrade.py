@@ -75,13 +75,3 @@ def test_first_command_on_an_older_ledger_file_backs_it_up_then_upgrades_it(
             (revision,)
         ]
         assert connection.execute("SELECT count(*) FROM event").fetchone() == (14,)
-
-
-@pytest.mark.sqlite_only("the status index is an SQLite query-plan concern")
-def test_report_by_status_reads_the_covering_index(story: Invoke, db_path: Path) -> None:
-    with sqlite3.connect(db_path) as connection:
-        plan = connection.execute(
-            "EXPLAIN QUERY PLAN SELECT status, currency, count(*), sum(amount), "
-            "sum(coalesce(high, amount)) FROM deal GROUP BY status, currency"
-        ).fetchall()
-    assert [row[-1] for row in plan] == ["SCAN deal USING COVERING INDEX ix_deal_status_value"]
