@@ -168,3 +168,55 @@ def test_skip_invalid_leaves_nothing_of_a_deal_object_with_a_bad_event(
     )
     names = [p["name"] for p in json.loads(run("party", "list", "-f", "json").stdout)]
     assert names == ["Kept Co"]
+
+
+CREATED = {
+    "type": "created",
+    "on": "2020",
+    "recorded_at": "2021-01-01T00:00:00.000000Z",
+    "status": "rumored",
+}
+
+
+def deal_object(target: str, *events: dict[str, object], **fields: object) -> dict[str, object]:
+    parties = [{"name": target, "role": "target"}]
+    return {
+        "target": target,
+        "reported": "2020",
+        "parties": parties,
+        "events": list(events),
+    } | fields
+
+
+def test_a_deal_object_repeated_later_in_the_file_adds_its_new_events_to_the_same_deal(
+    run: Invoke, tmp_path: Path
+) -> None:
+    agreed = {
+        "type": "status",
+        "on": "2021",
+        "recorded_at": "2021-06-01T00:00:00.000000Z",
+        "status": "agreed",
+    }
+    first = deal_object("Twice Co", CREATED, key="twice")
+    again = deal_object("Twice Co", CREATED, agreed, key="twice")
+    path = write(tmp_path, "d.jsonl", json.dumps(first) + "\n" + json.dumps(again) + "\n")
+    assert summary(run, path) == (2, 1, 1, 0, 0)
+    [deal] = json.loads(run("export", "-f", "json").stdout)["deals"]
+    assert (deal["key"], deal["status"]) == ("twice", "agreed")
+    assert [(e["id"], e["type"]) for e in deal["events"]] == [(1, "created"), (2, "status")]
+    checked = run("check")
+    assert (checked.exit_code, checked.output) == (0, "")
+
+
+def test_a_history_without_a_created_event_is_refused_and_writes_nothing(
+    run: Invoke, tmp_path: Path
+) -> None:
+    headless = deal_object("Headless Co", {**CREATED, "type": "note", "text": "no beginning"})
+    kept = deal_object("Kept Co", CREATED)
+    path = write(tmp_path, "d.jsonl", json.dumps(headless) + "\n" + json.dumps(kept) + "\n")
+    result = run("import", path, "--skip-invalid")
+    assert result.exit_code == 3
+    assert result.stderr.splitlines()[0] == (
+        f"{path}:1: events: a deal's history must start with a created event"
+    )
+    assert [d["target"] for d in deals(run)] == ["Kept Co"]

@@ -16,15 +16,18 @@ from dealtrack import dates, statuses, vocabulary
 from dealtrack.bulk.fields import bad_key, checked, parse_event, text_field, value_fields
 from dealtrack.bulk.matching import RowError
 from dealtrack.bulk.snapshot import Snapshot
-from dealtrack.models import Alias, Deal, Event, Participant, Party
+from dealtrack.bulk.writer import DEAL_COLUMNS, EVENT_COLUMNS, BulkWriter
+from dealtrack.models import Alias, Deal, Event, Party
 from dealtrack.names import check_party_name, is_valid_key, name_key, slug
 from dealtrack.services.ledger import (
     deal_events,
+    effective_on,
     fold_state,
     identity,
     replay_participants,
     store_state,
 )
+from dealtrack.services.ledger import roster as ledger_roster
 
 
 class DealObjects:
@@ -35,6 +38,15 @@ class DealObjects:
         self.parties: list[tuple[int, dict[str, Any]]] = []
         self.deals: list[tuple[int, dict[str, Any]]] = []
         self.created: set[int] = set()  # deals this import created
+        # Parties of the parties section are ORM objects (kind, country, parent, aliases); those
+        # first named by a deal are written by the BulkWriter with the deals that name them.
+        self.new_parties: dict[int, Party] = {}
+        self.writer: BulkWriter | None = None
+        # Ids the file asks for are kept when free. Ids at or past these were unused when the
+        # deal objects began, so only the ones this import took need checking.
+        self.unused_deal_ids = self.unused_event_ids = 0
+        self.taken_deal_ids: set[int] = set()
+        self.taken_event_ids: set[int] = set()
 
     def add(self, record: Any) -> None:
         fields = record.fields
@@ -46,15 +58,27 @@ class DealObjects:
         else:
             self.deals.append((record.line, fields))
 
-    def apply(self, result: Any, problems: Any, rejects: Any = None) -> None:
+    def apply(self, writer: BulkWriter, result: Any, problems: Any, rejects: Any = None) -> None:
+        """Write the parties, then the deals; ``writer`` must hold nothing unflushed."""
+        self.unused_deal_ids = self.snapshot.next_deal_id
+        self.unused_event_ids = self.snapshot.next_event_id
+        links: list[tuple[Party, int | None, list[Alias]]] = []
         for line, fields in self.parties:
             try:
-                self._party(fields)
+                links.append(self._party(fields))
             except RowError as error:
                 problems.add(line, error.field_name, error.message)
                 if rejects is not None:
                     rejects.write(fields, f"{error.field_name}: {error.message}")
+        # Every party row first, then what refers to parties: without relationships the ORM may
+        # insert a party's alias (or a unit) before the party itself.
         self.session.flush()
+        for party, parent_id, aliases in links:
+            if parent_id is not None:
+                party.parent_id = parent_id
+            self.session.add_all(aliases)
+        self.session.flush()
+        self.writer = writer
         for line, fields in self.deals:
             try:
                 outcome, key = self._deal(fields)
@@ -67,21 +91,24 @@ class DealObjects:
             result.plan.append(
                 ({"added": "add", "updated": "update"}.get(outcome, "unchanged"), key)
             )
+        writer.flush()
 
     def _party_id(self, name: str, create: bool = True) -> int:
         display = checked("party", check_party_name, name)
         key = name_key(display)
-        found = self.snapshot.party_ids.get(key)
-        if found is None:
-            party = Party(name=display, name_key=key, kind="company")
-            self.session.add(party)
-            self.session.flush()
-            found = self.snapshot.party_ids[key] = party.id
-            self.snapshot.party_names[party.id] = display
+        found, new = self.snapshot.party(display, key)
+        if new and self.writer is not None:
+            self.writer.parties.rows.append((found, display, key, "company"))
+        elif new:
+            self.new_parties[found] = Party(id=found, name=display, name_key=key, kind="company")
+            self.session.add(self.new_parties[found])
         return found
 
-    def _party(self, fields: dict[str, Any]) -> None:
-        party = self.session.get_one(Party, self._party_id(text_field(fields, "name", True) or ""))
+    def _party(self, fields: dict[str, Any]) -> tuple[Party, int | None, list[Alias]]:
+        """Set a party's kind and country; returns its parent's id and new aliases, to be
+        written once every party row is."""
+        party_id = self._party_id(text_field(fields, "name", True) or "")
+        party = self.new_parties.get(party_id) or self.session.get_one(Party, party_id)
         kind = checked(
             "kind",
             lambda t: vocabulary.parse_term(t, vocabulary.PARTY_KINDS, "party kind"),
@@ -94,17 +121,18 @@ class DealObjects:
                 raise RowError("country", f"{country!r} is not an ISO 3166 alpha-2 code")
             party.country = country.upper()
         parent = text_field(fields, "parent")
-        if parent is not None:
-            party.parent_id = self._party_id(parent)
+        parent_id = self._party_id(parent) if parent is not None else None
+        aliases: list[Alias] = []
         for alias in fields.get("aliases") or []:
             display = checked("aliases", check_party_name, str(alias))
             key = name_key(display)
             holder = self.snapshot.party_ids.get(key)
             if holder is None:
-                self.session.add(Alias(party_id=party.id, name=display, name_key=key))
+                aliases.append(Alias(party_id=party.id, name=display, name_key=key))
                 self.snapshot.party_ids[key] = party.id
             elif holder != party.id:
                 raise RowError("aliases", f'"{display}" is already a name of another party')
+        return party, parent_id, aliases
 
     def _deal(self, fields: dict[str, Any]) -> tuple[str, str]:
         """Match or create one deal object; every field is checked before anything is written."""
@@ -131,7 +159,7 @@ class DealObjects:
         reported: dates.PartialDate,
     ) -> Deal | None:
         if key is not None and key in self.snapshot.deal_keys:
-            return self.session.get(Deal, self.snapshot.deal_keys[key])
+            return self._existing(self.snapshot.deal_keys[key])
         acquirers = frozenset(p for r, p in roster if r == "acquirer")
         matches = self.snapshot.natural.get(
             (target_id, acquirers, reported.start, reported.precision.value), []
@@ -141,7 +169,16 @@ class DealObjects:
             matches = [m for m in matches if m not in self.created]
         if len(matches) > 1:
             raise RowError("row", f"matches {len(matches)} deals; give the key of one")
-        return self.session.get(Deal, matches[0]) if matches else None
+        return self._existing(matches[0]) if matches else None
+
+    def _existing(self, deal_id: int) -> Deal | None:
+        if deal_id in self.created:
+            self._written().flush()  # the deal may still be rows waiting in the writer
+        return self.session.get(Deal, deal_id)
+
+    def _written(self) -> BulkWriter:
+        assert self.writer is not None, "deals are applied after the parties, with a writer"
+        return self.writer
 
     def _create(
         self,
@@ -151,7 +188,11 @@ class DealObjects:
         roster: list[tuple[str, int]],
         reported: dates.PartialDate,
     ) -> str:
-        deal_id = self._free_id(Deal, fields.get("id")) or self.snapshot.allocate_deal()
+        """A deal the ledger lacks, with its history, built whole and then handed to the writer:
+        no ORM object is added and no query runs, so a restore costs what a CSV import does."""
+        deal_id = self._free_id(Deal, fields.get("id"))
+        if deal_id is None:
+            deal_id = self.snapshot.allocate_deal()
         self.snapshot.next_deal_id = max(self.snapshot.next_deal_id, deal_id + 1)
         if key is None or key in self.snapshot.deal_keys:
             key = self._derived_key(target_id, roster, deal_id)
@@ -168,7 +209,6 @@ class DealObjects:
         deal = Deal(
             id=deal_id,
             key=key,
-            title=None,
             kind=kind,
             target_id=target_id,
             status=status,
@@ -182,35 +222,46 @@ class DealObjects:
             updated=reported.start,
             updated_precision=reported.precision.value,
         )
-        self.session.add(deal)
-        self.session.flush()
-        self.created.add(deal_id)
-        self.snapshot.deal_keys[key] = deal_id
+        raw_events = fields.get("events")
+        events = self._history(deal, raw_events) if raw_events else self._synthesized(deal, roster)
+        ordered = sorted(events, key=lambda e: (effective_on(e, deal), e.recorded_at, e.id))
+        if not any(e.type == "created" for e in ordered):
+            raise RowError("events", "a deal's history must start with a created event")
+        store_state(deal, fold_state(deal, ordered))
         acquirers = frozenset(p for r, p in roster if r == "acquirer")
-        self.snapshot.natural[
-            (target_id, acquirers, reported.start, reported.precision.value)
-        ].append(deal_id)
-        events = fields.get("events")
-        if events:
-            self._append_events(deal, fields)
-        else:
-            self._synthesize(deal, roster)
-        title = text_field(fields, "title")
         names = self.snapshot.party_names
         default = names[target_id] + (
             " / " + ", ".join(names[p] for r, p in roster if r == "acquirer") if acquirers else ""
         )
+        title = text_field(fields, "title")
         deal.title = title if title and title != default else None
+
+        writer = self._written()
+        writer.deals.rows.append(tuple(getattr(deal, c) for c in DEAL_COLUMNS))
+        pairs = ledger_roster(ordered)
+        writer.participants.rows.extend((deal_id, party_id, role) for party_id, role in pairs)
+        writer.events.rows.extend(tuple(getattr(e, c) for c in EVENT_COLUMNS) for e in events)
+        writer.counted(1 + len(pairs) + len(events))
+        self.created.add(deal_id)
+        self.taken_deal_ids.add(deal_id)
+        self.snapshot.deal_keys[key] = deal_id
+        self.snapshot.natural[
+            (target_id, acquirers, reported.start, reported.precision.value)
+        ].append(deal_id)
         return key
 
     def _free_id(self, model: type[Deal] | type[Event], wanted: Any) -> int | None:
         """The file's own id when it is free, so an export re-imported keeps its ids."""
-        if (
-            isinstance(wanted, int)
-            and not isinstance(wanted, bool)
-            and wanted > 0
-            and self.session.get(model, wanted) is None
-        ):
+        if not isinstance(wanted, int) or isinstance(wanted, bool) or wanted <= 0:
+            return None
+        taken, unused = (
+            (self.taken_deal_ids, self.unused_deal_ids)
+            if model is Deal
+            else (self.taken_event_ids, self.unused_event_ids)
+        )
+        if wanted in taken:
+            return None
+        if wanted >= unused or self.session.get(model, wanted) is None:
             return wanted
         return None
 
@@ -227,47 +278,68 @@ class DealObjects:
             candidate = f"{derived}-{n}"
         return candidate
 
-    def _synthesize(self, deal: Deal, roster: list[tuple[str, int]]) -> None:
+    def _event(self, **columns: Any) -> Event:
+        event = Event(id=self.snapshot.allocate_events(1), voided=False, **columns)
+        self.taken_event_ids.add(event.id)
+        return event
+
+    def _synthesized(self, deal: Deal, roster: list[tuple[str, int]]) -> list[Event]:
         """A deal object without its history gets the events ``add`` would have recorded."""
         from dealtrack.services.ledger import recorded_now
 
-        stamp = recorded_now()
         common = {
             "deal_id": deal.id,
             "on": deal.reported,
             "on_precision": deal.reported_precision,
-            "recorded_at": stamp,
-            "voided": False,
+            "recorded_at": recorded_now(),
         }
-        self.session.add(
-            Event(
-                id=self.snapshot.allocate_events(1),
-                type="created",
-                status=deal.status,
-                reason=deal.reason,
-                amount=deal.amount,
-                high=deal.high,
-                currency=deal.currency,
-                basis=deal.basis,
-                **common,
-            )
+        created = self._event(
+            type="created",
+            status=deal.status,
+            reason=deal.reason,
+            amount=deal.amount,
+            high=deal.high,
+            currency=deal.currency,
+            basis=deal.basis,
+            **common,
         )
-        for role, party_id in roster:
-            self.session.add(
-                Event(
-                    id=self.snapshot.allocate_events(1),
-                    type="party",
-                    action="added",
-                    party_id=party_id,
-                    role=role,
-                    **common,
-                )
-            )
-            if role != "target":
-                self.session.add(Participant(deal_id=deal.id, party_id=party_id, role=role))
-        self.session.flush()
+        return [created] + [
+            self._event(type="party", action="added", party_id=party_id, role=role, **common)
+            for role, party_id in roster
+        ]
+
+    def _history(self, deal: Deal, raw_events: Any) -> list[Event]:
+        """The events of a deal object for a new deal, with the file's ids where they are free."""
+        if not isinstance(raw_events, list):
+            raise RowError("events", "expected a list of events")
+        remap: dict[int, int] = {}
+        known: dict[tuple[object, ...], Event] = {}
+        for raw in raw_events:
+            event = parse_event(deal.id, raw, remap, self._party_id)
+            match = known.get(identity(event))
+            if match is not None:
+                if isinstance(raw.get("id"), int):
+                    remap[raw["id"]] = match.id
+                continue
+            self._number(event, raw.get("id"), remap)
+            known[identity(event)] = event
+        events = list(known.values())
+        by_id = {e.id: e for e in events}
+        for event in events:
+            if event.type == "void" and event.voids in by_id:
+                by_id[event.voids].voided = True
+        return events
+
+    def _number(self, event: Event, wanted: Any, remap: dict[int, int]) -> None:
+        free = self._free_id(Event, wanted)
+        event.id = free if free is not None else self.snapshot.allocate_events(1)
+        self.taken_event_ids.add(event.id)
+        self.snapshot.next_event_id = max(self.snapshot.next_event_id, event.id + 1)
+        if isinstance(wanted, int):
+            remap[wanted] = event.id
 
     def _append_events(self, deal: Deal, fields: dict[str, Any]) -> bool:
+        """Events of a deal the ledger has that it lacks; the ones it has are skipped."""
         raw_events = fields.get("events") or []
         if not isinstance(raw_events, list):
             raise RowError("events", "expected a list of events")
@@ -282,18 +354,12 @@ class DealObjects:
                 if isinstance(raw.get("id"), int):
                     remap[raw["id"]] = match.id
                 continue
-            wanted = raw.get("id")
-            free = (
-                isinstance(wanted, int) and wanted > 0 and self.session.get(Event, wanted) is None
-            )
-            event.id = wanted if free else self.snapshot.allocate_events(1)
-            self.snapshot.next_event_id = max(self.snapshot.next_event_id, event.id + 1)
-            if isinstance(wanted, int):
-                remap[wanted] = event.id
+            self._number(event, raw.get("id"), remap)
             self.session.add(event)
             known[identity(event)] = event
             appended = True
         if appended:
+            self._written().flush()  # parties the new events name
             self.session.flush()
             for event in self.session.scalars(
                 select(Event).where(Event.deal_id == deal.id, Event.type == "void")
@@ -302,8 +368,6 @@ class DealObjects:
                 if target is not None:
                     target.voided = True
             events = deal_events(self.session, deal)
-            if not any(e.type == "created" for e in events):
-                raise RowError("events", "a deal's history must start with a created event")
             store_state(deal, fold_state(deal, events))
             replay_participants(self.session, deal, events)
         return appended

@@ -166,7 +166,7 @@ def import_stream(
     writer = BulkWriter(session.connection())
     _apply(session, matcher, writer, result, problems, rejects, today, recorded_at)
     writer.flush()
-    deal_objects.apply(result, problems, rejects)
+    deal_objects.apply(writer, result, problems, rejects)
     if problems.count and not options.skip_invalid:
         raise problems.error()
     session.flush()

@@ -122,24 +122,30 @@ def find_identical(events: Sequence[Event], candidate: Event) -> Event | None:
     return next((e for e in events if not e.voided and identity(e) == wanted), None)
 
 
-def replay_participants(session: Session, deal: Deal, events: Sequence[Event]) -> None:
-    """Rebuild a deal's non-target parties from its live party events (after a void)."""
-    roster: dict[tuple[int, str], None] = {}
+def roster(events: Sequence[Event]) -> dict[tuple[int, str], None]:
+    """A deal's non-target (party, role) pairs as its live party events leave them, in order."""
+    pairs: dict[tuple[int, str], None] = {}
     for event in live(events, ("party",)):
         if event.role == "target" or event.party_id is None or event.role is None:
             continue
         pair = (event.party_id, event.role)
         if event.action == "added":
-            roster[pair] = None
+            pairs[pair] = None
         else:
-            roster.pop(pair, None)
+            pairs.pop(pair, None)
+    return pairs
+
+
+def replay_participants(session: Session, deal: Deal, events: Sequence[Event]) -> None:
+    """Rebuild a deal's non-target parties from its live party events (after a void)."""
+    roster_now = roster(events)
     current = session.scalars(select(Participant).where(Participant.deal_id == deal.id)).all()
     for participant in current:
-        if (participant.party_id, participant.role) not in roster:
+        if (participant.party_id, participant.role) not in roster_now:
             session.delete(participant)
         else:
-            roster.pop((participant.party_id, participant.role))
-    for party_id, role in roster:
+            roster_now.pop((participant.party_id, participant.role))
+    for party_id, role in roster_now:
         session.add(Participant(deal_id=deal.id, party_id=party_id, role=role))
     session.flush()
 
