@@ -13,17 +13,26 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dealtrack import dates, statuses, vocabulary
-from dealtrack.bulk.fields import bad_key, checked, parse_event, text_field, value_fields
+from dealtrack.bulk.fields import (
+    bad_key,
+    check_events,
+    checked,
+    named_parties,
+    parse_event,
+    text_field,
+    value_fields,
+)
 from dealtrack.bulk.matching import RowError
 from dealtrack.bulk.snapshot import Snapshot
 from dealtrack.bulk.writer import DEAL_COLUMNS, EVENT_COLUMNS, BulkWriter
 from dealtrack.models import Alias, Deal, Event, Party
 from dealtrack.names import check_party_name, is_valid_key, name_key, slug
 from dealtrack.services.ledger import (
+    CHUNK,
     deal_events,
-    effective_on,
     fold_state,
     identity,
+    in_order,
     replay_participants,
     store_state,
 )
@@ -47,6 +56,10 @@ class DealObjects:
         self.unused_deal_ids = self.unused_event_ids = 0
         self.taken_deal_ids: set[int] = set()
         self.taken_event_ids: set[int] = set()
+        self.histories: dict[int, list[Event]] = {}  # events of the current chunk's deals
+        # The current chunk's parties or deals, loaded at once: referenced here so that the
+        # session (whose identity map holds objects weakly) finds them by id without a query.
+        self.loaded: list[Party] | list[Deal] = []
 
     def add(self, record: Any) -> None:
         fields = record.fields
@@ -63,7 +76,9 @@ class DealObjects:
         self.unused_deal_ids = self.snapshot.next_deal_id
         self.unused_event_ids = self.snapshot.next_event_id
         links: list[tuple[Party, int | None, list[Alias]]] = []
-        for line, fields in self.parties:
+        for number, (line, fields) in enumerate(self.parties):
+            if number % CHUNK == 0:
+                self.loaded = self._preload_parties(self.parties[number : number + CHUNK])
             try:
                 links.append(self._party(fields))
             except RowError as error:
@@ -79,7 +94,9 @@ class DealObjects:
             self.session.add_all(aliases)
         self.session.flush()
         self.writer = writer
-        for line, fields in self.deals:
+        for number, (line, fields) in enumerate(self.deals):
+            if number % CHUNK == 0:
+                self.loaded = self._preload_deals(self.deals[number : number + CHUNK])
             try:
                 outcome, key = self._deal(fields)
             except RowError as error:
@@ -92,6 +109,27 @@ class DealObjects:
                 ({"added": "add", "updated": "update"}.get(outcome, "unchanged"), key)
             )
         writer.flush()
+
+    def _preload_parties(self, chunk: list[tuple[int, dict[str, Any]]]) -> list[Party]:
+        """The ledger's parties among a chunk of party records, in one query: the session finds
+        them by id afterwards without one query each (while the returned list keeps them)."""
+        names = (text_field(fields, "name") for _, fields in chunk)
+        ids = {self.snapshot.party_ids.get(name_key(n)) for n in names if n}
+        return list(self.session.scalars(select(Party).where(Party.id.in_(ids - {None}))))
+
+    def _preload_deals(self, chunk: list[tuple[int, dict[str, Any]]]) -> list[Deal]:
+        """The ledger's deals among a chunk of deal objects (by key) and their events."""
+        keys = (fields.get("key") for _, fields in chunk)
+        ids = [
+            self.snapshot.deal_keys[k]
+            for k in keys
+            if isinstance(k, str) and k in self.snapshot.deal_keys
+        ]
+        deals = list(self.session.scalars(select(Deal).where(Deal.id.in_(ids))))
+        self.histories = {d.id: [] for d in deals}
+        for event in self.session.scalars(select(Event).where(Event.deal_id.in_(ids))):
+            self.histories[event.deal_id].append(event)
+        return deals
 
     def _party_id(self, name: str, create: bool = True) -> int:
         display = checked("party", check_party_name, name)
@@ -137,12 +175,12 @@ class DealObjects:
     def _deal(self, fields: dict[str, Any]) -> tuple[str, str]:
         """Match or create one deal object; every field is checked before anything is written."""
         target = text_field(fields, "target", True) or ""
-        named = _named_parties(fields, target)
+        named = named_parties(fields, target)
         reported = checked("reported", dates.parse_date, text_field(fields, "reported", True))
         key = checked(
             "key", lambda t: t if is_valid_key(t) else bad_key(t), text_field(fields, "key")
         )
-        _check_events(fields)
+        check_events(fields)
         roster = [(role, self._party_id(name)) for role, name in named]
         target_id = self._party_id(target)
         deal = self._match(key, target_id, roster, reported)
@@ -224,7 +262,7 @@ class DealObjects:
         )
         raw_events = fields.get("events")
         events = self._history(deal, raw_events) if raw_events else self._synthesized(deal, roster)
-        ordered = sorted(events, key=lambda e: (effective_on(e, deal), e.recorded_at, e.id))
+        ordered = in_order(events, deal)
         if not any(e.type == "created" for e in ordered):
             raise RowError("events", "a deal's history must start with a created event")
         store_state(deal, fold_state(deal, ordered))
@@ -343,7 +381,10 @@ class DealObjects:
         raw_events = fields.get("events") or []
         if not isinstance(raw_events, list):
             raise RowError("events", "expected a list of events")
-        existing = deal_events(self.session, deal)
+        preloaded = self.histories.pop(deal.id, None)
+        existing = (
+            deal_events(self.session, deal) if preloaded is None else in_order(preloaded, deal)
+        )
         known = {identity(e): e for e in existing}
         remap: dict[int, int] = {}
         appended = False
@@ -371,33 +412,3 @@ class DealObjects:
             store_state(deal, fold_state(deal, events))
             replay_participants(self.session, deal, events)
         return appended
-
-
-def _named_parties(fields: dict[str, Any], target: str) -> list[tuple[str, str]]:
-    """The (role, name) pairs of a deal object's ``parties``, checked."""
-    parties = fields.get("parties") or [{"name": target, "role": "target"}]
-    if not isinstance(parties, list) or not all(isinstance(p, dict) for p in parties):
-        raise RowError("parties", "expected a list of {name, role}")
-    named = []
-    for entry in parties:
-        role = checked(
-            "parties",
-            lambda t: vocabulary.parse_term(t, vocabulary.ROLES, "role"),
-            text_field(entry, "role", True),
-        )
-        named.append((role, checked("parties", check_party_name, text_field(entry, "name", True))))
-    return named
-
-
-def _check_events(fields: dict[str, Any]) -> None:
-    """Parse every event once without writing, so a bad one leaves no half-imported deal."""
-    raw_events = fields.get("events") or []
-    if not isinstance(raw_events, list):
-        raise RowError("events", "expected a list of events")
-
-    def name_only(name: str) -> int:
-        checked("events", check_party_name, name)
-        return 0
-
-    for raw in raw_events:
-        parse_event(0, raw, {}, name_only)

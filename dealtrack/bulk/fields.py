@@ -12,6 +12,7 @@ from typing import Any
 from dealtrack import dates, money, statuses, vocabulary
 from dealtrack.bulk.matching import RowError
 from dealtrack.models import Event
+from dealtrack.names import check_party_name
 
 _RECORDED_AT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z")
 EVENT_TYPES = ("created", "status", "value", "party", "note", "edit", "void")
@@ -143,3 +144,33 @@ def bad_key(text: str) -> str:
 
 def _bad(field_name: str, value: Any) -> str:
     raise RowError("events", f"{field_name} {value!r} is not valid")
+
+
+def named_parties(fields: dict[str, Any], target: str) -> list[tuple[str, str]]:
+    """The (role, name) pairs of a deal object's ``parties``, checked."""
+    parties = fields.get("parties") or [{"name": target, "role": "target"}]
+    if not isinstance(parties, list) or not all(isinstance(p, dict) for p in parties):
+        raise RowError("parties", "expected a list of {name, role}")
+    named = []
+    for entry in parties:
+        role = checked(
+            "parties",
+            lambda t: vocabulary.parse_term(t, vocabulary.ROLES, "role"),
+            text_field(entry, "role", True),
+        )
+        named.append((role, checked("parties", check_party_name, text_field(entry, "name", True))))
+    return named
+
+
+def check_events(fields: dict[str, Any]) -> None:
+    """Parse every event once without writing, so a bad one leaves no half-imported deal."""
+    raw_events = fields.get("events") or []
+    if not isinstance(raw_events, list):
+        raise RowError("events", "expected a list of events")
+
+    def name_only(name: str) -> int:
+        checked("events", check_party_name, name)
+        return 0
+
+    for raw in raw_events:
+        parse_event(0, raw, {}, name_only)

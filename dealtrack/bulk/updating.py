@@ -21,6 +21,7 @@ from dealtrack.services.ledger import (
     Loaded,
     effective_on,
     fold_state,
+    in_order,
     live,
     store_state,
 )
@@ -115,10 +116,7 @@ def update_deal(
     if not new:
         return False
     session.add_all(new)
-    events = sorted(
-        [*loaded.events, *new], key=lambda e: (effective_on(e, deal), e.recorded_at, e.id)
-    )
-    store_state(deal, fold_state(deal, events))
+    store_state(deal, fold_state(deal, in_order([*loaded.events, *new], deal)))
     return True
 
 

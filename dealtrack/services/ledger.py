@@ -32,14 +32,14 @@ def effective_on(event: Event, deal: Deal) -> datetime.date:
     return deal.reported if event.type == "created" else event.on
 
 
+def in_order(events: Sequence[Event], deal: Deal) -> list[Event]:
+    """A deal's events in ledger order."""
+    return sorted(events, key=lambda e: (effective_on(e, deal), e.recorded_at, e.id))
+
+
 def deal_events(session: Session, deal: Deal) -> list[Event]:
     """All events of a deal (voided ones included) in ledger order."""
-    events = session.scalars(
-        select(Event)
-        .where(Event.deal_id == deal.id)
-        .order_by(Event.on, Event.recorded_at, Event.id)
-    ).all()
-    return sorted(events, key=lambda e: (effective_on(e, deal), e.recorded_at, e.id))
+    return in_order(session.scalars(select(Event).where(Event.deal_id == deal.id)).all(), deal)
 
 
 def live(events: Sequence[Event], types: tuple[str, ...]) -> list[Event]:
@@ -184,7 +184,4 @@ def load_deals(session: Session, deal_ids: Sequence[int]) -> Iterator[Loaded]:
             participants[participant.deal_id].append(participant)
         for deal_id in chunk:
             deal = deals[deal_id]
-            ordered = sorted(
-                events[deal_id], key=lambda e: (effective_on(e, deal), e.recorded_at, e.id)
-            )
-            yield Loaded(deal, ordered, participants[deal_id])
+            yield Loaded(deal, in_order(events[deal_id], deal), participants[deal_id])
