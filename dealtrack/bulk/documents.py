@@ -348,12 +348,23 @@ class DealObjects:
 
     def _history(self, deal: Deal, raw_events: Any) -> list[Event]:
         """The events of a deal object for a new deal, with the file's ids where they are free."""
+        events = self._missing_events(deal.id, raw_events, {})
+        by_id = {e.id: e for e in events}
+        for event in events:
+            if event.type == "void" and event.voids in by_id:
+                by_id[event.voids].voided = True
+        return events
+
+    def _missing_events(
+        self, deal_id: int, raw_events: Any, known: dict[tuple[object, ...], Event]
+    ) -> list[Event]:
+        """The file's events of a deal that ``known`` lacks, numbered and added to ``known``."""
         if not isinstance(raw_events, list):
             raise RowError("events", "expected a list of events")
         remap: dict[int, int] = {}
-        known: dict[tuple[object, ...], Event] = {}
+        missing: list[Event] = []
         for raw in raw_events:
-            event = parse_event(deal.id, raw, remap, self._party_id)
+            event = parse_event(deal_id, raw, remap, self._party_id)
             match = known.get(identity(event))
             if match is not None:
                 if isinstance(raw.get("id"), int):
@@ -361,12 +372,8 @@ class DealObjects:
                 continue
             self._number(event, raw.get("id"), remap)
             known[identity(event)] = event
-        events = list(known.values())
-        by_id = {e.id: e for e in events}
-        for event in events:
-            if event.type == "void" and event.voids in by_id:
-                by_id[event.voids].voided = True
-        return events
+            missing.append(event)
+        return missing
 
     def _number(self, event: Event, wanted: Any, remap: dict[int, int]) -> None:
         free = self._free_id(Event, wanted)
@@ -378,27 +385,13 @@ class DealObjects:
 
     def _append_events(self, deal: Deal, fields: dict[str, Any]) -> bool:
         """Events of a deal the ledger has that it lacks; the ones it has are skipped."""
-        raw_events = fields.get("events") or []
-        if not isinstance(raw_events, list):
-            raise RowError("events", "expected a list of events")
         preloaded = self.histories.pop(deal.id, None)
         existing = (
             deal_events(self.session, deal) if preloaded is None else in_order(preloaded, deal)
         )
         known = {identity(e): e for e in existing}
-        remap: dict[int, int] = {}
-        appended = False
-        for raw in raw_events:
-            event = parse_event(deal.id, raw, remap, self._party_id)
-            match = known.get(identity(event))
-            if match is not None:
-                if isinstance(raw.get("id"), int):
-                    remap[raw["id"]] = match.id
-                continue
-            self._number(event, raw.get("id"), remap)
-            self.session.add(event)
-            known[identity(event)] = event
-            appended = True
+        appended = self._missing_events(deal.id, fields.get("events") or [], known)
+        self.session.add_all(appended)
         if appended:
             self._written().flush()  # parties the new events name
             self.session.flush()
@@ -411,4 +404,4 @@ class DealObjects:
             events = deal_events(self.session, deal)
             store_state(deal, fold_state(deal, events))
             replay_participants(self.session, deal, events)
-        return appended
+        return bool(appended)
