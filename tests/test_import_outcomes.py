@@ -220,3 +220,20 @@ def test_a_history_without_a_created_event_is_refused_and_writes_nothing(
         f"{path}:1: events: a deal's history must start with a created event"
     )
     assert [d["target"] for d in deals(run)] == ["Kept Co"]
+
+
+def test_a_party_record_whose_name_is_not_text_is_a_row_problem(
+    run: Invoke, tmp_path: Path
+) -> None:
+    lines = [
+        {"type": "ledger", "format": "dealtrack", "version": 1},
+        {"type": "party", "name": 42, "kind": "company"},
+        {"type": "party", "name": "Fine Co", "kind": "company"},
+    ]
+    path = write(tmp_path, "d.jsonl", "".join(json.dumps(line) + "\n" for line in lines))
+    result = run("import", path)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{path}:2: name: expected text, found int\n"
+        f"Error: 1 problem in {path}; nothing imported\n"
+    )

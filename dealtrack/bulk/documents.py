@@ -113,8 +113,8 @@ class DealObjects:
     def _preload_parties(self, chunk: list[tuple[int, dict[str, Any]]]) -> list[Party]:
         """The ledger's parties among a chunk of party records, in one query: the session finds
         them by id afterwards without one query each (while the returned list keeps them)."""
-        names = (text_field(fields, "name") for _, fields in chunk)
-        ids = {self.snapshot.party_ids.get(name_key(n)) for n in names if n}
+        names = (fields.get("name") for _, fields in chunk)  # checked when each is applied
+        ids = {self.snapshot.party_ids.get(name_key(n)) for n in names if isinstance(n, str)}
         return list(self.session.scalars(select(Party).where(Party.id.in_(ids - {None}))))
 
     def _preload_deals(self, chunk: list[tuple[int, dict[str, Any]]]) -> list[Deal]:
