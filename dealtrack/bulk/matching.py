@@ -20,7 +20,7 @@ class RowError(Exception):
         self.field_name, self.message = field_name, message
 
 
-@dataclass
+@dataclass(slots=True)
 class Group:
     """The merged rows of one deal: an existing one (``deal_id``) or one to create."""
 
