@@ -3,6 +3,7 @@
 import functools
 import re
 import unicodedata
+from collections.abc import Callable, Sequence
 
 _WHITESPACE = re.compile(r"\s+")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
@@ -44,6 +45,21 @@ def slug(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _NOT_SLUG.sub("-", ascii_only.lower()).strip("-")
+
+
+def derived_key(target: str, acquirers: Sequence[str]) -> str:
+    """A new deal's key when none is given: ``slug(target)-slug(first acquirer)``, or the
+    target's slug alone. With no letter in it, the deal is keyed ``deal-<id>`` instead."""
+    return (slug(target) + (f"-{slug(acquirers[0])}" if acquirers else "")).strip("-")
+
+
+def first_free(key: str, taken: Callable[[str], bool]) -> str:
+    """``key``, else ``key-2``, ``key-3``… the first that ``taken`` says is free."""
+    candidate, n = key, 1
+    while taken(candidate):
+        n += 1
+        candidate = f"{key}-{n}"
+    return candidate
 
 
 def is_valid_key(key: str) -> bool:

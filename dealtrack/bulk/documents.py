@@ -26,7 +26,7 @@ from dealtrack.bulk.matching import RowError
 from dealtrack.bulk.snapshot import Snapshot
 from dealtrack.bulk.writer import DEAL_COLUMNS, EVENT_COLUMNS, BulkWriter
 from dealtrack.models import Alias, Deal, Event, Party
-from dealtrack.names import check_party_name, is_valid_key, name_key, slug
+from dealtrack.names import check_party_name, derived_key, first_free, is_valid_key, name_key
 from dealtrack.services.ledger import (
     CHUNK,
     deal_events,
@@ -305,16 +305,9 @@ class DealObjects:
 
     def _derived_key(self, target_id: int, roster: list[tuple[str, int]], deal_id: int) -> str:
         names = self.snapshot.party_names
-        acquirers = [names[p] for r, p in roster if r == "acquirer"]
-        derived = (slug(names[target_id]) + (f"-{slug(acquirers[0])}" if acquirers else "")).strip(
-            "-"
-        )
+        derived = derived_key(names[target_id], [names[p] for r, p in roster if r == "acquirer"])
         derived = derived if any(c.isalpha() for c in derived) else f"deal-{deal_id}"
-        candidate, n = derived, 1
-        while candidate in self.snapshot.deal_keys:
-            n += 1
-            candidate = f"{derived}-{n}"
-        return candidate
+        return first_free(derived, self.snapshot.deal_keys.__contains__)
 
     def _event(self, **columns: Any) -> Event:
         event = Event(id=self.snapshot.allocate_events(1), voided=False, **columns)

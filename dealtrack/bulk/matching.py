@@ -11,7 +11,7 @@ from typing import Any
 
 from dealtrack.bulk.rows import FlatRow
 from dealtrack.bulk.snapshot import NaturalKey, Snapshot
-from dealtrack.names import name_key, slug
+from dealtrack.names import derived_key, first_free, name_key
 
 
 class RowError(Exception):
@@ -141,14 +141,11 @@ class Matcher:
         if row.key is not None and row.key not in self.snapshot.deal_keys:
             self.snapshot.deal_keys[row.key] = deal_id
             return row.key
-        acquirers = row.roles.get("acquirer", [])
-        derived = slug(row.target or "") + (f"-{slug(acquirers[0])}" if acquirers else "")
-        derived = derived.strip("-")
+        derived = derived_key(row.target or "", row.roles.get("acquirer", []))
         if not any(c.isalpha() for c in derived):
             derived = f"deal-{deal_id}"
-        candidate, n = derived, 1
-        while candidate in self.snapshot.deal_keys or candidate in self._new_by_key:
-            n += 1
-            candidate = f"{derived}-{n}"
+        candidate = first_free(
+            derived, lambda key: key in self.snapshot.deal_keys or key in self._new_by_key
+        )
         self.snapshot.deal_keys[candidate] = deal_id
         return candidate

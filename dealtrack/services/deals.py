@@ -13,7 +13,7 @@ from dealtrack.dates import PartialDate, from_storage
 from dealtrack.errors import NotFound, Refused
 from dealtrack.models import Deal, Event, Participant, Party
 from dealtrack.money import Amount
-from dealtrack.names import is_valid_key, slug
+from dealtrack.names import derived_key, first_free, is_valid_key
 from dealtrack.services.ledger import (
     STATUS_TYPES,
     deal_events,
@@ -104,11 +104,7 @@ def free_key(session: Session, wanted: str | None, derived: str) -> str | None:
     if not any(c.isalpha() for c in derived):
         return None
     taken = set(session.scalars(select(Deal.key).where(Deal.key.like(f"{derived}%"))))
-    candidate, n = derived, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{derived}-{n}"
-    return candidate
+    return first_free(derived, taken.__contains__)
 
 
 def _duplicate_of(
@@ -155,8 +151,8 @@ def add_deal(
                 f'deal "{duplicate.key}" already records this (same target, acquirers and '
                 "reported date); use --new to record another"
             )
-    derived = slug(target.name) + (f"-{slug(acquirers[0].name)}" if acquirers else "")
-    key = free_key(session, draft.key, derived.strip("-"))
+    derived = derived_key(target.name, [p.name for p in acquirers])
+    key = free_key(session, draft.key, derived)
     deal = Deal(
         key=key or f"pending-{recorded_now()}",
         title=draft.title,
