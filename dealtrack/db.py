@@ -149,7 +149,9 @@ class Ledger:
         notice = f"Upgraded the ledger from revision {self.upgraded_from} to {HEAD_REVISION}"
         if self.location.path is None:
             return notice
-        return f"{notice}; the ledger as it was is in {self.location.path}.bak-{self.upgraded_from}"
+        # An earlier, interrupted upgrade may have left the backup: it is kept, never replaced.
+        backup = f"{self.location.path}.bak-{self.upgraded_from}"
+        return f"{notice}; a backup at revision {self.upgraded_from} is in {backup}"
 
     @property
     def is_sqlite(self) -> bool:

@@ -23,6 +23,7 @@ import os
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -192,6 +193,14 @@ def _drop_schema(schema: str) -> None:
 # The ledger under test
 
 
+def raw_sql(path: Path, *statements: str) -> None:
+    """Run fixed SQL statements on an SQLite file with the sqlite3 module alone, bypassing dealtrack."""
+    with closing(sqlite3.connect(path)) as connection:
+        for statement in statements:
+            connection.execute(statement)
+        connection.commit()
+
+
 @dataclass
 class LedgerUnderTest:
     """One test ledger: an SQLite file (``path``) or a PostgreSQL schema (``schema``)."""
@@ -246,13 +255,7 @@ class LedgerUnderTest:
     def sql(self, *statements: str) -> None:
         """Run fixed SQL statements against the ledger, bypassing dealtrack (to corrupt it)."""
         if self.path is not None:
-            connection = sqlite3.connect(self.path)
-            try:
-                for statement in statements:
-                    connection.execute(statement)
-                connection.commit()
-            finally:
-                connection.close()
+            raw_sql(self.path, *statements)
             return
         from sqlalchemy import text
 
@@ -278,7 +281,7 @@ class LedgerUnderTest:
     def revision(self) -> str:
         """The schema revision recorded in the ledger."""
         if self.path is not None:
-            with sqlite3.connect(self.path) as connection:
+            with closing(sqlite3.connect(self.path)) as connection:
                 return str(
                     connection.execute("SELECT version_num FROM dealtrack_version").fetchone()[0]
                 )

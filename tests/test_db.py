@@ -14,7 +14,7 @@ from click.testing import CliRunner, Result
 
 from dealtrack.cli import dealtrack
 from dealtrack.db import HEAD_REVISION
-from tests.conftest import Invoke, LedgerUnderTest
+from tests.conftest import Invoke, LedgerUnderTest, raw_sql
 
 READING_COMMANDS = (
     ("list",),
@@ -36,16 +36,6 @@ def mode(path: Path) -> int:
 def files_beside(path: Path) -> list[str]:
     """The ledger file and any journal files SQLite left next to it."""
     return sorted(p.name for p in path.parent.glob(f"{path.name}*"))
-
-
-def raw_sql(path: Path, *statements: str) -> None:
-    connection = sqlite3.connect(path)
-    try:
-        for statement in statements:
-            connection.execute(statement)
-        connection.commit()
-    finally:
-        connection.close()
 
 
 def invoke(*args: str) -> Result:

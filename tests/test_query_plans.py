@@ -4,6 +4,7 @@ Timing belongs in benchmarks/run.py; what a test can pin is SQLite's plan for ea
 """
 
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.sqlite_only("query plans are SQLite's")
 
 
 def plan(path: Path, query: str, *parameters: object) -> list[str]:
-    with sqlite3.connect(path) as connection:
+    with closing(sqlite3.connect(path)) as connection:
         rows = connection.execute(f"EXPLAIN QUERY PLAN {query}", parameters).fetchall()
     return [row[-1] for row in rows]
 

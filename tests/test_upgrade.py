@@ -7,6 +7,7 @@ backs the file up).
 
 import sqlite3
 import stat
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ EARLIER = KNOWN_REVISIONS[:-1]
 
 
 def assert_sqlite_references_hold(path: Path) -> None:
-    with sqlite3.connect(path) as connection:
+    with closing(sqlite3.connect(path)) as connection:
         assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
 
@@ -37,7 +38,7 @@ def test_db_upgrade_from_an_earlier_revision_keeps_every_row(
     assert (upgraded.exit_code, upgraded.stdout) == (0, "")
     notice = f"Upgraded the ledger from revision {revision} to {HEAD_REVISION}"
     if ledger_db.path is not None:
-        notice += f"; the ledger as it was is in {ledger_db.path}.bak-{revision}"
+        notice += f"; a backup at revision {revision} is in {ledger_db.path}.bak-{revision}"
     assert upgraded.stderr == notice + "\n"
     again = story("db", "upgrade")
     assert again.stderr == f"Ledger is at revision {HEAD_REVISION}\n"
@@ -64,13 +65,13 @@ def test_first_command_on_an_older_ledger_file_backs_it_up_then_upgrades_it(
     assert (again.exit_code, again.stdout) == (0, listed)
     assert again.stderr == (
         f"Upgraded the ledger from revision {revision} to {HEAD_REVISION}; "
-        f"the ledger as it was is in {backup}\n"
+        f"a backup at revision {revision} is in {backup}\n"
     )
     assert story("list", "-f", "json").stderr == ""
     assert ledger_db.revision() == HEAD_REVISION
     assert_sqlite_references_hold(ledger_db.path)
     assert stat.S_IMODE(backup.stat().st_mode) == 0o600
-    with sqlite3.connect(backup) as connection:
+    with closing(sqlite3.connect(backup)) as connection:
         assert connection.execute("SELECT version_num FROM dealtrack_version").fetchall() == [
             (revision,)
         ]

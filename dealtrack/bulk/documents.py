@@ -131,7 +131,7 @@ class DealObjects:
             self.histories[event.deal_id].append(event)
         return deals
 
-    def _party_id(self, name: str, create: bool = True) -> int:
+    def _party_id(self, name: str) -> int:
         display = checked("party", check_party_name, name)
         key = name_key(display)
         found, new = self.snapshot.party(display, key)

@@ -12,23 +12,8 @@ from sqlalchemy import Connection, Table, bindparam, false, insert, literal_colu
 from dealtrack.models import Deal, Event, Participant, Party
 
 PARTY_COLUMNS = ("id", "name", "name_key", "kind")
-DEAL_COLUMNS = (
-    "id",
-    "key",
-    "title",
-    "kind",
-    "target_id",
-    "status",
-    "reason",
-    "amount",
-    "high",
-    "currency",
-    "basis",
-    "reported",
-    "reported_precision",
-    "updated",
-    "updated_precision",
-)
+# Every column of the deal table, in its own order (the order deal tuples are built in).
+DEAL_COLUMNS = tuple(column.name for column in Deal.__table__.columns)
 PARTICIPANT_COLUMNS = ("deal_id", "party_id", "role")
 # Every column of the event table, in its own order (the order event tuples are built in).
 EVENT_COLUMNS = tuple(column.name for column in Event.__table__.columns)
