@@ -58,15 +58,18 @@ def _scalar(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-_KEYS: dict[Any, str] = {}  # a key's JSON text with its ": ", for the few keys records use
+_KEYS: dict[str, str] = {}  # a key's JSON text with its ": ", for the few keys records use
 _IN_A_LIST = object()  # stands for the key of a list's item
 
 
 def _key(key: Any) -> str:
+    if type(key) is not str:
+        # As json.dumps: written as its JSON text, then quoted. Never cached: 0, 0.0 and False
+        # are one dict key but three different texts.
+        return _STRING(_scalar(key)) + ": "
     text = _KEYS.get(key)
     if text is None:
-        # As json.dumps: a key that is not a string is written as its JSON text, then quoted.
-        text = _KEYS[key] = _STRING(key if type(key) is str else _scalar(key)) + ": "
+        text = _KEYS[key] = _STRING(key) + ": "
     return text
 
 

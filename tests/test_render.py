@@ -35,3 +35,14 @@ def test_formula_like_text_gets_a_quote_but_numbers_do_not() -> None:
         "'\tx",
         "plain",
     ]
+
+
+def test_keys_that_compare_equal_keep_their_own_text() -> None:
+    # False, 0 and 0.0 are one dict key; a cache of key texts once wrote {0: None} as "false".
+    assert [to_json({k: None}) for k in (False, 0, 0.0, True, 1)] == [
+        '{\n  "false": null\n}\n',
+        '{\n  "0": null\n}\n',
+        '{\n  "0.0": null\n}\n',
+        '{\n  "true": null\n}\n',
+        '{\n  "1": null\n}\n',
+    ]
