@@ -17,7 +17,7 @@ class InvalidName(ValueError):
     """A party name or deal key that cannot be stored."""
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=8192)  # small: imports meet millions of names, most only once
 def name_key(name: str) -> str:
     """The identity of a party name: NFKC, casefolded, white space folded (DESIGN.md §2)."""
     return _WHITESPACE.sub(" ", unicodedata.normalize("NFKC", name).casefold()).strip()

@@ -14,11 +14,12 @@ from typing import Any
 from sqlalchemy import Connection, case, insert, literal, select, union_all
 from sqlalchemy.sql.functions import func
 
-from dealtrack.bulk.matching import Group, Matcher
 from dealtrack.bulk.rows import FlatRow
+from dealtrack.bulk.snapshot import Snapshot
+from dealtrack.bulk.staging import Stage
 from dealtrack.bulk.writer import EVENT_COLUMNS, BulkWriter
 from dealtrack.models import Deal, Event, Participant
-from dealtrack.names import name_key
+from dealtrack.names import derived_key, name_key
 from dealtrack.vocabulary import ROLES
 
 _ROLE_ORDER = ROLES[1:]
@@ -40,92 +41,121 @@ def default_title(target: str, acquirers: list[str]) -> str:
     return f"{target} / {', '.join(acquirers)}" if acquirers else target
 
 
-def _party(matcher: Matcher, writer: BulkWriter, display: str) -> int:
-    party_id, new = matcher.snapshot.party(display, name_key(display))
-    if new:
-        writer.parties.rows.append((party_id, display, name_key(display), "company"))
-    return party_id
+class NewDeals:
+    """Builds the rows of the deals (and parties) an import creates into the writer's buffers.
 
+    The parties and keys it creates are looked up in the import's Stage, not kept in memory.
+    """
 
-def create_deal(matcher: Matcher, writer: BulkWriter, group: Group, recorded_at: str) -> str:
-    """Append the tuples of one new deal to the writer's buffers; returns its key."""
-    row = group.row
-    snapshot = matcher.snapshot
-    assert row.target is not None and row.reported is not None  # checked when matched
-    deal_id = snapshot.allocate_deal()
-    key = matcher.new_key(row, deal_id)
-    target_id = _party(matcher, writer, row.target)
-    participants = [
-        (deal_id, _party(matcher, writer, name), role)
-        for role in _ROLE_ORDER
-        for name in row.roles.get(role, ())
-    ]
-    reported, precision = row.reported.start, row.reported.precision.value
-    date = row.date or row.reported
-    later = date.start > reported
-    status = row.status or "rumored"
-    source = source_of(row)
-    value = value_of(row)
-    # The created event and, right after it, one id per party event (written later in SQL), so
-    # a deal's opening history is numbered as ``add`` numbers it.
-    created = snapshot.allocate_events(2 + len(participants))
-    if later:
-        writer.created.rows.append(
-            (
-                created,
-                deal_id,
-                reported,
-                precision,
-                recorded_at,
-                "rumored",
-                None,
-                None,
-                None,
-                None,
-                None,
-                *source,
+    def __init__(
+        self, snapshot: Snapshot, stage: Stage, writer: BulkWriter, recorded_at: str
+    ) -> None:
+        self.snapshot, self.stage, self.writer = snapshot, stage, writer
+        self.recorded_at = recorded_at
+
+    def party_id(self, display: str) -> int:
+        """The id of a named party, created (with the next free id) when it is new."""
+        key = name_key(display)
+        found = self.snapshot.party_ids.get(key)
+        if found is None:
+            found = self.stage.new_party(key)
+        if found is None:
+            found = self.snapshot.next_party_id
+            self.snapshot.next_party_id += 1
+            self.stage.add_party(key, found, display)
+            self.writer.parties.rows.append((found, display, key, "company"))
+        return found
+
+    def key_for(self, row: FlatRow, deal_id: int) -> str:
+        """The row's key, else one derived from its parties, with -2, -3… if taken."""
+        if row.key is not None and row.key not in self.snapshot.deal_keys:
+            self.stage.take_key(row.key, deal_id)
+            return row.key
+        derived = derived_key(row.target or "", row.roles.get("acquirer", []))
+        if not any(c.isalpha() for c in derived):
+            derived = f"deal-{deal_id}"
+        return self.stage.free_key(derived, self.snapshot.deal_keys, deal_id)
+
+    def create(self, row: FlatRow) -> str:
+        """Append the tuples of one new deal to the writer's buffers; returns its key."""
+        writer, snapshot, recorded_at = self.writer, self.snapshot, self.recorded_at
+        assert row.target is not None and row.reported is not None  # checked when matched
+        deal_id = snapshot.allocate_deal()
+        key = self.key_for(row, deal_id)
+        target_id = self.party_id(row.target)
+        participants = [
+            (deal_id, self.party_id(name), role)
+            for role in _ROLE_ORDER
+            for name in row.roles.get(role, ())
+        ]
+        reported, precision = row.reported.start, row.reported.precision.value
+        date = row.date or row.reported
+        later = date.start > reported
+        status = row.status or "rumored"
+        source = source_of(row)
+        value = value_of(row)
+        # The created event and, right after it, one id per party event (written later in SQL), so
+        # a deal's opening history is numbered as ``add`` numbers it.
+        created = snapshot.allocate_events(2 + len(participants))
+        if later:
+            writer.created.rows.append(
+                (
+                    created,
+                    deal_id,
+                    reported,
+                    precision,
+                    recorded_at,
+                    "rumored",
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    *source,
+                )
             )
+        else:
+            writer.created.rows.append(
+                (
+                    created,
+                    deal_id,
+                    reported,
+                    precision,
+                    recorded_at,
+                    status,
+                    row.reason,
+                    *value,
+                    *source,
+                )
+            )
+        later_events = _later_events(row, deal_id, later, status, value, source, recorded_at)
+        if later_events:
+            first = snapshot.allocate_events(len(later_events))
+            writer.events.rows.extend((first + n, *event) for n, event in enumerate(later_events))
+        updated = date if (later or row.notes is not None) else row.reported
+        acquirers = row.roles.get("acquirer", [])
+        title = (
+            row.title if row.title and row.title != default_title(row.target, acquirers) else None
         )
-    else:
-        writer.created.rows.append(
+        writer.deals.rows.append(
             (
-                created,
                 deal_id,
-                reported,
-                precision,
-                recorded_at,
+                key,
+                title,
+                row.kind or "acquisition",
+                target_id,
                 status,
                 row.reason,
                 *value,
-                *source,
+                reported,
+                precision,
+                updated.start,
+                updated.precision.value,
             )
         )
-    later_events = _later_events(row, deal_id, later, status, value, source, recorded_at)
-    if later_events:
-        first = snapshot.allocate_events(len(later_events))
-        writer.events.rows.extend((first + n, *event) for n, event in enumerate(later_events))
-    updated = date if (later or row.notes is not None) else row.reported
-    acquirers = row.roles.get("acquirer", [])
-    title = row.title if row.title and row.title != default_title(row.target, acquirers) else None
-    writer.deals.rows.append(
-        (
-            deal_id,
-            key,
-            title,
-            row.kind or "acquisition",
-            target_id,
-            status,
-            row.reason,
-            *value,
-            reported,
-            precision,
-            updated.start,
-            updated.precision.value,
-        )
-    )
-    writer.participants.rows.extend(participants)
-    writer.counted(2 + len(participants) + len(later_events))
-    return key
+        writer.participants.rows.extend(participants)
+        writer.counted(2 + len(participants) + len(later_events))
+        return key
 
 
 def _later_events(

@@ -105,9 +105,7 @@ class DealObjects:
                     rejects.write(fields, f"{error.field_name}: {error.message}")
                 continue
             setattr(result, outcome, getattr(result, outcome) + 1)
-            result.plan.append(
-                ({"added": "add", "updated": "update"}.get(outcome, "unchanged"), key)
-            )
+            result.plan.add(outcome, key)
         writer.flush()
 
     def _preload_parties(self, chunk: list[tuple[int, dict[str, Any]]]) -> list[Party]:

@@ -1,11 +1,13 @@
 """``import``: read a file, validate every row, match and merge, then write in one transaction.
 
 Nothing is written until every row has been read and checked, so a bad row at line 50,000 leaves
-the ledger untouched (atomic by default); ``--skip-invalid`` writes the valid rows instead.
+the ledger untouched (atomic by default); ``--skip-invalid`` writes the valid rows instead. Valid
+rows wait on disk in a Stage, so memory does not grow with the file.
 """
 
+import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -13,18 +15,18 @@ from typing import Any, BinaryIO
 from sqlalchemy.orm import Session
 
 from dealtrack.bulk import documents, fields, readers
-from dealtrack.bulk.creating import add_party_events, create_deal
-from dealtrack.bulk.matching import Group, Matcher, RowError
+from dealtrack.bulk.creating import NewDeals, add_party_events
+from dealtrack.bulk.matching import Group, Matcher, RowError, required_natural
 from dealtrack.bulk.rejects import RejectWriter
 from dealtrack.bulk.rows import ColumnPlan, RowProblems, parse_row
 from dealtrack.bulk.snapshot import Snapshot
+from dealtrack.bulk.staging import Stage
 from dealtrack.bulk.updating import update_deal
 from dealtrack.bulk.writer import BulkWriter
 from dealtrack.dates import PartialDate
 from dealtrack.db import advance_sequences
 from dealtrack.errors import DealtrackError
 from dealtrack.models import Deal, Event, Party
-from dealtrack.names import name_key
 from dealtrack.services.ledger import load_deals, recorded_now
 
 SHOWN_PROBLEMS = 50
@@ -43,6 +45,27 @@ class ImportOptions:
     progress: Callable[[int], None] | None = None
 
 
+class Plan:
+    """What happens to each deal, ``(add|update|unchanged, key)``, as ``--dry-run`` prints it.
+
+    Kept in a temporary file once it outgrows a megabyte: a million rows plan a million keys.
+    """
+
+    def __init__(self) -> None:
+        # Lives as long as the result; closed (and deleted) when the result is.
+        self.file = tempfile.SpooledTemporaryFile(max_size=1 << 20, mode="w+", encoding="utf-8")  # noqa: SIM115
+
+    def add(self, outcome: str, key: str) -> None:
+        action = {"added": "add", "updated": "update"}.get(outcome, "unchanged")
+        self.file.write(f"{action}\t{key}\n")  # keys hold no tab or newline
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        self.file.seek(0)
+        for line in self.file:
+            action, key = line.rstrip("\n").split("\t")
+            yield action, key
+
+
 @dataclass
 class ImportResult:
     rows: int = 0
@@ -50,7 +73,7 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     rejected: int = 0
-    plan: list[tuple[str, str]] = field(default_factory=list)  # (add|update|unchanged, key)
+    plan: Plan = field(default_factory=Plan)
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)  # what --skip-invalid rejected, and why
 
@@ -138,35 +161,22 @@ def import_stream(
     matcher = Matcher(snapshot, options.on_conflict)
     rejects = RejectWriter.open(options.rejects, fmt)
     deal_objects = documents.DealObjects(session, snapshot)
+    stage = Stage()
     try:
-        for record in _records(stream, fmt, options, problems):
-            result.rows += record.section != "parties" and (record.fields or {}).get(
-                "type"
-            ) not in ("party", "ledger")
-            if (
-                fmt in ("json", "jsonl")
-                and record.fields is not None
-                and record.section != "parties"
-            ):
-                try:
-                    record.fields = _json_columns(record.fields, options)
-                except RowError as error:
-                    problems.add(record.line, error.field_name, error.message)
-                    if rejects:
-                        rejects.write(record.fields, f"{error.field_name}: {error.message}")
-                    continue
-            _take(record, options, matcher, deal_objects, problems, rejects, today)
-            if options.progress and result.rows % PROGRESS_EVERY == 0:
-                options.progress(result.rows)
-    except readers.FileProblem as error:
-        raise DealtrackError(f"{source} is not valid {fmt.upper()}: {error}") from None
-    if options.progress:
-        options.progress(-1)
-    recorded_at = recorded_now()
-    writer = BulkWriter(session.connection())
-    _apply(session, matcher, writer, result, problems, rejects, today, recorded_at)
-    writer.flush()
-    deal_objects.apply(writer, result, problems, rejects)
+        result.rows = _read(
+            stream, source, fmt, options, matcher, stage, deal_objects, problems, rejects, today
+        )
+        stage.finish_reading()
+        opened = _match(stage, matcher, problems, rejects, today)
+        writer = BulkWriter(session.connection())
+        new_deals = NewDeals(snapshot, stage, writer, recorded_now())
+        _apply(session, matcher, stage, opened, new_deals, result, problems, rejects, today)
+        writer.flush()
+        if deal_objects.parties or deal_objects.deals:
+            snapshot.absorb(stage.new_parties(), stage.taken_keys())
+        deal_objects.apply(writer, result, problems, rejects)
+    finally:
+        stage.close()
     if problems.count and not options.skip_invalid:
         raise problems.error()
     session.flush()
@@ -177,6 +187,52 @@ def import_stream(
         rejects.close()
     result.seconds = time.monotonic() - started
     return result
+
+
+def _read(
+    stream: BinaryIO,
+    source: str,
+    fmt: str,
+    options: ImportOptions,
+    matcher: Matcher,
+    stage: Stage,
+    deal_objects: "documents.DealObjects",
+    problems: Problems,
+    rejects: "RejectWriter | None",
+    today: PartialDate,
+) -> int:
+    """Check every record, stage the valid rows and collect deal objects; returns the row count."""
+    rows = 0
+    try:
+        for record in _records(stream, fmt, options, problems):
+            rows += record.section != "parties" and (record.fields or {}).get("type") not in (
+                "party",
+                "ledger",
+            )
+            if (
+                fmt in ("json", "jsonl")
+                and record.fields is not None
+                and record.section != "parties"
+            ):
+                try:
+                    record.fields = _json_columns(record.fields, options)
+                except RowError as error:
+                    _reject(
+                        problems,
+                        rejects,
+                        record.line,
+                        record.fields,
+                        [(error.field_name, error.message)],
+                    )
+                    continue
+            _take(record, options, matcher, stage, deal_objects, problems, rejects, today)
+            if options.progress and rows % PROGRESS_EVERY == 0:
+                options.progress(rows)
+    except readers.FileProblem as error:
+        raise DealtrackError(f"{source} is not valid {fmt.upper()}: {error}") from None
+    if options.progress:
+        options.progress(-1)
+    return rows
 
 
 def _json_columns(record: dict[str, Any], options: ImportOptions) -> dict[str, Any]:
@@ -200,6 +256,7 @@ def _take(
     record: readers.RawRecord,
     options: ImportOptions,
     matcher: Matcher,
+    stage: Stage,
     deal_objects: "documents.DealObjects",
     problems: Problems,
     rejects: "RejectWriter | None",
@@ -214,39 +271,77 @@ def _take(
         deal_objects.add(record)
         return
     try:
-        row = parse_row(record.line, options.columns.cells(record.fields), today.start)
-        group = matcher.add(row)
-        if rejects and group.deal_id is not None:
-            group.records.append(record.fields)  # checked against the ledger only later
+        cells = options.columns.cells(record.fields)
+        row = parse_row(record.line, cells, today.start)
+        if row.key is None:
+            required_natural(row)  # without a key, only the natural key can find its deal
     except RowProblems as error:
-        for field_name, message in error.problems:
-            problems.add(record.line, field_name, message)
-        if rejects:
-            rejects.write(record.fields, "; ".join(f"{f}: {m}" for f, m in error.problems))
+        _reject(problems, rejects, record.line, record.fields, error.problems)
+        return
     except RowError as error:
-        problems.add(record.line, error.field_name, error.message)
-        if rejects:
-            rejects.write(record.fields, f"{error.field_name}: {error.message}")
+        _reject(problems, rejects, record.line, record.fields, [(error.field_name, error.message)])
+        return
+    stage.add_row(
+        row.line,
+        row.key,
+        matcher.file_natural(row),
+        matcher.known(row),
+        cells,
+        record.fields if rejects else None,
+    )
+
+
+def _reject(
+    problems: Problems,
+    rejects: "RejectWriter | None",
+    line: int,
+    record: Any,
+    found: Iterable[tuple[str, str]],
+) -> None:
+    """List a row's problems, and write the row to ``--rejects`` with them."""
+    found = list(found)
+    for field_name, message in found:
+        problems.add(line, field_name, message)
+    if rejects:
+        rejects.write(record, "; ".join(f"{f}: {m}" for f, m in found))
+
+
+def _match(
+    stage: Stage,
+    matcher: Matcher,
+    problems: Problems,
+    rejects: "RejectWriter | None",
+    today: PartialDate,
+) -> dict[int, Group]:
+    """Group, in file order, the rows that may meet another row or a ledger deal; returns the
+    new deals' groups by the staged row that opened each."""
+    opened: dict[int, Group] = {}
+    for seq, line, cells, record in stage.rows_to_match():
+        row = parse_row(line, cells, today.start)  # it was valid when read
+        try:
+            group = matcher.add(row)
+        except RowError as error:
+            _reject(problems, rejects, line, record, [(error.field_name, error.message)])
+            continue
+        if group.deal_id is None and len(group.lines) == 1:
+            opened[seq] = group
+        if rejects and group.deal_id is not None:
+            group.records.append(record)  # checked against the ledger only later
+    return opened
 
 
 def _apply(
     session: Session,
     matcher: Matcher,
-    writer: BulkWriter,
+    stage: Stage,
+    opened: dict[int, Group],
+    new_deals: NewDeals,
     result: ImportResult,
     problems: Problems,
     rejects: "RejectWriter | None",
     today: PartialDate,
-    recorded_at: str,
 ) -> None:
     """Existing deals first (their new parties flushed before their events), then new deals."""
-
-    def resolve(name: str) -> int:
-        party_id, new = matcher.snapshot.party(name, name_key(name))
-        if new:
-            writer.parties.rows.append((party_id, name, name_key(name), "company"))
-        return party_id
-
     existing = [g for g in matcher.groups if g.deal_id is not None]
     by_id = {g.deal_id: g for g in existing}
     with session.no_autoflush:
@@ -255,7 +350,15 @@ def _apply(
         ):
             group = by_id[loaded.deal.id]
             try:
-                changed = update_deal(session, matcher, group, loaded, today, recorded_at, resolve)
+                changed = update_deal(
+                    session,
+                    matcher,
+                    group,
+                    loaded,
+                    today,
+                    new_deals.recorded_at,
+                    new_deals.party_id,
+                )
             except RowError as error:
                 for line in group.lines:
                     problems.add(line, error.field_name, error.message)
@@ -263,33 +366,55 @@ def _apply(
                     for fields in group.records:
                         rejects.write(fields, f"{error.field_name}: {error.message}")
                 continue
-            _count(result, group, "updated" if changed else "unchanged", loaded.deal.key)
-    writer.parties.flush()
+            _count(result, "updated" if changed else "unchanged", loaded.deal.key, group)
+    new_deals.writer.parties.flush()
     session.flush()
     for group in existing:
         if group.skipped:
-            _count(result, group, "unchanged", matcher.key_of(group.deal_id or 0))
+            _count(result, "unchanged", matcher.key_of(group.deal_id or 0), group)
     first_deal = matcher.snapshot.next_deal_id
-    for group in matcher.groups:
-        if group.deal_id is None:
-            key = create_deal(matcher, writer, group, recorded_at)
-            _count(result, group, "added", key)
-    writer.flush()
-    add_party_events(session.connection(), first_deal, recorded_at)
+    _create(stage, opened, new_deals, result, problems, rejects, today)
+    new_deals.writer.flush()
+    add_party_events(session.connection(), first_deal, new_deals.recorded_at)
 
 
-def _count(result: ImportResult, group: Group, outcome: str, key: str) -> None:
+def _create(
+    stage: Stage,
+    opened: dict[int, Group],
+    new_deals: NewDeals,
+    result: ImportResult,
+    problems: Problems,
+    rejects: "RejectWriter | None",
+    today: PartialDate,
+) -> None:
+    """New deals in the order of their first rows: merged groups and rows that met no other."""
+    for seq, line, cells, record in stage.rows_in_order():
+        if cells is None:
+            group = opened.get(seq)
+            if group is not None:
+                _count(result, "added", new_deals.create(group.row), group)
+            continue
+        row = parse_row(line, cells, today.start)  # it was valid when read
+        try:
+            required_natural(row)  # its key named no deal of the ledger or of the file
+        except RowError as error:
+            _reject(problems, rejects, line, record, [(error.field_name, error.message)])
+            continue
+        _count(result, "added", new_deals.create(row))
+
+
+def _count(result: ImportResult, outcome: str, key: str, group: Group | None = None) -> None:
     """Each row once: the deal's outcome for its first row, then updated/unchanged per repeat.
 
     A repeat of a deal the import leaves unchanged is unchanged too, so a re-run reports no updates.
     """
     setattr(result, outcome, getattr(result, outcome) + 1)
-    for changed in group.repeats_changed:
+    for changed in group.repeats_changed if group is not None else ():
         if changed and outcome != "unchanged":
             result.updated += 1
         else:
             result.unchanged += 1
-    result.plan.append(({"added": "add", "updated": "update"}.get(outcome, "unchanged"), key))
+    result.plan.add(outcome, key)
 
 
 def summary(result: ImportResult, dry_run: bool) -> str:

@@ -11,7 +11,8 @@ from typing import Any
 
 from dealtrack.bulk.rows import FlatRow
 from dealtrack.bulk.snapshot import NaturalKey, Snapshot
-from dealtrack.names import derived_key, first_free, name_key
+from dealtrack.dates import PartialDate
+from dealtrack.names import name_key
 
 
 class RowError(Exception):
@@ -54,21 +55,44 @@ class Matcher:
         return self._provisional.setdefault(key, -(len(self._provisional) + 1))
 
     def natural_key(self, row: FlatRow) -> NaturalKey:
-        if row.target is None:
-            raise RowError(
-                "target", "required to match or create a deal (or give the key of an existing deal)"
-            )
-        if row.reported is None:
-            raise RowError(
-                "reported",
-                "required to match or create a deal (or give the key of an existing deal)",
-            )
+        target, reported = required_natural(row)
         acquirers = frozenset(self.party_id(n) for n in row.roles.get("acquirer", ()))
-        return (
-            self.party_id(row.target),
-            acquirers,
-            row.reported.start,
-            row.reported.precision.value,
+        return (self.party_id(target), acquirers, reported.start, reported.precision.value)
+
+    def known(self, row: FlatRow) -> bool:
+        """Whether the row matches a deal already in the ledger, by key or natural key."""
+        if row.key is not None and row.key in self.snapshot.deal_keys:
+            return True
+        if row.target is None or row.reported is None:
+            return False
+        ids = [self.snapshot.party_ids.get(name_key(n)) for n in row.roles.get("acquirer", ())]
+        target = self.snapshot.party_ids.get(name_key(row.target))
+        if target is None or None in ids:
+            return False  # a name the ledger lacks: no deal of the ledger can have it
+        natural = (target, frozenset(ids), row.reported.start, row.reported.precision.value)
+        return natural in self.snapshot.natural
+
+    def file_natural(self, row: FlatRow) -> str | None:
+        """The natural key as text that is equal for rows of one deal (None if incomplete).
+
+        A name the ledger knows stands as its party's id, so aliases meet their party.
+        """
+        if row.target is None or row.reported is None:
+            return None
+
+        def party(name: str) -> str:
+            key = name_key(name)
+            found = self.snapshot.party_ids.get(key)
+            return key if found is None else f"#{found}"
+
+        acquirers = "\x1e".join(sorted({party(n) for n in row.roles.get("acquirer", ())}))
+        return "\x1f".join(
+            (
+                party(row.target),
+                acquirers,
+                row.reported.start.isoformat(),
+                row.reported.precision.value,
+            )
         )
 
     def add(self, row: FlatRow) -> Group:
@@ -136,16 +160,13 @@ class Matcher:
             self._ledger_keys = {v: k for k, v in self.snapshot.deal_keys.items()}
         return self._ledger_keys.get(deal_id, str(deal_id))
 
-    def new_key(self, row: FlatRow, deal_id: int) -> str:
-        """The key of a deal this import creates: the row's, else derived, with -2, -3… if taken."""
-        if row.key is not None and row.key not in self.snapshot.deal_keys:
-            self.snapshot.deal_keys[row.key] = deal_id
-            return row.key
-        derived = derived_key(row.target or "", row.roles.get("acquirer", []))
-        if not any(c.isalpha() for c in derived):
-            derived = f"deal-{deal_id}"
-        candidate = first_free(
-            derived, lambda key: key in self.snapshot.deal_keys or key in self._new_by_key
-        )
-        self.snapshot.deal_keys[candidate] = deal_id
-        return candidate
+
+def required_natural(row: FlatRow) -> tuple[str, PartialDate]:
+    """The row's target and reported date, which matching or creating a deal needs."""
+    for name, value in (("target", row.target), ("reported", row.reported)):
+        if value is None:
+            raise RowError(
+                name, "required to match or create a deal (or give the key of an existing deal)"
+            )
+    assert row.target is not None and row.reported is not None
+    return row.target, row.reported

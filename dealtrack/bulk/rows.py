@@ -155,8 +155,10 @@ def plan_columns(
 
 
 # Rows repeat the same kinds, statuses, dates and names thousands of times; caching the pure
-# parsers turns most of a large import's validation into dictionary lookups.
-_cached = functools.lru_cache(maxsize=65536)
+# parsers turns most of a large import's validation into dictionary lookups. The caches stay
+# small: a million distinct values would otherwise hold an import's memory up (DESIGN.md §5).
+CACHED = 8192
+_cached = functools.lru_cache(maxsize=CACHED)
 _kind = _cached(lambda t: vocabulary.parse_term(t, vocabulary.KINDS, "deal kind"))
 _basis = _cached(lambda t: vocabulary.parse_term(t, vocabulary.BASES, "basis"))
 _attribution = _cached(lambda t: vocabulary.parse_term(t, vocabulary.ATTRIBUTIONS, "attribution"))
@@ -221,10 +223,10 @@ def parse_row(line: int, cells: Mapping[str, str], today: datetime.date) -> Flat
 
 @functools.lru_cache(maxsize=4)
 def _effective_date(today: datetime.date) -> Callable[[str], dates.PartialDate]:
-    return functools.lru_cache(maxsize=65536)(lambda text: dates.parse_effective_date(text, today))
+    return functools.lru_cache(maxsize=CACHED)(lambda text: dates.parse_effective_date(text, today))
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=CACHED)
 def _amount(text: str, currency: str | None) -> money.Amount:
     return money.parse_amount(text, currency)
 

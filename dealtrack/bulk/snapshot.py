@@ -7,6 +7,7 @@ indexes as rows create them, so later rows see what earlier rows created.
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -52,6 +53,16 @@ class Snapshot:
         snapshot.next_deal_id = _next_id(session, Deal)
         snapshot.next_event_id = _next_id(session, Event)
         return snapshot
+
+    def absorb(
+        self, parties: Iterable[tuple[str, int, str]], deal_keys: Iterable[tuple[str, int]]
+    ) -> None:
+        """Add the parties and deal keys an import created since loading (kept on disk until
+        now) for the deal objects that follow, which match on them."""
+        for key, party_id, name in parties:
+            self.party_ids[key] = party_id
+            self.party_names[party_id] = name
+        self.deal_keys.update(deal_keys)
 
     def party(self, display: str, key: str) -> tuple[int, bool]:
         """The id of a named party and whether it is new (allocated here, to be inserted)."""
