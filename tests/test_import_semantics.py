@@ -373,3 +373,70 @@ def test_unkeyed_row_matching_two_deals_of_the_file_is_a_row_error(
         f"{path}:4: row: matches 2 deals (first-bid, second-bid); give the key of one\n"
         f"Error: 1 problem in {path}; nothing imported\n"
     )
+
+
+def test_a_key_only_row_naming_no_deal_is_a_row_error(run: Invoke, tmp_path: Path) -> None:
+    path = write(tmp_path, "d.csv", "key,status\nno-such-deal,agreed\n")
+    result = run("import", path)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{path}:2: target: required to match or create a deal (or give the key of an existing "
+        "deal)\n"
+        f"Error: 1 problem in {path}; nothing imported\n"
+    )
+
+
+def test_a_derived_key_gives_way_to_a_key_later_in_the_file(run: Invoke, tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "d.csv",
+        "key,target,acquirers,reported\n,Acme,Big Co,2020\nacme-big-co,Other,Big Co,2021\n",
+    )
+    assert summary(run, path) == (2, 2, 0, 0, 0)
+    assert [(d["key"], d["target"]) for d in deals(run)] == [
+        ("acme-big-co-2", "Acme"),
+        ("acme-big-co", "Other"),
+    ]
+    assert summary(run, path) == (2, 0, 0, 2, 0)
+
+
+def test_rows_of_one_deal_far_apart_are_merged_and_new_deals_keep_file_order(
+    run: Invoke, tmp_path: Path
+) -> None:
+    middle = "".join(f"Target {n},Buyer,2020,rumored\n" for n in range(200))
+    path = write(
+        tmp_path,
+        "d.csv",
+        "target,acquirers,reported,status\nAcme,Big Co,2020,rumored\n"
+        + middle
+        + "Acme,Big Co,2020,agreed\n",
+    )
+    assert summary(run, path) == (202, 201, 1, 0, 0)
+    listed = deals(run)
+    assert [(d["id"], d["key"], d["status"]) for d in listed[:2]] == [
+        (1, "acme-big-co", "agreed"),
+        (2, "target-0-buyer", "rumored"),
+    ]
+    assert [d["id"] for d in listed] == list(range(1, 202))
+    assert summary(run, path) == (202, 0, 0, 202, 0)
+
+
+def test_a_deal_object_after_flat_rows_finds_the_parties_and_deals_they_created(
+    run: Invoke, tmp_path: Path
+) -> None:
+    records = [
+        {"key": "acme-deal", "target": "Acme", "acquirers": "Big Co", "reported": "2020"},
+        {
+            "key": "acme-deal",
+            "target": "Acme",
+            "kind": "acquisition",
+            "reported": "2020",
+            "status": "agreed",
+            "parties": [{"name": "Big Co", "role": "acquirer"}],
+        },
+    ]
+    path = write(tmp_path, "d.json", json.dumps(records))
+    assert run("import", path).exit_code == 0
+    assert keys(run) == ["acme-deal"]
+    parties = run("party", "list", "-f", "json")
+    assert [p["name"] for p in json.loads(parties.stdout)] == ["Acme", "Big Co"]
