@@ -62,19 +62,18 @@ class NewDeals:
         if found is None:
             found = self.snapshot.next_party_id
             self.snapshot.next_party_id += 1
-            self.stage.add_party(key, found, display)
+            self.stage.add_party(key, found)
             self.writer.parties.rows.append((found, display, key, "company"))
         return found
 
     def key_for(self, row: FlatRow, deal_id: int) -> str:
         """The row's key, else one derived from its parties, with -2, -3… if taken."""
         if row.key is not None and row.key not in self.snapshot.deal_keys:
-            self.stage.take_key(row.key, deal_id)
             return row.key
         derived = derived_key(row.target or "", row.roles.get("acquirer", []))
         if not any(c.isalpha() for c in derived):
             derived = f"deal-{deal_id}"
-        return self.stage.free_key(derived, self.snapshot.deal_keys, deal_id)
+        return self.stage.free_key(derived, self.snapshot.deal_keys)
 
     def create(self, row: FlatRow) -> str:
         """Append the tuples of one new deal to the writer's buffers; returns its key."""

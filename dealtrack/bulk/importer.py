@@ -167,13 +167,14 @@ def import_stream(
             stream, source, fmt, options, matcher, stage, deal_objects, problems, rejects, today
         )
         stage.finish_reading()
-        opened = _match(stage, matcher, problems, rejects, today)
+        opened = _match(stage, matcher, problems, rejects)
         writer = BulkWriter(session.connection())
         new_deals = NewDeals(snapshot, stage, writer, recorded_now())
+        first_party, first_deal = snapshot.next_party_id, snapshot.next_deal_id
         _apply(session, matcher, stage, opened, new_deals, result, problems, rejects, today)
         writer.flush()
         if deal_objects.parties or deal_objects.deals:
-            snapshot.absorb(stage.new_parties(), stage.taken_keys())
+            snapshot.absorb(session, first_party, first_deal)
         deal_objects.apply(writer, result, problems, rejects)
     finally:
         stage.close()
@@ -282,12 +283,7 @@ def _take(
         _reject(problems, rejects, record.line, record.fields, [(error.field_name, error.message)])
         return
     stage.add_row(
-        row.line,
-        row.key,
-        matcher.file_natural(row),
-        matcher.known(row),
-        cells,
-        record.fields if rejects else None,
+        row, matcher.file_natural(row), matcher.known(row), record.fields if rejects else None
     )
 
 
@@ -311,17 +307,15 @@ def _match(
     matcher: Matcher,
     problems: Problems,
     rejects: "RejectWriter | None",
-    today: PartialDate,
 ) -> dict[int, Group]:
     """Group, in file order, the rows that may meet another row or a ledger deal; returns the
     new deals' groups by the staged row that opened each."""
     opened: dict[int, Group] = {}
-    for seq, line, cells, record in stage.rows_to_match():
-        row = parse_row(line, cells, today.start)  # it was valid when read
+    for seq, row, record in stage.rows_to_match():
         try:
             group = matcher.add(row)
         except RowError as error:
-            _reject(problems, rejects, line, record, [(error.field_name, error.message)])
+            _reject(problems, rejects, row.line, record, [(error.field_name, error.message)])
             continue
         if group.deal_id is None and len(group.lines) == 1:
             opened[seq] = group
@@ -373,7 +367,7 @@ def _apply(
         if group.skipped:
             _count(result, "unchanged", matcher.key_of(group.deal_id or 0), group)
     first_deal = matcher.snapshot.next_deal_id
-    _create(stage, opened, new_deals, result, problems, rejects, today)
+    _create(stage, opened, new_deals, result, problems, rejects)
     new_deals.writer.flush()
     add_party_events(session.connection(), first_deal, new_deals.recorded_at)
 
@@ -385,20 +379,18 @@ def _create(
     result: ImportResult,
     problems: Problems,
     rejects: "RejectWriter | None",
-    today: PartialDate,
 ) -> None:
     """New deals in the order of their first rows: merged groups and rows that met no other."""
-    for seq, line, cells, record in stage.rows_in_order():
-        if cells is None:
+    for seq, row, record in stage.rows_in_order():
+        if row is None:
             group = opened.get(seq)
             if group is not None:
                 _count(result, "added", new_deals.create(group.row), group)
             continue
-        row = parse_row(line, cells, today.start)  # it was valid when read
         try:
             required_natural(row)  # its key named no deal of the ledger or of the file
         except RowError as error:
-            _reject(problems, rejects, line, record, [(error.field_name, error.message)])
+            _reject(problems, rejects, row.line, record, [(error.field_name, error.message)])
             continue
         _count(result, "added", new_deals.create(row))
 

@@ -7,7 +7,6 @@ indexes as rows create them, so later rows see what earlier rows created.
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -54,15 +53,16 @@ class Snapshot:
         snapshot.next_event_id = _next_id(session, Event)
         return snapshot
 
-    def absorb(
-        self, parties: Iterable[tuple[str, int, str]], deal_keys: Iterable[tuple[str, int]]
-    ) -> None:
-        """Add the parties and deal keys an import created since loading (kept on disk until
-        now) for the deal objects that follow, which match on them."""
-        for key, party_id, name in parties:
+    def absorb(self, session: Session, first_party: int, first_deal: int) -> None:
+        """Add the parties and deal keys written from these ids on (by an import's flat rows,
+        which keep them on disk until then) for the deal objects that follow."""
+        new_parties = select(Party.id, Party.name, Party.name_key).where(Party.id >= first_party)
+        for party_id, name, key in session.execute(new_parties):
             self.party_ids[key] = party_id
             self.party_names[party_id] = name
-        self.deal_keys.update(deal_keys)
+        new_deals = select(Deal.key, Deal.id).where(Deal.id >= first_deal)
+        for key, deal_id in session.execute(new_deals):
+            self.deal_keys[key] = deal_id
 
     def party(self, display: str, key: str) -> tuple[int, bool]:
         """The id of a named party and whether it is new (allocated here, to be inserted)."""

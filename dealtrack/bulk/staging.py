@@ -9,11 +9,15 @@ natural key with another row, or that touch a deal already in the ledger, can ne
 go through the Matcher. Every other row is read back once, in file order, and written.
 """
 
+import datetime
 import marshal
 import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
+from dealtrack.bulk.rows import FlatRow
+from dealtrack.dates import PartialDate, Precision
+from dealtrack.money import Amount
 from dealtrack.names import first_free
 
 BATCH = 5_000
@@ -23,10 +27,10 @@ _SCHEMA = (
     "PRAGMA journal_mode = OFF",
     "PRAGMA synchronous = OFF",
     "CREATE TABLE row (seq INTEGER PRIMARY KEY, line INTEGER NOT NULL, key TEXT,"
-    " natural_key TEXT, known INTEGER NOT NULL, cells BLOB NOT NULL, record BLOB)",
-    "CREATE TABLE party (name_key TEXT PRIMARY KEY, id INTEGER NOT NULL, name TEXT NOT NULL)"
-    " WITHOUT ROWID",
-    "CREATE TABLE taken (key TEXT PRIMARY KEY, id INTEGER NOT NULL) WITHOUT ROWID",
+    " natural_key TEXT, known INTEGER NOT NULL, data BLOB NOT NULL, record BLOB)",
+    "CREATE TABLE party (name_key TEXT PRIMARY KEY, id INTEGER NOT NULL) WITHOUT ROWID",
+    # Keys derived for new deals; a row's own key is in ``row`` already.
+    "CREATE TABLE taken (key TEXT PRIMARY KEY) WITHOUT ROWID",
 )
 # A row can meet another row only through a key or natural key they share; ``known`` rows match
 # a deal in the ledger. These are the rows the Matcher has to see, in file order.
@@ -43,25 +47,16 @@ class Stage:
         self.pending: list[tuple[Any, ...]] = []
         self.recent_parties: dict[str, int] = {}
 
-    def add_row(
-        self,
-        line: int,
-        key: str | None,
-        natural: str | None,
-        known: bool,
-        cells: dict[str, str],
-        record: Any = None,
-    ) -> None:
-        """Keep one valid row: its cells as mapped (parsed again when it is used) and, for
-        ``--rejects``, the record as read."""
+    def add_row(self, row: FlatRow, natural: str | None, known: bool, record: Any = None) -> None:
+        """Keep one valid row and, for ``--rejects``, the record as read."""
         stored = None if record is None else marshal.dumps(record)
-        self.pending.append((line, key, natural, known, marshal.dumps(cells), stored))
+        self.pending.append((row.line, row.key, natural, known, pack(row), stored))
         if len(self.pending) >= BATCH:
             self._flush_rows()
 
     def _flush_rows(self) -> None:
         self.db.executemany(
-            "INSERT INTO row (line, key, natural_key, known, cells, record) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO row (line, key, natural_key, known, data, record) VALUES (?, ?, ?, ?, ?, ?)",
             self.pending,
         )
         self.pending = []
@@ -79,24 +74,22 @@ class Stage:
             " WHERE natural_key IS NOT NULL GROUP BY natural_key HAVING count(*) > 1"
         )
 
-    def rows_to_match(self) -> Iterator[tuple[int, int, dict[str, str], Any]]:
-        """(seq, line, cells, record) of every row that may meet another row or a ledger deal;
-        ``seq`` tells rows apart where ``line`` cannot (a JSON array on one line)."""
-        query = f"SELECT seq, line, cells, record FROM row WHERE {_MEETS} ORDER BY seq"  # noqa: S608
-        for seq, line, cells, record in self.db.execute(query):
-            loaded = None if record is None else marshal.loads(record)
-            yield seq, line, marshal.loads(cells), loaded
+    def rows_to_match(self) -> Iterator[tuple[int, FlatRow, Any]]:
+        """(seq, row, record) of every row that may meet another row or a ledger deal; ``seq``
+        tells rows apart where their lines cannot (a JSON array on one line)."""
+        query = f"SELECT seq, data, record FROM row WHERE {_MEETS} ORDER BY seq"  # noqa: S608
+        for seq, data, record in self.db.execute(query):
+            yield seq, unpack(data), None if record is None else marshal.loads(record)
 
-    def rows_in_order(self) -> Iterator[tuple[int, int, dict[str, str] | None, Any]]:
-        """(seq, line, cells, record) of every row in file order; cells (and the record) only
-        for the rows that meet no other row, which the Matcher never saw."""
-        query = f"SELECT seq, line, {_MEETS}, cells, record FROM row ORDER BY seq"  # noqa: S608
-        for seq, line, meets, cells, record in self.db.execute(query):
+    def rows_in_order(self) -> Iterator[tuple[int, FlatRow | None, Any]]:
+        """(seq, row, record) of every row in file order; the row (and its record) only for
+        the rows that meet no other row, which the Matcher never saw."""
+        query = f"SELECT seq, {_MEETS}, data, record FROM row ORDER BY seq"  # noqa: S608
+        for seq, meets, data, record in self.db.execute(query):
             if meets:
-                yield seq, line, None, None
+                yield seq, None, None
             else:
-                loaded = None if record is None else marshal.loads(record)
-                yield seq, line, marshal.loads(cells), loaded
+                yield seq, unpack(data), None if record is None else marshal.loads(record)
 
     def new_party(self, key: str) -> int | None:
         """The id this import gave the party with name key ``key``, if it created one."""
@@ -108,8 +101,8 @@ class Stage:
             found = self._remember(key, row[0])
         return found
 
-    def add_party(self, key: str, party_id: int, name: str) -> None:
-        self.db.execute("INSERT INTO party VALUES (?, ?, ?)", (key, party_id, name))
+    def add_party(self, key: str, party_id: int) -> None:
+        self.db.execute("INSERT INTO party VALUES (?, ?)", (key, party_id))
         self._remember(key, party_id)
 
     def _remember(self, key: str, party_id: int) -> int:
@@ -118,13 +111,9 @@ class Stage:
         self.recent_parties[key] = party_id
         return party_id
 
-    def new_parties(self) -> Iterator[tuple[str, int, str]]:
-        """(name key, id, name) of every party this import created."""
-        yield from self.db.execute("SELECT name_key, id, name FROM party")
-
-    def free_key(self, wanted: str, ledger_keys: dict[str, int], deal_id: int) -> str:
-        """``wanted``, or with -2, -3… if a ledger deal, a row of the file or a deal this import
-        created already has it; taken for ``deal_id`` from then on."""
+    def free_key(self, wanted: str, ledger_keys: dict[str, int]) -> str:
+        """``wanted``, or with -2, -3… if a ledger deal, a row of the file or a key this import
+        derived before already has it; taken from then on."""
 
         def taken(key: str) -> bool:
             return (
@@ -135,15 +124,46 @@ class Stage:
             )
 
         key = first_free(wanted, taken)
-        self.take_key(key, deal_id)
+        self.db.execute("INSERT INTO taken VALUES (?)", (key,))
         return key
-
-    def take_key(self, key: str, deal_id: int) -> None:
-        self.db.execute("INSERT INTO taken VALUES (?, ?)", (key, deal_id))
-
-    def taken_keys(self) -> Iterator[tuple[str, int]]:
-        """(key, id) of every deal this import created."""
-        yield from self.db.execute("SELECT key, id FROM taken")
 
     def close(self) -> None:
         self.db.close()
+
+
+_PRECISIONS = {p.value: p for p in Precision}
+
+
+def pack(row: FlatRow) -> bytes:
+    """A validated row as bytes: marshal of plain values, several times cheaper than validating
+    the row again or pickling it."""
+    value = row.value
+    return marshal.dumps(
+        (
+            row.line, row.key, row.title, row.kind, row.target, row.roles, row.status,
+            row.reason, None if value is None else (value.low, value.high, value.currency),
+            row.value_given, row.basis, _packed_date(row.reported), _packed_date(row.date),
+            row.outlet, row.url, row.attribution, row.notes,
+        )
+    )  # fmt: skip
+
+
+def unpack(data: bytes) -> FlatRow:
+    """The row ``pack`` was given."""
+    (line, key, title, kind, target, roles, status, reason, value, given, basis, reported, date,
+     outlet, url, attribution, notes) = marshal.loads(data)  # fmt: skip
+    return FlatRow(
+        line, key, title, kind, target, roles, status, reason,
+        None if value is None else Amount(*value), given, basis, _date(reported), _date(date),
+        outlet, url, attribution, notes,
+    )  # fmt: skip
+
+
+def _packed_date(date: PartialDate | None) -> tuple[int, str] | None:
+    return None if date is None else (date.start.toordinal(), date.precision.value)
+
+
+def _date(packed: tuple[int, str] | None) -> PartialDate | None:
+    if packed is None:
+        return None
+    return PartialDate(datetime.date.fromordinal(packed[0]), _PRECISIONS[packed[1]])
