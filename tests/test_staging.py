@@ -1,7 +1,11 @@
 """The Stage: an import's rows, new parties and new keys in a private scratch database."""
 
 import datetime
+import os
+import stat
+from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -76,10 +80,30 @@ def test_a_new_party_is_found_after_the_recent_names_are_forgotten() -> None:
     assert stage.new_party("acme") == 1
 
 
-def test_the_scratch_database_is_a_temporary_file_no_one_else_can_open() -> None:
+def test_the_scratch_database_is_a_deleted_0600_file_once_it_outgrows_memory() -> None:
+    if not Path("/proc/self/fd").is_dir():
+        pytest.skip("needs /proc to find the scratch file SQLite opened")
     stage = Stage()
     assert stage.db.execute("PRAGMA database_list").fetchall() == [(0, "main", "")]
+    for line in range(20_000):
+        stage.add_row(FlatRow(line, title="x" * 300), None, False)
+    stage.finish_reading()
+    scratch = {fd: target for fd, target in open_files() if "etilqs_" in target}  # SQLite's name
+    assert scratch
+    assert all(target.endswith(" (deleted)") for target in scratch.values())
+    assert {stat.S_IMODE(os.fstat(fd).st_mode) for fd in scratch} == {0o600}
     stage.close()
+
+
+def open_files() -> list[tuple[int, str]]:
+    """(descriptor, what it is open on) for this process."""
+    found = []
+    for name in os.listdir("/proc/self/fd"):
+        try:
+            found.append((int(name), os.readlink(f"/proc/self/fd/{name}")))
+        except FileNotFoundError:  # the descriptor listdir itself had open
+            continue
+    return found
 
 
 texts = st.none() | st.text(max_size=20)
