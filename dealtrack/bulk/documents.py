@@ -71,7 +71,7 @@ class DealObjects:
         else:
             self.deals.append((record.line, fields))
 
-    def apply(self, writer: BulkWriter, result: Any, problems: Any, rejects: Any = None) -> None:
+    def apply(self, writer: BulkWriter, result: Any, problems: Any) -> None:
         """Write the parties, then the deals; ``writer`` must hold nothing unflushed."""
         self.unused_deal_ids = self.snapshot.next_deal_id
         self.unused_event_ids = self.snapshot.next_event_id
@@ -82,9 +82,7 @@ class DealObjects:
             try:
                 links.append(self._party(fields))
             except RowError as error:
-                problems.add(line, error.field_name, error.message)
-                if rejects is not None:
-                    rejects.write(fields, f"{error.field_name}: {error.message}")
+                problems.reject(line, fields, [(error.field_name, error.message)])
         # Every party row first, then what refers to parties: without relationships the ORM may
         # insert a party's alias (or a unit) before the party itself.
         self.session.flush()
@@ -100,9 +98,7 @@ class DealObjects:
             try:
                 outcome, key = self._deal(fields)
             except RowError as error:
-                problems.add(line, error.field_name, error.message)
-                if rejects is not None:
-                    rejects.write(fields, f"{error.field_name}: {error.message}")
+                problems.reject(line, fields, [(error.field_name, error.message)])
                 continue
             setattr(result, outcome, getattr(result, outcome) + 1)
             result.plan.add(outcome, key)

@@ -85,7 +85,8 @@ def import_(
           --map acquirers=acquirer_name --map reported=acquired_at \\
           --ignore-extra --set status=completed
     """
-    from dealtrack.bulk.importer import ImportOptions, format_of, import_stream, summary
+    from dealtrack.bulk.importer import ImportOptions, format_of, import_stream
+    from dealtrack.bulk.outcomes import summary
     from dealtrack.bulk.rows import plan_columns
 
     columns = plan_columns(_pairs(maps, "--map"), _pairs(sets, "--set"), ignore, ignore_extra)

@@ -1,0 +1,107 @@
+"""What an import reports: its problems (and rejected rows), its plan, its counts and summary."""
+
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from dealtrack.bulk.rejects import RejectWriter
+from dealtrack.errors import DealtrackError
+
+SHOWN_PROBLEMS = 50
+
+
+class Plan:
+    """What happens to each deal, ``(add|update|unchanged, key)``, as ``--dry-run`` prints it.
+
+    Kept in a temporary file once it outgrows a megabyte: a million rows plan a million keys.
+    """
+
+    def __init__(self) -> None:
+        # Lives as long as the result; closed (and deleted) with it.
+        self.file = tempfile.SpooledTemporaryFile(max_size=1 << 20, mode="w+", encoding="utf-8")  # noqa: SIM115
+
+    def add(self, outcome: str, key: str) -> None:
+        action = {"added": "add", "updated": "update"}.get(outcome, "unchanged")
+        self.file.write(f"{action}\t{key}\n")  # keys hold no tab or newline
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        self.file.seek(0)
+        for line in self.file:
+            action, key = line.rstrip("\n").split("\t")
+            yield action, key
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    plan: Plan = field(default_factory=Plan)
+    seconds: float = 0.0
+    problems: list[str] = field(default_factory=list)  # what --skip-invalid rejected, and why
+
+    def count(self, outcome: str, key: str, repeats_changed: Iterable[bool] = ()) -> None:
+        """Each row once: the deal's outcome for its first row, then updated/unchanged per repeat.
+
+        A repeat of a deal the import leaves unchanged is unchanged too, so a re-run reports no
+        updates.
+        """
+        setattr(self, outcome, getattr(self, outcome) + 1)
+        for changed in repeats_changed:
+            if changed and outcome != "unchanged":
+                self.updated += 1
+            else:
+                self.unchanged += 1
+        self.plan.add(outcome, key)
+
+
+class Problems:
+    """``FILE:LINE: field: message`` lines: the first 50 kept, the rest counted; with
+    ``--rejects``, the rejected records too."""
+
+    def __init__(self, source: str, rejects: RejectWriter | None = None) -> None:
+        self.source, self.lines, self.count = source, list[str](), 0
+        self.rejected_lines: set[int] = set()
+        self.rejects = rejects
+
+    def add(self, line: int, field_name: str, message: str) -> None:
+        self.count += 1
+        self.rejected_lines.add(line)
+        if len(self.lines) < SHOWN_PROBLEMS:
+            self.lines.append(f"{self.source}:{line}: {field_name}: {message}")
+
+    def reject(self, line: int, record: Any, found: Iterable[tuple[str, str]]) -> None:
+        """List a row's problems, ``(field, message)``, and write the row to ``--rejects``."""
+        found = list(found)
+        for field_name, message in found:
+            self.add(line, field_name, message)
+        if self.rejects is not None:
+            self.rejects.write(record, "; ".join(f"{f}: {m}" for f, m in found))
+
+    def shown(self) -> list[str]:
+        """The lines to print: the first 50 problems, then how many more there were."""
+        shown = list(self.lines)
+        if self.count > len(shown):
+            shown.append(f"… and {self.count - len(shown)} more problems")
+        return shown
+
+    def error(self) -> DealtrackError:
+        noun = "problem" if self.count == 1 else "problems"
+        return DealtrackError(
+            f"{self.count} {noun} in {self.source}; nothing imported", tuple(self.shown())
+        )
+
+
+def summary(result: ImportResult, dry_run: bool) -> str:
+    if dry_run:
+        return (
+            f"Dry run: {result.rows} rows: {result.added} to add, {result.updated} to update, "
+            f"{result.unchanged} unchanged, {result.rejected} rejected"
+        )
+    return (
+        f"Imported {result.rows} rows: {result.added} added, {result.updated} updated, "
+        f"{result.unchanged} unchanged, {result.rejected} rejected in {result.seconds:.1f} s"
+    )
