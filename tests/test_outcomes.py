@@ -54,3 +54,18 @@ def test_the_summary_line_of_a_run_and_of_a_dry_run() -> None:
     assert summary(result, dry_run=True) == (
         "Dry run: 3 rows: 2 to add, 0 to update, 1 unchanged, 0 rejected"
     )
+
+
+def test_problems_found_late_are_shown_in_file_order_and_the_earliest_fifty_kept() -> None:
+    problems = Problems("d.csv")
+    for line in range(100, 160):
+        problems.add(line, "value", "bad")
+    problems.add(3, "row", "matches 2 deals")
+    problems.add(3, "target", "again")
+    shown = problems.shown()
+    assert shown[:3] == [
+        "d.csv:3: row: matches 2 deals",
+        "d.csv:3: target: again",
+        "d.csv:100: value: bad",
+    ]
+    assert shown[-2:] == ["d.csv:147: value: bad", "… and 12 more problems"]

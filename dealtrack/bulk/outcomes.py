@@ -1,5 +1,6 @@
 """What an import reports: its problems (and rejected rows), its plan, its counts and summary."""
 
+import heapq
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -59,19 +60,32 @@ class ImportResult:
 
 
 class Problems:
-    """``FILE:LINE: field: message`` lines: the first 50 kept, the rest counted; with
-    ``--rejects``, the rejected records too."""
+    """``FILE:LINE: field: message`` lines: the 50 earliest in the file kept, the rest counted;
+    with ``--rejects``, the rejected records too.
+
+    Problems are found out of file order (a row that matches two deals only once the whole file
+    has been read), so the 50 kept are the earliest by line, not the first found.
+    """
 
     def __init__(self, source: str, rejects: RejectWriter | None = None) -> None:
-        self.source, self.lines, self.count = source, list[str](), 0
+        self.source, self.count = source, 0
+        self.earliest: list[tuple[int, int, str]] = []  # a heap of (-line, -count, text)
         self.rejected_lines: set[int] = set()
         self.rejects = rejects
 
     def add(self, line: int, field_name: str, message: str) -> None:
         self.count += 1
         self.rejected_lines.add(line)
-        if len(self.lines) < SHOWN_PROBLEMS:
-            self.lines.append(f"{self.source}:{line}: {field_name}: {message}")
+        kept = (-line, -self.count, f"{self.source}:{line}: {field_name}: {message}")
+        if len(self.earliest) < SHOWN_PROBLEMS:
+            heapq.heappush(self.earliest, kept)
+        elif kept > self.earliest[0]:
+            heapq.heapreplace(self.earliest, kept)
+
+    @property
+    def lines(self) -> list[str]:
+        """The kept problems in file order (a line's own problems as they were found)."""
+        return [text for _, _, text in sorted(self.earliest, reverse=True)]
 
     def reject(self, line: int, record: Any, found: Iterable[tuple[str, str]]) -> None:
         """List a row's problems, ``(field, message)``, and write the row to ``--rejects``."""
@@ -83,7 +97,7 @@ class Problems:
 
     def shown(self) -> list[str]:
         """The lines to print: the first 50 problems, then how many more there were."""
-        shown = list(self.lines)
+        shown = self.lines
         if self.count > len(shown):
             shown.append(f"… and {self.count - len(shown)} more problems")
         return shown
