@@ -96,37 +96,11 @@ class NewDeals:
         # The created event and, right after it, one id per party event (written later in SQL), so
         # a deal's opening history is numbered as ``add`` numbers it.
         created = snapshot.allocate_events(2 + len(participants))
-        if later:
-            writer.created.rows.append(
-                (
-                    created,
-                    deal_id,
-                    reported,
-                    precision,
-                    recorded_at,
-                    "rumored",
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    *source,
-                )
-            )
-        else:
-            writer.created.rows.append(
-                (
-                    created,
-                    deal_id,
-                    reported,
-                    precision,
-                    recorded_at,
-                    status,
-                    row.reason,
-                    *value,
-                    *source,
-                )
-            )
+        # Created rumored on `reported` when the row's status and value take effect later.
+        opening = (status, row.reason, *value) if not later else ("rumored",) + (None,) * 5
+        writer.created.rows.append(
+            (created, deal_id, reported, precision, recorded_at, *opening, *source)
+        )
         later_events = _later_events(row, deal_id, later, status, value, source, recorded_at)
         if later_events:
             first = snapshot.allocate_events(len(later_events))
