@@ -1,8 +1,12 @@
-"""``import`` from stdin and from TSV files; the format from ``--format`` or the extension (§5)."""
+"""``import`` from stdin and from TSV files; the format from ``--format`` or the extension (§5);
+the progress line on a terminal."""
 
 import json
+import os
+import pty
 from pathlib import Path
 
+from tests.cli_process import SCRIPT, requires_script, user_env
 from tests.conftest import Invoke
 from tests.ledger_json import deal, deals
 from tests.test_import_csv import STATUS_CHOICES, imported, write
@@ -146,3 +150,41 @@ def test_unknown_keys_of_a_flat_json_record_are_a_row_error(run: Invoke, tmp_pat
     )
     imported(run, path, "--ignore-extra")
     assert [d["key"] for d in deals(run)] == ["acme"]
+
+
+def on_a_terminal(*args: str, home: Path) -> str:
+    """Everything ``dealtrack ARGS…`` writes to a terminal (stdout and stderr are the same pty)."""
+    pid, terminal = pty.fork()
+    if pid == 0:  # the child: the command, with the pty as its terminal
+        os.execve(SCRIPT, [str(SCRIPT), *args], user_env(home))
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(terminal, 65536)
+        except OSError:  # EIO: the command has ended and closed its side
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(terminal)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    return b"".join(chunks).decode()
+
+
+@requires_script
+def test_a_terminal_sees_rows_read_then_rows_written_then_the_summary(
+    ledger_url: str, tmp_path: Path
+) -> None:
+    rows = "".join(f"Target {n},Buyer,2020\n" for n in range(25_000))
+    path = write(tmp_path, "d.csv", "target,acquirers,reported\n" + rows)
+    shown = on_a_terminal("--db", ledger_url, "import", path, home=tmp_path).split("\r\033[K")
+    assert shown[:-1] == [
+        "",
+        "Reading… 10,000 rows",
+        "Reading… 20,000 rows",
+        "Writing… 0 of 25,000 rows",
+        "Writing… 10,000 of 25,000 rows",
+        "Writing… 20,000 of 25,000 rows",
+    ]
+    assert shown[-1].startswith("Imported 25000 rows: 25000 added, 0 updated, 0 unchanged, 0 ")

@@ -39,9 +39,9 @@ class ImportOptions:
     on_conflict: str = "update"
     skip_invalid: bool = False
     rejects: Path | None = None
-    # Called with the number of records read, every PROGRESS_EVERY records, then with -1 when
-    # reading is done; the CLI draws a progress line on a terminal.
-    progress: Callable[[int], None] | None = None
+    # Called every PROGRESS_EVERY rows with ("reading", rows read, None), then with ("writing",
+    # rows written, rows to write); the CLI draws a progress line from it on a terminal.
+    progress: Callable[[str, int, int | None], None] | None = None
 
 
 def format_of(path: str, given: str | None) -> str:
@@ -137,11 +137,9 @@ class _Import:
                 ) not in ("party", "ledger")
                 self.take(record, fmt)
                 if progress and self.result.rows % PROGRESS_EVERY == 0:
-                    progress(self.result.rows)
+                    progress("reading", self.result.rows, None)
         except readers.FileProblem as error:
             raise DealtrackError(f"{source} is not valid {fmt.upper()}: {error}") from None
-        if progress:
-            progress(-1)
         self.stage.finish_reading()
 
     def take(self, record: readers.RawRecord, fmt: str) -> None:
@@ -173,6 +171,8 @@ class _Import:
     def write(self) -> None:
         """Existing deals first (their new parties flushed before their events), then new
         deals, then deal objects (which see what the rows created)."""
+        if self.options.progress:
+            self.options.progress("writing", 0, self.stage.rows)
         opened = self.match()
         writer = BulkWriter(self.session.connection())
         new_deals = NewDeals(self.snapshot, self.stage, writer, recorded_now())
@@ -234,7 +234,10 @@ class _Import:
 
     def create(self, opened: dict[int, Group], new_deals: NewDeals) -> None:
         """New deals in the order of their first rows: merged groups and rows that met no other."""
+        progress = self.options.progress
         for seq, row, record in self.stage.rows_in_order():
+            if progress and seq % PROGRESS_EVERY == 0:
+                progress("writing", seq, self.stage.rows)
             if row is None:
                 group = opened.get(seq)
                 if group is not None:

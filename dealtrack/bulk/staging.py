@@ -45,11 +45,13 @@ class Stage:
         for statement in _SCHEMA:
             self.db.execute(statement)
         self.pending: list[tuple[Any, ...]] = []
+        self.rows = 0
         self.recent_parties: dict[str, int] = {}
 
     def add_row(self, row: FlatRow, natural: str | None, known: bool, record: Any = None) -> None:
         """Keep one valid row and, for ``--rejects``, the record as read."""
         stored = None if record is None else marshal.dumps(record)
+        self.rows += 1
         self.pending.append((row.line, row.key, natural, known, pack(row), stored))
         if len(self.pending) >= BATCH:
             self._flush_rows()

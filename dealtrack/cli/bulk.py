@@ -112,14 +112,15 @@ def import_(
         raise SystemExit(3)
 
 
-def _progress_line() -> Callable[[int], None] | None:
-    """A self-erasing ``Reading… N rows`` line on stderr, only when stderr is a terminal."""
+def _progress_line() -> Callable[[str, int, int | None], None] | None:
+    """A self-erasing ``Reading… N rows`` (then ``Writing… N of M rows``) line on stderr, only
+    when stderr is a terminal."""
     if not sys.stderr.isatty():
         return None
 
-    def show(rows: int) -> None:
-        text = "\r\033[KWriting…" if rows < 0 else f"\rReading… {rows:,} rows"
-        click.echo(text, err=True, nl=False)
+    def show(phase: str, done: int, total: int | None) -> None:
+        of = "" if total is None else f" of {total:,}"
+        click.echo(f"\r\033[K{phase.capitalize()}… {done:,}{of} rows", err=True, nl=False)
 
     return show
 
