@@ -26,15 +26,18 @@ RECENT = 20_000  # names remembered between lookups: the same acquirers recur th
 _SCHEMA = (
     "PRAGMA journal_mode = OFF",
     "PRAGMA synchronous = OFF",
-    "CREATE TABLE row (seq INTEGER PRIMARY KEY, line INTEGER NOT NULL, key TEXT,"
-    " natural_key TEXT, known INTEGER NOT NULL, data BLOB NOT NULL, record BLOB)",
+    "CREATE TABLE row (seq INTEGER PRIMARY KEY, key TEXT, natural_key TEXT,"
+    " known INTEGER NOT NULL, data BLOB NOT NULL, record BLOB)",
     "CREATE TABLE party (name_key TEXT PRIMARY KEY, id INTEGER NOT NULL) WITHOUT ROWID",
     # Keys derived for new deals; a row's own key is in ``row`` already.
     "CREATE TABLE taken (key TEXT PRIMARY KEY) WITHOUT ROWID",
 )
 # A row can meet another row only through a key or natural key they share; ``known`` rows match
 # a deal in the ledger. These are the rows the Matcher has to see, in file order.
-_MEETS = "known OR key IN (SELECT key FROM shared_key) OR natural_key IN (SELECT natural_key FROM shared_natural)"
+_MEETS = (
+    "known OR key IN (SELECT key FROM shared_key)"
+    " OR natural_key IN (SELECT natural_key FROM shared_natural)"
+)
 
 
 class Stage:
@@ -52,13 +55,13 @@ class Stage:
         """Keep one valid row and, for ``--rejects``, the record as read."""
         stored = None if record is None else marshal.dumps(record)
         self.rows += 1
-        self.pending.append((row.line, row.key, natural, known, pack(row), stored))
+        self.pending.append((row.key, natural, known, pack(row), stored))
         if len(self.pending) >= BATCH:
             self._flush_rows()
 
     def _flush_rows(self) -> None:
         self.db.executemany(
-            "INSERT INTO row (line, key, natural_key, known, data, record) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO row (key, natural_key, known, data, record) VALUES (?, ?, ?, ?, ?)",
             self.pending,
         )
         self.pending = []
