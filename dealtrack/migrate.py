@@ -21,6 +21,7 @@ KNOWN_REVISIONS = (
     "0001_initial",
     "0002_deal_status_value_index",
     "0003_deal_status_index_again",
+    "0004_keys_in_code_point_order",
 )
 
 

@@ -50,6 +50,12 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+# Keys sort by code point on every backend, as SQLite compares text: a PostgreSQL server whose
+# locale is en_US would otherwise list and export parties in another order than SQLite, and a
+# ledger moved between them would not export the same bytes.
+CODE_POINT_TEXT = String(200).with_variant(String(200, collation="C"), "postgresql")
+
+
 class Party(Base):
     __tablename__ = "party"
     __table_args__ = (
@@ -59,7 +65,7 @@ class Party(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
-    name_key: Mapped[str] = mapped_column(String(200), unique=True)
+    name_key: Mapped[str] = mapped_column(CODE_POINT_TEXT, unique=True)
     kind: Mapped[str] = mapped_column(String(20), default="company")
     country: Mapped[str | None] = mapped_column(String(2))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("party.id"), index=True)
@@ -88,7 +94,7 @@ class Deal(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(200), unique=True)
+    key: Mapped[str] = mapped_column(CODE_POINT_TEXT, unique=True)
     title: Mapped[str | None] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(20))
     target_id: Mapped[int] = mapped_column(ForeignKey("party.id"), index=True)

@@ -10,6 +10,8 @@ import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -64,9 +66,9 @@ def _server_url() -> str:
     return DEFAULT_PG
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A ledger URL pinned to a new, uniquely named PostgreSQL schema, dropped afterwards."""
+def _admin() -> Any:
+    """An autocommit connection to the test server; a skip without one (a failure in CI, where
+    DEALTRACK_REQUIRE_POSTGRES=1)."""
     try:
         import psycopg
     except ImportError:  # pragma: no cover - depends on the environment
@@ -75,17 +77,38 @@ def pg_url() -> Iterator[str]:
         pytest.skip("psycopg is not installed (pip install '.[postgres]')")
     server = _server_url()
     try:
-        admin = psycopg.connect(server, autocommit=True, connect_timeout=5)
+        return psycopg.connect(server, autocommit=True, connect_timeout=5)
     except psycopg.OperationalError as error:
         if os.environ.get("DEALTRACK_REQUIRE_POSTGRES") == "1":
             pytest.fail(f"PostgreSQL at {server} is unreachable: {error}")
         pytest.skip(
             f"PostgreSQL at {server} is unreachable (set DEALTRACK_REQUIRE_POSTGRES=1 to fail)"
         )
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A ledger URL pinned to a new, uniquely named PostgreSQL schema, dropped afterwards."""
     schema = f"dt_{uuid.uuid4().hex[:12]}"
-    with admin:
+    with _admin() as admin:
         admin.execute(f'CREATE SCHEMA "{schema}"')  # generated identifier, not user input
         try:
-            yield f"{server}?options=-csearch_path%3D{schema}"
+            yield f"{_server_url()}?options=-csearch_path%3D{schema}"
         finally:
             admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture
+def pg_other_locale_url() -> Iterator[str]:
+    """A new PostgreSQL database that sorts text by the ICU root locale (spaces and hyphens
+    ignored, é beside e), as many servers' en_US.UTF-8 does; dropped afterwards."""
+    database = f"dt_icu_{uuid.uuid4().hex[:12]}"
+    with _admin() as admin:
+        admin.execute(
+            f"CREATE DATABASE \"{database}\" TEMPLATE template0 ENCODING 'UTF8'"
+            " LOCALE_PROVIDER icu ICU_LOCALE 'und' LOCALE 'C.UTF-8'"
+        )  # generated identifier, not user input
+        try:
+            yield urlunsplit(urlsplit(_server_url())._replace(path=f"/{database}"))
+        finally:
+            admin.execute(f'DROP DATABASE "{database}" WITH (FORCE)')

@@ -1,9 +1,16 @@
 """``dealtrack party add/edit/rm``: names, aliases, parents, and the parties deals create."""
 
-import pytest
+import json
 
+import pytest
+from click.testing import CliRunner, Result
+
+from dealtrack.cli import dealtrack
+from tests.cli_process import pg_other_locale_url
 from tests.conftest import STORY, Invoke
 from tests.ledger_json import deal, party, usage_error
+
+__all__ = ["pg_other_locale_url"]  # the fixture, imported for the test on another locale
 
 NAME_RULE = "is not a valid party name: it may not contain ';', NUL or control characters"
 
@@ -246,3 +253,30 @@ def test_every_later_line_of_the_worked_example_changes_nothing_when_run_again(
     outcomes = [(story(*args).exit_code, args[0]) for args in STORY[2:]]
     assert outcomes == [(1, "add"), (0, "status"), (1, "add"), (1, "add")]
     assert story("history", "-f", "json").stdout == before
+
+
+CODE_POINT_ORDER = ["A B", "A-C", "AB", "Z", "É"]  # what a locale sorts as A B, A-C, AB, É, Z
+
+
+def listed_in_order(run: Invoke) -> tuple[list[str], list[str]]:
+    """The names of ``party list`` and of the parties ``export`` writes, added in reverse."""
+    for name in reversed(CODE_POINT_ORDER):
+        assert run("party", "add", name).exit_code == 0
+    listed = json.loads(run("party", "list", "-f", "json").stdout)
+    exported = json.loads(run("export", "-f", "json").stdout)["parties"]
+    return [p["name"] for p in listed], [p["name"] for p in exported]
+
+
+def test_parties_are_listed_and_exported_in_code_point_order(run: Invoke) -> None:
+    assert listed_in_order(run) == (CODE_POINT_ORDER, CODE_POINT_ORDER)
+
+
+def test_a_server_sorting_by_another_locale_still_lists_parties_in_code_point_order(
+    pg_other_locale_url: str,
+) -> None:
+    def run(*args: str) -> Result:
+        return CliRunner(catch_exceptions=False).invoke(
+            dealtrack, ["--db", pg_other_locale_url, *args]
+        )
+
+    assert listed_in_order(run) == (CODE_POINT_ORDER, CODE_POINT_ORDER)
