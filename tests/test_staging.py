@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dealtrack.bulk.rows import FlatRow
-from dealtrack.bulk.staging import RECENT, Stage, pack, unpack
+from dealtrack.bulk.staging import RECENT, IdSet, Stage, pack, unpack
 from dealtrack.dates import PartialDate, Precision
 from dealtrack.money import Amount
 
@@ -131,3 +131,23 @@ flat_rows = st.builds(
 @given(flat_rows)
 def test_a_packed_row_unpacks_to_the_same_row(row: FlatRow) -> None:
     assert unpack(pack(row)) == row
+
+
+ids = st.integers(1, 2**63 - 1) | st.integers(1, 5_000)
+
+
+@given(st.lists(ids), st.lists(ids))
+def test_an_id_set_holds_what_a_set_holds(added: list[int], probes: list[int]) -> None:
+    taken = IdSet()
+    for value in added:
+        taken.add(value)
+    assert [v in taken for v in added + probes] == [v in set(added) for v in added + probes]
+
+
+def test_an_id_set_keeps_a_far_id_out_of_its_bitmap() -> None:
+    taken = IdSet()
+    for value in range(1, 100_001):
+        taken.add(value)
+    taken.add(2**62)
+    assert len(taken.bits) < 100_000 // 8 * 2
+    assert 2**62 in taken and 100_000 in taken and 100_001 not in taken and 0 not in taken

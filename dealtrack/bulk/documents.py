@@ -7,9 +7,11 @@ missing ones appended, and events the file lacks are kept. Histories are not re-
 the status rules: they already happened.
 """
 
+from collections.abc import Iterator
+from itertools import islice
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from dealtrack import dates, statuses, vocabulary
@@ -24,6 +26,7 @@ from dealtrack.bulk.fields import (
 )
 from dealtrack.bulk.matching import RowError
 from dealtrack.bulk.snapshot import Snapshot
+from dealtrack.bulk.staging import IdSet, Stage
 from dealtrack.bulk.writer import DEAL_COLUMNS, EVENT_COLUMNS, BulkWriter
 from dealtrack.models import Alias, Deal, Event, Party
 from dealtrack.names import check_party_name, derived_key, first_free, is_valid_key, name_key
@@ -42,11 +45,10 @@ from dealtrack.services.ledger import roster as ledger_roster
 class DealObjects:
     """Collects party records and deal objects while reading; applies them after flat rows."""
 
-    def __init__(self, session: Session, snapshot: Snapshot) -> None:
-        self.session, self.snapshot = session, snapshot
-        self.parties: list[tuple[int, dict[str, Any]]] = []
-        self.deals: list[tuple[int, dict[str, Any]]] = []
-        self.created: set[int] = set()  # deals this import created
+    def __init__(self, session: Session, snapshot: Snapshot, stage: Stage) -> None:
+        self.session, self.snapshot, self.stage = session, snapshot, stage
+        self.records = 0  # party records and deal objects, kept in the stage until applied
+        self.created = IdSet()  # deals this import created
         # Parties of the parties section are ORM objects (kind, country, parent, aliases); those
         # first named by a deal are written by the BulkWriter with the deals that name them.
         self.new_parties: dict[int, Party] = {}
@@ -54,8 +56,8 @@ class DealObjects:
         # Ids the file asks for are kept when free. Ids at or past these were unused when the
         # deal objects began, so only the ones this import took need checking.
         self.unused_deal_ids = self.unused_event_ids = 0
-        self.taken_deal_ids: set[int] = set()
-        self.taken_event_ids: set[int] = set()
+        self.taken_deal_ids = IdSet()
+        self.taken_event_ids = IdSet()
         self.histories: dict[int, list[Event]] = {}  # events of the current chunk's deals
         # The current chunk's parties or deals, loaded at once: referenced here so that the
         # session (whose identity map holds objects weakly) finds them by id without a query.
@@ -66,42 +68,45 @@ class DealObjects:
         kind = fields.get("type")
         if kind == "ledger":
             return
-        if record.section == "parties" or kind == "party":
-            self.parties.append((record.line, fields))
-        else:
-            self.deals.append((record.line, fields))
+        party = record.section == "parties" or kind == "party"
+        self.stage.add_document("party" if party else "deal", record.line, fields)
+        self.records += 1
 
     def apply(self, writer: BulkWriter, result: Any, problems: Any) -> None:
         """Write the parties, then the deals; ``writer`` must hold nothing unflushed."""
         self.unused_deal_ids = self.snapshot.next_deal_id
         self.unused_event_ids = self.snapshot.next_event_id
-        links: list[tuple[Party, int | None, list[Alias]]] = []
-        for number, (line, fields) in enumerate(self.parties):
-            if number % CHUNK == 0:
-                self.loaded = self._preload_parties(self.parties[number : number + CHUNK])
-            try:
-                links.append(self._party(fields))
-            except RowError as error:
-                problems.reject(line, fields, [(error.field_name, error.message)])
-        # Every party row first, then what refers to parties: without relationships the ORM may
-        # insert a party's alias (or a unit) before the party itself.
-        self.session.flush()
-        for party, parent_id, aliases in links:
-            if parent_id is not None:
-                party.parent_id = parent_id
-            self.session.add_all(aliases)
+        parents: list[dict[str, int]] = []
+        aliases: list[Alias] = []
+        for chunk in _chunks(self.stage.documents("party")):
+            self.loaded = self._preload_parties(chunk)
+            for line, fields in chunk:
+                try:
+                    party_id, parent_id, named = self._party(fields)
+                except RowError as error:
+                    problems.reject(line, fields, [(error.field_name, error.message)])
+                    continue
+                if parent_id is not None:
+                    parents.append({"id": party_id, "parent_id": parent_id})
+                aliases.extend(named)
+            self.session.flush()
+            self.new_parties.clear()  # written: the session lets them go
+        # Every party row first, then what refers to parties: a parent or an alias may name a
+        # party whose own record comes later in the file.
+        if parents:
+            self.session.execute(update(Party), parents)
+        self.session.add_all(aliases)
         self.session.flush()
         self.writer = writer
-        for number, (line, fields) in enumerate(self.deals):
-            if number % CHUNK == 0:
-                self.loaded = self._preload_deals(self.deals[number : number + CHUNK])
-            try:
-                outcome, key = self._deal(fields)
-            except RowError as error:
-                problems.reject(line, fields, [(error.field_name, error.message)])
-                continue
-            setattr(result, outcome, getattr(result, outcome) + 1)
-            result.plan.add(outcome, key)
+        for chunk in _chunks(self.stage.documents("deal")):
+            self.loaded = self._preload_deals(chunk)
+            for line, fields in chunk:
+                try:
+                    outcome, key = self._deal(fields)
+                except RowError as error:
+                    problems.reject(line, fields, [(error.field_name, error.message)])
+                    continue
+                result.count(outcome, key)
         writer.flush()
 
     def _preload_parties(self, chunk: list[tuple[int, dict[str, Any]]]) -> list[Party]:
@@ -136,7 +141,7 @@ class DealObjects:
             self.session.add(self.new_parties[found])
         return found
 
-    def _party(self, fields: dict[str, Any]) -> tuple[Party, int | None, list[Alias]]:
+    def _party(self, fields: dict[str, Any]) -> tuple[int, int | None, list[Alias]]:
         """Set a party's kind and country; returns its parent's id and new aliases, to be
         written once every party row is."""
         party_id = self._party_id(text_field(fields, "name", True) or "")
@@ -164,7 +169,7 @@ class DealObjects:
                 self.snapshot.party_ids[key] = party.id
             elif holder != party.id:
                 raise RowError("aliases", f'"{display}" is already a name of another party')
-        return party, parent_id, aliases
+        return party.id, parent_id, aliases
 
     def _deal(self, fields: dict[str, Any]) -> tuple[str, str]:
         """Match or create one deal object; every field is checked before anything is written."""
@@ -392,3 +397,11 @@ class DealObjects:
             store_state(deal, fold_state(deal, events))
             replay_participants(self.session, deal, events)
         return bool(appended)
+
+
+def _chunks(
+    records: Iterator[tuple[int, dict[str, Any]]],
+) -> Iterator[list[tuple[int, dict[str, Any]]]]:
+    """Records CHUNK at a time: each chunk's ledger rows are loaded with one round of queries."""
+    while chunk := list(islice(records, CHUNK)):
+        yield chunk

@@ -124,8 +124,8 @@ class _Import:
         self.result = ImportResult()
         self.snapshot = Snapshot.load(session)
         self.matcher = Matcher(self.snapshot, options.on_conflict)
-        self.deal_objects = documents.DealObjects(session, self.snapshot)
         self.stage = Stage()
+        self.deal_objects = documents.DealObjects(session, self.snapshot, self.stage)
 
     def read(self, stream: BinaryIO, source: str, fmt: str) -> None:
         """Check every record, stage the valid rows and collect the deal objects."""
@@ -183,7 +183,7 @@ class _Import:
         self.create(opened, new_deals)
         writer.flush()
         add_party_events(self.session.connection(), first_deal, new_deals.recorded_at)
-        if self.deal_objects.parties or self.deal_objects.deals:
+        if self.deal_objects.records:
             self.snapshot.absorb(self.session, first_party, first_deal)
         self.deal_objects.apply(writer, self.result, self.problems)
 

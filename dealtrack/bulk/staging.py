@@ -31,6 +31,9 @@ _SCHEMA = (
     "CREATE TABLE party (name_key TEXT PRIMARY KEY, id INTEGER NOT NULL) WITHOUT ROWID",
     # Keys derived for new deals; a row's own key is in ``row`` already.
     "CREATE TABLE taken (key TEXT PRIMARY KEY) WITHOUT ROWID",
+    # Party records and deal objects (``kind`` party or deal), applied after the flat rows.
+    "CREATE TABLE document (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, line INTEGER NOT NULL,"
+    " record BLOB NOT NULL)",
 )
 # A row can meet another row only through a key or natural key they share; ``known`` rows match
 # a deal in the ledger. These are the rows the Matcher has to see, in file order.
@@ -48,6 +51,7 @@ class Stage:
         for statement in _SCHEMA:
             self.db.execute(statement)
         self.pending: list[tuple[Any, ...]] = []
+        self.pending_documents: list[tuple[str, int, bytes]] = []
         self.rows = 0
         self.recent_parties: dict[str, int] = {}
 
@@ -66,9 +70,27 @@ class Stage:
         )
         self.pending = []
 
+    def add_document(self, kind: str, line: int, record: dict[str, Any]) -> None:
+        """Keep a party record (``kind`` "party") or a deal object ("deal") as read."""
+        self.pending_documents.append((kind, line, marshal.dumps(record)))
+        if len(self.pending_documents) >= BATCH:
+            self._flush_documents()
+
+    def _flush_documents(self) -> None:
+        self.db.executemany("INSERT INTO document (kind, line, record) VALUES (?, ?, ?)",
+                            self.pending_documents)  # fmt: skip
+        self.pending_documents = []
+
+    def documents(self, kind: str) -> Iterator[tuple[int, dict[str, Any]]]:
+        """(line, record) of every party record or deal object, in file order."""
+        query = "SELECT line, record FROM document WHERE kind = ? ORDER BY seq"
+        for line, record in self.db.execute(query, (kind,)):
+            yield line, marshal.loads(record)
+
     def finish_reading(self) -> None:
         """Index what later lookups need, once every row is in."""
         self._flush_rows()
+        self._flush_documents()
         self.db.execute("CREATE INDEX row_key ON row (key)")
         self.db.execute(
             "CREATE TABLE shared_key AS SELECT key FROM row WHERE key IS NOT NULL"
@@ -172,3 +194,32 @@ def _date(packed: tuple[int, str] | None) -> PartialDate | None:
     if packed is None:
         return None
     return PartialDate(datetime.date.fromordinal(packed[0]), _PRECISIONS[packed[1]])
+
+
+class IdSet:
+    """A set of positive ids, one bit each: a million deals' events in a megabyte or so, where a
+    set of ints held about 60 bytes an id. Ids far past the others (a file may ask for any id)
+    go to a plain set, so one huge id cannot make the bitmap huge."""
+
+    _REACH = 1 << 16  # bytes the bitmap may grow by at once
+
+    def __init__(self) -> None:
+        self.bits = bytearray()
+        self.far: set[int] = set()
+
+    def add(self, value: int) -> None:
+        index = value >> 3
+        if index >= len(self.bits):
+            if index >= len(self.bits) + self._REACH:
+                self.far.add(value)
+                return
+            self.bits.extend(bytes(index + 1 - len(self.bits) + len(self.bits) // 2))
+        self.bits[index] |= 1 << (value & 7)
+
+    def __contains__(self, value: object) -> bool:
+        if not isinstance(value, int):
+            return False
+        index = value >> 3
+        if 0 <= index < len(self.bits) and self.bits[index] & (1 << (value & 7)):
+            return True
+        return value in self.far
