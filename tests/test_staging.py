@@ -73,11 +73,22 @@ def test_a_free_key_passes_over_the_ledger_the_file_and_keys_derived_before() ->
 def test_a_new_party_is_found_after_the_recent_names_are_forgotten() -> None:
     stage = staged([])
     assert stage.new_party("acme") is None
-    stage.add_party("acme", 1)
+    stage.add_party("acme", 1, "Acme")
     for n in range(RECENT + 1):
-        stage.add_party(f"party {n}", n + 2)
+        stage.add_party(f"party {n}", n + 2, f"Party {n}")
     assert "acme" not in stage.recent_parties
     assert stage.new_party("acme") == 1
+    assert (stage.party_name(1), stage.party_name(0)) == ("Acme", None)
+
+
+def test_deals_made_by_deal_objects_are_found_by_key_and_by_natural_key() -> None:
+    stage = staged([])
+    acme = (1, frozenset({2, 3}), datetime.date(2020, 1, 1), "year")
+    other = (1, frozenset({2}), datetime.date(2020, 1, 1), "year")
+    stage.add_deal("acme-big-co", 7, acme)
+    stage.add_deal("acme-big-co-2", 9, (1, frozenset({3, 2}), datetime.date(2020, 1, 1), "year"))
+    assert (stage.deal_id("acme-big-co-2"), stage.deal_id("other")) == (9, None)
+    assert (stage.deals_on(acme), stage.deals_on(other)) == ([7, 9], [])
 
 
 def test_the_scratch_database_is_a_deleted_0600_file_once_it_outgrows_memory() -> None:

@@ -62,7 +62,7 @@ class NewDeals:
         if found is None:
             found = self.snapshot.next_party_id
             self.snapshot.next_party_id += 1
-            self.stage.add_party(key, found)
+            self.stage.add_party(key, found, display)
             self.writer.parties.rows.append((found, display, key, "company"))
         return found
 

@@ -7,8 +7,6 @@ missing ones appended, and events the file lacks are kept. Histories are not re-
 the status rules: they already happened.
 """
 
-from collections.abc import Iterator
-from itertools import islice
 from typing import Any
 
 from sqlalchemy import select, update
@@ -25,7 +23,7 @@ from dealtrack.bulk.fields import (
     value_fields,
 )
 from dealtrack.bulk.matching import RowError
-from dealtrack.bulk.snapshot import Snapshot
+from dealtrack.bulk.snapshot import NaturalKey, Snapshot
 from dealtrack.bulk.staging import IdSet, Stage
 from dealtrack.bulk.writer import DEAL_COLUMNS, EVENT_COLUMNS, BulkWriter
 from dealtrack.models import Alias, Deal, Event, Party
@@ -78,7 +76,7 @@ class DealObjects:
         self.unused_event_ids = self.snapshot.next_event_id
         parents: list[dict[str, int]] = []
         aliases: list[Alias] = []
-        for chunk in _chunks(self.stage.documents("party")):
+        for chunk in self.stage.documents("party", CHUNK):
             self.loaded = self._preload_parties(chunk)
             for line, fields in chunk:
                 try:
@@ -98,7 +96,7 @@ class DealObjects:
         self.session.add_all(aliases)
         self.session.flush()
         self.writer = writer
-        for chunk in _chunks(self.stage.documents("deal")):
+        for chunk in self.stage.documents("deal", CHUNK):
             self.loaded = self._preload_deals(chunk)
             for line, fields in chunk:
                 try:
@@ -133,13 +131,32 @@ class DealObjects:
     def _party_id(self, name: str) -> int:
         display = checked("party", check_party_name, name)
         key = name_key(display)
-        found, new = self.snapshot.party(display, key)
-        if new and self.writer is not None:
+        found = self._known_party(key)
+        if found is not None:
+            return found
+        found = self.snapshot.next_party_id
+        self.snapshot.next_party_id += 1
+        self.stage.add_party(key, found, display)
+        if self.writer is not None:
             self.writer.parties.rows.append((found, display, key, "company"))
-        elif new:
+        else:
             self.new_parties[found] = Party(id=found, name=display, name_key=key, kind="company")
             self.session.add(self.new_parties[found])
         return found
+
+    def _known_party(self, key: str) -> int | None:
+        """The party a name key names: in the ledger, or created by this import."""
+        found = self.snapshot.party_ids.get(key)
+        return found if found is not None else self.stage.new_party(key)
+
+    def _name(self, party_id: int) -> str:
+        name = self.snapshot.party_names.get(party_id)
+        return name if name is not None else self.stage.party_name(party_id) or ""
+
+    def _deal_id(self, key: str) -> int | None:
+        """The deal a key names: in the ledger, or created by this import."""
+        found = self.snapshot.deal_keys.get(key)
+        return found if found is not None else self.stage.deal_id(key)
 
     def _party(self, fields: dict[str, Any]) -> tuple[int, int | None, list[Alias]]:
         """Set a party's kind and country; returns its parent's id and new aliases, to be
@@ -163,7 +180,7 @@ class DealObjects:
         for alias in fields.get("aliases") or []:
             display = checked("aliases", check_party_name, str(alias))
             key = name_key(display)
-            holder = self.snapshot.party_ids.get(key)
+            holder = self._known_party(key)
             if holder is None:
                 aliases.append(Alias(party_id=party.id, name=display, name_key=key))
                 self.snapshot.party_ids[key] = party.id
@@ -195,12 +212,11 @@ class DealObjects:
         roster: list[tuple[str, int]],
         reported: dates.PartialDate,
     ) -> Deal | None:
-        if key is not None and key in self.snapshot.deal_keys:
-            return self._existing(self.snapshot.deal_keys[key])
-        acquirers = frozenset(p for r, p in roster if r == "acquirer")
-        matches = self.snapshot.natural.get(
-            (target_id, acquirers, reported.start, reported.precision.value), []
-        )
+        found = self._deal_id(key) if key is not None else None
+        if found is not None:
+            return self._existing(found)
+        natural = _natural(target_id, roster, reported)
+        matches = self.snapshot.natural.get(natural, []) + self.stage.deals_on(natural)
         if key is not None:
             # a deal this file created under another key is another deal (add --new)
             matches = [m for m in matches if m not in self.created]
@@ -231,7 +247,7 @@ class DealObjects:
         if deal_id is None:
             deal_id = self.snapshot.allocate_deal()
         self.snapshot.next_deal_id = max(self.snapshot.next_deal_id, deal_id + 1)
-        if key is None or key in self.snapshot.deal_keys:
+        if key is None or self._deal_id(key) is not None:
             key = self._derived_key(target_id, roster, deal_id)
         kind = (
             checked(
@@ -265,11 +281,8 @@ class DealObjects:
         if not any(e.type == "created" for e in ordered):
             raise RowError("events", "a deal's history must start with a created event")
         store_state(deal, fold_state(deal, ordered))
-        acquirers = frozenset(p for r, p in roster if r == "acquirer")
-        names = self.snapshot.party_names
-        default = names[target_id] + (
-            " / " + ", ".join(names[p] for r, p in roster if r == "acquirer") if acquirers else ""
-        )
+        acquirers = [self._name(p) for r, p in roster if r == "acquirer"]
+        default = self._name(target_id) + (" / " + ", ".join(acquirers) if acquirers else "")
         title = text_field(fields, "title")
         deal.title = title if title and title != default else None
 
@@ -281,10 +294,7 @@ class DealObjects:
         writer.counted(1 + len(pairs) + len(events))
         self.created.add(deal_id)
         self.taken_deal_ids.add(deal_id)
-        self.snapshot.deal_keys[key] = deal_id
-        self.snapshot.natural[
-            (target_id, acquirers, reported.start, reported.precision.value)
-        ].append(deal_id)
+        self.stage.add_deal(key, deal_id, _natural(target_id, roster, reported))
         return key
 
     def _free_id(self, model: type[Deal] | type[Event], wanted: Any) -> int | None:
@@ -303,10 +313,10 @@ class DealObjects:
         return None
 
     def _derived_key(self, target_id: int, roster: list[tuple[str, int]], deal_id: int) -> str:
-        names = self.snapshot.party_names
-        derived = derived_key(names[target_id], [names[p] for r, p in roster if r == "acquirer"])
+        acquirers = [self._name(p) for r, p in roster if r == "acquirer"]
+        derived = derived_key(self._name(target_id), acquirers)
         derived = derived if any(c.isalpha() for c in derived) else f"deal-{deal_id}"
-        return first_free(derived, self.snapshot.deal_keys.__contains__)
+        return first_free(derived, lambda key: self._deal_id(key) is not None)
 
     def _event(self, **columns: Any) -> Event:
         event = Event(id=self.snapshot.allocate_events(1), voided=False, **columns)
@@ -399,9 +409,8 @@ class DealObjects:
         return bool(appended)
 
 
-def _chunks(
-    records: Iterator[tuple[int, dict[str, Any]]],
-) -> Iterator[list[tuple[int, dict[str, Any]]]]:
-    """Records CHUNK at a time: each chunk's ledger rows are loaded with one round of queries."""
-    while chunk := list(islice(records, CHUNK)):
-        yield chunk
+def _natural(
+    target_id: int, roster: list[tuple[str, int]], reported: dates.PartialDate
+) -> NaturalKey:
+    acquirers = frozenset(p for r, p in roster if r == "acquirer")
+    return target_id, acquirers, reported.start, reported.precision.value

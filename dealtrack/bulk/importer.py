@@ -176,7 +176,7 @@ class _Import:
         opened = self.match()
         writer = BulkWriter(self.session.connection())
         new_deals = NewDeals(self.snapshot, self.stage, writer, recorded_now())
-        first_party, first_deal = self.snapshot.next_party_id, self.snapshot.next_deal_id
+        first_deal = self.snapshot.next_deal_id
         self.update(new_deals)
         writer.parties.flush()
         self.session.flush()
@@ -184,7 +184,7 @@ class _Import:
         writer.flush()
         add_party_events(self.session.connection(), first_deal, new_deals.recorded_at)
         if self.deal_objects.records:
-            self.snapshot.absorb(self.session, first_party, first_deal)
+            self.snapshot.absorb(self.session, first_deal)
         self.deal_objects.apply(writer, self.result, self.problems)
 
     def match(self) -> dict[int, Group]:

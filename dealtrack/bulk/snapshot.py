@@ -53,15 +53,10 @@ class Snapshot:
         snapshot.next_event_id = _next_id(session, Event)
         return snapshot
 
-    def absorb(self, session: Session, first_party: int, first_deal: int) -> None:
-        """Add the parties and deal keys written from these ids on (by an import's flat rows,
-        which keep them on disk until then) for the deal objects that follow."""
-        new_parties = select(Party.id, Party.name, Party.name_key).where(Party.id >= first_party)
-        for party_id, name, key in session.execute(new_parties):
-            self.party_ids[key] = party_id
-            self.party_names[party_id] = name
-        new_deals = select(Deal.key, Deal.id).where(Deal.id >= first_deal)
-        for key, deal_id in session.execute(new_deals):
+    def absorb(self, session: Session, first_deal: int) -> None:
+        """Add the keys of the deals written from this id on (by an import's flat rows, which
+        keep them on disk until then) for the deal objects that follow."""
+        for key, deal_id in session.execute(select(Deal.key, Deal.id).where(Deal.id >= first_deal)):
             self.deal_keys[key] = deal_id
 
     def party(self, display: str, key: str) -> tuple[int, bool]:

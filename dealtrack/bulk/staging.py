@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from dealtrack.bulk.rows import FlatRow
+from dealtrack.bulk.snapshot import NaturalKey
 from dealtrack.dates import PartialDate, Precision
 from dealtrack.money import Amount
 from dealtrack.names import first_free
@@ -28,7 +29,13 @@ _SCHEMA = (
     "PRAGMA synchronous = OFF",
     "CREATE TABLE row (seq INTEGER PRIMARY KEY, key TEXT, natural_key TEXT,"
     " known INTEGER NOT NULL, data BLOB NOT NULL, record BLOB)",
-    "CREATE TABLE party (name_key TEXT PRIMARY KEY, id INTEGER NOT NULL) WITHOUT ROWID",
+    # Parties and deal objects this import created (flat rows' deals are written as they go).
+    "CREATE TABLE party (name_key TEXT PRIMARY KEY, id INTEGER NOT NULL, name TEXT NOT NULL)"
+    " WITHOUT ROWID",
+    "CREATE INDEX party_id ON party (id)",
+    "CREATE TABLE new_deal (key TEXT PRIMARY KEY, id INTEGER NOT NULL, natural_key TEXT NOT NULL)"
+    " WITHOUT ROWID",
+    "CREATE INDEX new_deal_natural ON new_deal (natural_key)",
     # Keys derived for new deals; a row's own key is in ``row`` already.
     "CREATE TABLE taken (key TEXT PRIMARY KEY) WITHOUT ROWID",
     # Party records and deal objects (``kind`` party or deal), applied after the flat rows.
@@ -81,11 +88,13 @@ class Stage:
                             self.pending_documents)  # fmt: skip
         self.pending_documents = []
 
-    def documents(self, kind: str) -> Iterator[tuple[int, dict[str, Any]]]:
-        """(line, record) of every party record or deal object, in file order."""
+    def documents(self, kind: str, size: int) -> Iterator[list[tuple[int, dict[str, Any]]]]:
+        """(line, record) of every party record or deal object, in file order, ``size`` at a
+        time (each chunk's ledger rows are then loaded with one round of queries)."""
         query = "SELECT line, record FROM document WHERE kind = ? ORDER BY seq"
-        for line, record in self.db.execute(query, (kind,)):
-            yield line, marshal.loads(record)
+        rows = self.db.execute(query, (kind,))
+        while chunk := rows.fetchmany(size):
+            yield [(line, marshal.loads(record)) for line, record in chunk]
 
     def finish_reading(self) -> None:
         """Index what later lookups need, once every row is in."""
@@ -128,9 +137,28 @@ class Stage:
             found = self._remember(key, row[0])
         return found
 
-    def add_party(self, key: str, party_id: int) -> None:
-        self.db.execute("INSERT INTO party VALUES (?, ?)", (key, party_id))
+    def add_party(self, key: str, party_id: int, name: str) -> None:
+        self.db.execute("INSERT INTO party VALUES (?, ?, ?)", (key, party_id, name))
         self._remember(key, party_id)
+
+    def party_name(self, party_id: int) -> str | None:
+        """The name of a party this import created."""
+        found = self.db.execute("SELECT name FROM party WHERE id = ?", (party_id,)).fetchone()
+        return None if found is None else str(found[0])
+
+    def add_deal(self, key: str, deal_id: int, natural: NaturalKey) -> None:
+        """Note a deal a deal object created, for the deal objects after it."""
+        self.db.execute("INSERT INTO new_deal VALUES (?, ?, ?)", (key, deal_id, _text(natural)))
+
+    def deal_id(self, key: str) -> int | None:
+        """The id of the deal a deal object created under ``key``."""
+        found = self.db.execute("SELECT id FROM new_deal WHERE key = ?", (key,)).fetchone()
+        return None if found is None else int(found[0])
+
+    def deals_on(self, natural: NaturalKey) -> list[int]:
+        """The ids of the deals deal objects created on a natural key, in creation order."""
+        query = "SELECT id FROM new_deal WHERE natural_key = ? ORDER BY id"
+        return [int(r[0]) for r in self.db.execute(query, (_text(natural),))]
 
     def _remember(self, key: str, party_id: int) -> int:
         if len(self.recent_parties) >= RECENT:
@@ -156,6 +184,11 @@ class Stage:
 
     def close(self) -> None:
         self.db.close()
+
+
+def _text(natural: NaturalKey) -> str:
+    target, acquirers, start, precision = natural
+    return f"{target}|{','.join(map(str, sorted(acquirers)))}|{start}|{precision}"
 
 
 _PRECISIONS = {p.value: p for p in Precision}
