@@ -56,13 +56,8 @@ class NewDeals:
     def party_id(self, display: str) -> int:
         """The id of a named party, created (with the next free id) when it is new."""
         key = name_key(display)
-        found = self.snapshot.party_ids.get(key)
-        if found is None:
-            found = self.stage.new_party(key)
-        if found is None:
-            found = self.snapshot.next_party_id
-            self.snapshot.next_party_id += 1
-            self.stage.add_party(key, found, display)
+        found, new = self.stage.party(self.snapshot, key, display)
+        if new:
             self.writer.parties.rows.append((found, display, key, "company"))
         return found
 

@@ -131,15 +131,10 @@ class DealObjects:
     def _party_id(self, name: str) -> int:
         display = checked("party", check_party_name, name)
         key = name_key(display)
-        found = self._known_party(key)
-        if found is not None:
-            return found
-        found = self.snapshot.next_party_id
-        self.snapshot.next_party_id += 1
-        self.stage.add_party(key, found, display)
-        if self.writer is not None:
+        found, new = self.stage.party(self.snapshot, key, display)
+        if new and self.writer is not None:
             self.writer.parties.rows.append((found, display, key, "company"))
-        else:
+        elif new:
             self.new_parties[found] = Party(id=found, name=display, name_key=key, kind="company")
             self.session.add(self.new_parties[found])
         return found

@@ -1,8 +1,8 @@
 """What an import needs to know of the ledger, loaded once with a few set-wise queries.
 
 Matching rows one query at a time is what makes naive importers slow; here names, keys and the
-natural keys of existing deals are read once, and new parties and deals are added to the same
-indexes as rows create them, so later rows see what earlier rows created.
+natural keys of existing deals are read once. What the import itself creates is kept in its Stage
+(on disk), so this stays the size of the ledger however large the file.
 """
 
 import datetime
@@ -58,17 +58,6 @@ class Snapshot:
         keep them on disk until then) for the deal objects that follow."""
         for key, deal_id in session.execute(select(Deal.key, Deal.id).where(Deal.id >= first_deal)):
             self.deal_keys[key] = deal_id
-
-    def party(self, display: str, key: str) -> tuple[int, bool]:
-        """The id of a named party and whether it is new (allocated here, to be inserted)."""
-        found = self.party_ids.get(key)
-        if found is not None:
-            return found, False
-        found = self.next_party_id
-        self.next_party_id += 1
-        self.party_ids[key] = found
-        self.party_names[found] = display
-        return found, True
 
     def allocate_deal(self) -> int:
         self.next_deal_id += 1

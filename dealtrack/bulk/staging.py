@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from dealtrack.bulk.rows import FlatRow
-from dealtrack.bulk.snapshot import NaturalKey
+from dealtrack.bulk.snapshot import NaturalKey, Snapshot
 from dealtrack.dates import PartialDate, Precision
 from dealtrack.money import Amount
 from dealtrack.names import first_free
@@ -126,6 +126,19 @@ class Stage:
                 yield seq, None, None
             else:
                 yield seq, unpack(data), None if record is None else marshal.loads(record)
+
+    def party(self, snapshot: Snapshot, key: str, display: str) -> tuple[int, bool]:
+        """The id of the party a name key names, in the ledger or created by this import, and
+        whether it is new: then its id is allocated here, and the caller writes it."""
+        found = snapshot.party_ids.get(key)
+        if found is None:
+            found = self.new_party(key)
+        if found is not None:
+            return found, False
+        found = snapshot.next_party_id
+        snapshot.next_party_id += 1
+        self.add_party(key, found, display)
+        return found, True
 
     def new_party(self, key: str) -> int | None:
         """The id this import gave the party with name key ``key``, if it created one."""
