@@ -1,4 +1,4 @@
-"""An import's rows, and the parties and keys it creates, kept on disk until they are written.
+"""An import's rows, and the parties and deals it creates, kept on disk until they are written.
 
 §5 merges the rows of one deal before comparing them with the ledger, so nothing can be written
 until the whole file is read. Holding every row in memory until then made a million-row import
@@ -6,7 +6,9 @@ take gigabytes. Here each valid row waits in a private scratch database (``sqlit
 a temporary file, created 0600 and deleted by SQLite itself, that lives in SQLite's page cache
 until it outgrows it) with its key and natural key beside it. Only rows that share a key or a
 natural key with another row, or that touch a deal already in the ledger, can need merging; those
-go through the Matcher. Every other row is read back once, in file order, and written.
+go through the Matcher. Every other row is read back once, in file order, and written. Deal
+objects and party records of a ledger document wait here too, and the parties, keys and deals
+an import creates are looked up here rather than kept in memory.
 """
 
 import datetime
@@ -169,7 +171,7 @@ class Stage:
         return None if found is None else int(found[0])
 
     def deals_on(self, natural: NaturalKey) -> list[int]:
-        """The ids of the deals deal objects created on a natural key, in creation order."""
+        """The ids of the deals deal objects created on a natural key."""
         query = "SELECT id FROM new_deal WHERE natural_key = ? ORDER BY id"
         return [int(r[0]) for r in self.db.execute(query, (_text(natural),))]
 
