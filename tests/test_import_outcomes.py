@@ -1,10 +1,16 @@
-"""``import --skip-invalid``, ``--rejects`` and ``--dry-run`` (DESIGN.md §5)."""
+"""``import --skip-invalid``, ``--rejects`` and ``--dry-run`` (DESIGN.md §5); an import whose
+scratch file cannot grow."""
 
 import json
 import os
+import re
+import resource
+import signal
 import stat
+import subprocess
 from pathlib import Path
 
+from tests.cli_process import SCRIPT, requires_script, user_env
 from tests.conftest import Invoke
 from tests.ledger_json import deals
 from tests.test_import_semantics import STATUS_CHOICES, SUMMARY, summary, write
@@ -234,6 +240,36 @@ def test_a_party_record_whose_name_is_not_text_is_a_row_problem(
     result = run("import", path)
     assert result.exit_code == 1
     assert result.stderr == (
-        f"{path}:2: name: expected text, found int\n"
-        f"Error: 1 problem in {path}; nothing imported\n"
+        f"{path}:2: name: expected text, found int\nError: 1 problem in {path}; nothing imported\n"
     )
+
+
+def at_most_a_megabyte_a_file() -> None:
+    """In the child: writes past 1 MB fail (EFBIG) instead of killing it (SIGXFSZ)."""
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 20, 1 << 20))
+
+
+@requires_script
+def test_a_scratch_file_that_cannot_grow_fails_the_import_with_one_line_and_no_ledger(
+    tmp_path: Path,
+) -> None:
+    rows = "".join(f"Target {n},Buyer {n},2020\n" for n in range(20_000))
+    path = write(tmp_path, "d.csv", "target,acquirers,reported\n" + rows)
+    ledger = tmp_path / "new.db"
+    result = subprocess.run(
+        [str(SCRIPT), "--db", str(ledger), "import", path],
+        capture_output=True,
+        text=True,
+        env=user_env(tmp_path),
+        preexec_fn=at_most_a_megabyte_a_file,  # only sets limits; this process starts no threads
+        check=False,
+    )
+    assert result.returncode == 1
+    assert re.fullmatch(
+        r"Error: the import's scratch file failed \([^)]+\); it needs free space of about "
+        r"three times the file's size in SQLITE_TMPDIR, TMPDIR or /var/tmp \(set SQLITE_TMPDIR "
+        r"to a folder with room\); nothing was imported\n",
+        result.stderr,
+    ), result.stderr
+    assert not ledger.exists()

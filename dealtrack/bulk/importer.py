@@ -5,6 +5,7 @@ the ledger untouched (atomic by default); ``--skip-invalid`` writes the valid ro
 rows wait on disk in a Stage, so memory does not grow with the file.
 """
 
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -99,6 +100,12 @@ def import_stream(
     try:
         run.read(stream, source, fmt)
         run.write()
+    except sqlite3.Error as error:  # the stage's: SQLAlchemy wraps the ledger's own errors
+        raise DealtrackError(
+            f"the import's scratch file failed ({error}); it needs free space of about three "
+            "times the file's size in SQLITE_TMPDIR, TMPDIR or /var/tmp (set SQLITE_TMPDIR to a "
+            "folder with room); nothing was imported"
+        ) from None
     finally:
         run.stage.close()
     problems, result = run.problems, run.result
