@@ -1,4 +1,4 @@
-"""Deal objects and party records, as ``export`` writes them: full histories, ids and all.
+"""Deal objects, as ``export`` writes them: full histories, ids and all (their parties: party_records).
 
 A ledger document imported into an empty ledger reproduces it exactly (ids, keys, events and their
 recorded times), so a second export is byte-identical. Into a ledger that already has the deal,
@@ -9,7 +9,7 @@ the status rules: they already happened.
 
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dealtrack import dates, statuses, vocabulary
@@ -23,11 +23,12 @@ from dealtrack.bulk.fields import (
     value_fields,
 )
 from dealtrack.bulk.matching import RowError
+from dealtrack.bulk.party_records import DocumentParties
 from dealtrack.bulk.snapshot import NaturalKey, Snapshot
 from dealtrack.bulk.staging import IdSet, Stage
 from dealtrack.bulk.writer import DEAL_COLUMNS, EVENT_COLUMNS, BulkWriter
-from dealtrack.models import Alias, Deal, Event, Party
-from dealtrack.names import check_party_name, derived_key, first_free, is_valid_key, name_key
+from dealtrack.models import Deal, Event
+from dealtrack.names import derived_key, first_free, is_valid_key
 from dealtrack.services.ledger import (
     CHUNK,
     deal_events,
@@ -41,15 +42,14 @@ from dealtrack.services.ledger import roster as ledger_roster
 
 
 class DealObjects:
-    """Collects party records and deal objects while reading; applies them after flat rows."""
+    """Collects party records and deal objects while reading; applies them after flat rows,
+    the parties first (DocumentParties), then the deals."""
 
     def __init__(self, session: Session, snapshot: Snapshot, stage: Stage) -> None:
         self.session, self.snapshot, self.stage = session, snapshot, stage
         self.records = 0  # party records and deal objects, kept in the stage until applied
         self.created = IdSet()  # deals this import created
-        # Parties of the parties section are ORM objects (kind, country, parent, aliases); those
-        # first named by a deal are written by the BulkWriter with the deals that name them.
-        self.new_parties: dict[int, Party] = {}
+        self.parties = DocumentParties(session, snapshot, stage)
         self.writer: BulkWriter | None = None
         # Ids the file asks for are kept when free. Ids at or past these were unused when the
         # deal objects began, so only the ones this import took need checking.
@@ -57,9 +57,9 @@ class DealObjects:
         self.taken_deal_ids = IdSet()
         self.taken_event_ids = IdSet()
         self.histories: dict[int, list[Event]] = {}  # events of the current chunk's deals
-        # The current chunk's parties or deals, loaded at once: referenced here so that the
-        # session (whose identity map holds objects weakly) finds them by id without a query.
-        self.loaded: list[Party] | list[Deal] = []
+        # The current chunk's deals, loaded at once: referenced here so that the session (whose
+        # identity map holds objects weakly) finds them by id without a query.
+        self.loaded: list[Deal] = []
 
     def add(self, record: Any) -> None:
         fields = record.fields
@@ -74,28 +74,8 @@ class DealObjects:
         """Write the parties, then the deals; ``writer`` must hold nothing unflushed."""
         self.unused_deal_ids = self.snapshot.next_deal_id
         self.unused_event_ids = self.snapshot.next_event_id
-        parents: list[dict[str, int]] = []
-        aliases: list[Alias] = []
-        for chunk in self.stage.documents("party", CHUNK):
-            self.loaded = self._preload_parties(chunk)
-            for line, fields in chunk:
-                try:
-                    party_id, parent_id, named = self._party(fields)
-                except RowError as error:
-                    problems.reject(line, fields, [(error.field_name, error.message)])
-                    continue
-                if parent_id is not None:
-                    parents.append({"id": party_id, "parent_id": parent_id})
-                aliases.extend(named)
-            self.session.flush()
-            self.new_parties.clear()  # written: the session lets them go
-        # Every party row first, then what refers to parties: a parent or an alias may name a
-        # party whose own record comes later in the file.
-        if parents:
-            self.session.execute(update(Party), parents)
-        self.session.add_all(aliases)
-        self.session.flush()
-        self.writer = writer
+        self.parties.apply(self.stage.documents("party", CHUNK), problems)
+        self.writer = self.parties.writer = writer
         for chunk in self.stage.documents("deal", CHUNK):
             self.loaded = self._preload_deals(chunk)
             for line, fields in chunk:
@@ -106,13 +86,6 @@ class DealObjects:
                     continue
                 result.count(outcome, key)
         writer.flush()
-
-    def _preload_parties(self, chunk: list[tuple[int, dict[str, Any]]]) -> list[Party]:
-        """The ledger's parties among a chunk of party records, in one query: the session finds
-        them by id afterwards without one query each (while the returned list keeps them)."""
-        names = (fields.get("name") for _, fields in chunk)  # checked when each is applied
-        ids = {self.snapshot.party_ids.get(name_key(n)) for n in names if isinstance(n, str)}
-        return list(self.session.scalars(select(Party).where(Party.id.in_(ids - {None}))))
 
     def _preload_deals(self, chunk: list[tuple[int, dict[str, Any]]]) -> list[Deal]:
         """The ledger's deals among a chunk of deal objects (by key) and their events."""
@@ -128,60 +101,10 @@ class DealObjects:
             self.histories[event.deal_id].append(event)
         return deals
 
-    def _party_id(self, name: str) -> int:
-        display = checked("party", check_party_name, name)
-        key = name_key(display)
-        found, new = self.stage.party(self.snapshot, key, display)
-        if new and self.writer is not None:
-            self.writer.parties.rows.append((found, display, key, "company"))
-        elif new:
-            self.new_parties[found] = Party(id=found, name=display, name_key=key, kind="company")
-            self.session.add(self.new_parties[found])
-        return found
-
-    def _known_party(self, key: str) -> int | None:
-        """The party a name key names: in the ledger, or created by this import."""
-        found = self.snapshot.party_ids.get(key)
-        return found if found is not None else self.stage.new_party(key)
-
-    def _name(self, party_id: int) -> str:
-        name = self.snapshot.party_names.get(party_id)
-        return name if name is not None else self.stage.party_name(party_id) or ""
-
     def _deal_id(self, key: str) -> int | None:
         """The deal a key names: in the ledger, or created by this import."""
         found = self.snapshot.deal_keys.get(key)
         return found if found is not None else self.stage.deal_id(key)
-
-    def _party(self, fields: dict[str, Any]) -> tuple[int, int | None, list[Alias]]:
-        """Set a party's kind and country; returns its parent's id and new aliases, to be
-        written once every party row is."""
-        party_id = self._party_id(text_field(fields, "name", True) or "")
-        party = self.new_parties.get(party_id) or self.session.get_one(Party, party_id)
-        kind = checked(
-            "kind",
-            lambda t: vocabulary.parse_term(t, vocabulary.PARTY_KINDS, "party kind"),
-            text_field(fields, "kind"),
-        )
-        party.kind = kind or party.kind
-        country = text_field(fields, "country")
-        if country is not None:
-            if len(country) != 2 or not country.isalpha():
-                raise RowError("country", f"{country!r} is not an ISO 3166 alpha-2 code")
-            party.country = country.upper()
-        parent = text_field(fields, "parent")
-        parent_id = self._party_id(parent) if parent is not None else None
-        aliases: list[Alias] = []
-        for alias in fields.get("aliases") or []:
-            display = checked("aliases", check_party_name, str(alias))
-            key = name_key(display)
-            holder = self._known_party(key)
-            if holder is None:
-                aliases.append(Alias(party_id=party.id, name=display, name_key=key))
-                self.snapshot.party_ids[key] = party.id
-            elif holder != party.id:
-                raise RowError("aliases", f'"{display}" is already a name of another party')
-        return party.id, parent_id, aliases
 
     def _deal(self, fields: dict[str, Any]) -> tuple[str, str]:
         """Match or create one deal object; every field is checked before anything is written."""
@@ -192,8 +115,8 @@ class DealObjects:
             "key", lambda t: t if is_valid_key(t) else bad_key(t), text_field(fields, "key")
         )
         check_events(fields)
-        roster = [(role, self._party_id(name)) for role, name in named]
-        target_id = self._party_id(target)
+        roster = [(role, self.parties.party_id(name)) for role, name in named]
+        target_id = self.parties.party_id(target)
         deal = self._match(key, target_id, roster, reported)
         if deal is None:
             return "added", self._create(fields, key, target_id, roster, reported)
@@ -276,8 +199,8 @@ class DealObjects:
         if not any(e.type == "created" for e in ordered):
             raise RowError("events", "a deal's history must start with a created event")
         store_state(deal, fold_state(deal, ordered))
-        acquirers = [self._name(p) for r, p in roster if r == "acquirer"]
-        default = self._name(target_id) + (" / " + ", ".join(acquirers) if acquirers else "")
+        acquirers = [self.parties.name(p) for r, p in roster if r == "acquirer"]
+        default = self.parties.name(target_id) + (" / " + ", ".join(acquirers) if acquirers else "")
         title = text_field(fields, "title")
         deal.title = title if title and title != default else None
 
@@ -308,8 +231,8 @@ class DealObjects:
         return None
 
     def _derived_key(self, target_id: int, roster: list[tuple[str, int]], deal_id: int) -> str:
-        acquirers = [self._name(p) for r, p in roster if r == "acquirer"]
-        derived = derived_key(self._name(target_id), acquirers)
+        acquirers = [self.parties.name(p) for r, p in roster if r == "acquirer"]
+        derived = derived_key(self.parties.name(target_id), acquirers)
         derived = derived if any(c.isalpha() for c in derived) else f"deal-{deal_id}"
         return first_free(derived, lambda key: self._deal_id(key) is not None)
 
@@ -361,7 +284,7 @@ class DealObjects:
         remap: dict[int, int] = {}
         missing: list[Event] = []
         for raw in raw_events:
-            event = parse_event(deal_id, raw, remap, self._party_id)
+            event = parse_event(deal_id, raw, remap, self.parties.party_id)
             match = known.get(identity(event))
             if match is not None:
                 if isinstance(raw.get("id"), int):

@@ -1,0 +1,112 @@
+"""The parties of a ledger document: its parties section, and every name its deal objects give.
+
+A party record sets a party's kind, country, parent and aliases. Records are applied a chunk at a
+time and flushed, so memory does not grow with the file; parents and aliases are written after
+every record, because they may name a party whose own record comes later.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from dealtrack import vocabulary
+from dealtrack.bulk.fields import checked, text_field
+from dealtrack.bulk.matching import RowError
+from dealtrack.bulk.snapshot import Snapshot
+from dealtrack.bulk.staging import Stage
+from dealtrack.bulk.writer import BulkWriter
+from dealtrack.models import Alias, Party
+from dealtrack.names import check_party_name, name_key
+
+
+class DocumentParties:
+    """Names to party ids for a ledger document, creating the parties the ledger lacks."""
+
+    def __init__(self, session: Session, snapshot: Snapshot, stage: Stage) -> None:
+        self.session, self.snapshot, self.stage = session, snapshot, stage
+        # Parties of the parties section are ORM objects (kind, country, parent, aliases); those
+        # first named by a deal are written by the BulkWriter with the deals that name them.
+        self.new_parties: dict[int, Party] = {}
+        self.writer: BulkWriter | None = None
+        # The current chunk's ledger parties, loaded at once: referenced here so that the session
+        # (whose identity map holds objects weakly) finds them by id without a query.
+        self.loaded: list[Party] = []
+
+    def party_id(self, name: str) -> int:
+        """The id of the party a name (or alias) names, created when the ledger lacks it."""
+        display = checked("party", check_party_name, name)
+        key = name_key(display)
+        found, new = self.stage.party(self.snapshot, key, display)
+        if new and self.writer is not None:
+            self.writer.parties.rows.append((found, display, key, "company"))
+        elif new:
+            self.new_parties[found] = Party(id=found, name=display, name_key=key, kind="company")
+            self.session.add(self.new_parties[found])
+        return found
+
+    def name(self, party_id: int) -> str:
+        name = self.snapshot.party_names.get(party_id)
+        return name if name is not None else self.stage.party_name(party_id) or ""
+
+    def apply(self, chunks: Iterable[list[tuple[int, dict[str, Any]]]], problems: Any) -> None:
+        """Write the parties section, ``(line, record)`` a chunk at a time."""
+        parents: list[dict[str, int]] = []
+        aliases: list[Alias] = []
+        for chunk in chunks:
+            self.loaded = self._preload(chunk)
+            for line, fields in chunk:
+                try:
+                    party_id, parent_id, named = self._record(fields)
+                except RowError as error:
+                    problems.reject(line, fields, [(error.field_name, error.message)])
+                    continue
+                if parent_id is not None:
+                    parents.append({"id": party_id, "parent_id": parent_id})
+                aliases.extend(named)
+            self.session.flush()
+            self.new_parties.clear()  # written: the session lets them go
+        if parents:
+            self.session.execute(update(Party), parents)
+        self.session.add_all(aliases)
+        self.session.flush()
+
+    def _preload(self, chunk: list[tuple[int, dict[str, Any]]]) -> list[Party]:
+        """The ledger's parties among a chunk of party records, in one query: the session finds
+        them by id afterwards without one query each (while the returned list keeps them)."""
+        names = (fields.get("name") for _, fields in chunk)  # checked when each is applied
+        ids = {self.snapshot.party_ids.get(name_key(n)) for n in names if isinstance(n, str)}
+        return list(self.session.scalars(select(Party).where(Party.id.in_(ids - {None}))))
+
+    def _record(self, fields: dict[str, Any]) -> tuple[int, int | None, list[Alias]]:
+        """Set a party's kind and country; returns its id, its parent's id and its new aliases,
+        to be written once every party record is."""
+        party_id = self.party_id(text_field(fields, "name", True) or "")
+        party = self.new_parties.get(party_id) or self.session.get_one(Party, party_id)
+        kind = checked(
+            "kind",
+            lambda t: vocabulary.parse_term(t, vocabulary.PARTY_KINDS, "party kind"),
+            text_field(fields, "kind"),
+        )
+        party.kind = kind or party.kind
+        country = text_field(fields, "country")
+        if country is not None:
+            if len(country) != 2 or not country.isalpha():
+                raise RowError("country", f"{country!r} is not an ISO 3166 alpha-2 code")
+            party.country = country.upper()
+        parent = text_field(fields, "parent")
+        parent_id = self.party_id(parent) if parent is not None else None
+        aliases: list[Alias] = []
+        for alias in fields.get("aliases") or []:
+            display = checked("aliases", check_party_name, str(alias))
+            key = name_key(display)
+            holder = self.snapshot.party_ids.get(key)
+            if holder is None:
+                holder = self.stage.new_party(key)
+            if holder is None:
+                aliases.append(Alias(party_id=party.id, name=display, name_key=key))
+                self.snapshot.party_ids[key] = party.id
+            elif holder != party.id:
+                raise RowError("aliases", f'"{display}" is already a name of another party')
+        return party.id, parent_id, aliases
