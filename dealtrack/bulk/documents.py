@@ -1,10 +1,11 @@
-"""Deal objects, as ``export`` writes them: full histories, ids and all (their parties: party_records).
+"""Deal objects, as ``export`` writes them: full histories, ids and all.
 
 A ledger document imported into an empty ledger reproduces it exactly (ids, keys, events and their
 recorded times), so a second export is byte-identical. Into a ledger that already has the deal,
 events are matched on (type, on, recorded_at, payload with source): present ones are skipped,
 missing ones appended, and events the file lacks are kept. Histories are not re-checked against
-the status rules: they already happened.
+the status rules: they already happened. The document's parties are DocumentParties'
+(party_records.py).
 """
 
 from typing import Any

@@ -24,26 +24,17 @@ _KEYS = (("party", "name_key"), ("deal", "key"))
 
 
 def upgrade() -> None:
-    if op.get_bind().dialect.name != "postgresql":
-        return
-    for table, column in _KEYS:
-        op.alter_column(
-            table,
-            column,
-            type_=sa.String(200, collation="C"),
-            existing_type=sa.String(200),
-            existing_nullable=False,
-        )
+    _collate(sa.String(200, collation="C"), sa.String(200))
 
 
 def downgrade() -> None:
+    _collate(sa.String(200), sa.String(200, collation="C"))
+
+
+def _collate(wanted: sa.String, existing: sa.String) -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
     for table, column in _KEYS:
         op.alter_column(
-            table,
-            column,
-            type_=sa.String(200),
-            existing_type=sa.String(200, collation="C"),
-            existing_nullable=False,
+            table, column, type_=wanted, existing_type=existing, existing_nullable=False
         )
