@@ -48,11 +48,14 @@ class Matcher:
 
     def party_id(self, display: str) -> int:
         """The ledger id of a name (or alias), or a stable negative stand-in for a new party."""
-        key = name_key(display)
-        found = self.snapshot.party_ids.get(key)
+        found = self._ledger_id(display)
         if found is not None:
             return found
-        return self._provisional.setdefault(key, -(len(self._provisional) + 1))
+        return self._provisional.setdefault(name_key(display), -(len(self._provisional) + 1))
+
+    def _ledger_id(self, name: str) -> int | None:
+        """The id of the ledger party a name (or alias) names."""
+        return self.snapshot.party_ids.get(name_key(name))
 
     def natural_key(self, row: FlatRow) -> NaturalKey:
         target, reported = required_natural(row)
@@ -65,8 +68,8 @@ class Matcher:
             return True
         if row.target is None or row.reported is None:
             return False
-        ids = [self.snapshot.party_ids.get(name_key(n)) for n in row.roles.get("acquirer", ())]
-        target = self.snapshot.party_ids.get(name_key(row.target))
+        ids = [self._ledger_id(n) for n in row.roles.get("acquirer", ())]
+        target = self._ledger_id(row.target)
         if target is None or None in ids:
             return False  # a name the ledger lacks: no deal of the ledger can have it
         natural = (target, frozenset(ids), row.reported.start, row.reported.precision.value)
@@ -81,9 +84,8 @@ class Matcher:
             return None
 
         def party(name: str) -> str:
-            key = name_key(name)
-            found = self.snapshot.party_ids.get(key)
-            return key if found is None else f"#{found}"
+            found = self._ledger_id(name)
+            return name_key(name) if found is None else f"#{found}"
 
         acquirers = "\x1e".join(sorted({party(n) for n in row.roles.get("acquirer", ())}))
         return "\x1f".join(
@@ -163,10 +165,9 @@ class Matcher:
 
 def required_natural(row: FlatRow) -> tuple[str, PartialDate]:
     """The row's target and reported date, which matching or creating a deal needs."""
-    for name, value in (("target", row.target), ("reported", row.reported)):
-        if value is None:
-            raise RowError(
-                name, "required to match or create a deal (or give the key of an existing deal)"
-            )
-    assert row.target is not None and row.reported is not None
+    if row.target is None or row.reported is None:
+        raise RowError(
+            "target" if row.target is None else "reported",
+            "required to match or create a deal (or give the key of an existing deal)",
+        )
     return row.target, row.reported
