@@ -61,6 +61,14 @@ _MAX_LENGTH = 200
 _EXAMPLES = "write e.g. '$3 billion', 'USD 145m' or 'EUR 2-3bn'"
 _COMPACT_SCALES = (("tn", 10**12), ("bn", 10**9), ("m", 10**6), ("k", 10**3))
 _EN_DASH = "\u2013"
+# The forms most amounts in a large import take ("USD 123m", "$3 billion", "2500.50"): one
+# currency code or $ before one ungrouped number and an optional scale. Such text is read by
+# _common_amount with one match; anything else (ranges, grouping, symbols, a trailing code, any
+# problem at all) goes through the full grammar, which alone words the errors.
+_COMMON = re.compile(
+    rf"(?:(?P<code>[a-z]{{3}})|(?P<dollar>us\$|\$))?\s*(?P<int>[0-9]+)(?:\.(?P<frac>[0-9]+))?"
+    rf"\s*(?P<scale>{_SCALE_PATTERN})?"
+)
 
 
 class AmountError(ValueError):
@@ -92,6 +100,41 @@ def parse_amount(text: str, default_currency: str | None = None) -> Amount:
     ``default_currency`` is used when the text names none (an import's ``currency`` cell).
     Raises AmountError, and only AmountError, for any text it cannot store exactly.
     """
+    return _common_amount(text, default_currency) or _parse_any_amount(text, default_currency)
+
+
+def _common_amount(text: str, default_currency: str | None) -> Amount | None:
+    """The amount of text in one of the common forms, or None to leave it to the full grammar.
+
+    A hundred thousand distinct values make the full grammar a large share of an import's time;
+    this reads the usual ones with one regular expression and the same integer arithmetic.
+    """
+    lowered = text.strip().lower()
+    if not lowered.isascii() or len(lowered) > _MAX_LENGTH:
+        return None
+    match = _COMMON.fullmatch(lowered)
+    if match is None:
+        return None
+    code, scale_word, frac = match["code"], match["scale"], match["frac"] or ""
+    if code is not None:
+        currency = code.upper()
+        if currency not in ISO_4217_CODES:
+            return None
+    elif match["dollar"] is not None:
+        currency = "USD"
+    elif default_currency is not None and default_currency.strip().upper() in ISO_4217_CODES:
+        currency = default_currency.strip().upper()
+    else:
+        return None
+    scale = _SCALES[scale_word] if scale_word else 1
+    hundredths, remainder = divmod(int(match["int"] + frac) * scale * 100, 10 ** len(frac))
+    if remainder or hundredths > MAX_HUNDREDTHS:
+        return None
+    return Amount(hundredths, None, currency)
+
+
+def _parse_any_amount(text: str, default_currency: str | None) -> Amount:
+    """The full amount grammar (parse_amount without its shortcut for the common forms)."""
     shown = quote_input(text)
     lowered = text.strip().lower()
     if not lowered:

@@ -9,6 +9,8 @@ from dealtrack.money import (
     MAX_HUNDREDTHS,
     Amount,
     AmountError,
+    _common_amount,
+    _parse_any_amount,
     format_amount,
     format_compact,
     parse_amount,
@@ -367,3 +369,44 @@ def test_parse_amount_raises_only_amount_error_on_near_misses(text: str) -> None
 def test_parse_decimal_string_raises_only_amount_error(text: str) -> None:
     with contextlib.suppress(AmountError):
         parse_decimal_string(text)
+
+
+def _full_grammar(text: str, default: str | None) -> Amount | str:
+    try:
+        return _parse_any_amount(text, default)
+    except AmountError as error:
+        return str(error)
+
+
+_COMMON_LOOKING = (
+    r"\s?(usd|eur|inr|top|xyz|rsd|us\$|\$|rs|a\$)?\s{0,2}[0-9]{0,25}(\.[0-9]{0,4})?\s{0,2}"
+    r"(k|m|mn|mln|b|bn|billion|million|thousand|crore|lakh|t|tn|trillion|x)?\s?"
+)
+
+
+@given(
+    st.from_regex(_COMMON_LOOKING, fullmatch=True) | st.text(max_size=12),
+    st.sampled_from([None, "USD", "inr", " eur ", "XYZ", ""]),
+)
+def test_common_amount_shortcut_agrees_with_the_full_grammar(
+    text: str, default: str | None
+) -> None:
+    full = _full_grammar(text, default)
+    quick = _common_amount(text, default)
+    if isinstance(full, str):
+        assert quick is None  # every refusal, and its wording, is the full grammar's
+    else:
+        assert quick in (None, full)
+
+
+@pytest.mark.parametrize(
+    ("text", "default"),
+    [("USD 123m", None), ("$3 billion", None), ("2500.50", "EUR"), ("usd 0", None),
+     ("USD 92233720368547758.07", None), ("USD 0.001", None), ("USD " + "0" * 250 + "1", None)],
+)  # fmt: skip
+def test_common_amount_shortcut_on_edges(text: str, default: str | None) -> None:
+    quick = _common_amount(text, default)
+    full = _full_grammar(text, default)
+    assert quick is None or quick == full
+    assert (quick is not None) == (text in ("USD 123m", "$3 billion", "2500.50", "usd 0",
+                                            "USD 92233720368547758.07"))  # fmt: skip
