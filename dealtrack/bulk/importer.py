@@ -63,7 +63,8 @@ def format_of(path: str, given: str | None) -> str:
 
 def _records(
     stream: BinaryIO, fmt: str, options: ImportOptions, problems: Problems
-) -> Iterator[readers.RawRecord]:
+) -> tuple[ColumnPlan, Iterator[readers.RawRecord]]:
+    """The plan to read the records with, and the records."""
     if fmt in ("csv", "tsv"):
         header, records = readers.read_delimited(stream, "," if fmt == "csv" else "\t")
         unknown = options.columns.unknown(header)
@@ -78,11 +79,11 @@ def _records(
                 "--map FIELD=COLUMN, or skip it with --ignore COLUMN (or all with --ignore-extra)",
                 tuple(problems.lines),
             )
-        return records
+        return options.columns.for_header(header), records
     if fmt == "jsonl":
-        return readers.read_jsonl(stream)
+        return options.columns, readers.read_jsonl(stream)
     _, records, _ = readers.read_json(stream)
-    return records
+    return options.columns, records
 
 
 def import_stream(
@@ -132,13 +133,15 @@ class _Import:
         self.snapshot = Snapshot.load(session)
         self.matcher = Matcher(self.snapshot, options.on_conflict)
         self.stage = Stage()
+        self.columns = options.columns
         self.deal_objects = documents.DealObjects(session, self.snapshot, self.stage)
 
     def read(self, stream: BinaryIO, source: str, fmt: str) -> None:
         """Check every record, stage the valid rows and collect the deal objects."""
         progress = self.options.progress
         try:
-            for record in _records(stream, fmt, self.options, self.problems):
+            self.columns, records = _records(stream, fmt, self.options, self.problems)
+            for record in records:
                 self.result.rows += record.section != "parties" and (record.fields or {}).get(
                     "type"
                 ) not in ("party", "ledger")
@@ -161,9 +164,7 @@ class _Import:
         try:
             if fmt in ("json", "jsonl"):
                 record.fields = _json_columns(record.fields, self.options)
-            row = parse_row(
-                record.line, self.options.columns.cells(record.fields), self.today.start
-            )
+            row = parse_row(record.line, self.columns.cells(record.fields), self.today.start)
             if row.key is None:
                 required_natural(row)  # without a key, only the natural key can find its deal
         except RowProblems as error:

@@ -124,7 +124,20 @@ class ColumnPlan:
             if c and c not in used and c not in self.ignored and not self.ignore_extra
         ]
 
+    def for_header(self, header: list[str]) -> "ColumnPlan":
+        """This plan reading only the fields a file's header has columns for: a delimited file's
+        records all have the same columns, so the others need not be looked for in every row."""
+        present = set(header)
+        sources = {name: column for name, column in self.sources.items() if column in present}
+        return ColumnPlan(sources, self.defaults, self.ignored, self.ignore_extra)
+
     def cells(self, record: Mapping[str, Any]) -> dict[str, str]:
+        if not self.defaults:
+            return {
+                name: raw if type(raw) is str else _text(raw)
+                for name, column in self.sources.items()
+                if (raw := record.get(column)) is not None
+            }
         cells = dict(self.defaults)
         for name, column in self.sources.items():
             raw = record.get(column)
@@ -184,15 +197,16 @@ def parse_row(line: int, cells: Mapping[str, str], today: datetime.date) -> Flat
         if len(text) > MAX_CELL:
             problems.append((name, f"cell is longer than {MAX_CELL:,} characters"))
             continue
-        if "\x00" in text and name in FREE_TEXT:
-            # PostgreSQL cannot store NUL in text; refusing it everywhere keeps backends alike.
-            problems.append((name, "contains a NUL byte; remove it"))
+        if name in FREE_TEXT:
+            if "\x00" in text:
+                # PostgreSQL cannot store NUL in text; refusing it everywhere keeps backends alike.
+                problems.append((name, "contains a NUL byte; remove it"))
+            else:  # kept as given, like the CLI keeps it, so a raw CSV export round-trips
+                values[name] = raw
             continue
         convert = _CONVERTERS.get(name)
         if convert is None:
             continue
-        if name in FREE_TEXT:
-            text = raw  # kept as given, like the CLI keeps it, so a raw CSV export round-trips
         try:
             values[name] = effective(text) if convert is _DATE else convert(text)
         except (ValueError, InvalidName) as error:
@@ -231,8 +245,13 @@ def _amount(text: str, currency: str | None) -> money.Amount:
     return money.parse_amount(text, currency)
 
 
+@_cached
+def _names_of(text: str) -> tuple[str, ...]:
+    return tuple(_names(text))
+
+
 def _names_cell(text: str) -> list[str]:
-    return _names(text)
+    return list(_names_of(text))  # a copy: a row's roles are its own to change
 
 
 _DATE = object()
