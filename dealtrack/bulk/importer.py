@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from dealtrack.bulk import documents, fields, readers
 from dealtrack.bulk.creating import NewDeals, add_party_events
+from dealtrack.bulk.deferred import drop_secondary_indexes, rebuild_indexes
 from dealtrack.bulk.matching import Group, Matcher, RowError, required_natural
 from dealtrack.bulk.outcomes import ImportResult, Problems
 from dealtrack.bulk.rejects import RejectWriter
@@ -182,7 +183,9 @@ class _Import:
         if self.options.progress:
             self.options.progress("writing", 0, self.stage.rows)
         opened = self.match()
-        writer = BulkWriter(self.session.connection())
+        connection = self.session.connection()
+        deferred = [] if self.snapshot.deal_keys else drop_secondary_indexes(connection)
+        writer = BulkWriter(connection)
         new_deals = NewDeals(self.snapshot, self.stage, writer, recorded_now())
         first_deal = self.snapshot.next_deal_id
         self.update(new_deals)
@@ -194,6 +197,7 @@ class _Import:
         if self.deal_objects.records:
             self.snapshot.absorb(self.session, first_deal)
         self.deal_objects.apply(writer, self.result, self.problems)
+        rebuild_indexes(connection, deferred)
 
     def match(self) -> dict[int, Group]:
         """Group, in file order, the rows that may meet another row or a ledger deal; returns
