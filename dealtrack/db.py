@@ -36,7 +36,7 @@ from dealtrack.errors import LedgerUnavailable
 from dealtrack.location import Location, mask_password
 from dealtrack.models import Base
 
-HEAD_REVISION = "0004_keys_in_code_point_order"
+HEAD_REVISION = "0005_roster_in_created_event"
 VERSION_TABLE = "dealtrack_version"
 WRITE_LOCK_KEY = 0x6465616C  # "deal": the one advisory lock all PostgreSQL writers share
 _WRITE = "dealtrack_write"

@@ -1,24 +1,17 @@
 """Deals an import creates from flat rows, written as plain tuples (no ORM objects, no queries).
 
-A new deal gets the history ``add`` would give it: a ``created`` event, then one ``party`` event
-per party in role order. When the row's ``date`` is after ``reported``, the deal is created
-rumored on ``reported`` and its status and value follow on ``date``.
-
-Per-row cost is what decides import speed, so Python writes only the deal, its ``created`` event
-and its participants; the party events are derived from those afterwards by one INSERT … SELECT
-that runs inside the database (see ``add_party_events``).
+A new deal gets the history ``add`` would give it: one ``created`` event holding its opening
+roster. When the row's ``date`` is after ``reported``, the deal is created rumored on ``reported``
+and its status and value follow on ``date``.
 """
 
 from typing import Any
-
-from sqlalchemy import Connection, case, insert, literal, select, union_all
-from sqlalchemy.sql.functions import func
 
 from dealtrack.bulk.rows import FlatRow
 from dealtrack.bulk.snapshot import Snapshot
 from dealtrack.bulk.staging import Stage
 from dealtrack.bulk.writer import EVENT_COLUMNS, BulkWriter
-from dealtrack.models import Deal, Event, Participant
+from dealtrack.domain.fold import encode_roster
 from dealtrack.names import derived_key, name_key
 from dealtrack.vocabulary import ROLES
 
@@ -88,13 +81,14 @@ class NewDeals:
         status = row.status or "rumored"
         source = source_of(row)
         value = value_of(row)
-        # The created event and, right after it, one id per party event (written later in SQL), so
-        # a deal's opening history is numbered as ``add`` numbers it.
-        created = snapshot.allocate_events(2 + len(participants))
+        created = snapshot.allocate_events(1)
         # Created rumored on `reported` when the row's status and value take effect later.
         opening = (status, row.reason, *value) if not later else ("rumored",) + (None,) * 5
+        roster = encode_roster(
+            [(target_id, "target"), *((party_id, role) for _, party_id, role in participants)]
+        )
         writer.created.rows.append(
-            (created, deal_id, reported, precision, recorded_at, *opening, *source)
+            (created, deal_id, reported, precision, recorded_at, *opening, *source, roster)
         )
         later_events = _later_events(row, deal_id, later, status, value, source, recorded_at)
         if later_events:
@@ -154,58 +148,3 @@ def _later_events(
     if row.notes is not None:
         events.append({"type": "note", "text": row.notes})
     return [tuple((common | e).get(c) for c in EVENT_COLUMNS[1:]) for e in events]
-
-
-def add_party_events(connection: Connection, first_deal: int, recorded_at: str) -> None:
-    """One ``party`` event per party of every deal from ``first_deal`` on, in role order.
-
-    Dated like the deal's ``created`` event, with its source, and numbered in the ids reserved
-    right after it.
-    """
-    rank = case({role: n for n, role in enumerate(ROLES)}, value=Participant.role)
-    members = union_all(
-        select(
-            Deal.id.label("deal_id"),
-            Deal.target_id.label("party_id"),
-            literal("target").label("role"),
-            literal(0).label("rank"),
-            literal(0).label("seq"),
-        ).where(Deal.id >= first_deal),
-        select(
-            Participant.deal_id, Participant.party_id, Participant.role, rank, Participant.id
-        ).where(Participant.deal_id >= first_deal),
-    ).subquery()
-    number = func.row_number().over(
-        partition_by=members.c.deal_id, order_by=(members.c.rank, members.c.seq)
-    )
-    rows = select(
-        (Event.id + number).label("id"),
-        members.c.deal_id,
-        literal("party"),
-        Event.on,
-        Event.on_precision,
-        literal(recorded_at),
-        literal("added"),
-        members.c.party_id,
-        members.c.role,
-        literal(False),
-        Event.source_outlet,
-        Event.source_url,
-        Event.source_attribution,
-    ).join(Event, (Event.deal_id == members.c.deal_id) & (Event.type == "created"))
-    columns = [
-        "id",
-        "deal_id",
-        "type",
-        "on",
-        "on_precision",
-        "recorded_at",
-        "action",
-        "party_id",
-        "role",
-        "voided",
-        "source_outlet",
-        "source_url",
-        "source_attribution",
-    ]
-    connection.execute(insert(Event).from_select(columns, rows))

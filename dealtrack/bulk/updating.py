@@ -15,16 +15,9 @@ from dealtrack.bulk.creating import default_title, source_of, value_of
 from dealtrack.bulk.matching import Group, Matcher, RowError
 from dealtrack.bulk.rows import FlatRow
 from dealtrack.dates import PartialDate, from_storage
+from dealtrack.domain.fold import STATUS_TYPES, effective_on, fold_state, in_order, live
 from dealtrack.models import Event, Participant
-from dealtrack.services.ledger import (
-    STATUS_TYPES,
-    Loaded,
-    effective_on,
-    fold_state,
-    in_order,
-    live,
-    store_state,
-)
+from dealtrack.services.ledger import Loaded, store_state
 from dealtrack.statuses import describe_changes, is_legal_change
 
 

@@ -39,6 +39,7 @@ CREATED_COLUMNS = (
     "source_outlet",
     "source_url",
     "source_attribution",
+    "parties",
 )
 
 

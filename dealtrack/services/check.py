@@ -10,8 +10,9 @@ from sqlalchemy import TextClause, select, text
 from sqlalchemy.orm import Session
 
 from dealtrack.dates import from_storage
+from dealtrack.domain.fold import fold_state, roster
 from dealtrack.models import Deal, Event
-from dealtrack.services.ledger import CHUNK, Loaded, fold_state, live, load_deals
+from dealtrack.services.ledger import CHUNK, Loaded, load_deals
 
 _FIELDS = ("status", "reason", "amount", "high", "currency", "basis", "updated")
 
@@ -93,14 +94,6 @@ def _void_problems(deal: Deal, events: Sequence[Event]) -> Iterator[str]:
 
 
 def _roster_problems(loaded: Loaded) -> Iterator[str]:
-    roster: set[tuple[int | None, str | None]] = set()
-    for event in live(loaded.events, ("party",)):
-        if event.role != "target":
-            pair = (event.party_id, event.role)
-            if event.action == "added":
-                roster.add(pair)
-            else:
-                roster.discard(pair)
     stored = {(p.party_id, p.role) for p in loaded.participants}
-    if stored != roster:
+    if stored != set(roster(loaded.events)):
         yield f"deal {loaded.deal.key}: its parties do not match its party events"

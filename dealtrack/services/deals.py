@@ -10,20 +10,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dealtrack.dates import PartialDate, from_storage
+from dealtrack.domain.fold import (
+    STATUS_TYPES,
+    effective_on,
+    encode_roster,
+    find_identical,
+    live,
+)
 from dealtrack.errors import NotFound, Refused
 from dealtrack.models import Deal, Event, Participant, Party
 from dealtrack.money import Amount
 from dealtrack.names import derived_key, first_free, is_valid_key
-from dealtrack.services.ledger import (
-    STATUS_TYPES,
-    deal_events,
-    effective_on,
-    find_identical,
-    live,
-    recorded_now,
-    refresh,
-    replay_participants,
-)
+from dealtrack.services.ledger import deal_events, recorded_now, refresh, replay_participants
 from dealtrack.services.parties import Notices, resolve_party
 from dealtrack.statuses import describe_changes, is_legal_change
 from dealtrack.vocabulary import ROLES
@@ -133,7 +131,7 @@ def _duplicate_of(
 def add_deal(
     session: Session, draft: NewDeal, force_new: bool, create: bool, notices: Notices
 ) -> Deal:
-    """Record a new deal: a ``created`` event, then one ``party`` event per party in role order."""
+    """Record a new deal: one ``created`` event holding its opening roster, target first."""
     target = resolve_party(session, draft.target, create, notices)
     roles = sorted(
         ((role, resolve_party(session, name, create, notices)) for role, name in draft.parties),
@@ -173,23 +171,22 @@ def add_deal(
     stamp = recorded_now()
     common = {"deal_id": deal.id, "recorded_at": stamp, "voided": False, **draft.source.columns()}
     on = {"on": draft.on.start, "on_precision": draft.on.precision.value}
+    opening = [(target.id, "target"), *((party.id, role) for role, party in roster)]
     session.add(
         Event(
             type="created",
             status=draft.status,
             reason=draft.reason,
             note=draft.note,
+            parties=encode_roster(opening),
             **on,
             **common,
             **draft.valuation.columns(),
         )
     )
-    for role, party in [("target", target), *roster]:
-        session.add(
-            Event(type="party", action="added", party_id=party.id, role=role, **on, **common)
-        )
-        if role != "target":
-            session.add(Participant(deal_id=deal.id, party_id=party.id, role=role))
+    session.add_all(
+        Participant(deal_id=deal.id, party_id=party.id, role=role) for role, party in roster
+    )
     refresh(session, deal)
     return deal
 
