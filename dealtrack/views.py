@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from dealtrack.dates import PartialDate, from_storage
 from dealtrack.domain.fold import decode_roster, effective_on
+from dealtrack.domain.new_deal import default_title
 from dealtrack.models import Alias, Deal, Event, Participant, Party
 from dealtrack.money import to_decimal_string
 from dealtrack.queries import Filters, matching_deal_ids, select_deals
@@ -87,11 +88,9 @@ def _notes_of(session: Session, deal_ids: Sequence[int]) -> dict[int, list[str]]
     return notes
 
 
-def default_title(parties: Sequence[Record]) -> str:
-    """``TARGET / ACQUIRER, …``: what a deal is called until someone gives it a title."""
-    target = parties[0]["name"]
+def _title(parties: Sequence[Record]) -> str:
     acquirers = [p["name"] for p in parties if p["role"] == "acquirer"]
-    return f"{target} / {', '.join(acquirers)}" if acquirers else str(target)
+    return default_title(parties[0]["name"], acquirers)
 
 
 def deal_records(session: Session, rows: Iterable[Row[Any]]) -> Iterator[Record]:
@@ -104,7 +103,7 @@ def deal_records(session: Session, rows: Iterable[Row[Any]]) -> Iterator[Record]
             yield {
                 "id": row.id,
                 "key": row.key,
-                "title": row.title or default_title(parties[row.id]),
+                "title": row.title or _title(parties[row.id]),
                 "kind": row.kind,
                 "status": row.status,
                 "reason": row.reason,

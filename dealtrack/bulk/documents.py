@@ -27,7 +27,7 @@ from dealtrack.bulk.matching import RowError
 from dealtrack.bulk.party_records import DocumentParties
 from dealtrack.bulk.snapshot import NaturalKey, Snapshot
 from dealtrack.bulk.staging import IdSet, Stage
-from dealtrack.bulk.writer import DEAL_COLUMNS, EVENT_COLUMNS, BulkWriter
+from dealtrack.bulk.writer import EVENT_COLUMNS, BulkWriter
 from dealtrack.domain.fold import (
     encode_roster,
     fold_opening_roster,
@@ -36,8 +36,9 @@ from dealtrack.domain.fold import (
     in_order,
 )
 from dealtrack.domain.fold import roster as ledger_roster
+from dealtrack.domain.new_deal import DEAL_FIELDS, derived_deal_key, stored_title
 from dealtrack.models import Deal, Event
-from dealtrack.names import derived_key, first_free, is_valid_key
+from dealtrack.names import first_free, is_valid_key
 from dealtrack.services.ledger import (
     CHUNK,
     deal_events,
@@ -207,12 +208,11 @@ class DealObjects:
             raise RowError("events", "a deal's history must start with a created event")
         store_state(deal, fold_state(deal, ordered))
         acquirers = [self.parties.name(p) for r, p in roster if r == "acquirer"]
-        default = self.parties.name(target_id) + (" / " + ", ".join(acquirers) if acquirers else "")
         title = text_field(fields, "title")
-        deal.title = title if title and title != default else None
+        deal.title = stored_title(title, self.parties.name(target_id), acquirers)
 
         writer = self._written()
-        writer.deals.rows.append(tuple(getattr(deal, c) for c in DEAL_COLUMNS))
+        writer.deals.rows.append(tuple(getattr(deal, c) for c in DEAL_FIELDS))
         pairs = ledger_roster(ordered)
         writer.participants.rows.extend((deal_id, party_id, role) for party_id, role in pairs)
         writer.events.rows.extend(tuple(getattr(e, c) for c in EVENT_COLUMNS) for e in events)
@@ -239,8 +239,7 @@ class DealObjects:
 
     def _derived_key(self, target_id: int, roster: list[tuple[str, int]], deal_id: int) -> str:
         acquirers = [self.parties.name(p) for r, p in roster if r == "acquirer"]
-        derived = derived_key(self.parties.name(target_id), acquirers)
-        derived = derived if any(c.isalpha() for c in derived) else f"deal-{deal_id}"
+        derived = derived_deal_key(self.parties.name(target_id), acquirers, deal_id)
         return first_free(derived, lambda key: self._deal_id(key) is not None)
 
     def _event(self, **columns: Any) -> Event:

@@ -11,11 +11,12 @@ from collections.abc import Callable
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from dealtrack.bulk.creating import default_title, source_of, value_of
+from dealtrack.bulk.creating import source_of
 from dealtrack.bulk.matching import Group, Matcher, RowError
 from dealtrack.bulk.rows import FlatRow
 from dealtrack.dates import PartialDate, from_storage
 from dealtrack.domain.fold import STATUS_TYPES, effective_on, fold_state, in_order, live
+from dealtrack.domain.new_deal import default_title, value_columns
 from dealtrack.models import Event, Participant
 from dealtrack.services.ledger import Loaded, store_state
 from dealtrack.statuses import describe_changes, is_legal_change
@@ -89,7 +90,7 @@ def update_deal(
             raise RowError("status", problem)
         add("status", status=row.status, reason=row.reason)
     if row.value_given:
-        amount, high, currency, basis = value_of(row)
+        amount, high, currency, basis = value_columns(row.value, row.basis)
         if (amount, high, currency, basis) != (
             state.amount,
             state.high,

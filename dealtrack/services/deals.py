@@ -9,18 +9,28 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dealtrack.bulk.writer import BulkWriter
 from dealtrack.dates import PartialDate, from_storage
+from dealtrack.db import advance_sequences, last_used_id
 from dealtrack.domain.fold import (
     STATUS_TYPES,
     effective_on,
-    encode_roster,
     find_identical,
     live,
 )
+from dealtrack.domain.new_deal import (
+    Opening,
+    derived_deal_key,
+    new_deal_rows,
+    source_columns,
+    stored_title,
+    value_columns,
+)
+from dealtrack.domain.new_deal import Source as SourceColumns
 from dealtrack.errors import NotFound, Refused
 from dealtrack.models import Deal, Event, Participant, Party
 from dealtrack.money import Amount
-from dealtrack.names import derived_key, first_free, is_valid_key
+from dealtrack.names import first_free, is_valid_key
 from dealtrack.services.ledger import deal_events, recorded_now, refresh, replay_participants
 from dealtrack.services.parties import Notices, resolve_party
 from dealtrack.statuses import describe_changes, is_legal_change
@@ -33,14 +43,13 @@ class Source:
     url: str | None = None
     attribution: str | None = None
 
-    def columns(self) -> dict[str, str | None]:
-        if self.outlet is None and self.url is None and self.attribution is None:
-            return {"source_outlet": None, "source_url": None, "source_attribution": None}
-        return {
-            "source_outlet": self.outlet,
-            "source_url": self.url,
-            "source_attribution": self.attribution or "unattributed",
-        }
+    def columns(self) -> SourceColumns:
+        return source_columns(self.outlet, self.url, self.attribution)
+
+    def fields(self) -> dict[str, str | None]:
+        """The source as event columns, for an event built as an ORM object."""
+        outlet, url, attribution = self.columns()
+        return {"source_outlet": outlet, "source_url": url, "source_attribution": attribution}
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,14 +60,8 @@ class Valuation:
     basis: str = "reported"
 
     def columns(self) -> dict[str, object]:
-        if self.amount is None:
-            return {"amount": None, "high": None, "currency": None, "basis": None}
-        return {
-            "amount": self.amount.low,
-            "high": self.amount.high,
-            "currency": self.amount.currency,
-            "basis": self.basis,
-        }
+        amount, high, currency, basis = value_columns(self.amount, self.basis)
+        return {"amount": amount, "high": high, "currency": currency, "basis": basis}
 
 
 @dataclass(frozen=True)
@@ -88,8 +91,8 @@ def find_deal(session: Session, ref: str) -> Deal:
     return deal
 
 
-def free_key(session: Session, wanted: str | None, derived: str) -> str | None:
-    """The key a new deal gets; None means ``deal-<id>`` once the id is known."""
+def free_key(session: Session, wanted: str | None, derived: str) -> str:
+    """The key a deal gets: ``wanted`` if it is valid and free, else ``derived`` made free."""
     if wanted is not None:
         if not is_valid_key(wanted):
             raise Refused(
@@ -99,8 +102,6 @@ def free_key(session: Session, wanted: str | None, derived: str) -> str | None:
         if session.scalar(select(Deal.id).where(Deal.key == wanted)):
             raise Refused(f'key "{wanted}" is taken; choose another with --key')
         return wanted
-    if not any(c.isalpha() for c in derived):
-        return None
     taken = set(session.scalars(select(Deal.key).where(Deal.key.like(f"{derived}%"))))
     return first_free(derived, taken.__contains__)
 
@@ -130,8 +131,12 @@ def _duplicate_of(
 
 def add_deal(
     session: Session, draft: NewDeal, force_new: bool, create: bool, notices: Notices
-) -> Deal:
-    """Record a new deal: one ``created`` event holding its opening roster, target first."""
+) -> str:
+    """Record a new deal: one ``created`` event holding its opening roster; returns its key.
+
+    Its rows are built by the ledger core and stored by the one writer imports use, so a deal
+    added here reads exactly as one imported.
+    """
     target = resolve_party(session, draft.target, create, notices)
     roles = sorted(
         ((role, resolve_party(session, name, create, notices)) for role, name in draft.parties),
@@ -141,54 +146,39 @@ def add_deal(
     for role, party in roles:
         if (role, party) not in roster:
             roster.append((role, party))
-    acquirers = [party for role, party in roster if role == "acquirer"]
+    acquirers = [party.name for role, party in roster if role == "acquirer"]
     if not force_new:
-        duplicate = _duplicate_of(session, target, {p.id for p in acquirers}, draft.on)
+        ids = {party.id for role, party in roster if role == "acquirer"}
+        duplicate = _duplicate_of(session, target, ids, draft.on)
         if duplicate is not None:
             raise Refused(
                 f'deal "{duplicate.key}" already records this (same target, acquirers and '
                 "reported date); use --new to record another"
             )
-    derived = derived_key(target.name, [p.name for p in acquirers])
-    key = free_key(session, draft.key, derived)
-    deal = Deal(
-        key=key or f"pending-{recorded_now()}",
-        title=draft.title,
+    deal_id = last_used_id(session, "deal", Deal.id) + 1
+    key = free_key(session, draft.key, derived_deal_key(target.name, acquirers, deal_id))
+    opening = Opening(
+        deal_id=deal_id,
+        key=key,
+        title=stored_title(draft.title, target.name, acquirers),
         kind=draft.kind,
         target_id=target.id,
+        roster=[(party.id, role) for role, party in roster],
+        reported=draft.on,
+        effective=draft.on,
+        recorded_at=recorded_now(),
         status=draft.status,
         reason=draft.reason,
-        reported=draft.on.start,
-        reported_precision=draft.on.precision.value,
-        updated=draft.on.start,
-        updated_precision=draft.on.precision.value,
+        value=draft.valuation.amount,
+        basis=draft.valuation.basis,
+        source=draft.source.columns(),
+        note=draft.note,
     )
-    session.add(deal)
-    session.flush()
-    if key is None:
-        # A user's --key may already be deal-<id>; the derived key then gets -2 like any other.
-        deal.key = free_key(session, None, f"deal-{deal.id}") or f"deal-{deal.id}"
-    stamp = recorded_now()
-    common = {"deal_id": deal.id, "recorded_at": stamp, "voided": False, **draft.source.columns()}
-    on = {"on": draft.on.start, "on_precision": draft.on.precision.value}
-    opening = [(target.id, "target"), *((party.id, role) for role, party in roster)]
-    session.add(
-        Event(
-            type="created",
-            status=draft.status,
-            reason=draft.reason,
-            note=draft.note,
-            parties=encode_roster(opening),
-            **on,
-            **common,
-            **draft.valuation.columns(),
-        )
-    )
-    session.add_all(
-        Participant(deal_id=deal.id, party_id=party.id, role=role) for role, party in roster
-    )
-    refresh(session, deal)
-    return deal
+    writer = BulkWriter(session.connection())
+    writer.add_deal(new_deal_rows(opening, last_used_id(session, "event", Event.id) + 1))
+    writer.flush()
+    advance_sequences(session, {"deal": Deal.id, "event": Event.id})
+    return key
 
 
 def _check_date(deal: Deal, on: PartialDate) -> None:
@@ -235,7 +225,7 @@ def new_event(
         recorded_at=recorded_now(),
         voided=False,
         note=note,
-        **source.columns(),
+        **source.fields(),
         **payload,
     )
 
