@@ -13,10 +13,7 @@ from dealtrack.bulk.writer import BulkWriter
 from dealtrack.dates import PartialDate, from_storage
 from dealtrack.db import advance_sequences, last_used_id
 from dealtrack.domain.fold import (
-    STATUS_TYPES,
-    effective_on,
     find_identical,
-    live,
 )
 from dealtrack.domain.new_deal import (
     Opening,
@@ -27,13 +24,13 @@ from dealtrack.domain.new_deal import (
     value_columns,
 )
 from dealtrack.domain.new_deal import Source as SourceColumns
+from dealtrack.domain.status_changes import status_change_problem
 from dealtrack.errors import NotFound, Refused
 from dealtrack.models import Deal, Event, Participant, Party
 from dealtrack.money import Amount
 from dealtrack.names import first_free, is_valid_key
 from dealtrack.services.ledger import deal_events, recorded_now, refresh, replay_participants
 from dealtrack.services.parties import Notices, resolve_party
-from dealtrack.statuses import describe_changes, is_legal_change
 from dealtrack.vocabulary import ROLES
 
 
@@ -244,22 +241,9 @@ def change_status(
     """Record a status change, legal from the status in force on its date and into the next one."""
     deal = find_deal(session, ref)
     _check_date(deal, on)
-    statuses = live(deal_events(session, deal), STATUS_TYPES)
-    before = [e for e in statuses if effective_on(e, deal) <= on.start]
-    after = [e for e in statuses if effective_on(e, deal) > on.start]
-    in_force = (before or statuses)[-1].status or "rumored"
-    if not force and not is_legal_change(in_force, status):
-        raise Refused(
-            f'deal "{deal.key}" is {in_force} on {on}; {describe_changes(in_force)} '
-            "(use --force to record it anyway)"
-        )
-    if not force and after and not is_legal_change(status, after[0].status or "rumored"):
-        later = after[0]
-        later_on = from_storage(later.on, later.on_precision)
-        raise Refused(
-            f'deal "{deal.key}" becomes {later.status} on {later_on}, which cannot '
-            f"follow {status} (use --force to record it anyway)"
-        )
+    problem = status_change_problem(deal.key, deal, deal_events(session, deal), status, on)
+    if problem is not None and not force:
+        raise Refused(f"{problem} (use --force to record it anyway)")
     return record(
         session,
         deal,
