@@ -25,9 +25,10 @@ from dealtrack.bulk.fields import (
 )
 from dealtrack.bulk.matching import RowError
 from dealtrack.bulk.party_records import DocumentParties
-from dealtrack.bulk.snapshot import NaturalKey, Snapshot
+from dealtrack.bulk.snapshot import Snapshot
 from dealtrack.bulk.staging import IdSet, Stage
 from dealtrack.bulk.writer import EVENT_COLUMNS, BulkWriter
+from dealtrack.domain.duplicates import NaturalKey, natural_key
 from dealtrack.domain.fold import (
     encode_roster,
     fold_opening_roster,
@@ -346,5 +347,4 @@ class DealObjects:
 def _natural(
     target_id: int, roster: list[tuple[str, int]], reported: dates.PartialDate
 ) -> NaturalKey:
-    acquirers = frozenset(p for r, p in roster if r == "acquirer")
-    return target_id, acquirers, reported.start, reported.precision.value
+    return natural_key(target_id, (p for r, p in roster if r == "acquirer"), reported)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from dealtrack.bulk.writer import BulkWriter
 from dealtrack.dates import PartialDate, from_storage
 from dealtrack.db import advance_sequences, last_used_id
+from dealtrack.domain.duplicates import NaturalKey, natural_key
 from dealtrack.domain.fold import (
     find_identical,
 )
@@ -103,25 +104,17 @@ def free_key(session: Session, wanted: str | None, derived: str) -> str:
     return first_free(derived, taken.__contains__)
 
 
-def _duplicate_of(
-    session: Session, target: Party, acquirers: set[int], on: PartialDate
-) -> Deal | None:
-    candidates = session.scalars(
-        select(Deal).where(
-            Deal.target_id == target.id,
-            Deal.reported == on.start,
-            Deal.reported_precision == on.precision.value,
-        )
-    ).all()
-    for deal in candidates:
-        theirs = set(
-            session.scalars(
-                select(Participant.party_id).where(
-                    Participant.deal_id == deal.id, Participant.role == "acquirer"
-                )
+def _duplicate_of(session: Session, wanted: NaturalKey) -> Deal | None:
+    """A deal of the ledger with the same natural key (the same report), if any."""
+    target_id = wanted[0]
+    for deal in session.scalars(select(Deal).where(Deal.target_id == target_id)):
+        acquirers = session.scalars(
+            select(Participant.party_id).where(
+                Participant.deal_id == deal.id, Participant.role == "acquirer"
             )
         )
-        if theirs == acquirers:
+        reported = from_storage(deal.reported, deal.reported_precision)
+        if natural_key(target_id, acquirers, reported) == wanted:
             return deal
     return None
 
@@ -145,8 +138,8 @@ def add_deal(
             roster.append((role, party))
     acquirers = [party.name for role, party in roster if role == "acquirer"]
     if not force_new:
-        ids = {party.id for role, party in roster if role == "acquirer"}
-        duplicate = _duplicate_of(session, target, ids, draft.on)
+        ids = (party.id for role, party in roster if role == "acquirer")
+        duplicate = _duplicate_of(session, natural_key(target.id, ids, draft.on))
         if duplicate is not None:
             raise Refused(
                 f'deal "{duplicate.key}" already records this (same target, acquirers and '
