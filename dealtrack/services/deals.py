@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from dealtrack.bulk.writer import BulkWriter
 from dealtrack.dates import PartialDate, from_storage
-from dealtrack.db import advance_sequences, last_used_id
+from dealtrack.db import allocate_ids
 from dealtrack.domain.duplicates import NaturalKey, natural_key
 from dealtrack.domain.fold import (
     find_identical,
@@ -145,7 +145,7 @@ def add_deal(
                 f'deal "{duplicate.key}" already records this (same target, acquirers and '
                 "reported date); use --new to record another"
             )
-    deal_id = last_used_id(session, "deal", Deal.id) + 1
+    deal_id = allocate_ids(session, "deal", Deal.id, 1)
     key = free_key(session, draft.key, derived_deal_key(target.name, acquirers, deal_id))
     opening = Opening(
         deal_id=deal_id,
@@ -164,10 +164,10 @@ def add_deal(
         source=draft.source.columns(),
         note=draft.note,
     )
+    rows = new_deal_rows(opening, allocate_ids(session, "event", Event.id, 1))
     writer = BulkWriter(session.connection())
-    writer.add_deal(new_deal_rows(opening, last_used_id(session, "event", Event.id) + 1))
+    writer.add_deal(rows)
     writer.flush()
-    advance_sequences(session, {"deal": Deal.id, "event": Event.id})
     return key
 
 
