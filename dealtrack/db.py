@@ -36,7 +36,7 @@ from dealtrack.errors import LedgerUnavailable
 from dealtrack.location import Location, mask_password
 from dealtrack.models import Base
 
-HEAD_REVISION = "0004_keys_in_code_point_order"
+HEAD_REVISION = "0005_roster_in_created_event"
 VERSION_TABLE = "dealtrack_version"
 WRITE_LOCK_KEY = 0x6465616C  # "deal": the one advisory lock all PostgreSQL writers share
 _WRITE = "dealtrack_write"
@@ -380,12 +380,28 @@ def last_used_id(session: Session, table: str, column: Any) -> int:
     return max(highest, int(used or 0))
 
 
+def allocate_ids(session: Session, table: str, column: Any, count: int) -> int:
+    """Reserve ``count`` new ids of a table for explicit-id inserts; returns the first.
+
+    Called under the write lock, so no other writer allocates meanwhile. SQLite's AUTOINCREMENT
+    moves past an explicit id by itself; PostgreSQL's sequence is moved past the range here.
+    """
+    first = last_used_id(session, table, column) + 1
+    if session.get_bind().dialect.name != "sqlite":
+        sequence = func.pg_get_serial_sequence(table, "id")
+        session.execute(select(func.setval(sequence, first + count - 1)))
+    return first
+
+
 def advance_sequences(session: Session, tables: dict[str, Any]) -> None:
-    """After explicit-id inserts, move PostgreSQL's sequences past them (SQLite needs nothing)."""
+    """After explicit-id inserts, move PostgreSQL's sequences past them (SQLite needs nothing).
+
+    Only ever forward: an id handed out once and deleted since is never handed out again.
+    """
     if session.get_bind().dialect.name == "sqlite":
         return
     for table, column in tables.items():
-        highest = session.scalar(select(func.max(column)))
+        highest = last_used_id(session, table, column)
         if highest:
             session.execute(select(func.setval(func.pg_get_serial_sequence(table, "id"), highest)))
 

@@ -69,7 +69,10 @@ def describe(event: Record) -> str:
     """One line saying what an event changed, for the history table."""
     kind = event["type"]
     if kind == "created":
-        text = f"created {words(event['status'])}, {compact_value(event['value'])}"
+        roster = ", ".join(f"{p['name']} ({p['role']})" for p in event["parties"])
+        text = f"created {words(event['status'])} with {roster}"
+        if event["value"] is not None:
+            text += f", valued at {compact_value(event['value'])}"
     elif kind == "status":
         text = words(event["status"])
     elif kind == "value":

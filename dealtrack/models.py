@@ -173,3 +173,6 @@ class Event(Base):
     source_url: Mapped[str | None] = mapped_column(Text)
     source_attribution: Mapped[str | None] = mapped_column(String(20))
     note: Mapped[str | None] = mapped_column(Text)
+    # A created event's opening roster, ``[[party_id, role], …]`` (target first, role order):
+    # one row a deal instead of one party event per party, which halved what an import writes.
+    parties: Mapped[str | None] = mapped_column(Text)

@@ -6,7 +6,7 @@ their keys are in the documented order so every output format agrees.
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from itertools import islice
 from typing import Any
@@ -15,11 +15,13 @@ from sqlalchemy import Row, Select, func, select, union
 from sqlalchemy.orm import Session
 
 from dealtrack.dates import PartialDate, from_storage
+from dealtrack.domain.fold import decode_roster, effective_on
+from dealtrack.domain.new_deal import default_title
 from dealtrack.models import Alias, Deal, Event, Participant, Party
 from dealtrack.money import to_decimal_string
 from dealtrack.queries import Filters, matching_deal_ids, select_deals
 from dealtrack.services.deals import find_deal
-from dealtrack.services.ledger import deal_events, effective_on
+from dealtrack.services.ledger import deal_events
 from dealtrack.services.parties import Notices, get_party
 from dealtrack.vocabulary import ROLES
 
@@ -86,11 +88,9 @@ def _notes_of(session: Session, deal_ids: Sequence[int]) -> dict[int, list[str]]
     return notes
 
 
-def default_title(parties: Sequence[Record]) -> str:
-    """``TARGET / ACQUIRER, …``: what a deal is called until someone gives it a title."""
-    target = parties[0]["name"]
+def _title(parties: Sequence[Record]) -> str:
     acquirers = [p["name"] for p in parties if p["role"] == "acquirer"]
-    return f"{target} / {', '.join(acquirers)}" if acquirers else str(target)
+    return default_title(parties[0]["name"], acquirers)
 
 
 def deal_records(session: Session, rows: Iterable[Row[Any]]) -> Iterator[Record]:
@@ -103,7 +103,7 @@ def deal_records(session: Session, rows: Iterable[Row[Any]]) -> Iterator[Record]
             yield {
                 "id": row.id,
                 "key": row.key,
-                "title": row.title or default_title(parties[row.id]),
+                "title": row.title or _title(parties[row.id]),
                 "kind": row.kind,
                 "status": row.status,
                 "reason": row.reason,
@@ -128,10 +128,13 @@ def list_deals(
     return deal_records(session, rows)
 
 
-def event_record(event: Event, deal_key: str, party: str | None) -> Record:
+def event_record(
+    event: Event, deal_key: str, party: str | None, names: Mapping[int, str]
+) -> Record:
     """An event in the documented key order; type-specific keys appear only for their type.
 
-    ``party`` is the name of the party a party event names.
+    ``party`` is the name of the party a party event names; ``names`` holds those of the
+    parties of a created event's roster (see ``roster_names``).
     """
     record: Record = {
         "id": event.id,
@@ -145,6 +148,11 @@ def event_record(event: Event, deal_key: str, party: str | None) -> Record:
         record |= {"status": event.status, "reason": event.reason}
     if event.type in ("created", "value"):
         record["value"] = value
+    if event.type == "created":
+        record["parties"] = [
+            {"name": names[party_id], "role": role}
+            for party_id, role in decode_roster(event.parties)
+        ]
     if event.type == "party":
         record |= {
             "action": event.action,
@@ -169,6 +177,27 @@ def event_record(event: Event, deal_key: str, party: str | None) -> Record:
     )
     record["note"] = event.note
     return record
+
+
+NAME_BATCH = 512
+
+
+def roster_names(session: Session, events: Iterable[Event]) -> dict[int, str]:
+    """The names of the parties the created events' rosters name.
+
+    Looked up NAME_BATCH ids at a time, each list padded to that length: SQLite keeps every
+    statement it compiles, and an IN list of a new length is a new statement (see
+    ``events_with_party_names``).
+    """
+    ids = sorted(
+        {pid for e in events if e.type == "created" for pid, _ in decode_roster(e.parties)}
+    )
+    names: dict[int, str] = {}
+    for first in range(0, len(ids), NAME_BATCH):
+        batch = ids[first : first + NAME_BATCH]
+        batch += [batch[-1]] * (NAME_BATCH - len(batch))
+        names.update(session.execute(select(Party.id, Party.name).where(Party.id.in_(batch))).all())
+    return names
 
 
 def events_with_party_names() -> "Select[Event, str]":
@@ -201,7 +230,10 @@ def show_deal(session: Session, ref: str, as_of: PartialDate | None) -> Record:
             )
         ).all()
     )
-    record["events"] = [event_record(e, deal.key, names.get(e.party_id or 0)) for e in events]
+    roster = roster_names(session, events)
+    record["events"] = [
+        event_record(e, deal.key, names.get(e.party_id or 0), roster) for e in events
+    ]
     record["rivals"] = _rivals(session, deal, as_of)
     return record
 
@@ -244,8 +276,9 @@ def history(session: Session, ref: str | None, filters: Filters, notices: Notice
         query = query.where(Event.on <= filters.until.last_day)
     if filters.as_of is not None:
         query = query.where(Event.on <= filters.as_of.last_day)
-    rows = session.execute(query.order_by(Event.on, Event.recorded_at, Event.id))
-    return [event_record(event, key, party) for event, party, key in rows]
+    rows = session.execute(query.order_by(Event.on, Event.recorded_at, Event.id)).all()
+    roster = roster_names(session, (event for event, _, _ in rows))
+    return [event_record(event, key, party, roster) for event, party, key in rows]
 
 
 def party_card(session: Session, name: str) -> Record:

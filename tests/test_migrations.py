@@ -54,13 +54,25 @@ def schema(path: Path) -> dict[tuple[str, str], object]:
     for kind, name, sql in rows:
         if kind == "table":
             head, _, body = sql.partition("(")
-            clauses = (
-                line.strip().rstrip(",").strip() for line in body.rsplit(")", 1)[0].splitlines()
-            )
+            clauses = (" ".join(c.split()) for c in _top_level(body.rsplit(")", 1)[0]))
             normalised[kind, name] = (head.strip(), sorted(c for c in clauses if c))
         else:
             normalised[kind, name] = " ".join(sql.split())
     return normalised
+
+
+def _top_level(body: str) -> list[str]:
+    """A CREATE TABLE body split at its top-level commas (ALTER TABLE ADD COLUMN appends a
+    column to the last line, so lines are not clauses)."""
+    clauses, depth, current = [], 0, ""
+    for char in body:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            clauses.append(current)
+            current = ""
+        else:
+            current += char
+    return [*clauses, current]
 
 
 def differences(engine: Engine) -> list[object]:

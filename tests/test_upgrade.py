@@ -5,6 +5,7 @@ upgraded by dealtrack: ``db upgrade`` on either backend, or any command on SQLit
 backs the file up).
 """
 
+import json
 import sqlite3
 import stat
 from contextlib import closing
@@ -76,3 +77,55 @@ def test_first_command_on_an_older_ledger_file_backs_it_up_then_upgrades_it(
             (revision,)
         ]
         assert connection.execute("SELECT count(*) FROM event").fetchone() == (14,)
+
+
+def test_upgrade_to_0005_folds_only_the_live_opening_party_events(
+    run: Invoke, ledger_db: LedgerUnderTest
+) -> None:
+    """A revision 0004 ledger kept the roster as party events; 0005 folds the live ones that
+    share the created event's stamp into it and leaves voided ones, voids, edits and later
+    roster changes as they were."""
+    added = run(
+        "add", "T", "--acquirer", "A", "--seller", "S", "--adviser", "V",
+        "--on", "2020-01", "--source", "Wire",
+    )  # fmt: skip
+    assert added.exit_code == 0
+    assert run("edit", "t-a", "--add", "backer=B").exit_code == 0  # event 2
+    assert run("edit", "t-a", "--title", "T deal").exit_code == 0  # event 3
+    assert run("note", "t-a", "looks likely", "--on", "2020-03").exit_code == 0  # event 4
+    ledger_db.downgrade("0004_keys_in_code_point_order")  # the roster becomes events 5 to 8
+    # As revision 0004 recorded a mistaken opening adviser, corrected by a void:
+    ledger_db.sql(
+        "UPDATE event SET voided = true WHERE id = 8 AND role = 'adviser'",
+        'INSERT INTO event (id, deal_id, type, "on", on_precision, recorded_at, voids, voided,'
+        " reason) VALUES (9, 1, 'void', '2026-12-01', 'day', '2026-12-01T00:00:00.000000Z', 8,"
+        " false, 'no adviser')",
+        "DELETE FROM participant WHERE role = 'adviser'",
+    )
+
+    assert run("db", "upgrade").exit_code == 0
+    events = json.loads(run("history", "t-a", "-f", "json").stdout)
+    summary = [
+        (e["id"], e["type"], e.get("parties"), e.get("party"), e.get("role"), e.get("voids"))
+        for e in events
+    ]
+    roster = [
+        {"name": "T", "role": "target"},
+        {"name": "A", "role": "acquirer"},
+        {"name": "S", "role": "seller"},
+    ]
+    assert summary == [
+        (1, "created", roster, None, None, None),
+        (8, "party", None, "V", "adviser", None),
+        (4, "note", None, None, None, None),
+        (9, "void", None, None, None, 8),
+        (2, "party", None, "B", "backer", None),
+        (3, "edit", None, None, None, None),
+    ]
+    assert events[0]["source"] == {"outlet": "Wire", "url": None, "attribution": "unattributed"}
+    card = json.loads(run("show", "t-a", "-f", "json").stdout)
+    assert [(p["name"], p["role"]) for p in card["parties"]] == [
+        ("T", "target"), ("A", "acquirer"), ("S", "seller"), ("B", "backer"),
+    ]  # fmt: skip
+    checked = run("check")
+    assert (checked.exit_code, checked.output) == (0, "")

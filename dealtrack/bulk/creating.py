@@ -1,44 +1,32 @@
 """Deals an import creates from flat rows, written as plain tuples (no ORM objects, no queries).
 
-A new deal gets the history ``add`` would give it: a ``created`` event, then one ``party`` event
-per party in role order. When the row's ``date`` is after ``reported``, the deal is created
-rumored on ``reported`` and its status and value follow on ``date``.
-
-Per-row cost is what decides import speed, so Python writes only the deal, its ``created`` event
-and its participants; the party events are derived from those afterwards by one INSERT … SELECT
-that runs inside the database (see ``add_party_events``).
+A new deal gets the history ``add`` would give it: one ``created`` event holding its opening
+roster. When the row's ``date`` is after ``reported``, the deal is created rumored on ``reported``
+and its status and value follow on ``date``.
 """
 
-from typing import Any
-
-from sqlalchemy import Connection, case, insert, literal, select, union_all
-from sqlalchemy.sql.functions import func
+from dataclasses import replace
 
 from dealtrack.bulk.rows import FlatRow
 from dealtrack.bulk.snapshot import Snapshot
 from dealtrack.bulk.staging import Stage
-from dealtrack.bulk.writer import EVENT_COLUMNS, BulkWriter
-from dealtrack.models import Deal, Event, Participant
-from dealtrack.names import derived_key, name_key
+from dealtrack.bulk.writer import BulkWriter
+from dealtrack.domain.new_deal import (
+    Opening,
+    Source,
+    derived_deal_key,
+    new_deal_rows,
+    source_columns,
+    stored_title,
+)
+from dealtrack.names import name_key
 from dealtrack.vocabulary import ROLES
 
 _ROLE_ORDER = ROLES[1:]
 
 
-def source_of(row: FlatRow) -> tuple[str | None, str | None, str | None]:
-    if row.outlet is None and row.url is None and row.attribution is None:
-        return None, None, None
-    return row.outlet, row.url, row.attribution or "unattributed"
-
-
-def value_of(row: FlatRow) -> tuple[int | None, int | None, str | None, str | None]:
-    if row.value is None:
-        return None, None, None, None
-    return row.value.low, row.value.high, row.value.currency, row.basis or "reported"
-
-
-def default_title(target: str, acquirers: list[str]) -> str:
-    return f"{target} / {', '.join(acquirers)}" if acquirers else target
+def source_of(row: FlatRow) -> Source:
+    return source_columns(row.outlet, row.url, row.attribution)
 
 
 class NewDeals:
@@ -61,151 +49,43 @@ class NewDeals:
             self.writer.parties.rows.append((found, display, key, "company"))
         return found
 
-    def key_for(self, row: FlatRow, deal_id: int) -> str:
-        """The row's key, else one derived from its parties, with -2, -3… if taken."""
-        if row.key is not None and row.key not in self.snapshot.deal_keys:
-            return row.key
-        derived = derived_key(row.target or "", row.roles.get("acquirer", []))
-        if not any(c.isalpha() for c in derived):
-            derived = f"deal-{deal_id}"
-        return self.stage.free_key(derived, self.snapshot.deal_keys)
-
     def create(self, row: FlatRow) -> str:
         """Append the tuples of one new deal to the writer's buffers; returns its key."""
-        writer, snapshot, recorded_at = self.writer, self.snapshot, self.recorded_at
         assert row.target is not None and row.reported is not None  # checked when matched
-        deal_id = snapshot.allocate_deal()
-        key = self.key_for(row, deal_id)
-        target_id = self.party_id(row.target)
-        participants = [
-            (deal_id, self.party_id(name), role)
-            for role in _ROLE_ORDER
-            for name in row.roles.get(role, ())
-        ]
-        reported, precision = row.reported.start, row.reported.precision.value
-        date = row.date or row.reported
-        later = date.start > reported
-        status = row.status or "rumored"
-        source = source_of(row)
-        value = value_of(row)
-        # The created event and, right after it, one id per party event (written later in SQL), so
-        # a deal's opening history is numbered as ``add`` numbers it.
-        created = snapshot.allocate_events(2 + len(participants))
-        # Created rumored on `reported` when the row's status and value take effect later.
-        opening = (status, row.reason, *value) if not later else ("rumored",) + (None,) * 5
-        writer.created.rows.append(
-            (created, deal_id, reported, precision, recorded_at, *opening, *source)
-        )
-        later_events = _later_events(row, deal_id, later, status, value, source, recorded_at)
-        if later_events:
-            first = snapshot.allocate_events(len(later_events))
-            writer.events.rows.extend((first + n, *event) for n, event in enumerate(later_events))
-        updated = date if (later or row.notes is not None) else row.reported
+        deal_id = self.snapshot.allocate_deal()
         acquirers = row.roles.get("acquirer", [])
-        title = (
-            row.title if row.title and row.title != default_title(row.target, acquirers) else None
+        key = row.key
+        if key is None or key in self.snapshot.deal_keys:
+            derived = derived_deal_key(row.target, acquirers, deal_id)
+            key = self.stage.free_key(derived, self.snapshot.deal_keys)
+        opening = Opening(
+            deal_id=deal_id,
+            key=key,
+            title=stored_title(row.title, row.target, acquirers),
+            kind=row.kind or "acquisition",
+            target_id=self.party_id(row.target),
+            roster=[
+                (self.party_id(name), role)
+                for role in _ROLE_ORDER
+                for name in row.roles.get(role, ())
+            ],
+            reported=row.reported,
+            effective=row.date or row.reported,
+            recorded_at=self.recorded_at,
+            status=row.status,
+            reason=row.reason,
+            value=row.value,
+            value_given=row.value_given,
+            basis=row.basis,
+            source=source_of(row),
         )
-        writer.deals.rows.append(
-            (
-                deal_id,
-                key,
-                title,
-                row.kind or "acquisition",
-                target_id,
-                status,
-                row.reason,
-                *value,
-                reported,
-                precision,
-                updated.start,
-                updated.precision.value,
-            )
-        )
-        writer.participants.rows.extend(participants)
-        writer.counted(2 + len(participants) + len(later_events))
+        # A note reported with the deal is the created event's own note, as ``add --note``
+        # records it; one that came later is a note event on its date.
+        if row.date is None or row.date.start == row.reported.start:
+            opening = replace(opening, note=row.notes)
+        else:
+            opening = replace(opening, note_text=row.notes)
+        rows = new_deal_rows(opening, self.snapshot.next_event_id)
+        self.snapshot.allocate_events(1 + len(rows.following))
+        self.writer.add_deal(rows)
         return key
-
-
-def _later_events(
-    row: FlatRow,
-    deal_id: int,
-    later: bool,
-    status: str,
-    value: tuple[Any, ...],
-    source: tuple[Any, ...],
-    recorded_at: str,
-) -> list[tuple[Any, ...]]:
-    """Status, value and note events dated ``date`` (EVENT_COLUMNS order, without the id)."""
-    assert row.reported is not None
-    date = row.date or row.reported
-    common = {
-        "deal_id": deal_id, "on": date.start, "on_precision": date.precision.value,
-        "recorded_at": recorded_at, "voided": False,
-        "source_outlet": source[0], "source_url": source[1], "source_attribution": source[2],
-    }  # fmt: skip
-    events: list[dict[str, Any]] = []
-    if later and row.status is not None:  # a restated rumor on `date` is kept too
-        events.append({"type": "status", "status": status, "reason": row.reason})
-    if later and row.value_given:
-        amount, high, currency, basis = value
-        events.append(
-            {"type": "value", "amount": amount, "high": high, "currency": currency, "basis": basis}
-        )
-    if row.notes is not None:
-        events.append({"type": "note", "text": row.notes})
-    return [tuple((common | e).get(c) for c in EVENT_COLUMNS[1:]) for e in events]
-
-
-def add_party_events(connection: Connection, first_deal: int, recorded_at: str) -> None:
-    """One ``party`` event per party of every deal from ``first_deal`` on, in role order.
-
-    Dated like the deal's ``created`` event, with its source, and numbered in the ids reserved
-    right after it.
-    """
-    rank = case({role: n for n, role in enumerate(ROLES)}, value=Participant.role)
-    members = union_all(
-        select(
-            Deal.id.label("deal_id"),
-            Deal.target_id.label("party_id"),
-            literal("target").label("role"),
-            literal(0).label("rank"),
-            literal(0).label("seq"),
-        ).where(Deal.id >= first_deal),
-        select(
-            Participant.deal_id, Participant.party_id, Participant.role, rank, Participant.id
-        ).where(Participant.deal_id >= first_deal),
-    ).subquery()
-    number = func.row_number().over(
-        partition_by=members.c.deal_id, order_by=(members.c.rank, members.c.seq)
-    )
-    rows = select(
-        (Event.id + number).label("id"),
-        members.c.deal_id,
-        literal("party"),
-        Event.on,
-        Event.on_precision,
-        literal(recorded_at),
-        literal("added"),
-        members.c.party_id,
-        members.c.role,
-        literal(False),
-        Event.source_outlet,
-        Event.source_url,
-        Event.source_attribution,
-    ).join(Event, (Event.deal_id == members.c.deal_id) & (Event.type == "created"))
-    columns = [
-        "id",
-        "deal_id",
-        "type",
-        "on",
-        "on_precision",
-        "recorded_at",
-        "action",
-        "party_id",
-        "role",
-        "voided",
-        "source_outlet",
-        "source_url",
-        "source_attribution",
-    ]
-    connection.execute(insert(Event).from_select(columns, rows))

@@ -25,21 +25,29 @@ from dealtrack.bulk.fields import (
 )
 from dealtrack.bulk.matching import RowError
 from dealtrack.bulk.party_records import DocumentParties
-from dealtrack.bulk.snapshot import NaturalKey, Snapshot
+from dealtrack.bulk.snapshot import Snapshot
 from dealtrack.bulk.staging import IdSet, Stage
-from dealtrack.bulk.writer import DEAL_COLUMNS, EVENT_COLUMNS, BulkWriter
-from dealtrack.models import Deal, Event
-from dealtrack.names import derived_key, first_free, is_valid_key
-from dealtrack.services.ledger import (
-    CHUNK,
-    deal_events,
+from dealtrack.bulk.writer import EVENT_COLUMNS, BulkWriter
+from dealtrack.domain.duplicates import NaturalKey, natural_key
+from dealtrack.domain.fold import (
+    encode_roster,
+    fold_opening_roster,
     fold_state,
     identity,
     in_order,
+)
+from dealtrack.domain.fold import roster as ledger_roster
+from dealtrack.domain.new_deal import DEAL_FIELDS, derived_deal_key, stored_title
+from dealtrack.models import Deal, Event
+from dealtrack.names import first_free, is_valid_key
+from dealtrack.services.ledger import (
+    CHUNK,
+    deal_events,
+    recorded_now,
     replay_participants,
     store_state,
 )
-from dealtrack.services.ledger import roster as ledger_roster
+from dealtrack.vocabulary import ROLES
 
 
 class DealObjects:
@@ -201,12 +209,11 @@ class DealObjects:
             raise RowError("events", "a deal's history must start with a created event")
         store_state(deal, fold_state(deal, ordered))
         acquirers = [self.parties.name(p) for r, p in roster if r == "acquirer"]
-        default = self.parties.name(target_id) + (" / " + ", ".join(acquirers) if acquirers else "")
         title = text_field(fields, "title")
-        deal.title = title if title and title != default else None
+        deal.title = stored_title(title, self.parties.name(target_id), acquirers)
 
         writer = self._written()
-        writer.deals.rows.append(tuple(getattr(deal, c) for c in DEAL_COLUMNS))
+        writer.deals.rows.append(tuple(getattr(deal, c) for c in DEAL_FIELDS))
         pairs = ledger_roster(ordered)
         writer.participants.rows.extend((deal_id, party_id, role) for party_id, role in pairs)
         writer.events.rows.extend(tuple(getattr(e, c) for c in EVENT_COLUMNS) for e in events)
@@ -233,8 +240,7 @@ class DealObjects:
 
     def _derived_key(self, target_id: int, roster: list[tuple[str, int]], deal_id: int) -> str:
         acquirers = [self.parties.name(p) for r, p in roster if r == "acquirer"]
-        derived = derived_key(self.parties.name(target_id), acquirers)
-        derived = derived if any(c.isalpha() for c in derived) else f"deal-{deal_id}"
+        derived = derived_deal_key(self.parties.name(target_id), acquirers, deal_id)
         return first_free(derived, lambda key: self._deal_id(key) is not None)
 
     def _event(self, **columns: Any) -> Event:
@@ -243,29 +249,23 @@ class DealObjects:
         return event
 
     def _synthesized(self, deal: Deal, roster: list[tuple[str, int]]) -> list[Event]:
-        """A deal object without its history gets the events ``add`` would have recorded."""
-        from dealtrack.services.ledger import recorded_now
-
-        common = {
-            "deal_id": deal.id,
-            "on": deal.reported,
-            "on_precision": deal.reported_precision,
-            "recorded_at": recorded_now(),
-        }
+        """A deal object without its history gets the created event ``add`` would record."""
+        opening = sorted(((p, r) for r, p in roster), key=lambda pair: ROLES.index(pair[1]))
         created = self._event(
             type="created",
+            deal_id=deal.id,
+            on=deal.reported,
+            on_precision=deal.reported_precision,
+            recorded_at=recorded_now(),
             status=deal.status,
             reason=deal.reason,
             amount=deal.amount,
             high=deal.high,
             currency=deal.currency,
             basis=deal.basis,
-            **common,
+            parties=encode_roster(opening),
         )
-        return [created] + [
-            self._event(type="party", action="added", party_id=party_id, role=role, **common)
-            for role, party_id in roster
-        ]
+        return [created]
 
     def _history(self, deal: Deal, raw_events: Any) -> list[Event]:
         """The events of a deal object for a new deal, with the file's ids where they are free."""
@@ -279,19 +279,35 @@ class DealObjects:
     def _missing_events(
         self, deal_id: int, raw_events: Any, known: dict[tuple[object, ...], Event]
     ) -> list[Event]:
-        """The file's events of a deal that ``known`` lacks, numbered and added to ``known``."""
+        """The file's events of a deal that ``known`` lacks, numbered and added to ``known``.
+
+        A version 1 history (the roster as party events) is folded first, as the schema upgrade
+        folds a ledger, so it matches the ledger's events and imports as a new one would.
+        """
         if not isinstance(raw_events, list):
             raise RowError("events", "expected a list of events")
+        parsed = [
+            (parse_event(deal_id, raw, {}, self.parties.party_id), raw.get("id"))
+            for raw in raw_events
+        ]
+        voided = {e.voids for e, _ in parsed if e.type == "void"}
+        file_ids: dict[int, Any] = {}
+        for event, file_id in parsed:
+            event.id = file_id if isinstance(file_id, int) else 0
+            event.voided = event.id in voided
+            file_ids[id(event)] = file_id
         remap: dict[int, int] = {}
         missing: list[Event] = []
-        for raw in raw_events:
-            event = parse_event(deal_id, raw, remap, self.parties.party_id)
+        for event in fold_opening_roster([e for e, _ in parsed]):
+            file_id = file_ids[id(event)]
+            if event.type == "void" and event.voids is not None:
+                event.voids = remap.get(event.voids, event.voids)
             match = known.get(identity(event))
             if match is not None:
-                if isinstance(raw.get("id"), int):
-                    remap[raw["id"]] = match.id
+                if isinstance(file_id, int):
+                    remap[file_id] = match.id
                 continue
-            self._number(event, raw.get("id"), remap)
+            self._number(event, file_id, remap)
             known[identity(event)] = event
             missing.append(event)
         return missing
@@ -331,5 +347,4 @@ class DealObjects:
 def _natural(
     target_id: int, roster: list[tuple[str, int]], reported: dates.PartialDate
 ) -> NaturalKey:
-    acquirers = frozenset(p for r, p in roster if r == "acquirer")
-    return target_id, acquirers, reported.start, reported.precision.value
+    return natural_key(target_id, (p for r, p in roster if r == "acquirer"), reported)

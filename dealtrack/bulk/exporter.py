@@ -7,7 +7,7 @@ into an empty ledger and exported again it is byte-identical.
 
 import json
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
 from sqlalchemy import select
@@ -18,9 +18,12 @@ from dealtrack.models import Alias, Deal, Event, Party
 from dealtrack.queries import Filters, select_deals
 from dealtrack.render import DelimitedWriter, indented_json, neutralise
 from dealtrack.services.parties import Notices
-from dealtrack.views import deal_records, event_record, events_with_party_names
+from dealtrack.views import deal_records, event_record, events_with_party_names, roster_names
 
 PAGE = 1000
+# Version 2 holds the created event's roster and has a place for links and exchange rates; the
+# sections are written (empty) before they have content, so readers meet one shape.
+DOCUMENT_VERSION = 2
 
 
 def parties(session: Session) -> Iterator[dict[str, Any]]:
@@ -72,8 +75,10 @@ def deals(session: Session, filters: Filters, notices: Notices) -> Iterator[dict
             events_query = events_query.where(Event.on <= day)
         by_deal: dict[int, list[dict[str, Any]]] = defaultdict(list)
         keys = {r["id"]: r["key"] for r in records}
-        for event, party in session.execute(events_query):
-            by_deal[event.deal_id].append(event_record(event, keys[event.deal_id], party))
+        event_rows = session.execute(events_query).all()
+        names = roster_names(session, (event for event, _ in event_rows))
+        for event, party in event_rows:
+            by_deal[event.deal_id].append(event_record(event, keys[event.deal_id], party, names))
         for record in records:
             yield {**record, "events": by_deal[record["id"]]}
         last = ids[-1]
@@ -85,13 +90,16 @@ def _indented(item: Any) -> str:
 
 
 def write_document(out: IO[str], session: Session, filters: Filters, notices: Notices) -> None:
-    out.write('{\n  "format": "dealtrack",\n  "version": 1,\n')
+    out.write(f'{{\n  "format": "dealtrack",\n  "version": {DOCUMENT_VERSION},\n')
     if filters.as_of is not None:
         out.write(f'  "as_of": {json.dumps(str(filters.as_of))},\n')
-    for name, items, last in (
+    sections: tuple[tuple[str, Iterable[Any], bool], ...] = (
         ("parties", parties(session), False),
+        ("links", (), False),
+        ("fx_rates", (), False),
         ("deals", deals(session, filters, notices), True),
-    ):
+    )
+    for name, items, last in sections:
         out.write(f'  "{name}": [')
         first = True
         for item in items:
@@ -103,7 +111,7 @@ def write_document(out: IO[str], session: Session, filters: Filters, notices: No
 
 
 def write_jsonl(out: IO[str], session: Session, filters: Filters, notices: Notices) -> None:
-    head: dict[str, Any] = {"type": "ledger", "format": "dealtrack", "version": 1}
+    head: dict[str, Any] = {"type": "ledger", "format": "dealtrack", "version": DOCUMENT_VERSION}
     if filters.as_of is not None:
         head["as_of"] = str(filters.as_of)
     out.write(json.dumps(head, ensure_ascii=False, separators=(",", ":")) + "\n")

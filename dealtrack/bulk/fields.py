@@ -11,6 +11,7 @@ from typing import Any
 
 from dealtrack import dates, money, statuses, vocabulary
 from dealtrack.bulk.matching import RowError
+from dealtrack.domain.fold import encode_roster
 from dealtrack.models import Event
 from dealtrack.names import check_party_name
 
@@ -113,6 +114,11 @@ def parse_event(
         event.amount, event.high, event.currency, event.basis = value_fields(
             raw.get("value"), "events"
         )
+    if kind == "created" and raw.get("parties") is not None:
+        # A version 1 history has none: its roster is party events, folded by the caller.
+        event.parties = encode_roster(
+            [(party_id(name), role) for role, name in roster_entries(raw["parties"], "events")]
+        )
     if kind == "party":
         event.action = (
             raw.get("action")
@@ -148,17 +154,22 @@ def _bad(field_name: str, value: Any) -> str:
 
 def named_parties(fields: dict[str, Any], target: str) -> list[tuple[str, str]]:
     """The (role, name) pairs of a deal object's ``parties``, checked."""
-    parties = fields.get("parties") or [{"name": target, "role": "target"}]
+    return roster_entries(fields.get("parties") or [{"name": target, "role": "target"}], "parties")
+
+
+def roster_entries(parties: Any, field_name: str) -> list[tuple[str, str]]:
+    """(role, name) pairs of a list of ``{name, role}`` (a deal's parties, a created roster)."""
     if not isinstance(parties, list) or not all(isinstance(p, dict) for p in parties):
-        raise RowError("parties", "expected a list of {name, role}")
+        raise RowError(field_name, "expected a list of {name, role}")
     named = []
     for entry in parties:
         role = checked(
-            "parties",
+            field_name,
             lambda t: vocabulary.parse_term(t, vocabulary.ROLES, "role"),
             text_field(entry, "role", True),
         )
-        named.append((role, checked("parties", check_party_name, text_field(entry, "name", True))))
+        name = checked(field_name, check_party_name, text_field(entry, "name", True))
+        named.append((role, name))
     return named
 
 

@@ -15,7 +15,7 @@ from typing import Any, BinaryIO
 from sqlalchemy.orm import Session
 
 from dealtrack.bulk import documents, fields, readers
-from dealtrack.bulk.creating import NewDeals, add_party_events
+from dealtrack.bulk.creating import NewDeals
 from dealtrack.bulk.deferred import drop_secondary_indexes, rebuild_indexes
 from dealtrack.bulk.matching import Group, Matcher, RowError, required_natural
 from dealtrack.bulk.outcomes import ImportResult, Problems
@@ -193,7 +193,6 @@ class _Import:
         self.session.flush()
         self.create(opened, new_deals)
         writer.flush()
-        add_party_events(self.session.connection(), first_deal, new_deals.recorded_at)
         if self.deal_objects.records:
             self.snapshot.absorb(self.session, first_deal)
         self.deal_objects.apply(writer, self.result, self.problems)

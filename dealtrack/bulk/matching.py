@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dealtrack.bulk.rows import FlatRow
-from dealtrack.bulk.snapshot import NaturalKey, Snapshot
+from dealtrack.bulk.snapshot import Snapshot
 from dealtrack.dates import PartialDate
+from dealtrack.domain.duplicates import NaturalKey, natural_key
 from dealtrack.names import name_key
 
 
@@ -59,8 +60,8 @@ class Matcher:
 
     def natural_key(self, row: FlatRow) -> NaturalKey:
         target, reported = required_natural(row)
-        acquirers = frozenset(self.party_id(n) for n in row.roles.get("acquirer", ()))
-        return (self.party_id(target), acquirers, reported.start, reported.precision.value)
+        acquirers = (self.party_id(n) for n in row.roles.get("acquirer", ()))
+        return natural_key(self.party_id(target), acquirers, reported)
 
     def known(self, row: FlatRow) -> bool:
         """Whether the row matches a deal already in the ledger, by key or natural key."""
@@ -68,12 +69,12 @@ class Matcher:
             return True
         if row.target is None or row.reported is None:
             return False
-        ids = [self._ledger_id(n) for n in row.roles.get("acquirer", ())]
+        names = row.roles.get("acquirer", ())
+        ids = [i for i in map(self._ledger_id, names) if i is not None]
         target = self._ledger_id(row.target)
-        if target is None or None in ids:
+        if target is None or len(ids) != len(names):
             return False  # a name the ledger lacks: no deal of the ledger can have it
-        natural = (target, frozenset(ids), row.reported.start, row.reported.precision.value)
-        return natural in self.snapshot.natural
+        return natural_key(target, ids, row.reported) in self.snapshot.natural
 
     def file_natural(self, row: FlatRow) -> str | None:
         """The natural key as text that is equal for rows of one deal (None if incomplete).

@@ -5,17 +5,16 @@ natural keys of existing deals are read once. What the import itself creates is 
 (on disk), so this stays the size of the ledger however large the file.
 """
 
-import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dealtrack.dates import from_storage
 from dealtrack.db import last_used_id
+from dealtrack.domain.duplicates import NaturalKey, natural_key
 from dealtrack.models import Alias, Deal, Event, Participant, Party
-
-NaturalKey = tuple[int, frozenset[int], datetime.date, str]
 
 
 @dataclass
@@ -45,9 +44,8 @@ class Snapshot:
             select(Deal.id, Deal.key, Deal.target_id, Deal.reported, Deal.reported_precision)
         ):
             snapshot.deal_keys[key] = deal_id
-            snapshot.natural[(target, frozenset(acquirers[deal_id]), reported, precision)].append(
-                deal_id
-            )
+            dated = from_storage(reported, precision)
+            snapshot.natural[natural_key(target, acquirers[deal_id], dated)].append(deal_id)
         snapshot.next_party_id = _next_id(session, Party)
         snapshot.next_deal_id = _next_id(session, Deal)
         snapshot.next_event_id = _next_id(session, Event)

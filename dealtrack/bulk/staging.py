@@ -18,8 +18,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from dealtrack.bulk.rows import FlatRow
-from dealtrack.bulk.snapshot import NaturalKey, Snapshot
+from dealtrack.bulk.snapshot import Snapshot
 from dealtrack.dates import PartialDate, Precision
+from dealtrack.domain.duplicates import NaturalKey
 from dealtrack.money import Amount
 from dealtrack.names import first_free
 

@@ -4,42 +4,21 @@ Deals are loaded in chunks (three queries per chunk, never one per row). Only wh
 an event, so an import repeated on an unchanged ledger appends nothing.
 """
 
-import datetime
 import json
 from collections.abc import Callable
 
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from dealtrack.bulk.creating import default_title, source_of, value_of
+from dealtrack.bulk.creating import source_of
 from dealtrack.bulk.matching import Group, Matcher, RowError
 from dealtrack.bulk.rows import FlatRow
 from dealtrack.dates import PartialDate, from_storage
+from dealtrack.domain.fold import fold_state, in_order
+from dealtrack.domain.new_deal import default_title, value_columns
+from dealtrack.domain.status_changes import status_change_problem
 from dealtrack.models import Event, Participant
-from dealtrack.services.ledger import (
-    STATUS_TYPES,
-    Loaded,
-    effective_on,
-    fold_state,
-    in_order,
-    live,
-    store_state,
-)
-from dealtrack.statuses import describe_changes, is_legal_change
-
-
-def _status_problem(loaded: Loaded, status: str, on: datetime.date) -> str | None:
-    statuses = live(loaded.events, STATUS_TYPES)
-    before = [e for e in statuses if effective_on(e, loaded.deal) <= on]
-    after = [e for e in statuses if effective_on(e, loaded.deal) > on]
-    in_force = (before or statuses)[-1].status or "rumored"
-    if not is_legal_change(in_force, status):
-        return f"deal {loaded.deal.key} is {in_force} on {on}; {describe_changes(in_force)}"
-    if after and not is_legal_change(status, after[0].status or "rumored"):
-        return (
-            f"deal {loaded.deal.key} becomes {after[0].status} later, which cannot follow {status}"
-        )
-    return None
+from dealtrack.services.ledger import Loaded, store_state
 
 
 def update_deal(
@@ -91,12 +70,12 @@ def update_deal(
     if row.status is not None and (
         row.status != state.status or (row.reason is not None and row.reason != state.reason)
     ):
-        problem = _status_problem(loaded, row.status, date.start)
+        problem = status_change_problem(deal.key, deal, loaded.events, row.status, date)
         if problem is not None:
             raise RowError("status", problem)
         add("status", status=row.status, reason=row.reason)
     if row.value_given:
-        amount, high, currency, basis = value_of(row)
+        amount, high, currency, basis = value_columns(row.value, row.basis)
         if (amount, high, currency, basis) != (
             state.amount,
             state.high,

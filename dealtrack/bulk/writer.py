@@ -9,37 +9,23 @@ from typing import Any, cast
 
 from sqlalchemy import Connection, Table, bindparam, false, insert, literal_column
 
+from dealtrack.domain.new_deal import (
+    CREATED_FIELDS,
+    DEAL_FIELDS,
+    FOLLOWING_FIELDS,
+    PARTICIPANT_FIELDS,
+    DealRows,
+)
 from dealtrack.models import Deal, Event, Participant, Party
 
 PARTY_COLUMNS = ("id", "name", "name_key", "kind")
-# Every column of the deal table, in its own order (the order deal tuples are built in).
-DEAL_COLUMNS = tuple(column.name for column in Deal.__table__.columns)
-PARTICIPANT_COLUMNS = ("deal_id", "party_id", "role")
-# Every column of the event table, in its own order (the order event tuples are built in).
+# Every column of the event table, in its own order (the order full event tuples are built in).
 EVENT_COLUMNS = tuple(column.name for column in Event.__table__.columns)
 BATCH = 20_000
 
 
 def _table(model: type[Any]) -> Table:
     return cast(Table, model.__table__)
-
-
-CREATED_COLUMNS = (
-    "id",
-    "deal_id",
-    "on",
-    "on_precision",
-    "recorded_at",
-    "status",
-    "reason",
-    "amount",
-    "high",
-    "currency",
-    "basis",
-    "source_outlet",
-    "source_url",
-    "source_attribution",
-)
 
 
 class _Buffer:
@@ -75,24 +61,37 @@ class _Buffer:
 
 
 class BulkWriter:
-    """Buffers for the tables an import writes, flushed together parents first (foreign keys hold)."""
+    """Buffers for the tables a change writes, flushed together parents first (foreign keys
+    hold). ``add`` writes one new deal, an import a million, through the same statements."""
 
     def __init__(self, connection: Connection) -> None:
         self.parties = _Buffer(connection, _table(Party), PARTY_COLUMNS)
-        self.deals = _Buffer(connection, _table(Deal), DEAL_COLUMNS)
-        self.participants = _Buffer(connection, _table(Participant), PARTICIPANT_COLUMNS)
-        # The commonest event gets a narrow statement: binding NULLs costs as much as values.
+        self.deals = _Buffer(connection, _table(Deal), DEAL_FIELDS)
+        self.participants = _Buffer(connection, _table(Participant), PARTICIPANT_FIELDS)
+        # New deals' events get narrow statements: binding NULLs costs as much as values.
         self.created = _Buffer(
             connection,
             _table(Event),
-            CREATED_COLUMNS,
+            CREATED_FIELDS,
             {"type": literal_column("'created'"), "voided": false()},
         )
+        self.following = _Buffer(connection, _table(Event), FOLLOWING_FIELDS, {"voided": false()})
         self.events = _Buffer(connection, _table(Event), EVENT_COLUMNS)
         self.pending = 0
 
+    def add_deal(self, rows: DealRows) -> None:
+        """Buffer the rows of one new deal (``dealtrack.domain.new_deal``)."""
+        self.deals.rows.append(rows.deal)
+        self.created.rows.append(rows.created)
+        self.following.rows.extend(rows.following)
+        self.participants.rows.extend(rows.participants)
+        self.counted(2 + len(rows.following) + len(rows.participants))
+
     def flush(self) -> None:
-        for buffer in (self.parties, self.deals, self.participants, self.created, self.events):
+        buffers = (
+            self.parties, self.deals, self.participants, self.created, self.following, self.events
+        )  # fmt: skip
+        for buffer in buffers:
             buffer.flush()
         self.pending = 0
 

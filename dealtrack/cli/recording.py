@@ -105,7 +105,7 @@ def add(
         key=key,
         title=title,
     )
-    deal_key = run(True, lambda s, n: add_deal(s, draft, force_new, not no_create, n).key)
+    deal_key = run(True, lambda s, n: add_deal(s, draft, force_new, not no_create, n))
     confirm(f'Added deal "{deal_key}"')
     click.echo(deal_key)
 

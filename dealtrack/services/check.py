@@ -10,8 +10,9 @@ from sqlalchemy import TextClause, select, text
 from sqlalchemy.orm import Session
 
 from dealtrack.dates import from_storage
-from dealtrack.models import Deal, Event
-from dealtrack.services.ledger import CHUNK, Loaded, fold_state, live, load_deals
+from dealtrack.domain.fold import decode_roster, fold_state, roster
+from dealtrack.models import Deal, Event, Party
+from dealtrack.services.ledger import CHUNK, Loaded, load_deals
 
 _FIELDS = ("status", "reason", "amount", "high", "currency", "basis", "updated")
 
@@ -21,7 +22,6 @@ def ledger_counts(session: Session) -> dict[str, object]:
     from sqlalchemy import func
 
     from dealtrack.db import VERSION
-    from dealtrack.models import Party
 
     revision = session.scalar(select(VERSION.c.version_num))
     counts: dict[str, object] = {"revision": revision}
@@ -33,10 +33,28 @@ def ledger_counts(session: Session) -> dict[str, object]:
 def find_problems(session: Session) -> Iterator[str]:
     yield from _storage_problems(session)
     deal_ids = list(session.scalars(select(Deal.id).order_by(Deal.id)))
+    rosters: list[tuple[str, set[int]]] = []
     for number, loaded in enumerate(load_deals(session, deal_ids), start=1):
         yield from _deal_problems(loaded)
+        rosters.append((loaded.deal.key, _roster_ids(loaded.events)))
         if number % CHUNK == 0:
+            yield from _missing_roster_parties(session, rosters)
+            rosters = []
             session.expunge_all()  # keep memory flat on large ledgers
+    yield from _missing_roster_parties(session, rosters)
+
+
+def _roster_ids(events: Sequence[Event]) -> set[int]:
+    return {pid for e in events if e.type == "created" for pid, _ in decode_roster(e.parties)}
+
+
+def _missing_roster_parties(session: Session, rosters: list[tuple[str, set[int]]]) -> Iterator[str]:
+    """A created event's roster names parties by id, which no foreign key can guard."""
+    wanted = set().union(*(ids for _, ids in rosters))
+    known = set(session.scalars(select(Party.id).where(Party.id.in_(wanted))))
+    for key, ids in rosters:
+        for party_id in sorted(ids - known):
+            yield f"deal {key}: its created event names party {party_id}, which does not exist"
 
 
 def _storage_problems(session: Session) -> Iterator[str]:
@@ -93,14 +111,6 @@ def _void_problems(deal: Deal, events: Sequence[Event]) -> Iterator[str]:
 
 
 def _roster_problems(loaded: Loaded) -> Iterator[str]:
-    roster: set[tuple[int | None, str | None]] = set()
-    for event in live(loaded.events, ("party",)):
-        if event.role != "target":
-            pair = (event.party_id, event.role)
-            if event.action == "added":
-                roster.add(pair)
-            else:
-                roster.discard(pair)
     stored = {(p.party_id, p.role) for p in loaded.participants}
-    if stored != roster:
+    if stored != set(roster(loaded.events)):
         yield f"deal {loaded.deal.key}: its parties do not match its party events"

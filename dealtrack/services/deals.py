@@ -9,23 +9,29 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dealtrack.bulk.writer import BulkWriter
 from dealtrack.dates import PartialDate, from_storage
+from dealtrack.db import allocate_ids
+from dealtrack.domain.duplicates import NaturalKey, natural_key
+from dealtrack.domain.fold import (
+    find_identical,
+)
+from dealtrack.domain.new_deal import (
+    Opening,
+    derived_deal_key,
+    new_deal_rows,
+    source_columns,
+    stored_title,
+    value_columns,
+)
+from dealtrack.domain.new_deal import Source as SourceColumns
+from dealtrack.domain.status_changes import status_change_problem
 from dealtrack.errors import NotFound, Refused
 from dealtrack.models import Deal, Event, Participant, Party
 from dealtrack.money import Amount
-from dealtrack.names import derived_key, first_free, is_valid_key
-from dealtrack.services.ledger import (
-    STATUS_TYPES,
-    deal_events,
-    effective_on,
-    find_identical,
-    live,
-    recorded_now,
-    refresh,
-    replay_participants,
-)
+from dealtrack.names import first_free, is_valid_key
+from dealtrack.services.ledger import deal_events, recorded_now, refresh, replay_participants
 from dealtrack.services.parties import Notices, resolve_party
-from dealtrack.statuses import describe_changes, is_legal_change
 from dealtrack.vocabulary import ROLES
 
 
@@ -35,14 +41,13 @@ class Source:
     url: str | None = None
     attribution: str | None = None
 
-    def columns(self) -> dict[str, str | None]:
-        if self.outlet is None and self.url is None and self.attribution is None:
-            return {"source_outlet": None, "source_url": None, "source_attribution": None}
-        return {
-            "source_outlet": self.outlet,
-            "source_url": self.url,
-            "source_attribution": self.attribution or "unattributed",
-        }
+    def columns(self) -> SourceColumns:
+        return source_columns(self.outlet, self.url, self.attribution)
+
+    def fields(self) -> dict[str, str | None]:
+        """The source as event columns, for an event built as an ORM object."""
+        outlet, url, attribution = self.columns()
+        return {"source_outlet": outlet, "source_url": url, "source_attribution": attribution}
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,14 +58,8 @@ class Valuation:
     basis: str = "reported"
 
     def columns(self) -> dict[str, object]:
-        if self.amount is None:
-            return {"amount": None, "high": None, "currency": None, "basis": None}
-        return {
-            "amount": self.amount.low,
-            "high": self.amount.high,
-            "currency": self.amount.currency,
-            "basis": self.basis,
-        }
+        amount, high, currency, basis = value_columns(self.amount, self.basis)
+        return {"amount": amount, "high": high, "currency": currency, "basis": basis}
 
 
 @dataclass(frozen=True)
@@ -90,8 +89,8 @@ def find_deal(session: Session, ref: str) -> Deal:
     return deal
 
 
-def free_key(session: Session, wanted: str | None, derived: str) -> str | None:
-    """The key a new deal gets; None means ``deal-<id>`` once the id is known."""
+def free_key(session: Session, wanted: str | None, derived: str) -> str:
+    """The key a deal gets: ``wanted`` if it is valid and free, else ``derived`` made free."""
     if wanted is not None:
         if not is_valid_key(wanted):
             raise Refused(
@@ -101,39 +100,33 @@ def free_key(session: Session, wanted: str | None, derived: str) -> str | None:
         if session.scalar(select(Deal.id).where(Deal.key == wanted)):
             raise Refused(f'key "{wanted}" is taken; choose another with --key')
         return wanted
-    if not any(c.isalpha() for c in derived):
-        return None
     taken = set(session.scalars(select(Deal.key).where(Deal.key.like(f"{derived}%"))))
     return first_free(derived, taken.__contains__)
 
 
-def _duplicate_of(
-    session: Session, target: Party, acquirers: set[int], on: PartialDate
-) -> Deal | None:
-    candidates = session.scalars(
-        select(Deal).where(
-            Deal.target_id == target.id,
-            Deal.reported == on.start,
-            Deal.reported_precision == on.precision.value,
-        )
-    ).all()
-    for deal in candidates:
-        theirs = set(
-            session.scalars(
-                select(Participant.party_id).where(
-                    Participant.deal_id == deal.id, Participant.role == "acquirer"
-                )
+def _duplicate_of(session: Session, wanted: NaturalKey) -> Deal | None:
+    """A deal of the ledger with the same natural key (the same report), if any."""
+    target_id = wanted[0]
+    for deal in session.scalars(select(Deal).where(Deal.target_id == target_id)):
+        acquirers = session.scalars(
+            select(Participant.party_id).where(
+                Participant.deal_id == deal.id, Participant.role == "acquirer"
             )
         )
-        if theirs == acquirers:
+        reported = from_storage(deal.reported, deal.reported_precision)
+        if natural_key(target_id, acquirers, reported) == wanted:
             return deal
     return None
 
 
 def add_deal(
     session: Session, draft: NewDeal, force_new: bool, create: bool, notices: Notices
-) -> Deal:
-    """Record a new deal: a ``created`` event, then one ``party`` event per party in role order."""
+) -> str:
+    """Record a new deal: one ``created`` event holding its opening roster; returns its key.
+
+    Its rows are built by the ledger core and stored by the one writer imports use, so a deal
+    added here reads exactly as one imported.
+    """
     target = resolve_party(session, draft.target, create, notices)
     roles = sorted(
         ((role, resolve_party(session, name, create, notices)) for role, name in draft.parties),
@@ -143,55 +136,39 @@ def add_deal(
     for role, party in roles:
         if (role, party) not in roster:
             roster.append((role, party))
-    acquirers = [party for role, party in roster if role == "acquirer"]
+    acquirers = [party.name for role, party in roster if role == "acquirer"]
     if not force_new:
-        duplicate = _duplicate_of(session, target, {p.id for p in acquirers}, draft.on)
+        ids = (party.id for role, party in roster if role == "acquirer")
+        duplicate = _duplicate_of(session, natural_key(target.id, ids, draft.on))
         if duplicate is not None:
             raise Refused(
                 f'deal "{duplicate.key}" already records this (same target, acquirers and '
                 "reported date); use --new to record another"
             )
-    derived = derived_key(target.name, [p.name for p in acquirers])
-    key = free_key(session, draft.key, derived)
-    deal = Deal(
-        key=key or f"pending-{recorded_now()}",
-        title=draft.title,
+    deal_id = allocate_ids(session, "deal", Deal.id, 1)
+    key = free_key(session, draft.key, derived_deal_key(target.name, acquirers, deal_id))
+    opening = Opening(
+        deal_id=deal_id,
+        key=key,
+        title=stored_title(draft.title, target.name, acquirers),
         kind=draft.kind,
         target_id=target.id,
+        roster=[(party.id, role) for role, party in roster],
+        reported=draft.on,
+        effective=draft.on,
+        recorded_at=recorded_now(),
         status=draft.status,
         reason=draft.reason,
-        reported=draft.on.start,
-        reported_precision=draft.on.precision.value,
-        updated=draft.on.start,
-        updated_precision=draft.on.precision.value,
+        value=draft.valuation.amount,
+        basis=draft.valuation.basis,
+        source=draft.source.columns(),
+        note=draft.note,
     )
-    session.add(deal)
-    session.flush()
-    if key is None:
-        # A user's --key may already be deal-<id>; the derived key then gets -2 like any other.
-        deal.key = free_key(session, None, f"deal-{deal.id}") or f"deal-{deal.id}"
-    stamp = recorded_now()
-    common = {"deal_id": deal.id, "recorded_at": stamp, "voided": False, **draft.source.columns()}
-    on = {"on": draft.on.start, "on_precision": draft.on.precision.value}
-    session.add(
-        Event(
-            type="created",
-            status=draft.status,
-            reason=draft.reason,
-            note=draft.note,
-            **on,
-            **common,
-            **draft.valuation.columns(),
-        )
-    )
-    for role, party in [("target", target), *roster]:
-        session.add(
-            Event(type="party", action="added", party_id=party.id, role=role, **on, **common)
-        )
-        if role != "target":
-            session.add(Participant(deal_id=deal.id, party_id=party.id, role=role))
-    refresh(session, deal)
-    return deal
+    rows = new_deal_rows(opening, allocate_ids(session, "event", Event.id, 1))
+    writer = BulkWriter(session.connection())
+    writer.add_deal(rows)
+    writer.flush()
+    return key
 
 
 def _check_date(deal: Deal, on: PartialDate) -> None:
@@ -238,7 +215,7 @@ def new_event(
         recorded_at=recorded_now(),
         voided=False,
         note=note,
-        **source.columns(),
+        **source.fields(),
         **payload,
     )
 
@@ -257,22 +234,9 @@ def change_status(
     """Record a status change, legal from the status in force on its date and into the next one."""
     deal = find_deal(session, ref)
     _check_date(deal, on)
-    statuses = live(deal_events(session, deal), STATUS_TYPES)
-    before = [e for e in statuses if effective_on(e, deal) <= on.start]
-    after = [e for e in statuses if effective_on(e, deal) > on.start]
-    in_force = (before or statuses)[-1].status or "rumored"
-    if not force and not is_legal_change(in_force, status):
-        raise Refused(
-            f'deal "{deal.key}" is {in_force} on {on}; {describe_changes(in_force)} '
-            "(use --force to record it anyway)"
-        )
-    if not force and after and not is_legal_change(status, after[0].status or "rumored"):
-        later = after[0]
-        later_on = from_storage(later.on, later.on_precision)
-        raise Refused(
-            f'deal "{deal.key}" becomes {later.status} on {later_on}, which cannot '
-            f"follow {status} (use --force to record it anyway)"
-        )
+    problem = status_change_problem(deal.key, deal, deal_events(session, deal), status, on)
+    if problem is not None and not force:
+        raise Refused(f"{problem} (use --force to record it anyway)")
     return record(
         session,
         deal,

@@ -1,7 +1,6 @@
-"""The append-only event ledger: ordering, identical-event detection and the cached deal state.
+"""The event ledger in the database: loading a deal's events and storing its cached state.
 
-A deal's current status, reason, value and ``updated`` are folds over its non-void events in ledger
-order (``on``, then ``recorded_at``, then id). The deal row caches the fold, rewritten in the same
+The fold itself is pure (``dealtrack.domain.fold``); the deal row caches it, rewritten in the same
 transaction as every event, and ``dealtrack check`` recomputes it to prove the cache honest.
 """
 
@@ -14,11 +13,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dealtrack.dates import PartialDate, from_storage
+from dealtrack.domain.fold import DealState, fold_state, in_order, roster
 from dealtrack.models import Deal, Event, Participant
-
-STATUS_TYPES = ("created", "status")
-VALUE_TYPES = ("created", "value")
 
 
 def recorded_now() -> str:
@@ -27,61 +23,9 @@ def recorded_now() -> str:
     return now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def effective_on(event: Event, deal: Deal) -> datetime.date:
-    """A created event takes effect on the deal's ``reported`` date, even after ``edit --reported``."""
-    return deal.reported if event.type == "created" else event.on
-
-
-def in_order(events: Sequence[Event], deal: Deal) -> list[Event]:
-    """A deal's events in ledger order."""
-    return sorted(events, key=lambda e: (effective_on(e, deal), e.recorded_at, e.id))
-
-
 def deal_events(session: Session, deal: Deal) -> list[Event]:
     """All events of a deal (voided ones included) in ledger order."""
     return in_order(session.scalars(select(Event).where(Event.deal_id == deal.id)).all(), deal)
-
-
-def live(events: Sequence[Event], types: tuple[str, ...]) -> list[Event]:
-    return [e for e in events if e.type in types and not e.voided]
-
-
-@dataclass(frozen=True, slots=True)
-class DealState:
-    """What a deal's events say at some moment: the cached columns of the deal row."""
-
-    status: str
-    reason: str | None
-    amount: int | None
-    high: int | None
-    currency: str | None
-    basis: str | None
-    updated: PartialDate
-
-
-def fold_state(
-    deal: Deal, events: Sequence[Event], as_of: datetime.date | None = None
-) -> DealState:
-    """The state the deal's non-void events imply, counting only those on or before ``as_of``."""
-    in_force = [e for e in events if as_of is None or effective_on(e, deal) <= as_of] or list(
-        events[:1]
-    )
-    status_event = live(in_force, STATUS_TYPES)[-1]
-    values = live(in_force, VALUE_TYPES)
-    value_event = values[-1] if values else None
-    dated = [e for e in in_force if not e.voided and e.type != "void"]
-    latest = dated[-1] if dated else status_event
-    updated_on = effective_on(latest, deal)
-    precision = deal.reported_precision if latest.type == "created" else latest.on_precision
-    return DealState(
-        status=status_event.status or "rumored",
-        reason=status_event.reason,
-        amount=value_event.amount if value_event else None,
-        high=value_event.high if value_event else None,
-        currency=value_event.currency if value_event else None,
-        basis=value_event.basis if value_event else None,
-        updated=from_storage(updated_on, precision),
-    )
 
 
 def store_state(deal: Deal, state: DealState) -> None:
@@ -101,39 +45,6 @@ def refresh(session: Session, deal: Deal) -> list[Event]:
     events = deal_events(session, deal)
     store_state(deal, fold_state(deal, events))
     return events
-
-
-# What an event says, beyond its type and date: every column but its identity, time and note.
-_PAYLOAD = tuple(
-    column.name
-    for column in Event.__table__.columns
-    if column.name
-    not in ("id", "deal_id", "type", "on", "on_precision", "recorded_at", "voided", "note")
-)
-
-
-def identity(event: Event) -> tuple[object, ...]:
-    """What makes two events the same report: type, date, payload and source (not the note)."""
-    return (event.type, event.on, event.on_precision, *(getattr(event, f) for f in _PAYLOAD))
-
-
-def find_identical(events: Sequence[Event], candidate: Event) -> Event | None:
-    wanted = identity(candidate)
-    return next((e for e in events if not e.voided and identity(e) == wanted), None)
-
-
-def roster(events: Sequence[Event]) -> dict[tuple[int, str], None]:
-    """A deal's non-target (party, role) pairs as its live party events leave them, in order."""
-    pairs: dict[tuple[int, str], None] = {}
-    for event in live(events, ("party",)):
-        if event.role == "target" or event.party_id is None or event.role is None:
-            continue
-        pair = (event.party_id, event.role)
-        if event.action == "added":
-            pairs[pair] = None
-        else:
-            pairs.pop(pair, None)
-    return pairs
 
 
 def replay_participants(session: Session, deal: Deal, events: Sequence[Event]) -> None:

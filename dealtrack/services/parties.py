@@ -163,6 +163,8 @@ def remove_party(session: Session, name: str) -> str:
                 exists().where(Deal.target_id == party.id),
                 exists().where(Participant.party_id == party.id),
                 exists().where(Event.party_id == party.id),
+                # a created event's roster, ``[[id,"role"],…]``: an id follows a "[" and precedes a ","
+                exists().where(Event.parties.contains(f"[{party.id},")),
             )
         )
     )
