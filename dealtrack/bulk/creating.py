@@ -5,8 +5,6 @@ roster. When the row's ``date`` is after ``reported``, the deal is created rumor
 and its status and value follow on ``date``.
 """
 
-from dataclasses import replace
-
 from dealtrack.bulk.rows import FlatRow
 from dealtrack.bulk.snapshot import Snapshot
 from dealtrack.bulk.staging import Stage
@@ -58,6 +56,7 @@ class NewDeals:
         if key is None or key in self.snapshot.deal_keys:
             derived = derived_deal_key(row.target, acquirers, deal_id)
             key = self.stage.free_key(derived, self.snapshot.deal_keys)
+        on_reported = row.date is None or row.date.start == row.reported.start
         opening = Opening(
             deal_id=deal_id,
             key=key,
@@ -78,13 +77,11 @@ class NewDeals:
             value_given=row.value_given,
             basis=row.basis,
             source=source_of(row),
+            # A note reported with the deal is the created event's own note, as ``add --note``
+            # records it; one that came later is a note event on its date.
+            note=row.notes if on_reported else None,
+            note_text=None if on_reported else row.notes,
         )
-        # A note reported with the deal is the created event's own note, as ``add --note``
-        # records it; one that came later is a note event on its date.
-        if row.date is None or row.date.start == row.reported.start:
-            opening = replace(opening, note=row.notes)
-        else:
-            opening = replace(opening, note_text=row.notes)
         rows = new_deal_rows(opening, self.snapshot.next_event_id)
         self.snapshot.allocate_events(1 + len(rows.following))
         self.writer.add_deal(rows)
