@@ -25,6 +25,8 @@ from dealtrack.money import Amount
 from dealtrack.names import first_free
 
 BATCH = 5_000
+_FILTER_BYTES = 1 << 21  # 16 million bits, a few per name key even for millions of parties
+_FILTER_MASK = (_FILTER_BYTES << 3) - 1
 RECENT = 20_000  # names remembered between lookups: the same acquirers recur thousands of times
 
 _SCHEMA = (
@@ -64,6 +66,12 @@ class Stage:
         self.pending_documents: list[tuple[str, int, bytes]] = []
         self.rows = 0
         self.recent_parties: dict[str, int] = {}
+        # New parties wait here to be inserted in batches; a lookup looks here first.
+        self.pending_parties: dict[str, tuple[int, str]] = {}
+        # Most names a large import meets are new (each deal's target): a fixed-size filter of
+        # the name keys created so far answers "not created here" without a query, and a rare
+        # false "maybe" costs only the query it saves otherwise.
+        self.created_keys = bytearray(_FILTER_BYTES)
 
     def add_row(self, row: FlatRow, natural: str | None, known: bool, record: Any = None) -> None:
         """Keep one valid row and, for ``--rejects``, the record as read."""
@@ -146,19 +154,35 @@ class Stage:
     def new_party(self, key: str) -> int | None:
         """The id this import gave the party with name key ``key``, if it created one."""
         found = self.recent_parties.get(key)
-        if found is None:
-            row = self.db.execute("SELECT id FROM party WHERE name_key = ?", (key,)).fetchone()
-            if row is None:
-                return None
-            found = self._remember(key, row[0])
-        return found
+        if found is not None:
+            return found
+        bit = hash(key) & _FILTER_MASK
+        if not self.created_keys[bit >> 3] & (1 << (bit & 7)):
+            return None
+        pending = self.pending_parties.get(key)
+        if pending is not None:
+            return pending[0]
+        row = self.db.execute("SELECT id FROM party WHERE name_key = ?", (key,)).fetchone()
+        return None if row is None else self._remember(key, row[0])
 
     def add_party(self, key: str, party_id: int, name: str) -> None:
-        self.db.execute("INSERT INTO party VALUES (?, ?, ?)", (key, party_id, name))
+        bit = hash(key) & _FILTER_MASK
+        self.created_keys[bit >> 3] |= 1 << (bit & 7)
+        self.pending_parties[key] = (party_id, name)
+        if len(self.pending_parties) >= BATCH:
+            self._flush_parties()
         self._remember(key, party_id)
+
+    def _flush_parties(self) -> None:
+        self.db.executemany(
+            "INSERT INTO party VALUES (?, ?, ?)",
+            [(key, party_id, name) for key, (party_id, name) in self.pending_parties.items()],
+        )
+        self.pending_parties = {}
 
     def party_name(self, party_id: int) -> str | None:
         """The name of a party this import created."""
+        self._flush_parties()
         found = self.db.execute("SELECT name FROM party WHERE id = ?", (party_id,)).fetchone()
         return None if found is None else str(found[0])
 
