@@ -28,6 +28,7 @@ from sqlalchemy import (
     event,
     func,
     select,
+    text,
 )
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
@@ -40,6 +41,8 @@ HEAD_REVISION = "0005_roster_in_created_event"
 VERSION_TABLE = "dealtrack_version"
 WRITE_LOCK_KEY = 0x6465616C  # "deal": the one advisory lock all PostgreSQL writers share
 _WRITE = "dealtrack_write"
+# A bulk write that checks its references once, before commit, instead of row by row (SQLite).
+_REFERENCES_AT_END = "dealtrack_references_at_end"
 # Alembic's own version table, under dealtrack's name and with Alembic's constraint name, so a
 # ledger created here and one created by migrations are alike; read without importing Alembic.
 VERSION = Table(
@@ -84,8 +87,16 @@ def _sqlite_engine(path: Path) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        write = connection.get_execution_options().get(_WRITE, False)
+        options = connection.get_execution_options()
+        write = options.get(_WRITE, False)
+        if write and options.get(_REFERENCES_AT_END, False):
+            # Only possible outside a transaction; check_references runs the check instead.
+            connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        dbapi_connection.execute("PRAGMA foreign_keys = ON")  # after a bulk write turned it off
 
     return engine
 
@@ -158,9 +169,14 @@ class Ledger:
         return self.engine.dialect.name == "sqlite"
 
     @contextmanager
-    def session(self, write: bool) -> Iterator[Session]:
-        """One transaction; a write one takes the ledger's write lock first."""
-        bind = self.engine.execution_options(**{_WRITE: True}) if write else self.engine
+    def session(self, write: bool, references_at_end: bool = False) -> Iterator[Session]:
+        """One transaction; a write one takes the ledger's write lock first.
+
+        ``references_at_end``: on SQLite, foreign keys are not checked row by row; the writer
+        must call ``check_references`` before the transaction commits.
+        """
+        options = {_WRITE: True, _REFERENCES_AT_END: references_at_end}
+        bind = self.engine.execution_options(**options) if write else self.engine
         try:
             with Session(bind=bind, expire_on_commit=False) as session, session.begin():
                 if write and not self.is_sqlite:
@@ -391,6 +407,19 @@ def allocate_ids(session: Session, table: str, column: Any, count: int) -> int:
         sequence = func.pg_get_serial_sequence(table, "id")
         session.execute(select(func.setval(sequence, first + count - 1)))
     return first
+
+
+def check_references(session: Session) -> int:
+    """How many rows refer to a row that does not exist, where foreign keys went unchecked.
+
+    A bulk write into SQLite may leave them off (``Ledger.session(references_at_end=True)``):
+    one pass over the tables before commit costs less than a lookup for every row written.
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        return 0
+    if session.execute(text("PRAGMA foreign_keys")).scalar():
+        return 0  # checked row by row already
+    return len(session.execute(text("PRAGMA foreign_key_check")).fetchall())
 
 
 def advance_sequences(session: Session, tables: dict[str, Any]) -> None:

@@ -26,7 +26,7 @@ from dealtrack.bulk.staging import Stage
 from dealtrack.bulk.updating import update_deal
 from dealtrack.bulk.writer import BulkWriter
 from dealtrack.dates import PartialDate
-from dealtrack.db import advance_sequences
+from dealtrack.db import advance_sequences, check_references
 from dealtrack.errors import DealtrackError
 from dealtrack.models import Deal, Event, Party
 from dealtrack.services.ledger import load_deals, recorded_now
@@ -114,6 +114,12 @@ def import_stream(
     if problems.count and not options.skip_invalid:
         raise problems.error()
     session.flush()
+    broken = check_references(session)
+    if broken:  # a bug, never the file's fault: refuse the whole import rather than store it
+        raise DealtrackError(
+            f"the import would leave {broken} rows referring to rows that do not exist; "
+            "nothing imported"
+        )
     advance_sequences(session, {"party": Party.id, "deal": Deal.id, "event": Event.id})
     result.rejected = len(problems.rejected_lines)
     result.problems = problems.shown()

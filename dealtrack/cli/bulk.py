@@ -99,6 +99,7 @@ def import_(
             True,
             lambda s, n: import_stream(s, stream, source, kind, options, today()),
             dry_run=dry_run,
+            references_at_end=True,
         )
     if options.progress is not None:
         click.echo("\r\033[K", err=True, nl=False)

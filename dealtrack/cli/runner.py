@@ -24,7 +24,9 @@ class _DryRun(Exception):
 
 
 @contextmanager
-def ledger_session(write: bool, dry_run: bool = False) -> Iterator["Session"]:
+def ledger_session(
+    write: bool, dry_run: bool = False, references_at_end: bool = False
+) -> Iterator["Session"]:
     """A session on the ledger ``--db`` names; a recording command creates it if missing.
 
     A dry run opens the ledger without creating it and rolls its transaction back.
@@ -39,7 +41,7 @@ def ledger_session(write: bool, dry_run: bool = False) -> Iterator["Session"]:
         click.echo(notice, err=True)
     _end_start_up()
     try:
-        with ledger.session(write) as session:
+        with ledger.session(write, references_at_end) as session:
             yield session
             if dry_run:
                 raise _DryRun
@@ -63,12 +65,21 @@ def _end_start_up() -> None:
         gc.enable()
 
 
-def run(write: bool, use_case: Callable[["Session", "Notices"], T], dry_run: bool = False) -> T:
-    """Run ``use_case(session, notices)`` in one transaction, then print its notices."""
+def run(
+    write: bool,
+    use_case: Callable[["Session", "Notices"], T],
+    dry_run: bool = False,
+    references_at_end: bool = False,
+) -> T:
+    """Run ``use_case(session, notices)`` in one transaction, then print its notices.
+
+    ``references_at_end``: the use case checks foreign keys itself before it returns
+    (``dealtrack.db.check_references``), as a bulk write does.
+    """
     from dealtrack.services.parties import Notices
 
     notices = Notices()
-    with ledger_session(write, dry_run) as session:
+    with ledger_session(write, dry_run, references_at_end) as session:
         result = use_case(session, notices)
     for line in notices.lines:
         click.echo(line, err=True)
