@@ -198,9 +198,7 @@ def test_fields_apply_to_history_and_report(story: Invoke) -> None:
         "csv",
         "--fields",
         "id,type,status,outlet",
-    ) == (
-        "id,type,status,outlet\n1,created,in-negotiation,\n2,status,failed,Bloomberg\n"
-    )
+    ) == ("id,type,status,outlet\n1,created,in-negotiation,\n2,status,failed,Bloomberg\n")
     assert ok(story, "report", "-f", "csv", "--fields", "group,amount") == (
         "group,amount\nin-negotiation,\ncompleted,145000000.00\nfailed,3000000000.00\n"
     )
