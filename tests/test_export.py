@@ -14,6 +14,8 @@ from dealtrack.cli import dealtrack
 from tests.conftest import Invoke
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "tiktok-india.json"
+# The example as export wrote it before version 2: the opening roster as party events.
+EXAMPLE_V1 = Path(__file__).resolve().parent / "data" / "tiktok-india-v1.json"
 FLAT_COLUMNS = (
     "key,title,kind,target,acquirers,sellers,advisers,backers,others,status,reason,value,"
     "currency,basis,reported,date,source,url,attribution,notes"
@@ -72,8 +74,9 @@ def round_trip(run: Invoke, tmp_path: Path, fmt: str, *extra: str) -> tuple[str,
 
 def test_export_json_is_the_ledger_document(story: Invoke) -> None:
     document = json.loads(ok(story, "export"))
-    assert list(document) == ["format", "version", "parties", "deals"]
-    assert (document["format"], document["version"]) == ("dealtrack", 1)
+    assert list(document) == ["format", "version", "parties", "links", "fx_rates", "deals"]
+    assert (document["format"], document["version"]) == ("dealtrack", 2)
+    assert (document["links"], document["fx_rates"]) == ([], [])
     assert [p["name"] for p in document["parties"]] == [
         "ByteDance", "Glance Digital Experience", "Google", "InMobi", "Mithril Capital",
         "Reliance Jio", "SoftBank", "TikTok India",
@@ -91,12 +94,19 @@ def test_export_json_is_the_ledger_document(story: Invoke) -> None:
         "reported", "updated", "notes", "events",
     ]  # fmt: skip
     assert [d["id"] for d in document["deals"]] == [1, 2, 3]
-    assert [(e["type"], e["on"]) for e in first["events"]] == [
-        ("created", "2020-08"),
-        ("party", "2020-08"),
-        ("party", "2020-08"),
-        ("party", "2020-08"),
-        ("status", "2021-02-13"),
+    assert [(e["id"], e["type"], e["on"]) for e in first["events"]] == [
+        (1, "created", "2020-08"),
+        (2, "status", "2021-02-13"),
+    ]
+    created = first["events"][0]
+    assert list(created) == [
+        "id", "deal", "type", "on", "recorded_at", "status", "reason", "value", "parties",
+        "source", "note",
+    ]  # fmt: skip
+    assert created["parties"] == [
+        {"name": "TikTok India", "role": "target"},
+        {"name": "Reliance Jio", "role": "acquirer"},
+        {"name": "ByteDance", "role": "seller"},
     ]
 
 
@@ -113,7 +123,7 @@ def test_export_of_the_example_story_equals_the_example_file(run: Invoke) -> Non
 
 def test_export_jsonl_starts_with_the_ledger_line_then_parties_then_deals(story: Invoke) -> None:
     lines = ok(story, "export", "-f", "jsonl").splitlines()
-    assert lines[0] == '{"type":"ledger","format":"dealtrack","version":1}'
+    assert lines[0] == '{"type":"ledger","format":"dealtrack","version":2}'
     records = [json.loads(line) for line in lines[1:]]
     assert [r["type"] for r in records] == ["party"] * 8 + ["deal"] * 3
     assert records[8]["key"] == "tiktok-india-reliance-jio"
@@ -125,7 +135,8 @@ def test_export_of_an_empty_ledger(run: Invoke) -> None:
     ok(run, "party", "add", "Solo")
     ok(run, "party", "rm", "Solo")
     assert ok(run, "export") == (
-        '{\n  "format": "dealtrack",\n  "version": 1,\n  "parties": [],\n  "deals": []\n}\n'
+        '{\n  "format": "dealtrack",\n  "version": 2,\n  "parties": [],\n  "links": [],\n'
+        '  "fx_rates": [],\n  "deals": []\n}\n'
     )
     assert ok(run, "export", "-f", "csv") == FLAT_COLUMNS + "\n"
 
@@ -211,12 +222,12 @@ def test_as_of_export_says_so_and_holds_only_events_up_to_the_date(story: Invoke
     jio = document["deals"][0]
     assert jio["status"] == "in-negotiation"
     assert all(e["on"] <= "2021-01-31" for d in document["deals"] for e in d["events"])
-    assert [e["type"] for e in jio["events"]] == ["created", "party", "party", "party"]
+    assert [e["type"] for e in jio["events"]] == ["created"]
     head = ok(story, "export", "-f", "jsonl", "--as-of", "2021-01").splitlines()[0]
     assert json.loads(head) == {
         "type": "ledger",
         "format": "dealtrack",
-        "version": 1,
+        "version": 2,
         "as_of": "2021-01",
     }
 
