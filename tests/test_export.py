@@ -4,14 +4,17 @@ import csv
 import io
 import json
 import os
+import re
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from dealtrack.cli import dealtrack
 from tests.conftest import Invoke
+from tests.ledger_json import events
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "tiktok-india.json"
 # The example as export wrote it before version 2: the opening roster as party events.
@@ -272,6 +275,92 @@ def test_example_document_round_trips_byte_identical(run: Invoke, tmp_path: Path
     on(copy, "import", str(EXAMPLE))
     assert on(copy, "export") == EXAMPLE.read_text(encoding="utf-8")
     assert on(copy, "export", "-f", "jsonl") == ok(run, "export", "-f", "jsonl")
+
+
+SUMMARY = r"Imported 3 rows: {} added, 0 updated, {} unchanged, 0 rejected in \d+\.\d s\n"
+
+
+def imports(run: Invoke, path: Path, added: int, unchanged: int) -> None:
+    result = run("import", str(path))
+    assert (result.exit_code, result.stdout) == (0, ""), result.stderr
+    assert re.fullmatch(SUMMARY.format(added, unchanged), result.stderr), result.stderr
+
+
+def ids_and_times(document: dict[str, Any]) -> list[list[tuple[int, str]]]:
+    return [[(e["id"], e["recorded_at"]) for e in d["events"]] for d in document["deals"]]
+
+
+def without_ids_and_times(document: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **document,
+        "deals": [
+            {**d, "events": [{**e, "id": None, "recorded_at": None} for e in d["events"]]}
+            for d in document["deals"]
+        ],
+    }
+
+
+def test_a_version_1_document_imports_with_its_roster_folded_into_created(
+    run: Invoke, tmp_path: Path
+) -> None:
+    imports(run, EXAMPLE_V1, added=3, unchanged=0)
+    tiktok, jio, glance = "TikTok India", "Reliance Jio", "Glance Digital Experience"
+    bloomberg = {"outlet": "Bloomberg", "url": None, "attribution": "unattributed"}
+    assert events(run, "tiktok-india-reliance-jio") == [
+        {"id": 1, "deal": "tiktok-india-reliance-jio", "type": "created", "on": "2020-08",
+         "status": "in-negotiation", "reason": None,
+         "value": {"amount": "3000000000.00", "high": None, "currency": "USD",
+                   "basis": "reported"},
+         "parties": [{"name": tiktok, "role": "target"}, {"name": jio, "role": "acquirer"},
+                     {"name": "ByteDance", "role": "seller"}],
+         "source": None, "note": None},
+        {"id": 5, "deal": "tiktok-india-reliance-jio", "type": "status", "on": "2021-02-13",
+         "status": "failed", "reason": "did not go through for undisclosed reasons",
+         "source": bloomberg, "note": None},
+    ]  # fmt: skip
+    assert events(run, "tiktok-india-glance-digital-experience") == [
+        {"id": 6, "deal": "tiktok-india-glance-digital-experience", "type": "created",
+         "on": "2021-02-13", "status": "in-negotiation", "reason": None, "value": None,
+         "parties": [{"name": tiktok, "role": "target"}, {"name": glance, "role": "acquirer"},
+                     {"name": "ByteDance", "role": "seller"},
+                     {"name": "SoftBank", "role": "backer"}],
+         "source": {**bloomberg, "attribution": "anonymous"},
+         "note": "initial phase of negotiations"},
+    ]  # fmt: skip
+    assert events(run, "glance-digital-experience-google") == [
+        {"id": 11, "deal": "glance-digital-experience-google", "type": "created",
+         "on": "2020-12", "status": "completed", "reason": None,
+         "value": {"amount": "145000000.00", "high": None, "currency": "USD",
+                   "basis": "reported"},
+         "parties": [{"name": glance, "role": "target"}, {"name": "Google", "role": "acquirer"},
+                     {"name": "Mithril Capital", "role": "acquirer"}],
+         "source": None, "note": None},
+    ]  # fmt: skip
+
+    # The same ledger as the version 2 example's, but for the events' ids and recorded times:
+    # the file's own ids and times are kept, so the folded party events (2-4, 7-10, 12-14)
+    # leave gaps, where the example, recorded afresh by examples/tiktok-india.sh, counts 1-4.
+    from_v1 = json.loads(ok(run, "export"))
+    example = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    assert without_ids_and_times(from_v1) == without_ids_and_times(example)
+    v1_times = {
+        e["id"]: e["recorded_at"]
+        for d in json.loads(EXAMPLE_V1.read_text(encoding="utf-8"))["deals"]
+        for e in d["events"]
+    }
+    assert ids_and_times(from_v1) == [[(1, v1_times[1]), (5, v1_times[5])], [(6, v1_times[6])],
+                                      [(11, v1_times[11])]]  # fmt: skip
+    assert [[i for i, _ in deal] for deal in ids_and_times(example)] == [[1, 2], [3], [4]]
+
+    imports(run, EXAMPLE_V1, added=0, unchanged=3)
+    assert json.loads(ok(run, "export")) == from_v1
+    # Either version of the story, imported over the other, is the same three deals.
+    imports(run, EXAMPLE, added=0, unchanged=3)
+    assert json.loads(ok(run, "export")) == from_v1
+    copy = tmp_path / "example.db"
+    on(copy, "import", str(EXAMPLE))
+    on(copy, "import", str(EXAMPLE_V1))
+    assert on(copy, "export") == EXAMPLE.read_text(encoding="utf-8")
 
 
 def test_reimported_ledger_continues_ids_past_the_highest(run: Invoke, tmp_path: Path) -> None:
