@@ -232,7 +232,7 @@ def test_created_edit_and_void_events_cannot_be_voided(
 def test_a_target_party_event_cannot_be_voided(run: Invoke, tmp_path: Path) -> None:
     """``add`` puts the target in the created event's roster; a target party event survives only
     from a version 1 history whose target event was not recorded with the created event."""
-    party = {"kind": "company", "country": None, "parent": None, "aliases": []}
+    party: dict[str, object] = {"kind": "company", "country": None, "parent": None, "aliases": []}
     common = {"deal": "t-a", "on": "2020-01", "source": None, "note": None}
     created = {"id": 1, "type": "created", "recorded_at": "2024-01-01T00:00:00.000000Z",
                "status": "rumored", "reason": None, "value": None, **common}  # fmt: skip
