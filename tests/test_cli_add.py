@@ -148,7 +148,9 @@ def test_add_uses_the_key_it_is_given(run: Invoke) -> None:
 
 
 @pytest.mark.parametrize("bad_key", ["Jio TikTok", "jio--tiktok", "-jio", "jio_tiktok", "2021", ""])
-def test_a_malformed_key_is_a_usage_error(run: Invoke, ledger_db: LedgerUnderTest, bad_key: str) -> None:
+def test_a_malformed_key_is_a_usage_error(
+    run: Invoke, ledger_db: LedgerUnderTest, bad_key: str
+) -> None:
     result = run("add", "TikTok India", "--key", bad_key)
     assert result.exit_code == 2
     assert result.stdout == ""
