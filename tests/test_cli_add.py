@@ -60,25 +60,24 @@ def test_add_records_every_option_it_is_given(run: Invoke) -> None:
     }
 
 
-def test_add_records_created_then_one_party_event_per_party_in_role_order(run: Invoke) -> None:
+def test_add_records_one_created_event_holding_the_roster_target_first_in_role_order(
+    run: Invoke,
+) -> None:
     run("add", "T", "--backer", "B", "--seller", "S", "--acquirer", "A", "--on", "2020-08",
         "--source", "Reuters")  # fmt: skip
     source = {"outlet": "Reuters", "url": None, "attribution": "unattributed"}
-    common = {"deal": "t-a", "on": "2020-08", "source": source, "note": None}
-
-    def party_event(event_id: int, name: str, role: str) -> dict[str, object]:
-        return {"id": event_id, "deal": "t-a", "type": "party", "on": "2020-08",
-                "action": "added", "party": name, "role": role, "source": source, "note": None}  # fmt: skip
-
-    assert events(run, "t-a") == [
-        {"id": 1, **common, "type": "created", "status": "rumored", "reason": None, "value": None},
-        party_event(2, "T", "target"),
-        party_event(3, "A", "acquirer"),
-        party_event(4, "S", "seller"),
-        party_event(5, "B", "backer"),
+    roster = [
+        {"name": "T", "role": "target"},
+        {"name": "A", "role": "acquirer"},
+        {"name": "S", "role": "seller"},
+        {"name": "B", "role": "backer"},
     ]
+    assert events(run, "t-a") == [
+        {"id": 1, "deal": "t-a", "type": "created", "on": "2020-08", "status": "rumored",
+         "reason": None, "value": None, "parties": roster, "source": source, "note": None},
+    ]  # fmt: skip
     assert list(events(run, "t-a")[0]) == [
-        "id", "deal", "type", "on", "status", "reason", "value", "source", "note",
+        "id", "deal", "type", "on", "status", "reason", "value", "parties", "source", "note",
     ]  # fmt: skip
 
 
@@ -149,7 +148,9 @@ def test_add_uses_the_key_it_is_given(run: Invoke) -> None:
 
 
 @pytest.mark.parametrize("bad_key", ["Jio TikTok", "jio--tiktok", "-jio", "jio_tiktok", "2021", ""])
-def test_a_malformed_key_is_a_usage_error(run: Invoke, ledger_db: LedgerUnderTest, bad_key: str) -> None:
+def test_a_malformed_key_is_a_usage_error(
+    run: Invoke, ledger_db: LedgerUnderTest, bad_key: str
+) -> None:
     result = run("add", "TikTok India", "--key", bad_key)
     assert result.exit_code == 2
     assert result.stdout == ""

@@ -198,10 +198,7 @@ def test_fields_apply_to_history_and_report(story: Invoke) -> None:
         "csv",
         "--fields",
         "id,type,status,outlet",
-    ) == (
-        "id,type,status,outlet\n1,created,in-negotiation,\n2,party,,\n3,party,,\n4,party,,\n"
-        "5,status,failed,Bloomberg\n"
-    )
+    ) == ("id,type,status,outlet\n1,created,in-negotiation,\n2,status,failed,Bloomberg\n")
     assert ok(story, "report", "-f", "csv", "--fields", "group,amount") == (
         "group,amount\nin-negotiation,\ncompleted,145000000.00\nfailed,3000000000.00\n"
     )
@@ -295,9 +292,15 @@ def test_csv_neutralises_text_cells_a_spreadsheet_would_run(money: Invoke) -> No
 def test_tsv_and_history_csv_neutralise_too(money: Invoke) -> None:
     tsv = ok(money, "list", "-f", "tsv", "--fields", "target", "--no-headers", "--limit", "1")
     assert tsv == "'=Evil Corp\n"
+    # The opening roster is inside the created event: party names reach the party column only
+    # through later roster changes.
+    edited = money("edit", "1", "--remove", "acquirer=+Plus Holdings", "--remove",
+                   "seller=@Mention", "--add", "adviser==Evil Adviser")  # fmt: skip
+    assert edited.exit_code == 0, edited.stderr
     history = ok(money, "history", "1", "-f", "csv", "--fields", "id,party,note")
     assert history == (
-        "id,party,note\n1,,'-starts with minus\n2,'=Evil Corp,\n3,'+Plus Holdings,\n4,'@Mention,\n"
+        "id,party,note\n1,,'-starts with minus\n7,'+Plus Holdings,\n8,'@Mention,\n"
+        "9,'=Evil Adviser,\n"
     )
 
 

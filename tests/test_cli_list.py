@@ -287,7 +287,12 @@ def test_search_finds_party_names_and_aliases(market: Invoke) -> None:
 
 
 def test_search_ignores_case_beyond_ascii_on_every_backend(run: Invoke) -> None:
-    assert run("add", "Nestlé Waters", "--key", "waters", "--title", "ÉVIAN SALE", "--on", "2020").exit_code == 0
+    assert (
+        run(
+            "add", "Nestlé Waters", "--key", "waters", "--title", "ÉVIAN SALE", "--on", "2020"
+        ).exit_code
+        == 0
+    )
     assert run("note", "waters", "ÜBERNAHME-GESPRÄCHE mit Danone", "--on", "2021").exit_code == 0
     assert listed(run, "--search", "évian") == ["waters"]  # title
     assert listed(run, "--search", "übernahme-gespräche") == ["waters"]  # note

@@ -212,6 +212,22 @@ def test_party_rm_refuses_a_party_still_named_in_a_deals_history(glance: Invoke)
     assert glance("party", "rm", "Glance").exit_code == 1
 
 
+def test_party_rm_refuses_a_former_target_still_named_in_a_deals_history(glance: Invoke) -> None:
+    # The opening roster of the created event names the target the deal was reported with.
+    assert glance("add", "Glance", "--on", "2021").stdout == "glance-digital-experience\n"
+    assert glance("edit", "glance-digital-experience", "--target", "TikTok India").exit_code == 0
+    result = glance("party", "rm", "Glance")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        'Error: party "Glance Digital Experience" is in a deal; remove it from its deals first\n'
+    )
+    history = glance("history", "glance-digital-experience", "-f", "json")
+    assert history.exit_code == 0, history.stderr
+    assert json.loads(history.stdout)[0]["parties"] == [
+        {"name": "Glance Digital Experience", "role": "target"}
+    ]
+
+
 def test_recording_commands_create_companies_and_say_so(run: Invoke) -> None:
     result = run("add", "TikTok India", "--seller", "ByteDance", "--on", "2020")
     assert result.stderr == (

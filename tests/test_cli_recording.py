@@ -1,6 +1,8 @@
 """Recording commands value, note, void and rm; and what a failing one leaves behind."""
 
 import datetime
+import json
+from pathlib import Path
 
 import click.testing
 import pytest
@@ -15,7 +17,7 @@ REUTERS = {"outlet": "Reuters", "url": None, "attribution": "unattributed"}
 
 @pytest.fixture
 def jio(run: Invoke) -> Invoke:
-    """Deal t-a (events 1 to 3), reported 2020-01, in negotiation at USD 1bn."""
+    """Deal t-a (created: event 1), reported 2020-01, in negotiation at USD 1bn."""
     result = run("add", "T", "--acquirer", "A", "--status", "in-negotiation",
                  "--value", "$1bn", "--on", "2020-01")  # fmt: skip
     assert result.exit_code == 0, result.stderr
@@ -29,11 +31,11 @@ def test_value_records_a_range_with_its_basis_and_source(jio: Invoke) -> None:
     result = jio("value", "t-a", "$20-30 billion", "--basis", "estimated", "--on", "2020-05",
                  "--source", "Reuters", "--note", "bankers' estimate")  # fmt: skip
     assert (result.exit_code, result.stdout) == (0, "")
-    assert result.stderr == "Recorded event 4: value of t-a on 2020-05\n"
+    assert result.stderr == "Recorded event 2: value of t-a on 2020-05\n"
     value = {"amount": "20000000000.00", "high": "30000000000.00", "currency": "USD",
              "basis": "estimated"}  # fmt: skip
     assert events(jio, "t-a")[-1] == {
-        "id": 4, "deal": "t-a", "type": "value", "on": "2020-05", "value": value,
+        "id": 2, "deal": "t-a", "type": "value", "on": "2020-05", "value": value,
         "source": REUTERS, "note": "bankers' estimate",
     }  # fmt: skip
     assert (deal(jio, "t-a")["value"], deal(jio, "t-a")["updated"]) == (value, "2020-05")
@@ -41,7 +43,7 @@ def test_value_records_a_range_with_its_basis_and_source(jio: Invoke) -> None:
 
 def test_value_defaults_to_reported_basis_today(jio: Invoke) -> None:
     result = jio("value", "1", "INR 24,713 crore")
-    assert result.stderr == f"Recorded event 4: value of t-a on {TODAY}\n"
+    assert result.stderr == f"Recorded event 2: value of t-a on {TODAY}\n"
     assert deal(jio, "t-a")["value"] == {
         "amount": "247130000000.00", "high": None, "currency": "INR", "basis": "reported",
     }  # fmt: skip
@@ -49,7 +51,7 @@ def test_value_defaults_to_reported_basis_today(jio: Invoke) -> None:
 
 def test_undisclosed_value_clears_the_value(jio: Invoke) -> None:
     result = jio("value", "t-a", "--undisclosed", "--on", "2020-06", "--basis", "estimated")
-    assert (result.exit_code, result.stderr) == (0, "Recorded event 4: value of t-a on 2020-06\n")
+    assert (result.exit_code, result.stderr) == (0, "Recorded event 2: value of t-a on 2020-06\n")
     assert events(jio, "t-a")[-1]["value"] is None
     assert deal(jio, "t-a")["value"] is None
 
@@ -95,13 +97,13 @@ def test_an_identical_value_event_records_nothing(jio: Invoke) -> None:
     again = jio("value", "t-a", "USD 2 billion", "--on", "2020-05", "--source", "Reuters")
     assert (again.exit_code, again.stdout) == (0, "")
     assert again.stderr == 'Nothing recorded: deal "t-a" already has this value event\n'
-    assert len(events(jio, "t-a")) == 4
+    assert len(events(jio, "t-a")) == 2
 
 
 def test_the_same_value_from_another_source_is_recorded(jio: Invoke) -> None:
     jio("value", "t-a", "$2bn", "--on", "2020-05", "--source", "Reuters")
     again = jio("value", "t-a", "$2bn", "--on", "2020-05", "--source", "Bloomberg")
-    assert again.stderr == "Recorded event 5: value of t-a on 2020-05\n"
+    assert again.stderr == "Recorded event 3: value of t-a on 2020-05\n"
 
 
 @pytest.mark.parametrize(
@@ -117,7 +119,7 @@ def test_events_dated_before_the_deal_was_reported_are_refused(
         'Error: 2019-12-31 is before deal "t-a" was reported (2020-01); '
         "date the event on or after it\n"
     )
-    assert len(events(jio, "t-a")) == 3
+    assert len(events(jio, "t-a")) == 1
 
 
 # note
@@ -127,9 +129,9 @@ def test_note_is_recorded_with_its_source_and_listed_on_the_deal(jio: Invoke) ->
     result = jio("note", "t-a", "SoftBank backs both sides", "--on", "2020-02",
                  "--source", "Mint", "--url", "https://example.com", "--attribution", "on-record")  # fmt: skip
     assert (result.exit_code, result.stdout) == (0, "")
-    assert result.stderr == "Recorded event 4: note on t-a\n"
+    assert result.stderr == "Recorded event 2: note on t-a\n"
     assert events(jio, "t-a")[-1] == {
-        "id": 4, "deal": "t-a", "type": "note", "on": "2020-02",
+        "id": 2, "deal": "t-a", "type": "note", "on": "2020-02",
         "text": "SoftBank backs both sides",
         "source": {"outlet": "Mint", "url": "https://example.com", "attribution": "on-record"},
         "note": None,
@@ -155,9 +157,9 @@ def test_note_on_an_unknown_deal_is_refused(jio: Invoke) -> None:
 
 def test_voiding_a_status_recomputes_status_reason_and_updated(jio: Invoke) -> None:
     jio("status", "t-a", "failed", "--on", "2020-06", "--reason", "wrong deal")
-    result = jio("void", "4", "--reason", "that was another bid")
+    result = jio("void", "2", "--reason", "that was another bid")
     assert (result.exit_code, result.stdout) == (0, "")
-    assert result.stderr == "Recorded event 5: event 4 is void\n"
+    assert result.stderr == "Recorded event 3: event 2 is void\n"
     shown = deal(jio, "t-a")
     assert (shown["status"], shown["reason"], shown["updated"]) == (
         "in-negotiation",
@@ -168,11 +170,11 @@ def test_voiding_a_status_recomputes_status_reason_and_updated(jio: Invoke) -> N
 
 def test_a_voided_event_stays_in_history_beside_its_void(jio: Invoke) -> None:
     jio("value", "t-a", "$3bn", "--on", "2020-06")
-    jio("void", "4", "--reason", "misread")
+    jio("void", "2", "--reason", "misread")
     history = events(jio, "t-a")
-    assert [e["id"] for e in history] == [1, 2, 3, 4, 5]
+    assert [e["id"] for e in history] == [1, 2, 3]
     assert history[-1] == {
-        "id": 5, "deal": "t-a", "type": "void", "on": TODAY, "reason": "misread", "voids": 4,
+        "id": 3, "deal": "t-a", "type": "void", "on": TODAY, "reason": "misread", "voids": 2,
         "source": None, "note": None,
     }  # fmt: skip
     assert deal(jio, "t-a")["value"] == USD_1BN
@@ -180,37 +182,43 @@ def test_a_voided_event_stays_in_history_beside_its_void(jio: Invoke) -> None:
 
 def test_voiding_a_note_drops_it_from_the_deal(jio: Invoke) -> None:
     jio("note", "t-a", "wrong deal", "--on", "2020-02")
-    jio("void", "4", "--reason", "meant for another deal")
+    jio("void", "2", "--reason", "meant for another deal")
     assert deal(jio, "t-a")["notes"] == []
 
 
 def test_voiding_a_party_event_removes_the_party(jio: Invoke) -> None:
-    result = jio("void", "3", "--reason", "A never bid")
+    assert jio("edit", "t-a", "--add", "adviser=X").exit_code == 0
+    assert deal(jio, "t-a")["parties"][-1] == {"name": "X", "role": "adviser"}
+    result = jio("void", "2", "--reason", "X never advised")
     assert result.exit_code == 0, result.stderr
-    assert deal(jio, "t-a")["parties"] == [{"name": "T", "role": "target"}]
+    assert deal(jio, "t-a")["parties"] == [
+        {"name": "T", "role": "target"},
+        {"name": "A", "role": "acquirer"},
+    ]
+    assert jio("check").exit_code == 0
 
 
 def test_a_voided_event_can_be_recorded_again(jio: Invoke) -> None:
     jio("note", "t-a", "hello", "--on", "2020-02")
-    jio("void", "4", "--reason", "premature")
+    jio("void", "2", "--reason", "premature")
     again = jio("note", "t-a", "hello", "--on", "2020-02")
-    assert again.stderr == "Recorded event 6: note on t-a\n"
+    assert again.stderr == "Recorded event 4: note on t-a\n"
 
 
 @pytest.mark.parametrize(
     ("setup", "event_id", "what"),
     [
         ((), "1", "a created event"),
-        ((), "2", "the deal's target"),
-        (("edit", "t-a", "--title", "Jio bid"), "4", "an edit event"),
-        (("void", "3", "--reason", "x"), "4", "a void event"),
+        ((("edit", "t-a", "--title", "Jio bid"),), "2", "an edit event"),
+        ((("note", "t-a", "hello", "--on", "2020-02"), ("void", "2", "--reason", "x")), "3",
+         "a void event"),
     ],
-)
-def test_created_target_edit_and_void_events_cannot_be_voided(
-    jio: Invoke, setup: tuple[str, ...], event_id: str, what: str
+)  # fmt: skip
+def test_created_edit_and_void_events_cannot_be_voided(
+    jio: Invoke, setup: tuple[tuple[str, ...], ...], event_id: str, what: str
 ) -> None:
-    if setup:
-        assert jio(*setup).exit_code == 0
+    for command in setup:
+        assert jio(*command).exit_code == 0
     before = events(jio, "t-a")
     result = jio("void", event_id, "--reason", "mistake")
     assert (result.exit_code, result.stdout) == (1, "")
@@ -221,11 +229,52 @@ def test_created_target_edit_and_void_events_cannot_be_voided(
     assert events(jio, "t-a") == before
 
 
+def test_a_target_party_event_cannot_be_voided(run: Invoke, tmp_path: Path) -> None:
+    """``add`` puts the target in the created event's roster; a target party event survives only
+    from a version 1 history whose target event was not recorded with the created event."""
+    party: dict[str, object] = {"kind": "company", "country": None, "parent": None, "aliases": []}
+    common = {"deal": "t-a", "on": "2020-01", "source": None, "note": None}
+    created = {"id": 1, "type": "created", "recorded_at": "2024-01-01T00:00:00.000000Z",
+               "status": "rumored", "reason": None, "value": None, **common}  # fmt: skip
+    acquirer = {"id": 2, "type": "party", "recorded_at": created["recorded_at"],
+                "action": "added", "party": "A", "role": "acquirer", **common}  # fmt: skip
+    target = {**acquirer, "id": 3, "recorded_at": "2024-01-02T00:00:00.000000Z", "party": "T",
+              "role": "target"}  # fmt: skip
+    document = {
+        "format": "dealtrack",
+        "version": 1,
+        "parties": [{"name": "A", **party}, {"name": "T", **party}],
+        "deals": [
+            {"id": 1, "key": "t-a", "title": "T / A", "kind": "acquisition", "status": "rumored",
+             "reason": None, "target": "T",
+             "parties": [{"name": "T", "role": "target"}, {"name": "A", "role": "acquirer"}],
+             "value": None, "reported": "2020-01", "updated": "2020-01", "notes": [],
+             "events": [created, acquirer, target]},
+        ],
+    }  # fmt: skip
+    path = tmp_path / "v1.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    assert run("import", str(path)).exit_code == 0
+    before = events(run, "t-a")
+    assert [(e["id"], e["type"], e.get("role")) for e in before] == [
+        (1, "created", None),
+        (3, "party", "target"),
+    ]
+    result = run("void", "3", "--reason", "mistake")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "Error: event 3 is the deal's target and cannot be voided; correct it with dealtrack "
+        "edit, or remove the deal with dealtrack rm\n"
+    )
+    assert events(run, "t-a") == before
+
+
 def test_an_event_already_void_cannot_be_voided_again(jio: Invoke) -> None:
-    jio("void", "3", "--reason", "first")
-    result = jio("void", "3", "--reason", "second")
-    assert (result.exit_code, result.stderr) == (1, "Error: event 3 is already void\n")
-    assert len(events(jio, "t-a")) == 4
+    jio("note", "t-a", "hello", "--on", "2020-02")
+    jio("void", "2", "--reason", "first")
+    result = jio("void", "2", "--reason", "second")
+    assert (result.exit_code, result.stderr) == (1, "Error: event 2 is already void\n")
+    assert len(events(jio, "t-a")) == 3
 
 
 def test_voiding_an_unknown_event_is_refused(jio: Invoke) -> None:
@@ -259,7 +308,7 @@ def test_rm_with_yes_deletes_the_deal_frees_its_key_and_never_reuses_its_id(jio:
     assert jio("history", "t-a").stderr == 'Error: no deal "t-a" (see dealtrack list)\n'
     assert jio("party", "show", "A", "-f", "json").exit_code == 0
     jio("add", "T", "--acquirer", "A", "--on", "2020-01")
-    assert (deal(jio, "t-a")["id"], events(jio, "t-a")[0]["id"]) == (2, 4)
+    assert (deal(jio, "t-a")["id"], events(jio, "t-a")[0]["id"]) == (2, 2)
 
 
 def test_rm_without_yes_is_refused_when_not_on_a_terminal(jio: Invoke) -> None:

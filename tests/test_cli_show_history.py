@@ -29,11 +29,21 @@ DEAL_KEYS = [
 ]
 EVENT_HEAD = ["id", "deal", "type", "on", "recorded_at"]
 EVENT_TAIL = ["source", "note"]
+# What the history table says of the story's created events (the widest cell of its column).
+JIO_CREATED = (
+    "created in negotiation with TikTok India (target), Reliance Jio (acquirer), "
+    "ByteDance (seller), valued at USD 3bn"
+)
+GLANCE_CREATED = (
+    "created in negotiation with TikTok India (target), Glance Digital Experience (acquirer), "
+    "ByteDance (seller), SoftBank (backer)"
+)
 
 
 @pytest.fixture
 def journal(run: Invoke) -> Invoke:
-    """One deal with an event of every type: value, status, note, edit, party, void."""
+    """One deal with an event of every type: created (1), value (2, voided), status (3), note (4),
+    edit (5), party removed and added (6, 7), void (8), value made undisclosed (9)."""
     for args in (
         ("add", "Alpha", "--acquirer", "Buyer", "--value", "$2bn", "--on", "2019-05"),
         (
@@ -71,7 +81,7 @@ def journal(run: Invoke) -> Invoke:
             "--add",
             "acquirer=Other",
         ),
-        ("void", "4", "--reason", "wrong figure"),
+        ("void", "2", "--reason", "wrong figure"),
         ("value", "alpha-buyer", "--undisclosed", "--on", "2019-09"),
     ):
         result = run(*args)
@@ -110,16 +120,11 @@ def test_show_prints_the_card_with_history_and_rivals(story: Invoke) -> None:
         "Sources:  Bloomberg (anonymous)\n"
         "\n"
         "History\n"
-        "id    on          type     what                                      source"
-        "                 note\n"
-        "----  ----------  -------  ----------------------------------------  ---------------------"
+        f"id    on          type     {'what':{len(GLANCE_CREATED)}}  source                 note\n"
+        f"----  ----------  -------  {'-' * len(GLANCE_CREATED)}  ---------------------"
         "  -----------------------------\n"
-        "6     2021-02-13  created  created in negotiation, undisclosed       Bloomberg (anonymous)"
+        f"3     2021-02-13  created  {GLANCE_CREATED}  Bloomberg (anonymous)"
         "  initial phase of negotiations\n"
-        "7     2021-02-13  party    added target TikTok India                 Bloomberg (anonymous)\n"
-        "8     2021-02-13  party    added acquirer Glance Digital Experience  Bloomberg (anonymous)\n"
-        "9     2021-02-13  party    added seller ByteDance                    Bloomberg (anonymous)\n"
-        "10    2021-02-13  party    added backer SoftBank                     Bloomberg (anonymous)\n"
         "\n"
         "Rival deals on TikTok India\n"
         "key                        acquirers     status    value\n"
@@ -163,9 +168,14 @@ def test_show_json_is_the_deal_then_events_then_rivals(story: Invoke) -> None:
         "currency": "USD",
         "basis": "reported",
     }
-    assert [e["id"] for e in card["events"]] == [1, 2, 3, 4, 5]
-    assert card["events"][4] | {"recorded_at": None} == {
-        "id": 5,
+    assert [e["id"] for e in card["events"]] == [1, 2]
+    assert card["events"][0]["parties"] == [
+        {"name": "TikTok India", "role": "target"},
+        {"name": "Reliance Jio", "role": "acquirer"},
+        {"name": "ByteDance", "role": "seller"},
+    ]
+    assert card["events"][1] | {"recorded_at": None} == {
+        "id": 2,
         "deal": JIO,
         "type": "status",
         "on": "2021-02-13",
@@ -211,19 +221,16 @@ def test_show_as_of_shows_the_state_then_and_hides_later_rivals(story: Invoke) -
         "Seller:   ByteDance\n"
         "\n"
         "History\n"
-        "id    on       type     what                             source    note\n"
-        "----  -------  -------  -------------------------------  --------  ------\n"
-        "1     2020-08  created  created in negotiation, USD 3bn\n"
-        "2     2020-08  party    added target TikTok India\n"
-        "3     2020-08  party    added acquirer Reliance Jio\n"
-        "4     2020-08  party    added seller ByteDance\n"
+        f"id    on       type     {'what':{len(JIO_CREATED)}}  source    note\n"
+        f"----  -------  -------  {'-' * len(JIO_CREATED)}  --------  ------\n"
+        f"1     2020-08  created  {JIO_CREATED}\n"
     )
 
 
 def test_show_json_as_of_holds_only_the_events_up_to_the_date(story: Invoke) -> None:
     card = json.loads(story("show", JIO, "--as-of", "2020-12-31", "-f", "json").stdout)
     assert (card["status"], card["reason"], card["updated"]) == ("in-negotiation", None, "2020-08")
-    assert [e["id"] for e in card["events"]] == [1, 2, 3, 4]
+    assert [e["id"] for e in card["events"]] == [1]
     assert card["rivals"] == []
 
 
@@ -259,53 +266,51 @@ def test_show_card_marks_voided_events_and_drops_their_notes(journal: Invoke) ->
     assert "Value:    undisclosed\n" in result.stdout
     assert "Notes:    board met\n" in result.stdout
     assert "Sources:  Reuters (on-record)\n" in result.stdout
-    assert "4     2019-06     value (void)  value USD 2.5bn" in result.stdout
+    assert "2     2019-06     value (void)  value USD 2.5bn" in result.stdout
 
 
 def test_history_of_one_deal_lists_its_events_in_order(story: Invoke) -> None:
     result = story("history", JIO)
     assert result.exit_code == 0
     assert result.stderr == ""
+    failed = "failed (did not go through for undisclosed reasons)"
     assert result.stdout == (
-        "id    on          deal                       type     what"
-        "                                                 source     note\n"
-        "----  ----------  -------------------------  -------  ---------------------------------------------------"
+        f"id    on          deal                       type     {'what':{len(JIO_CREATED)}}"
+        "  source     note\n"
+        f"----  ----------  -------------------------  -------  {'-' * len(JIO_CREATED)}"
         "  ---------  ------\n"
-        "1     2020-08     tiktok-india-reliance-jio  created  created in negotiation, USD 3bn\n"
-        "2     2020-08     tiktok-india-reliance-jio  party    added target TikTok India\n"
-        "3     2020-08     tiktok-india-reliance-jio  party    added acquirer Reliance Jio\n"
-        "4     2020-08     tiktok-india-reliance-jio  party    added seller ByteDance\n"
-        "5     2021-02-13  tiktok-india-reliance-jio  status   failed"
-        " (did not go through for undisclosed reasons)  Bloomberg\n"
+        f"1     2020-08     tiktok-india-reliance-jio  created  {JIO_CREATED}\n"
+        f"2     2021-02-13  tiktok-india-reliance-jio  status   {failed:{len(JIO_CREATED)}}"
+        "  Bloomberg\n"
     )
 
 
 def test_history_without_deal_is_the_ledger_wide_feed_newest_last(story: Invoke) -> None:
-    assert ids(story) == [1, 2, 3, 4, 11, 12, 13, 14, 5, 6, 7, 8, 9, 10]
+    assert ids(story) == [1, 4, 2, 3]
 
 
 def test_history_since_and_until_bound_the_events_dates(story: Invoke) -> None:
-    assert ids(story, "--since", "2021") == [5, 6, 7, 8, 9, 10]
-    assert ids(story, "--until", "2020-08") == [1, 2, 3, 4]
-    assert ids(story, "--since", "2020-12", "--until", "2020-12") == [11, 12, 13, 14]
-    assert ids(story, "--until", "2020") == [1, 2, 3, 4, 11, 12, 13, 14]
+    assert ids(story, "--since", "2021") == [2, 3]
+    assert ids(story, "--until", "2020-08") == [1]
+    assert ids(story, "--since", "2020-12", "--until", "2020-12") == [4]
+    assert ids(story, "--until", "2020") == [1, 4]
 
 
 def test_history_since_is_not_the_deals_reported_date(story: Invoke) -> None:
     # The Jio talks were reported in 2020, but their failure is a 2021 event.
-    assert ids(story, JIO, "--since", "2021") == [5]
+    assert ids(story, JIO, "--since", "2021") == [2]
 
 
 def test_history_as_of_leaves_out_later_events(story: Invoke) -> None:
-    assert ids(story, "--as-of", "2020-12-31") == [1, 2, 3, 4, 11, 12, 13, 14]
-    assert ids(story, JIO, "--as-of", "2020-12-31") == [1, 2, 3, 4]
-    assert ids(story, "--as-of", "2020-11") == [1, 2, 3, 4]
+    assert ids(story, "--as-of", "2020-12-31") == [1, 4]
+    assert ids(story, JIO, "--as-of", "2020-12-31") == [1]
+    assert ids(story, "--as-of", "2020-11") == [1]
 
 
 def test_history_filters_choose_the_deals(story: Invoke) -> None:
-    assert ids(story, "--party", "Google") == [11, 12, 13, 14]
-    assert ids(story, "--status", "failed") == [1, 2, 3, 4, 5]
-    assert ids(story, "--target", "TikTok India", "--since", "2021") == [5, 6, 7, 8, 9, 10]
+    assert ids(story, "--party", "Google") == [4]
+    assert ids(story, "--status", "failed") == [1, 2]
+    assert ids(story, "--target", "TikTok India", "--since", "2021") == [2, 3]
 
 
 def test_history_with_no_matching_events(story: Invoke) -> None:
@@ -326,15 +331,15 @@ def test_history_of_an_unknown_deal_exits_1(story: Invoke) -> None:
 def test_event_json_has_type_specific_keys_only_for_its_type(journal: Invoke) -> None:
     events = {e["id"]: e for e in events_of(journal, "alpha-buyer")}
     shapes = {
-        1: ["status", "reason", "value"],  # created
-        2: ["action", "party", "role"],  # party (target)
-        4: ["value"],  # value
-        5: ["status", "reason"],  # status
-        6: ["text"],  # note
-        7: ["changes"],  # edit
-        8: ["action", "party", "role"],  # party removed
-        10: ["reason", "voids"],  # void
-        11: ["value"],  # value made undisclosed
+        1: ["status", "reason", "value", "parties"],  # created, with its opening roster
+        2: ["value"],  # value
+        3: ["status", "reason"],  # status
+        4: ["text"],  # note
+        5: ["changes"],  # edit
+        6: ["action", "party", "role"],  # party removed
+        7: ["action", "party", "role"],  # party added
+        8: ["reason", "voids"],  # void
+        9: ["value"],  # value made undisclosed
     }
     for event_id, keys in shapes.items():
         assert list(events[event_id]) == [*EVENT_HEAD, *keys, *EVENT_TAIL], event_id
@@ -353,28 +358,37 @@ def test_event_json_values(journal: Invoke) -> None:
         "currency": "USD",
         "basis": "reported",
     }
-    assert events[4]["value"]["basis"] == "estimated"
-    assert events[4]["note"] == "analyst estimate"
-    assert events[5]["source"] == {
+    assert events[1]["parties"] == [
+        {"name": "Alpha", "role": "target"},
+        {"name": "Buyer", "role": "acquirer"},
+    ]
+    assert events[2]["value"]["basis"] == "estimated"
+    assert events[2]["note"] == "analyst estimate"
+    assert events[3]["source"] == {
         "outlet": "Reuters",
         "url": "https://example.com/a",
         "attribution": "on-record",
     }
-    assert events[6]["text"] == "board met"
-    assert events[6]["source"] is None
-    assert (events[7]["on"], events[7]["changes"]) == (today, {"title": [None, "Project A"]})
-    assert (events[8]["action"], events[8]["party"], events[8]["role"]) == (
+    assert events[4]["text"] == "board met"
+    assert events[4]["source"] is None
+    assert (events[5]["on"], events[5]["changes"]) == (today, {"title": [None, "Project A"]})
+    assert (events[6]["action"], events[6]["party"], events[6]["role"]) == (
         "removed",
         "Buyer",
         "acquirer",
     )
-    assert (events[10]["voids"], events[10]["reason"]) == (4, "wrong figure")
-    assert events[11]["value"] is None
+    assert (events[7]["action"], events[7]["party"], events[7]["role"]) == (
+        "added",
+        "Other",
+        "acquirer",
+    )
+    assert (events[8]["voids"], events[8]["reason"]) == (2, "wrong figure")
+    assert events[9]["value"] is None
 
 
 def test_history_orders_by_effective_date_not_recording_time(journal: Invoke) -> None:
-    # Event 11 was recorded last but took effect in 2019, before the edits made today.
-    assert ids(journal, "alpha-buyer") == [1, 2, 3, 4, 5, 6, 11, 7, 8, 9, 10]
+    # Event 9 was recorded last but took effect in 2019, before the edits made today.
+    assert ids(journal, "alpha-buyer") == [1, 2, 3, 4, 9, 5, 6, 7, 8]
 
 
 def test_history_table_describes_each_event_and_marks_voided_ones(journal: Invoke) -> None:
@@ -382,17 +396,17 @@ def test_history_table_describes_each_event_and_marks_voided_ones(journal: Invok
         "history", "alpha-buyer", "--fields", "id,type,what,source,note", "-f", "plain"
     )
     assert result.exit_code == 0
+    created = "created rumored with Alpha (target), Buyer (acquirer), valued at USD 2bn"
+    width = len(created)
     assert result.stdout == (
-        "id    type          what                          source               note\n"
-        "1     created       created rumored, USD 2bn\n"
-        "2     party         added target Alpha\n"
-        "3     party         added acquirer Buyer\n"
-        "4     value (void)  value USD 2.5bn                                    analyst estimate\n"
-        "5     status        in negotiation                Reuters (on-record)\n"
-        "6     note          note: board met\n"
-        "11    value         value undisclosed\n"
-        "7     edit          title: (default) \u2192 Project A\n"
-        "8     party         removed acquirer Buyer\n"
-        "9     party         added acquirer Other\n"
-        "10    void          voids event 4 (wrong figure)\n"
+        f"id    type          {'what':{width}}  source               note\n"
+        f"1     created       {created}\n"
+        f"2     value (void)  {'value USD 2.5bn':{width}}                       analyst estimate\n"
+        f"3     status        {'in negotiation':{width}}  Reuters (on-record)\n"
+        "4     note          note: board met\n"
+        "9     value         value undisclosed\n"
+        "5     edit          title: (default) \u2192 Project A\n"
+        "6     party         removed acquirer Buyer\n"
+        "7     party         added acquirer Other\n"
+        "8     void          voids event 2 (wrong figure)\n"
     )

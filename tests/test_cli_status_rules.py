@@ -39,9 +39,9 @@ def test_status_records_the_change_with_its_source_and_confirms(run: Invoke) -> 
                  "--source", "Reuters", "--url", "https://example.com/spa",
                  "--attribution", "official", "--note", "per filing")  # fmt: skip
     assert (result.exit_code, result.stdout) == (0, "")
-    assert result.stderr == "Recorded event 4: t-a is agreed on 2020-06-15\n"
+    assert result.stderr == "Recorded event 2: t-a is agreed on 2020-06-15\n"
     assert events(run, "t-a")[-1] == {
-        "id": 4,
+        "id": 2,
         "deal": "t-a",
         "type": "status",
         "on": "2020-06-15",
@@ -63,7 +63,7 @@ def test_status_records_the_change_with_its_source_and_confirms(run: Invoke) -> 
 def test_status_takes_effect_today_by_default(run: Invoke) -> None:
     add_deal(run)
     result = run("status", "1", "In Negotiation")
-    assert result.stderr == f"Recorded event 4: t-a is in-negotiation on {TODAY}\n"
+    assert result.stderr == f"Recorded event 2: t-a is in-negotiation on {TODAY}\n"
     shown = deal(run, "t-a")
     assert (shown["status"], shown["updated"]) == ("in-negotiation", TODAY)
 
@@ -87,14 +87,14 @@ def test_a_change_is_recorded_only_when_legal_from_the_status_in_force(
     if new in LEGAL[current]:
         assert (result.exit_code, result.stderr) == (
             0,
-            f"Recorded event 4: t-a is {new} on 2020-06\n",
+            f"Recorded event 2: t-a is {new} on 2020-06\n",
         )
         assert deal(run, "t-a")["status"] == new
     else:
         assert (result.exit_code, result.stdout) == (1, "")
         assert result.stderr == refused_in_force(current, "2020-06")
         assert deal(run, "t-a")["status"] == current
-        assert len(events(run, "t-a")) == 3
+        assert len(events(run, "t-a")) == 1
 
 
 def test_nothing_leaves_completed_but_a_second_source_may_restate_it(run: Invoke) -> None:
@@ -105,7 +105,7 @@ def test_nothing_leaves_completed_but_a_second_source_may_restate_it(run: Invoke
     restated = run("status", "t-a", "completed", "--on", "2020-02", "--source", "Reuters")
     assert (restated.exit_code, restated.stderr) == (
         0,
-        "Recorded event 4: t-a is completed on 2020-02\n",
+        "Recorded event 2: t-a is completed on 2020-02\n",
     )
 
 
@@ -114,15 +114,9 @@ def test_a_backdated_change_is_judged_by_the_status_in_force_on_its_date(run: In
     run("status", "t-a", "failed", "--on", "2020-09")
     # failed now, but rumored in March: agreed was legal then, and failed may follow agreed
     result = run("status", "t-a", "agreed", "--on", "2020-03")
-    assert (result.exit_code, result.stderr) == (0, "Recorded event 5: t-a is agreed on 2020-03\n")
+    assert (result.exit_code, result.stderr) == (0, "Recorded event 3: t-a is agreed on 2020-03\n")
     assert deal(run, "t-a")["status"] == "failed"
-    assert [e.get("status") for e in events(run, "t-a")] == [
-        "rumored",
-        None,
-        None,
-        "agreed",
-        "failed",
-    ]
+    assert [e.get("status") for e in events(run, "t-a")] == ["rumored", "agreed", "failed"]
 
 
 def test_a_later_status_cannot_be_stranded_by_a_backdated_change(run: Invoke) -> None:
@@ -133,7 +127,7 @@ def test_a_later_status_cannot_be_stranded_by_a_backdated_change(run: Invoke) ->
     assert result.stderr == (
         f'Error: deal "t-a" becomes completed on 2020-06, which cannot follow failed{FORCE}\n'
     )
-    assert len(events(run, "t-a")) == 4
+    assert len(events(run, "t-a")) == 2
 
 
 def test_the_next_later_status_may_follow_a_backdated_change(run: Invoke) -> None:
@@ -158,7 +152,7 @@ def test_a_change_after_the_latest_status_is_judged_by_the_latest(run: Invoke) -
 def test_force_records_a_change_the_rules_refuse(run: Invoke) -> None:
     add_deal(run, "completed")
     result = run("status", "t-a", "failed", "--on", "2021", "--reason", "unwound", "--force")
-    assert (result.exit_code, result.stderr) == (0, "Recorded event 4: t-a is failed on 2021\n")
+    assert (result.exit_code, result.stderr) == (0, "Recorded event 2: t-a is failed on 2021\n")
     assert (deal(run, "t-a")["status"], deal(run, "t-a")["reason"]) == ("failed", "unwound")
 
 
@@ -167,19 +161,13 @@ def test_force_records_a_change_that_strands_the_next_status(run: Invoke) -> Non
     run("status", "t-a", "completed", "--on", "2020-06")
     result = run("status", "t-a", "failed", "--on", "2020-03", "--force")
     assert result.exit_code == 0
-    assert [e.get("status") for e in events(run, "t-a")] == [
-        "rumored",
-        None,
-        None,
-        "failed",
-        "completed",
-    ]
+    assert [e.get("status") for e in events(run, "t-a")] == ["rumored", "failed", "completed"]
 
 
 def test_a_voided_status_no_longer_constrains_new_ones(run: Invoke) -> None:
     add_deal(run, "in-negotiation")
     run("status", "t-a", "completed", "--on", "2020-06")
-    run("void", "4", "--reason", "wrong deal")
+    assert run("void", "2", "--reason", "wrong deal").exit_code == 0
     result = run("status", "t-a", "failed", "--on", "2020-07")
     assert result.exit_code == 0, result.stderr
     assert deal(run, "t-a")["status"] == "failed"
@@ -204,7 +192,7 @@ def test_a_status_dated_before_the_deal_was_reported_is_refused(run: Invoke) -> 
         'Error: 2020-07-31 is before deal "t-a" was reported (2020-08); '
         "date the event on or after it\n"
     )
-    assert len(events(run, "t-a")) == 3
+    assert len(events(run, "t-a")) == 1
 
 
 def test_a_status_dated_after_today_is_a_usage_error(run: Invoke) -> None:

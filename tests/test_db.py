@@ -122,7 +122,7 @@ def test_empty_file_gets_the_schema_from_a_recording_command(run: Invoke, db_pat
     assert result.exit_code == 0, result.stderr
     assert result.stdout == "tiktok-india\n"
     assert run("db", "status").stdout == (
-        f"ledger: {db_path}\nrevision: {HEAD_REVISION}\nparties: 1\ndeals: 1\nevents: 2\n"
+        f"ledger: {db_path}\nrevision: {HEAD_REVISION}\nparties: 1\ndeals: 1\nevents: 1\n"
     )
 
 
@@ -289,7 +289,7 @@ def test_db_status_prints_location_revision_and_counts(
     assert result.exit_code == 0
     assert result.stderr == ""
     assert result.stdout == (
-        f"ledger: {ledger_db.display}\nrevision: {HEAD_REVISION}\nparties: 8\ndeals: 3\nevents: 14\n"
+        f"ledger: {ledger_db.display}\nrevision: {HEAD_REVISION}\nparties: 8\ndeals: 3\nevents: 4\n"
     )
 
 

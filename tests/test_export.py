@@ -4,16 +4,21 @@ import csv
 import io
 import json
 import os
+import re
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from dealtrack.cli import dealtrack
 from tests.conftest import Invoke
+from tests.ledger_json import events
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "tiktok-india.json"
+# The example as export wrote it before version 2: the opening roster as party events.
+EXAMPLE_V1 = Path(__file__).resolve().parent / "data" / "tiktok-india-v1.json"
 FLAT_COLUMNS = (
     "key,title,kind,target,acquirers,sellers,advisers,backers,others,status,reason,value,"
     "currency,basis,reported,date,source,url,attribution,notes"
@@ -72,8 +77,9 @@ def round_trip(run: Invoke, tmp_path: Path, fmt: str, *extra: str) -> tuple[str,
 
 def test_export_json_is_the_ledger_document(story: Invoke) -> None:
     document = json.loads(ok(story, "export"))
-    assert list(document) == ["format", "version", "parties", "deals"]
-    assert (document["format"], document["version"]) == ("dealtrack", 1)
+    assert list(document) == ["format", "version", "parties", "links", "fx_rates", "deals"]
+    assert (document["format"], document["version"]) == ("dealtrack", 2)
+    assert (document["links"], document["fx_rates"]) == ([], [])
     assert [p["name"] for p in document["parties"]] == [
         "ByteDance", "Glance Digital Experience", "Google", "InMobi", "Mithril Capital",
         "Reliance Jio", "SoftBank", "TikTok India",
@@ -91,12 +97,19 @@ def test_export_json_is_the_ledger_document(story: Invoke) -> None:
         "reported", "updated", "notes", "events",
     ]  # fmt: skip
     assert [d["id"] for d in document["deals"]] == [1, 2, 3]
-    assert [(e["type"], e["on"]) for e in first["events"]] == [
-        ("created", "2020-08"),
-        ("party", "2020-08"),
-        ("party", "2020-08"),
-        ("party", "2020-08"),
-        ("status", "2021-02-13"),
+    assert [(e["id"], e["type"], e["on"]) for e in first["events"]] == [
+        (1, "created", "2020-08"),
+        (2, "status", "2021-02-13"),
+    ]
+    created = first["events"][0]
+    assert list(created) == [
+        "id", "deal", "type", "on", "recorded_at", "status", "reason", "value", "parties",
+        "source", "note",
+    ]  # fmt: skip
+    assert created["parties"] == [
+        {"name": "TikTok India", "role": "target"},
+        {"name": "Reliance Jio", "role": "acquirer"},
+        {"name": "ByteDance", "role": "seller"},
     ]
 
 
@@ -113,7 +126,7 @@ def test_export_of_the_example_story_equals_the_example_file(run: Invoke) -> Non
 
 def test_export_jsonl_starts_with_the_ledger_line_then_parties_then_deals(story: Invoke) -> None:
     lines = ok(story, "export", "-f", "jsonl").splitlines()
-    assert lines[0] == '{"type":"ledger","format":"dealtrack","version":1}'
+    assert lines[0] == '{"type":"ledger","format":"dealtrack","version":2}'
     records = [json.loads(line) for line in lines[1:]]
     assert [r["type"] for r in records] == ["party"] * 8 + ["deal"] * 3
     assert records[8]["key"] == "tiktok-india-reliance-jio"
@@ -125,7 +138,8 @@ def test_export_of_an_empty_ledger(run: Invoke) -> None:
     ok(run, "party", "add", "Solo")
     ok(run, "party", "rm", "Solo")
     assert ok(run, "export") == (
-        '{\n  "format": "dealtrack",\n  "version": 1,\n  "parties": [],\n  "deals": []\n}\n'
+        '{\n  "format": "dealtrack",\n  "version": 2,\n  "parties": [],\n  "links": [],\n'
+        '  "fx_rates": [],\n  "deals": []\n}\n'
     )
     assert ok(run, "export", "-f", "csv") == FLAT_COLUMNS + "\n"
 
@@ -211,12 +225,12 @@ def test_as_of_export_says_so_and_holds_only_events_up_to_the_date(story: Invoke
     jio = document["deals"][0]
     assert jio["status"] == "in-negotiation"
     assert all(e["on"] <= "2021-01-31" for d in document["deals"] for e in d["events"])
-    assert [e["type"] for e in jio["events"]] == ["created", "party", "party", "party"]
+    assert [e["type"] for e in jio["events"]] == ["created"]
     head = ok(story, "export", "-f", "jsonl", "--as-of", "2021-01").splitlines()[0]
     assert json.loads(head) == {
         "type": "ledger",
         "format": "dealtrack",
-        "version": 1,
+        "version": 2,
         "as_of": "2021-01",
     }
 
@@ -261,6 +275,92 @@ def test_example_document_round_trips_byte_identical(run: Invoke, tmp_path: Path
     on(copy, "import", str(EXAMPLE))
     assert on(copy, "export") == EXAMPLE.read_text(encoding="utf-8")
     assert on(copy, "export", "-f", "jsonl") == ok(run, "export", "-f", "jsonl")
+
+
+SUMMARY = r"Imported 3 rows: {} added, 0 updated, {} unchanged, 0 rejected in \d+\.\d s\n"
+
+
+def imports(run: Invoke, path: Path, added: int, unchanged: int) -> None:
+    result = run("import", str(path))
+    assert (result.exit_code, result.stdout) == (0, ""), result.stderr
+    assert re.fullmatch(SUMMARY.format(added, unchanged), result.stderr), result.stderr
+
+
+def ids_and_times(document: dict[str, Any]) -> list[list[tuple[int, str]]]:
+    return [[(e["id"], e["recorded_at"]) for e in d["events"]] for d in document["deals"]]
+
+
+def without_ids_and_times(document: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **document,
+        "deals": [
+            {**d, "events": [{**e, "id": None, "recorded_at": None} for e in d["events"]]}
+            for d in document["deals"]
+        ],
+    }
+
+
+def test_a_version_1_document_imports_with_its_roster_folded_into_created(
+    run: Invoke, tmp_path: Path
+) -> None:
+    imports(run, EXAMPLE_V1, added=3, unchanged=0)
+    tiktok, jio, glance = "TikTok India", "Reliance Jio", "Glance Digital Experience"
+    bloomberg = {"outlet": "Bloomberg", "url": None, "attribution": "unattributed"}
+    assert events(run, "tiktok-india-reliance-jio") == [
+        {"id": 1, "deal": "tiktok-india-reliance-jio", "type": "created", "on": "2020-08",
+         "status": "in-negotiation", "reason": None,
+         "value": {"amount": "3000000000.00", "high": None, "currency": "USD",
+                   "basis": "reported"},
+         "parties": [{"name": tiktok, "role": "target"}, {"name": jio, "role": "acquirer"},
+                     {"name": "ByteDance", "role": "seller"}],
+         "source": None, "note": None},
+        {"id": 5, "deal": "tiktok-india-reliance-jio", "type": "status", "on": "2021-02-13",
+         "status": "failed", "reason": "did not go through for undisclosed reasons",
+         "source": bloomberg, "note": None},
+    ]  # fmt: skip
+    assert events(run, "tiktok-india-glance-digital-experience") == [
+        {"id": 6, "deal": "tiktok-india-glance-digital-experience", "type": "created",
+         "on": "2021-02-13", "status": "in-negotiation", "reason": None, "value": None,
+         "parties": [{"name": tiktok, "role": "target"}, {"name": glance, "role": "acquirer"},
+                     {"name": "ByteDance", "role": "seller"},
+                     {"name": "SoftBank", "role": "backer"}],
+         "source": {**bloomberg, "attribution": "anonymous"},
+         "note": "initial phase of negotiations"},
+    ]  # fmt: skip
+    assert events(run, "glance-digital-experience-google") == [
+        {"id": 11, "deal": "glance-digital-experience-google", "type": "created",
+         "on": "2020-12", "status": "completed", "reason": None,
+         "value": {"amount": "145000000.00", "high": None, "currency": "USD",
+                   "basis": "reported"},
+         "parties": [{"name": glance, "role": "target"}, {"name": "Google", "role": "acquirer"},
+                     {"name": "Mithril Capital", "role": "acquirer"}],
+         "source": None, "note": None},
+    ]  # fmt: skip
+
+    # The same ledger as the version 2 example's, but for the events' ids and recorded times:
+    # the file's own ids and times are kept, so the folded party events (2-4, 7-10, 12-14)
+    # leave gaps, where the example, recorded afresh by examples/tiktok-india.sh, counts 1-4.
+    from_v1 = json.loads(ok(run, "export"))
+    example = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    assert without_ids_and_times(from_v1) == without_ids_and_times(example)
+    v1_times = {
+        e["id"]: e["recorded_at"]
+        for d in json.loads(EXAMPLE_V1.read_text(encoding="utf-8"))["deals"]
+        for e in d["events"]
+    }
+    assert ids_and_times(from_v1) == [[(1, v1_times[1]), (5, v1_times[5])], [(6, v1_times[6])],
+                                      [(11, v1_times[11])]]  # fmt: skip
+    assert [[i for i, _ in deal] for deal in ids_and_times(example)] == [[1, 2], [3], [4]]
+
+    imports(run, EXAMPLE_V1, added=0, unchanged=3)
+    assert json.loads(ok(run, "export")) == from_v1
+    # Either version of the story, imported over the other, is the same three deals.
+    imports(run, EXAMPLE, added=0, unchanged=3)
+    assert json.loads(ok(run, "export")) == from_v1
+    copy = tmp_path / "example.db"
+    on(copy, "import", str(EXAMPLE))
+    on(copy, "import", str(EXAMPLE_V1))
+    assert on(copy, "export") == EXAMPLE.read_text(encoding="utf-8")
 
 
 def test_reimported_ledger_continues_ids_past_the_highest(run: Invoke, tmp_path: Path) -> None:

@@ -73,12 +73,15 @@ def test_import_reads_every_column_of_a_row(run: Invoke, tmp_path: Path) -> None
         "updated": "2020-08",
         "notes": ["initial phase"],
     }
-    created = events(run, "tiktok-jio")[0]
+    history = events(run, "tiktok-jio")
+    assert [e["type"] for e in history] == ["created", "note"]
+    created = history[0]
     assert created["source"] == {
         "outlet": "Bloomberg",
         "url": "https://example.com/a",
         "attribution": "anonymous",
     }
+    assert created["parties"] == deal(run, "tiktok-jio")["parties"]  # the opening roster
 
 
 def test_import_headers_are_case_insensitive(run: Invoke, tmp_path: Path) -> None:
@@ -165,13 +168,15 @@ def test_date_later_than_reported_creates_rumored_then_status_on_date(
     history = events(run, "acme-big-co")
     assert [(e["type"], e["on"], e.get("status")) for e in history] == [
         ("created", "2020-01", "rumored"),
-        ("party", "2020-01", None),
-        ("party", "2020-01", None),
         ("status", "2020-06-30", "agreed"),
         ("value", "2020-06-30", None),
     ]
     assert history[0]["value"] is None
-    assert history[4]["value"]["amount"] == "2000000000.00"
+    assert history[0]["parties"] == [
+        {"name": "Acme", "role": "target"},
+        {"name": "Big Co", "role": "acquirer"},
+    ]
+    assert history[2]["value"]["amount"] == "2000000000.00"
     got = deal(run, "acme-big-co")
     assert (got["status"], got["reported"], got["updated"]) == ("agreed", "2020-01", "2020-06-30")
 
@@ -184,8 +189,8 @@ def test_date_equal_to_reported_puts_status_on_the_created_event(
     history = events(run, "acme")
     assert [(e["type"], e["on"], e.get("status")) for e in history] == [
         ("created", "2020-01", "agreed"),
-        ("party", "2020-01", None),
     ]
+    assert history[0]["parties"] == [{"name": "Acme", "role": "target"}]
 
 
 def test_date_before_reported_is_a_row_error(run: Invoke, tmp_path: Path) -> None:
@@ -399,7 +404,6 @@ def test_rumored_status_dated_after_reported_is_kept_as_a_restatement(
     imported(run, path)
     assert [(e["type"], e["on"], e.get("status")) for e in events(run, "acme")] == [
         ("created", "2020-01", "rumored"),
-        ("party", "2020-01", None),
         ("status", "2020-02", "rumored"),
     ]
     assert deal(run, "acme")["updated"] == "2020-02"

@@ -103,27 +103,21 @@ def test_repeated_rows_are_merged_later_wins_field_by_field(run: Invoke, tmp_pat
         "1000000000.00",
         ["first"],
     )
-    assert sorted(e["type"] for e in events(run, "acme-big-co")) == [
-        "created",
-        "note",
-        "party",
-        "party",
-    ]
+    assert sorted(e["type"] for e in events(run, "acme-big-co")) == ["created", "note"]
 
 
-def test_created_deal_history_reads_created_then_parties_then_note(
+def test_created_deal_history_reads_created_with_its_roster_then_note(
     run: Invoke, tmp_path: Path
 ) -> None:
     path = write(tmp_path, "d.csv", "target,acquirers,reported,notes\nAcme,Big Co,2020,talks\n")
     assert summary(run, path) == (1, 1, 0, 0, 0)
     history = events(run, "acme-big-co")
-    assert [(e["type"], e.get("party"), e.get("text")) for e in history] == [
-        ("created", None, None),
-        ("party", "Acme", None),
-        ("party", "Big Co", None),
+    assert [(e["type"], e.get("parties"), e.get("text")) for e in history] == [
+        ("created", [{"name": "Acme", "role": "target"}, {"name": "Big Co", "role": "acquirer"}],
+         None),
         ("note", None, "talks"),
-    ]
-    assert [e["id"] for e in history] == [1, 2, 3, 4]
+    ]  # fmt: skip
+    assert [e["id"] for e in history] == [1, 2]
 
 
 def test_status_is_compared_with_the_state_in_force_on_the_rows_date(
