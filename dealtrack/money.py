@@ -95,7 +95,7 @@ class _Bound:
 
 
 def parse_amount(text: str, default_currency: str | None = None) -> Amount:
-    """Parse the amount grammar of DESIGN §2 (``$3 billion``, ``INR 24,713 crore``, ``€2-3bn``).
+    """Parse the amount grammar (``$3 billion``, ``INR 24,713 crore``, ``€2-3bn``).
 
     ``default_currency`` is used when the text names none (an import's ``currency`` cell).
     Raises AmountError, and only AmountError, for any text it cannot store exactly.
@@ -204,7 +204,7 @@ def parse_decimal_string(text: str) -> int:
 
 
 def format_compact(amount: Amount) -> str:
-    """The table form of DESIGN §4: ``USD 3bn``, ``USD 3.05bn``, ranges ``USD 20-30bn``.
+    """The table form: ``USD 3bn``, ``USD 3.05bn``, ranges ``USD 20-30bn``.
 
     Each end uses the largest of k, m, bn, tn not above it, but only when it is exact to two
     decimals of that scale (trailing zeros trimmed); otherwise the full amount with grouping

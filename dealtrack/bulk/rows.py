@@ -44,7 +44,7 @@ PARTY_COLUMNS = {
 }
 UNDISCLOSED = "undisclosed"
 FREE_TEXT = frozenset({"title", "reason", "source", "url", "notes"})
-MAX_CELL = 1_000_000  # characters; longer cells are row errors (DESIGN.md §5)
+MAX_CELL = 1_000_000  # characters; longer cells are row errors
 
 
 class RowProblems(Exception):
@@ -169,7 +169,8 @@ def plan_columns(
 
 # Rows repeat the same kinds, statuses, dates and names thousands of times; caching the pure
 # parsers turns most of a large import's validation into dictionary lookups. The caches stay
-# small: a million distinct values would otherwise hold an import's memory up (DESIGN.md §5).
+# small: a million distinct values would otherwise hold an import's memory up,
+# which must stay flat however large the file.
 CACHED = 8192
 _cached = functools.lru_cache(maxsize=CACHED)
 _kind = _cached(lambda t: vocabulary.parse_term(t, vocabulary.KINDS, "deal kind"))

@@ -1,7 +1,7 @@
 """An import's rows, and the parties and deals it creates, kept on disk until they are written.
 
-§5 merges the rows of one deal before comparing them with the ledger, so nothing can be written
-until the whole file is read. Holding every row in memory until then made a million-row import
+An import merges the rows of one deal before comparing them with the ledger, so nothing can be
+written until the whole file is read. Holding every row in memory until then made a million-row import
 take gigabytes. Here each valid row waits in a private scratch database (``sqlite3.connect("")``:
 a temporary file, created 0600 and deleted by SQLite itself, that lives in SQLite's page cache
 until it outgrows it) with its key and natural key beside it. Only rows that share a key or a

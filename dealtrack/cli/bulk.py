@@ -1,4 +1,4 @@
-"""``import`` and ``export``: scripted feeds in and out of the ledger (DESIGN.md §5)."""
+"""``import`` and ``export``: scripted feeds in and out of the ledger."""
 
 import os
 import sys
