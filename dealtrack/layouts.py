@@ -122,6 +122,7 @@ EVENT_COLUMNS: dict[str, Callable[[Record], Any]] = {
     "action": lambda e: e.get("action"),
     "party": lambda e: e.get("party"),
     "role": lambda e: e.get("role"),
+    "parties": lambda e: "; ".join(f"{p['name']} ({p['role']})" for p in e.get("parties") or ()),
     "text": lambda e: e.get("text"),
     "voids": lambda e: e.get("voids"),
     "source": lambda e: source_text(e["source"]),

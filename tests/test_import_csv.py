@@ -74,7 +74,7 @@ def test_import_reads_every_column_of_a_row(run: Invoke, tmp_path: Path) -> None
         "notes": ["initial phase"],
     }
     history = events(run, "tiktok-jio")
-    assert [e["type"] for e in history] == ["created", "note"]
+    assert [(e["type"], e["note"]) for e in history] == [("created", "initial phase")]
     created = history[0]
     assert created["source"] == {
         "outlet": "Bloomberg",

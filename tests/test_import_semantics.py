@@ -103,21 +103,34 @@ def test_repeated_rows_are_merged_later_wins_field_by_field(run: Invoke, tmp_pat
         "1000000000.00",
         ["first"],
     )
-    assert sorted(e["type"] for e in events(run, "acme-big-co")) == ["created", "note"]
+    assert [(e["type"], e["note"]) for e in events(run, "acme-big-co")] == [("created", "first")]
 
 
-def test_created_deal_history_reads_created_with_its_roster_then_note(
+def test_a_created_deal_is_one_event_with_its_roster_and_note_as_add_records_it(
     run: Invoke, tmp_path: Path
 ) -> None:
     path = write(tmp_path, "d.csv", "target,acquirers,reported,notes\nAcme,Big Co,2020,talks\n")
     assert summary(run, path) == (1, 1, 0, 0, 0)
     history = events(run, "acme-big-co")
-    assert [(e["type"], e.get("parties"), e.get("text")) for e in history] == [
-        ("created", [{"name": "Acme", "role": "target"}, {"name": "Big Co", "role": "acquirer"}],
-         None),
-        ("note", None, "talks"),
+    assert [(e["id"], e["type"], e.get("parties"), e["note"]) for e in history] == [
+        (1, "created", [{"name": "Acme", "role": "target"}, {"name": "Big Co", "role": "acquirer"}],
+         "talks"),
     ]  # fmt: skip
-    assert [e["id"] for e in history] == [1, 2]
+    assert summary(run, path) == (1, 0, 0, 1, 0)  # the note is on file: nothing to add
+
+
+def test_a_note_dated_after_the_report_is_a_note_event_on_its_date(
+    run: Invoke, tmp_path: Path
+) -> None:
+    path = write(
+        tmp_path, "d.csv", "target,acquirers,reported,date,notes\nAcme,Big Co,2020,2021-05,talks\n"
+    )
+    assert summary(run, path) == (1, 1, 0, 0, 0)
+    history = events(run, "acme-big-co")
+    assert [(e["type"], e["on"], e.get("text"), e["note"]) for e in history] == [
+        ("created", "2020", None, None),
+        ("note", "2021-05", "talks", None),
+    ]
 
 
 def test_status_is_compared_with_the_state_in_force_on_the_rows_date(
@@ -148,7 +161,7 @@ def test_backdated_status_illegal_before_a_later_one_is_a_row_error(
     result = run("import", path)
     assert result.exit_code == 1
     assert result.stderr == (
-        f"{path}:2: status: deal acme becomes agreed later, which cannot follow completed\n"
+        f'{path}:2: status: deal "acme" becomes agreed on 2020-06, which cannot follow completed\n'
         f"Error: 1 problem in {path}; nothing imported\n"
     )
 
@@ -434,3 +447,22 @@ def test_a_deal_object_after_flat_rows_finds_the_parties_and_deals_they_created(
     assert keys(run) == ["acme-deal"]
     parties = run("party", "list", "-f", "json")
     assert [p["name"] for p in json.loads(parties.stdout)] == ["Acme", "Big Co"]
+
+
+def test_a_created_roster_in_another_order_is_the_same_event(run: Invoke, tmp_path: Path) -> None:
+    example = Path(__file__).resolve().parent.parent / "examples" / "tiktok-india.json"
+    document = json.loads(example.read_text(encoding="utf-8"))
+    for deal_object in document["deals"]:
+        roster = deal_object["events"][0]["parties"]
+        roster.append(roster.pop(0))  # the target last
+    reordered = write(tmp_path, "reordered.json", json.dumps(document))
+    assert summary(run, str(example)) == (3, 3, 0, 0, 0)
+    assert summary(run, reordered) == (3, 0, 0, 3, 0)
+
+
+def test_history_in_flat_formats_lists_the_created_roster(run: Invoke) -> None:
+    run("add", "=Acme", "--acquirer", "Big Co", "--adviser", "Lazard", "--on", "2020")
+    flat = run("history", "acme-big-co", "-f", "csv", "--fields", "id,type,parties")
+    assert flat.stdout == (
+        "id,type,parties\n1,created,'=Acme (target); Big Co (acquirer); Lazard (adviser)\n"
+    )

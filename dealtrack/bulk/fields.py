@@ -14,6 +14,7 @@ from dealtrack.bulk.matching import RowError
 from dealtrack.domain.fold import encode_roster
 from dealtrack.models import Event
 from dealtrack.names import check_party_name
+from dealtrack.vocabulary import ROLES
 
 _RECORDED_AT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z")
 EVENT_TYPES = ("created", "status", "value", "party", "note", "edit", "void")
@@ -116,9 +117,10 @@ def parse_event(
         )
     if kind == "created" and raw.get("parties") is not None:
         # A version 1 history has none: its roster is party events, folded by the caller.
-        event.parties = encode_roster(
-            [(party_id(name), role) for role, name in roster_entries(raw["parties"], "events")]
-        )
+        # Stored target first, then in role order, as every created event is: the file's order
+        # must not make one roster look like another when events are matched.
+        entries = sorted(roster_entries(raw["parties"], "events"), key=lambda e: ROLES.index(e[0]))
+        event.parties = encode_roster([(party_id(name), role) for role, name in entries])
     if kind == "party":
         event.action = (
             raw.get("action")
