@@ -1,8 +1,10 @@
 """What imports leave to the end of their transaction: the deal tables' secondary indexes (on an
 empty SQLite ledger) and the check of foreign keys (SQLite)."""
 
+import json
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -70,3 +72,40 @@ def test_references_left_to_the_end_are_checked_before_commit(run: Invoke, db_pa
         ledger.close()
     with sqlite3.connect(db_path) as connection:
         assert connection.execute("SELECT count(*) FROM participant").fetchone() == (0,)
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        # every row meets nothing: all written while reading
+        "a-1,T1,B1,rumored,2021\nb-2,T2,B2,agreed,2021\n",
+        # the last row repeats the first: everything is rolled back and staged
+        "a-1,T1,B1,rumored,2021\nb-2,T2,B2,agreed,2021\na-1,T1,B1,completed,2021\n",
+        # a keyless row ends writing while reading; a later row meets a written one by natural key
+        "a-1,T1,B1,rumored,2021\n,T3,B1,agreed,2021\nc-3,T1,B1,failed,2021\n",
+    ],
+)
+def test_rows_written_while_reading_end_as_if_staged(
+    run: Invoke, new_ledger: Any, tmp_path: Path, rows: str
+) -> None:
+    path = tmp_path / "deals.csv"
+    path.write_text("key,target,acquirers,status,reported\n" + rows)
+    empty = run("import", str(path))
+    assert empty.exit_code == 0, empty.stderr
+    # A ledger holding a deal already stages every row of the same file.
+    other = new_ledger("other.db")
+    assert run("--db", other.url, "add", "Seed", "--on", "2020").exit_code == 0
+    staged = run("--db", other.url, "import", str(path))
+    assert staged.exit_code == 0, staged.stderr
+    assert empty.stderr.split(" in ")[0] == staged.stderr.split(" in ")[0]
+    mine = json.loads(run("export", "-f", "json").stdout)["deals"]
+    theirs = json.loads(run("--db", other.url, "export", "-f", "json").stdout)["deals"][1:]
+    assert [_without_ids(d) for d in mine] == [_without_ids(d) for d in theirs]
+
+
+def _without_ids(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_ids(v) for k, v in value.items() if k not in ("id", "recorded_at")}
+    if isinstance(value, list):
+        return [_without_ids(v) for v in value]
+    return value

@@ -5,6 +5,7 @@ the ledger untouched (atomic by default); ``--skip-invalid`` writes the valid ro
 rows wait on disk in a Stage, so memory does not grow with the file.
 """
 
+import functools
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -19,10 +20,11 @@ from dealtrack.bulk.creating import NewDeals
 from dealtrack.bulk.deferred import drop_secondary_indexes, rebuild_indexes
 from dealtrack.bulk.matching import Group, Matcher, RowError, required_natural
 from dealtrack.bulk.outcomes import ImportResult, Problems
+from dealtrack.bulk.parsing import checked, checked_in_child
 from dealtrack.bulk.rejects import RejectWriter
-from dealtrack.bulk.rows import ColumnPlan, RowProblems, parse_row
+from dealtrack.bulk.rows import ColumnPlan, FlatRow, RowProblems, parse_row
 from dealtrack.bulk.snapshot import Snapshot
-from dealtrack.bulk.staging import Stage
+from dealtrack.bulk.staging import Stage, unpack
 from dealtrack.bulk.updating import update_deal
 from dealtrack.bulk.writer import BulkWriter
 from dealtrack.dates import PartialDate
@@ -142,12 +144,28 @@ class _Import:
         self.stage = Stage()
         self.columns = options.columns
         self.deal_objects = documents.DealObjects(session, self.snapshot, self.stage)
+        self.connection = session.connection()
+        empty = not self.snapshot.deal_keys
+        self.deferred = drop_secondary_indexes(self.connection) if empty else []
+        self.recorded_at = recorded_now()
+        self.writer = BulkWriter(self.connection)
+        self.new_deals = NewDeals(self.snapshot, self.stage, self.writer, self.recorded_at)
+        self.first_deal = self.snapshot.next_deal_id
+        # Into an empty ledger, rows are written as they are read while each may still meet no
+        # other row, instead of waiting in the stage to be read back (see _writes_now).
+        self.written = 0
+        self.savepoint = session.begin_nested() if empty else None
+        self.writing_now = self.savepoint is not None
+        self.ids = self.snapshot.next_party_id, self.first_deal, self.snapshot.next_event_id
 
     def read(self, stream: BinaryIO, source: str, fmt: str) -> None:
         """Check every record, stage the valid rows and collect the deal objects."""
         progress = self.options.progress
         try:
             self.columns, records = _records(stream, fmt, self.options, self.problems)
+            if fmt in ("csv", "tsv"):
+                self.take_all_checked(records)
+                records = iter(())
             for record in records:
                 self.result.rows += record.section != "parties" and (record.fields or {}).get(
                     "type"
@@ -158,6 +176,70 @@ class _Import:
         except readers.FileProblem as error:
             raise DealtrackError(f"{source} is not valid {fmt.upper()}: {error}") from None
         self.stage.finish_reading()
+        self._settle_written()
+
+    def take_all_checked(self, records: Iterator[readers.RawRecord]) -> None:
+        """Take a delimited file's records checked by a child process (see parsing)."""
+        keep, today, progress = (
+            self.problems.rejects is not None,
+            self.today.start,
+            self.options.progress,
+        )
+        check = functools.partial(
+            checked, columns=self.columns, today=today, matcher=self.matcher, keep=keep
+        )
+        for item in checked_in_child(records, check):
+            self.result.rows += item[0]
+            if item[1] == "bad":
+                line, fields_read, found, whole = item[2:]
+                if whole:  # the record itself, not one of its fields
+                    self.problems.add(line, "row", found[0][1])
+                    if self.problems.rejects:
+                        self.problems.rejects.write(fields_read, found[0][1])
+                else:
+                    self.problems.reject(line, fields_read, found)
+            else:
+                line, key, natural, known, data, kept = item[2:]
+                self.stage.add_packed(key, natural, known, data, kept)
+                if self._writes_now(key, natural, known):
+                    self._write(unpack(data))
+            if progress and self.result.rows % PROGRESS_EVERY == 0:
+                progress("reading", self.result.rows, None)
+
+    def _writes_now(self, key: str | None, natural: str | None, known: bool) -> bool:
+        """Write a row's new deal now, while every row so far has been written so: a row that
+        could need a derived key, a match or a problem ends that (so deal ids keep file order),
+        and _settle_written undoes it all if a later row turns out to meet a written one."""
+        if not self.writing_now:
+            return False
+        failing = self.problems.count and not self.options.skip_invalid
+        if known or key is None or natural is None or failing:
+            self.writing_now = False
+            return False
+        return True
+
+    def _write(self, row: FlatRow) -> None:
+        self.result.count("added", self.new_deals.create(row))
+        self.written += 1
+
+    def _settle_written(self) -> None:
+        """Keep the rows written while reading, unless one meets another row: then roll them
+        back and let every row take the staged path, as if none had been written."""
+        savepoint, self.savepoint, self.writing_now = self.savepoint, None, False
+        if savepoint is None:
+            return
+        if not self.stage.any_meets(self.written):
+            savepoint.commit()
+            return
+        savepoint.rollback()
+        self.snapshot.next_party_id, self.snapshot.next_deal_id, self.snapshot.next_event_id = (
+            self.ids
+        )
+        self.stage.forget_parties()
+        self.writer = BulkWriter(self.connection)
+        self.new_deals = NewDeals(self.snapshot, self.stage, self.writer, self.recorded_at)
+        self.result = ImportResult(rows=self.result.rows)
+        self.written = 0
 
     def take(self, record: readers.RawRecord, fmt: str) -> None:
         if record.problem is not None or record.fields is None:
@@ -181,7 +263,10 @@ class _Import:
             self.problems.reject(record.line, record.fields, [(error.field_name, error.message)])
             return
         kept = record.fields if self.problems.rejects else None
-        self.stage.add_row(row, self.matcher.file_natural(row), self.matcher.known(row), kept)
+        natural, known = self.matcher.file_natural(row), self.matcher.known(row)
+        self.stage.add_row(row, natural, known, kept)  # kept even if written, to undo that
+        if self._writes_now(row.key, natural, known):
+            self._write(row)
 
     def write(self) -> None:
         """Existing deals first (their new parties flushed before their events), then new
@@ -189,20 +274,15 @@ class _Import:
         if self.options.progress:
             self.options.progress("writing", 0, self.stage.rows)
         opened = self.match()
-        connection = self.session.connection()
-        deferred = [] if self.snapshot.deal_keys else drop_secondary_indexes(connection)
-        writer = BulkWriter(connection)
-        new_deals = NewDeals(self.snapshot, self.stage, writer, recorded_now())
-        first_deal = self.snapshot.next_deal_id
-        self.update(new_deals)
-        writer.parties.flush()
+        self.update(self.new_deals)
+        self.writer.parties.flush()
         self.session.flush()
-        self.create(opened, new_deals)
-        writer.flush()
+        self.create(opened, self.new_deals)
+        self.writer.flush()
         if self.deal_objects.records:
-            self.snapshot.absorb(self.session, first_deal)
-        self.deal_objects.apply(writer, self.result, self.problems)
-        rebuild_indexes(connection, deferred)
+            self.snapshot.absorb(self.session, self.first_deal)
+        self.deal_objects.apply(self.writer, self.result, self.problems)
+        rebuild_indexes(self.connection, self.deferred)
 
     def match(self) -> dict[int, Group]:
         """Group, in file order, the rows that may meet another row or a ledger deal; returns
@@ -252,7 +332,7 @@ class _Import:
     def create(self, opened: dict[int, Group], new_deals: NewDeals) -> None:
         """New deals in the order of their first rows: merged groups and rows that met no other."""
         progress = self.options.progress
-        for seq, row, record in self.stage.rows_in_order():
+        for seq, row, record in self.stage.rows_in_order(after=self.written):
             if progress and seq % PROGRESS_EVERY == 0:
                 progress("writing", seq, self.stage.rows)
             if row is None:

@@ -75,9 +75,15 @@ class Stage:
 
     def add_row(self, row: FlatRow, natural: str | None, known: bool, record: Any = None) -> None:
         """Keep one valid row and, for ``--rejects``, the record as read."""
+        self.add_packed(row.key, natural, known, pack(row), record)
+
+    def add_packed(
+        self, key: str | None, natural: str | None, known: bool, data: bytes, record: Any = None
+    ) -> None:
+        """``add_row`` of a row packed already (by ``pack``)."""
         stored = None if record is None else marshal.dumps(record)
         self.rows += 1
-        self.pending.append((row.key, natural, known, pack(row), stored))
+        self.pending.append((key, natural, known, data, stored))
         if len(self.pending) >= BATCH:
             self._flush_rows()
 
@@ -128,11 +134,16 @@ class Stage:
         for seq, data, record in self.db.execute(query):
             yield seq, unpack(data), None if record is None else marshal.loads(record)
 
-    def rows_in_order(self) -> Iterator[tuple[int, FlatRow | None, Any]]:
-        """(seq, row, record) of every row in file order; the row (and its record) only for
-        the rows that meet no other row, which the Matcher never saw."""
-        query = f"SELECT seq, {_MEETS}, data, record FROM row ORDER BY seq"  # noqa: S608
-        for seq, meets, data, record in self.db.execute(query):
+    def any_meets(self, last: int) -> bool:
+        """Whether a row up to ``last`` (in file order) meets another row or a ledger deal."""
+        query = f"SELECT 1 FROM row WHERE seq <= ? AND ({_MEETS}) LIMIT 1"  # noqa: S608
+        return self.db.execute(query, (last,)).fetchone() is not None
+
+    def rows_in_order(self, after: int = 0) -> Iterator[tuple[int, FlatRow | None, Any]]:
+        """(seq, row, record) of every row after the first ``after`` in file order; the row (and
+        its record) only for the rows that meet no other row, which the Matcher never saw."""
+        query = f"SELECT seq, {_MEETS}, data, record FROM row WHERE seq > ? ORDER BY seq"  # noqa: S608
+        for seq, meets, data, record in self.db.execute(query, (after,)):
             if meets:
                 yield seq, None, None
             else:
@@ -221,6 +232,12 @@ class Stage:
         key = first_free(wanted, taken)
         self.db.execute("INSERT INTO taken VALUES (?)", (key,))
         return key
+
+    def forget_parties(self) -> None:
+        """Forget the parties created so far, whose rows were rolled back."""
+        self.db.execute("DELETE FROM party")
+        self.pending_parties, self.recent_parties = {}, {}
+        self.created_keys = bytearray(_FILTER_BYTES)
 
     def close(self) -> None:
         self.db.close()
