@@ -1,7 +1,8 @@
 """``dealtrack check``: recompute every deal's cached state and verify the ledger's integrity.
 
 The deal row is a cache of its events; a cache nobody verifies is a rumour. Problems are reported
-one a line as ``deal KEY: message`` (or ``ledger: message`` for the file itself).
+one a line as ``deal KEY: message`` or ``party NAME: message`` (or ``ledger: message`` for the
+file itself).
 """
 
 from collections.abc import Iterator, Sequence
@@ -37,6 +38,23 @@ def find_problems(session: Session) -> Iterator[str]:
         yield from _deal_problems(loaded)
         if number % CHUNK == 0:
             session.expunge_all()  # keep memory flat on large ledgers
+    yield from _parent_problems(session)
+
+
+def _parent_problems(session: Session) -> Iterator[str]:
+    """Each loop of parents once (an import of an older dealtrack, or raw SQL, may hold one),
+    named by the party of the loop whose name sorts first."""
+    from dealtrack.domain.parties import describe_chain, parent_cycles
+    from dealtrack.models import Party
+
+    with_parent = select(Party.id, Party.parent_id).where(Party.parent_id.is_not(None))
+    parents = {party: parent for party, parent in session.execute(with_parent)}
+
+    def name(party_id: int) -> str:
+        return session.get_one(Party, party_id).name
+
+    for cycle in parent_cycles(parents, order=lambda p: (name(p), p)):
+        yield f"party {name(cycle[0])}: its parent chain loops ({describe_chain(cycle, name)})"
 
 
 def _storage_problems(session: Session) -> Iterator[str]:

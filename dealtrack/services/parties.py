@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.orm import Session
 
+from dealtrack.domain.parties import parent_problem
 from dealtrack.errors import BadInput, NotFound, Refused
 from dealtrack.models import Alias, Deal, Event, Participant, Party
 from dealtrack.names import InvalidName, check_party_name, name_key
@@ -76,13 +77,16 @@ def _claim_name(session: Session, name: str, owner: Party | None = None) -> tupl
 
 def _set_parent(session: Session, party: Party, parent_name: str, notices: Notices) -> None:
     parent = resolve_party(session, parent_name, create=True, notices=notices)
-    ancestor: Party | None = parent
-    while ancestor is not None:
-        if ancestor is party:
-            raise Refused(
-                f'"{parent.name}" cannot be the parent of "{party.name}": that is a cycle'
-            )
-        ancestor = session.get(Party, ancestor.parent_id) if ancestor.parent_id else None
+
+    def parent_of(party_id: int) -> int | None:
+        return session.get_one(Party, party_id).parent_id
+
+    def name(party_id: int) -> str:
+        return session.get_one(Party, party_id).name
+
+    problem = parent_problem(party.id, parent.id, parent_of, name)
+    if problem is not None:
+        raise Refused(problem)
     party.parent_id = parent.id
 
 

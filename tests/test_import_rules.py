@@ -1,0 +1,208 @@
+"""The party and input rules the command line keeps, kept alike by every import path.
+
+Flat rows arrive as CSV, a JSON array or JSON Lines; ledger documents as JSON or JSON Lines. Each
+rule is tried through each path that can break it: roles that cannot combine, parents that loop,
+country codes, JSON types, and the head of a ledger document.
+"""
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import Invoke, LedgerUnderTest
+from tests.ledger_json import party
+
+FLAT = ("csv", "json", "jsonl")
+DOCUMENTS = ("json", "jsonl")
+COUNTRY_RULE = "is not an ISO 3166 alpha-2 country code; write e.g. IN or US"
+
+
+def write(tmp_path: Path, name: str, content: str) -> str:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    return str(path)
+
+
+def flat_file(tmp_path: Path, fmt: str, rows: list[dict[str, Any]]) -> tuple[str, list[int]]:
+    """The rows as a file of that format, and the line each row starts on."""
+    if fmt == "csv":
+        columns = list(dict.fromkeys(c for row in rows for c in row))
+        lines = [",".join(columns)]
+        lines += [",".join(_cell(row.get(c)) for c in columns) for row in rows]
+        return write(tmp_path, "rows.csv", "\n".join(lines) + "\n"), [
+            2 + n for n in range(len(rows))
+        ]
+    if fmt == "json":
+        body = ",\n".join(json.dumps(row, ensure_ascii=False) for row in rows)
+        return write(tmp_path, "rows.json", f"[\n{body}\n]\n"), [2 + n for n in range(len(rows))]
+    body = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    return write(tmp_path, "rows.jsonl", body), [1 + n for n in range(len(rows))]
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    text = ";".join(value) if isinstance(value, list) else str(value)
+    return f'"{text}"' if "," in text else text
+
+
+def document(
+    tmp_path: Path,
+    fmt: str,
+    parties: list[dict[str, Any]] | None = None,
+    deals: list[dict[str, Any]] | None = None,
+    **head: Any,
+) -> tuple[str, list[int]]:
+    """A ledger document (head, parties, then deals), one record a line, and the line of each."""
+    head = {"format": "dealtrack", "version": 1} | head
+    parties, deals = parties or [], deals or []
+    if fmt == "jsonl":
+        lines = [json.dumps({"type": "ledger", **head})]
+        lines += [json.dumps({"type": "party", **p}, ensure_ascii=False) for p in parties]
+        lines += [json.dumps({"type": "deal", **d}, ensure_ascii=False) for d in deals]
+        numbers = list(range(2, len(lines) + 1))
+    else:
+        lines = ["{", *(f"  {json.dumps(k)}: {json.dumps(v)}," for k, v in head.items())]
+        numbers = []
+        for name, records in (("parties", parties), ("deals", deals)):
+            lines.append(f'  "{name}": [')
+            for n, record in enumerate(records):
+                comma = "," if n < len(records) - 1 else ""
+                lines.append("    " + json.dumps(record, ensure_ascii=False) + comma)
+                numbers.append(len(lines))
+            lines.append("  ]," if name == "parties" else "  ]")
+        lines.append("}")
+    return write(tmp_path, f"ledger.{fmt}", "\n".join(lines) + "\n"), numbers
+
+
+def deal_object(target: str, *parties: tuple[str, str], **fields: Any) -> dict[str, Any]:
+    named = [{"name": target, "role": "target"}, *({"name": n, "role": r} for r, n in parties)]
+    return {"target": target, "reported": "2020", "parties": named} | fields
+
+
+def refused(
+    run: Invoke, ledger_db: LedgerUnderTest, path: str, *problems: str, args: tuple[str, ...] = ()
+) -> None:
+    """The import fails with exactly these problem lines, and the ledger is as it was."""
+    before = ledger_db.contents()
+    result = run("import", path, *args)
+    noun = "problem" if len(problems) == 1 else "problems"
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == "".join(f"{path}:{p}\n" for p in problems) + (
+        f"Error: {len(problems)} {noun} in {path}; nothing imported\n"
+    )
+    assert ledger_db.contents() == before
+
+
+@pytest.fixture
+def ledger(run: Invoke) -> Invoke:
+    """A ledger with one deal (TikTok India sold by ByteDance to Reliance Jio) and an alias."""
+    for args in (
+        ("party", "add", "Glance Digital Experience", "--alias", "Glance"),
+        ("add", "TikTok India", "--seller", "ByteDance", "--acquirer", "Reliance Jio",
+         "--on", "2020-08"),
+    ):  # fmt: skip
+        result = run(*args)
+        assert result.exit_code == 0, result.stderr
+    return run
+
+
+# Parents that loop
+
+
+@pytest.mark.parametrize("fmt", DOCUMENTS)
+def test_import_refuses_parents_that_loop(
+    ledger: Invoke, ledger_db: LedgerUnderTest, tmp_path: Path, fmt: str
+) -> None:
+    path, lines = document(tmp_path, fmt, parties=[
+        {"name": "Alpha", "parent": "Beta"},
+        {"name": "Gamma", "parent": "Alpha"},
+        {"name": "Beta", "parent": "Gamma"},
+        {"name": "Delta", "parent": "Delta"},
+    ])  # fmt: skip
+    refused(
+        ledger, ledger_db, path,
+        f'{lines[2]}: parent: "Gamma" cannot be the parent of "Beta": that is a cycle '
+        "(Beta → Gamma → Alpha → Beta)",
+        f'{lines[3]}: parent: "Delta" cannot be the parent of "Delta": that is a cycle '
+        "(Delta → Delta)",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("fmt", DOCUMENTS)
+def test_skip_invalid_keeps_the_parents_that_do_not_close_a_loop(
+    ledger: Invoke, tmp_path: Path, fmt: str
+) -> None:
+    path, lines = document(tmp_path, fmt, parties=[
+        {"name": "Alpha", "parent": "Beta"},
+        {"name": "Beta", "parent": "Alpha", "country": "IN"},
+    ])  # fmt: skip
+    result = ledger("import", path, "--skip-invalid")
+    assert result.exit_code == 3
+    assert result.stderr.splitlines()[0] == (
+        f'{path}:{lines[1]}: parent: "Alpha" cannot be the parent of "Beta": that is a cycle '
+        "(Beta → Alpha → Beta)"
+    )
+    assert party(ledger, "Alpha")["parent"] == "Beta"
+    assert (party(ledger, "Beta")["parent"], party(ledger, "Beta")["country"]) == (None, None)
+
+
+@pytest.mark.parametrize("fmt", DOCUMENTS)
+def test_import_refuses_a_parent_that_loops_through_the_ledger_s_parents(
+    ledger: Invoke, ledger_db: LedgerUnderTest, tmp_path: Path, fmt: str
+) -> None:
+    assert ledger("party", "add", "Unit", "--parent", "Group").exit_code == 0
+    path, lines = document(tmp_path, fmt, parties=[{"name": "Group", "parent": "Unit"}])
+    refused(
+        ledger, ledger_db, path,
+        f'{lines[0]}: parent: "Unit" cannot be the parent of "Group": that is a cycle '
+        "(Group → Unit → Group)",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("fmt", DOCUMENTS)
+def test_import_refuses_a_parent_whose_chain_already_loops_in_the_ledger(
+    ledger: Invoke, ledger_db: LedgerUnderTest, tmp_path: Path, fmt: str
+) -> None:
+    for name in ("Alpha", "Beta"):
+        assert ledger("party", "add", name).exit_code == 0
+    ledger_db.sql(
+        "UPDATE party SET parent_id = (SELECT id FROM party WHERE name = 'Beta') WHERE name = 'Alpha'",
+        "UPDATE party SET parent_id = (SELECT id FROM party WHERE name = 'Alpha') WHERE name = 'Beta'",
+    )  # fmt: skip
+    path, lines = document(tmp_path, fmt, parties=[{"name": "Gamma", "parent": "Beta"}])
+    refused(
+        ledger, ledger_db, path,
+        f'{lines[0]}: parent: "Beta" cannot be the parent of "Gamma": the parent chain of "Beta" '
+        "already loops (Beta → Alpha → Beta); give one of those parties another parent first",
+    )  # fmt: skip
+
+
+# Country
+
+
+@pytest.mark.parametrize("fmt", DOCUMENTS)
+def test_import_refuses_a_country_that_is_not_two_ascii_letters(
+    ledger: Invoke, ledger_db: LedgerUnderTest, tmp_path: Path, fmt: str
+) -> None:
+    path, lines = document(tmp_path, fmt, parties=[
+        {"name": "Fine Co", "country": "in"},
+        {"name": "Umlaut Co", "country": "ÄÖ"},
+        {"name": "Three Co", "country": "IND"},
+    ])  # fmt: skip
+    refused(
+        ledger, ledger_db, path,
+        f"{lines[1]}: country: 'ÄÖ' {COUNTRY_RULE}",
+        f"{lines[2]}: country: 'IND' {COUNTRY_RULE}",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("fmt", DOCUMENTS)
+def test_import_upper_cases_a_country_as_the_command_line_does(
+    ledger: Invoke, tmp_path: Path, fmt: str
+) -> None:
+    path, _ = document(tmp_path, fmt, parties=[{"name": "Fine Co", "country": " in "}])
+    assert ledger("import", path).exit_code == 0
+    assert party(ledger, "Fine Co")["country"] == "IN"
