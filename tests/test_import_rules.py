@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import Invoke, LedgerUnderTest
-from tests.ledger_json import party
+from tests.ledger_json import deal, party
 
 FLAT = ("csv", "json", "jsonl")
 DOCUMENTS = ("json", "jsonl")
@@ -107,6 +107,121 @@ def ledger(run: Invoke) -> Invoke:
         result = run(*args)
         assert result.exit_code == 0, result.stderr
     return run
+
+
+# Roles that cannot combine
+
+
+@pytest.mark.parametrize("fmt", FLAT)
+def test_import_refuses_a_row_whose_target_holds_another_role(
+    ledger: Invoke, ledger_db: LedgerUnderTest, tmp_path: Path, fmt: str
+) -> None:
+    path, lines = flat_file(tmp_path, fmt, [
+        {"target": "Fine Co", "acquirers": "Big Co", "reported": "2020"},
+        {"target": "Acme", "acquirers": "ACME", "reported": "2020"},
+        {"target": "Widget", "advisers": "Bank", "others": " widget ", "reported": "2020"},
+    ])  # fmt: skip
+    refused(
+        ledger, ledger_db, path,
+        f'{lines[1]}: acquirers: "Acme" is the target of this deal and cannot also be its acquirer',
+        f'{lines[2]}: others: "Widget" is the target of this deal and cannot also be its other',
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("fmt", FLAT)
+def test_import_refuses_a_row_with_a_party_both_acquirer_and_seller(
+    ledger: Invoke, ledger_db: LedgerUnderTest, tmp_path: Path, fmt: str
+) -> None:
+    row = {"target": "Widget", "acquirers": "Acme;Big Co", "sellers": "acme", "reported": "2020"}
+    path, lines = flat_file(tmp_path, fmt, [row])
+    refused(
+        ledger, ledger_db, path, f'{lines[0]}: sellers: "Acme" cannot be both acquirer and seller'
+    )
+
+
+@pytest.mark.parametrize("fmt", FLAT)
+def test_import_compares_a_row_s_parties_after_resolving_aliases(
+    ledger: Invoke, ledger_db: LedgerUnderTest, tmp_path: Path, fmt: str
+) -> None:
+    row = {"target": "Glance Digital Experience", "acquirers": "Glance", "reported": "2021"}
+    path, lines = flat_file(tmp_path, fmt, [row])
+    refused(
+        ledger, ledger_db, path,
+        f'{lines[0]}: acquirers: "Glance Digital Experience" is the target of this deal and '
+        "cannot also be its acquirer",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("fmt", FLAT)
+def test_import_refuses_rows_of_one_deal_whose_merged_parties_clash(
+    ledger: Invoke, ledger_db: LedgerUnderTest, tmp_path: Path, fmt: str
+) -> None:
+    path, lines = flat_file(tmp_path, fmt, [
+        {"key": "widget-acme", "target": "Widget", "acquirers": "Acme", "reported": "2020"},
+        {"key": "widget-acme", "sellers": "Acme"},
+    ])  # fmt: skip
+    refused(
+        ledger, ledger_db, path, f'{lines[1]}: sellers: "Acme" cannot be both acquirer and seller'
+    )
+
+
+@pytest.mark.parametrize("fmt", FLAT)
+def test_import_refuses_an_update_that_leaves_a_deal_with_clashing_roles(
+    ledger: Invoke, ledger_db: LedgerUnderTest, tmp_path: Path, fmt: str
+) -> None:
+    key = "tiktok-india-reliance-jio"
+    path, lines = flat_file(tmp_path, fmt, [
+        {"key": key, "acquirers": "Reliance Jio;Bytedance"},
+        {"key": key, "advisers": "TikTok India"},
+    ])  # fmt: skip
+    refused(
+        ledger, ledger_db, path,
+        f'{lines[0]}: acquirers: "ByteDance" cannot be both acquirer and seller',
+        f'{lines[1]}: acquirers: "ByteDance" cannot be both acquirer and seller',
+    )  # fmt: skip
+    path, lines = flat_file(tmp_path, fmt, [{"key": key, "advisers": "TikTok India"}])
+    refused(
+        ledger, ledger_db, path,
+        f'{lines[0]}: advisers: "TikTok India" is the target of this deal and cannot also be its '
+        "adviser",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("fmt", FLAT)
+def test_an_update_that_replaces_a_role_may_move_a_party_across(
+    ledger: Invoke, tmp_path: Path, fmt: str
+) -> None:
+    """The row's columns are the complete set for their roles: ByteDance stops being the seller
+    in the same row that makes it the acquirer."""
+    key = "tiktok-india-reliance-jio"
+    row = {"key": key, "acquirers": "ByteDance", "sellers": "Reliance Jio", "date": "2020-09"}
+    path, _ = flat_file(tmp_path, fmt, [row])
+    result = ledger("import", path)
+    assert result.exit_code == 0, result.stderr
+    assert deal(ledger, key)["parties"] == [
+        {"name": "TikTok India", "role": "target"},
+        {"name": "ByteDance", "role": "acquirer"},
+        {"name": "Reliance Jio", "role": "seller"},
+    ]
+
+
+@pytest.mark.parametrize("fmt", DOCUMENTS)
+def test_import_refuses_a_deal_object_whose_parties_clash(
+    ledger: Invoke, ledger_db: LedgerUnderTest, tmp_path: Path, fmt: str
+) -> None:
+    path, lines = document(tmp_path, fmt, deals=[
+        deal_object("Fine Co", ("acquirer", "Big Co")),
+        deal_object("Acme", ("acquirer", "Acme")),
+        deal_object("Widget", ("acquirer", "Acme"), ("seller", "ACME")),
+        deal_object("Glance", ("backer", "Glance Digital Experience")),
+    ])  # fmt: skip
+    refused(
+        ledger, ledger_db, path,
+        f'{lines[1]}: parties: "Acme" is the target of this deal and cannot also be its acquirer',
+        f'{lines[2]}: parties: "Acme" cannot be both acquirer and seller',
+        f'{lines[3]}: parties: "Glance Digital Experience" is the target of this deal and cannot '
+        "also be its backer",
+    )  # fmt: skip
 
 
 # Parents that loop

@@ -116,6 +116,7 @@ class DealObjects:
             "key", lambda t: t if is_valid_key(t) else bad_key(t), text_field(fields, "key")
         )
         check_events(fields)
+        self.parties.check_roles(target, named)
         roster = [(role, self.parties.party_id(name)) for role, name in named]
         target_id = self.parties.party_id(target)
         deal = self._match(key, target_id, roster, reported)

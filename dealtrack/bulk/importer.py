@@ -164,6 +164,7 @@ class _Import:
             row = parse_row(
                 record.line, self.options.columns.cells(record.fields), self.today.start
             )
+            self.matcher.check_roles(row)
             if row.key is None:
                 required_natural(row)  # without a key, only the natural key can find its deal
         except RowProblems as error:

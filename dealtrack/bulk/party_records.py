@@ -17,7 +17,7 @@ from dealtrack.bulk.matching import RowError
 from dealtrack.bulk.snapshot import Snapshot
 from dealtrack.bulk.staging import Stage
 from dealtrack.bulk.writer import BulkWriter
-from dealtrack.domain.parties import parent_problem, parse_country
+from dealtrack.domain.parties import parent_problem, parse_country, roster_problem
 from dealtrack.models import Alias, Party
 from dealtrack.names import check_party_name, name_key
 
@@ -54,6 +54,27 @@ class DocumentParties:
     def name(self, party_id: int) -> str:
         name = self.snapshot.party_names.get(party_id)
         return name if name is not None else self.stage.party_name(party_id) or ""
+
+    def check_roles(self, target: str, named: list[tuple[str, str]]) -> None:
+        """Refuse a deal object whose parties hold roles that cannot combine, compared by party
+        (names and aliases resolved), before any party it names is created."""
+        shown: dict[int | str, str] = {}
+
+        def party(display: str) -> int | str:
+            key = name_key(display)
+            found = self.snapshot.party_ids.get(key)
+            found = self.stage.new_party(key) if found is None else found
+            if found is None:
+                shown.setdefault(key, display)
+                return key
+            shown[found] = self.name(found) or display
+            return found
+
+        target_id = party(target)  # first: a new party is shown as the target spells it
+        roster = [(role, party(name)) for role, name in named]
+        problem = roster_problem(target_id, roster, shown.__getitem__)
+        if problem is not None:
+            raise RowError("parties", problem)
 
     def apply(self, chunks: Iterable[list[tuple[int, dict[str, Any]]]], problems: Any) -> None:
         """Write the parties section, ``(line, record)`` a chunk at a time."""

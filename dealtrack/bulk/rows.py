@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dealtrack import dates, money, statuses, vocabulary
+from dealtrack.domain.parties import role_clashes
 from dealtrack.names import InvalidName, check_party_name, is_valid_key, name_key
 
 COLUMNS = (
@@ -42,6 +43,7 @@ PARTY_COLUMNS = {
     "backers": "backer",
     "others": "other",
 }
+ROLE_COLUMNS = {role: column for column, role in PARTY_COLUMNS.items()}
 UNDISCLOSED = "undisclosed"
 FREE_TEXT = frozenset({"title", "reason", "source", "url", "notes"})
 MAX_CELL = 1_000_000  # characters; longer cells are row errors (DESIGN.md §5)
@@ -216,6 +218,8 @@ def parse_row(line: int, cells: Mapping[str, str], today: datetime.date) -> Flat
         setattr(row, _ATTRIBUTE.get(name, name), value)
     if row.reported and row.date and row.date.start < row.reported.start:
         problems.append(("date", f"{row.date} is before reported ({row.reported})"))
+    if row.roles:
+        problems.extend(_role_problems(row))
     if problems:
         raise RowProblems(problems)
     return row
@@ -229,6 +233,22 @@ def _effective_date(today: datetime.date) -> Callable[[str], dates.PartialDate]:
 @functools.lru_cache(maxsize=CACHED)
 def _amount(text: str, currency: str | None) -> money.Amount:
     return money.parse_amount(text, currency)
+
+
+def _role_problems(row: FlatRow) -> list[tuple[str, str]]:
+    """Roles the row's parties cannot combine, by the column to fix (names compared by key)."""
+    shown: dict[str, str] = {}
+    roster: list[tuple[str, str]] = []
+    for role, names in row.roles.items():
+        for display in names:
+            key = name_key(display)
+            shown.setdefault(key, display)
+            roster.append((role, key))
+    target = None if row.target is None else name_key(row.target)
+    if target is not None:
+        shown[target] = row.target or ""
+    clashes = role_clashes(target, roster, shown.__getitem__)
+    return [(ROLE_COLUMNS[c.role], c.message) for c in clashes]
 
 
 def _names_cell(text: str) -> list[str]:

@@ -24,7 +24,7 @@ from dealtrack.services.ledger import (
     refresh,
     replay_participants,
 )
-from dealtrack.services.parties import Notices, resolve_party
+from dealtrack.services.parties import Notices, refuse_role_clashes, resolve_party
 from dealtrack.statuses import describe_changes, is_legal_change
 from dealtrack.vocabulary import ROLES
 
@@ -134,6 +134,7 @@ def add_deal(
     session: Session, draft: NewDeal, force_new: bool, create: bool, notices: Notices
 ) -> Deal:
     """Record a new deal: a ``created`` event, then one ``party`` event per party in role order."""
+    refuse_role_clashes(session, draft.target, draft.parties)
     target = resolve_party(session, draft.target, create, notices)
     roles = sorted(
         ((role, resolve_party(session, name, create, notices)) for role, name in draft.parties),

@@ -3,12 +3,13 @@
 Names and aliases share one namespace of name keys, so "Glance" can never mean two parties.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.orm import Session
 
-from dealtrack.domain.parties import parent_problem
+from dealtrack.domain.parties import parent_problem, roster_problem
 from dealtrack.errors import BadInput, NotFound, Refused
 from dealtrack.models import Alias, Deal, Event, Participant, Party
 from dealtrack.names import InvalidName, check_party_name, name_key
@@ -88,6 +89,33 @@ def _set_parent(session: Session, party: Party, parent_name: str, notices: Notic
     if problem is not None:
         raise Refused(problem)
     party.parent_id = parent.id
+
+
+def identify(session: Session, name: str) -> tuple[str, str]:
+    """What a name means before anything is created: (the name key of its party, the party's
+    name) for a name or alias on file, else the name's own key and display form."""
+    party = find_party(session, name)
+    if party is not None:
+        return party.name_key, party.name
+    display = _display_name(name)
+    return name_key(display), display
+
+
+def refuse_role_clashes(session: Session, target: str, roles: Iterable[tuple[str, str]]) -> None:
+    """Refuse a roster of (role, name) whose parties hold roles that cannot combine; names are
+    compared by party (aliases resolved), and nothing is created to find out."""
+    shown: dict[str, str] = {}
+
+    def party(name: str) -> str:
+        key, display = identify(session, name)
+        shown.setdefault(key, display)
+        return key
+
+    target_key = party(target)  # first: a new party is shown as the target spells it
+    roster = [(role, party(name)) for role, name in roles]
+    problem = roster_problem(target_key, roster, shown.__getitem__)
+    if problem is not None:
+        raise Refused(problem)
 
 
 def add_party(
