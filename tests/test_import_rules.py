@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import Invoke, LedgerUnderTest
-from tests.ledger_json import deal, party
+from tests.ledger_json import deal, events, party
 
 FLAT = ("csv", "json", "jsonl")
 DOCUMENTS = ("json", "jsonl")
@@ -306,11 +306,13 @@ def test_import_refuses_a_country_that_is_not_two_ascii_letters(
         {"name": "Fine Co", "country": "in"},
         {"name": "Umlaut Co", "country": "ÄÖ"},
         {"name": "Three Co", "country": "IND"},
+        {"name": "Number Co", "country": 49},
     ])  # fmt: skip
     refused(
         ledger, ledger_db, path,
         f"{lines[1]}: country: 'ÄÖ' {COUNTRY_RULE}",
         f"{lines[2]}: country: 'IND' {COUNTRY_RULE}",
+        f"{lines[3]}: country: expected text, found a number",
     )  # fmt: skip
 
 
@@ -321,3 +323,84 @@ def test_import_upper_cases_a_country_as_the_command_line_does(
     path, _ = document(tmp_path, fmt, parties=[{"name": "Fine Co", "country": " in "}])
     assert ledger("import", path).exit_code == 0
     assert party(ledger, "Fine Co")["country"] == "IN"
+
+
+# JSON types
+
+
+@pytest.mark.parametrize("fmt", ("json", "jsonl"))
+def test_import_refuses_json_values_that_are_not_text_where_text_is_due(
+    ledger: Invoke, ledger_db: LedgerUnderTest, tmp_path: Path, fmt: str
+) -> None:
+    path, lines = flat_file(tmp_path, fmt, [
+        {"target": {"a": 1}, "reported": "2020"},
+        {"target": "Acme", "acquirers": [1, 2], "reported": "2020"},
+        {"target": "Acme", "status": True, "notes": ["a", "b"], "value": 3000000, "reported": "2020"},
+        {"target": "Acme", "acquirers": ["Big Co", "Mid;Co"], "reported": 2020.5},
+        {"target": "Acme", "key": 7, "currency": None, "sellers": {"name": "X"}, "reported": "2020"},
+    ])  # fmt: skip
+    refused(
+        ledger, ledger_db, path,
+        f"{lines[0]}: target: expected text, found an object",
+        f"{lines[1]}: acquirers: item 1: expected text, found a number",
+        f"{lines[2]}: status: expected text, found a boolean",
+        f"{lines[2]}: value: expected text, found a number",
+        f"{lines[2]}: notes: expected text, found an array",
+        f"{lines[3]}: acquirers: 'Mid;Co' is not a valid party name: it may not contain ';', NUL "
+        "or control characters",
+        f"{lines[3]}: reported: expected a date as text (or a year as a number), found a number",
+        f"{lines[4]}: key: expected text, found a number",
+        f"{lines[4]}: sellers: expected text, found an object",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("fmt", ("json", "jsonl"))
+def test_import_takes_lists_of_names_and_integer_years_from_json(
+    ledger: Invoke, tmp_path: Path, fmt: str
+) -> None:
+    row = {"target": "Acme", "acquirers": ["Big Co", "Mid Co"], "status": "agreed",
+           "reported": 2021, "date": 2022}  # fmt: skip
+    path, _ = flat_file(tmp_path, fmt, [row])
+    assert ledger("import", path).exit_code == 0
+    got = deal(ledger, "acme-big-co")
+    assert (got["reported"], [p["name"] for p in got["parties"]]) == (
+        "2021",
+        ["Acme", "Big Co", "Mid Co"],
+    )
+    assert [(e["type"], e["on"]) for e in events(ledger, "acme-big-co")][-1] == ("status", "2022")
+
+
+@pytest.mark.parametrize("fmt", DOCUMENTS)
+def test_import_refuses_deal_objects_and_party_records_with_values_of_the_wrong_type(
+    ledger: Invoke, ledger_db: LedgerUnderTest, tmp_path: Path, fmt: str
+) -> None:
+    usd = {"amount": "3000000000.00", "high": None, "currency": "USD", "basis": "reported"}
+    path, lines = document(
+        tmp_path, fmt,
+        parties=[
+            {"name": "Alias Co", "aliases": ["AC", 2]},
+            {"name": "Other Co", "aliases": "OC"},
+            {"name": "Kind Co", "kind": ["company"]},
+        ],
+        deals=[
+            deal_object("Fine Co", value=usd, reported=2020),
+            deal_object("Amount Co", value=usd | {"amount": 3000000000}),
+            deal_object("Currency Co", value=usd | {"currency": 840}),
+            deal_object("High Co", value=usd | {"high": 4e9}),
+            deal_object("Basis Co", value=usd | {"basis": True}),
+            deal_object("Name Co", ("acquirer", "Big Co")) | {"parties": [{"name": 5, "role": "target"}]},
+            deal_object("Title Co", title={"text": "t"}),
+        ],
+    )  # fmt: skip
+    refused(
+        ledger, ledger_db, path,
+        f"{lines[0]}: aliases: item 2: expected text, found a number",
+        f"{lines[1]}: aliases: expected an array of names, found text",
+        f"{lines[2]}: kind: expected text, found an array",
+        f'{lines[4]}: value: amount: expected text such as "3000000000.00", found a number',
+        f"{lines[5]}: value: currency: expected text, found a number",
+        f'{lines[6]}: value: high: expected text such as "3000000000.00", found a number',
+        f"{lines[7]}: value: basis: expected text, found a boolean",
+        f"{lines[8]}: name: expected text, found a number",
+        f"{lines[9]}: title: expected text, found an object",
+    )  # fmt: skip

@@ -17,6 +17,7 @@ from dealtrack.bulk.matching import RowError
 from dealtrack.bulk.snapshot import Snapshot
 from dealtrack.bulk.staging import Stage
 from dealtrack.bulk.writer import BulkWriter
+from dealtrack.domain.json_values import json_names, json_type
 from dealtrack.domain.parties import parent_problem, parse_country, roster_problem
 from dealtrack.models import Alias, Party
 from dealtrack.names import check_party_name, name_key
@@ -124,8 +125,8 @@ class DocumentParties:
         party.kind = kind or party.kind
         party.country = country or party.country
         aliases: list[Alias] = []
-        for alias in fields.get("aliases") or []:
-            display = checked("aliases", check_party_name, str(alias))
+        for alias in _alias_names(fields.get("aliases")):
+            display = checked("aliases", check_party_name, alias)
             key = name_key(display)
             holder = self.snapshot.party_ids.get(key)
             if holder is None:
@@ -150,3 +151,14 @@ class DocumentParties:
         )
         if problem is not None:
             raise RowError("parent", problem)
+
+
+def _alias_names(raw: Any) -> list[str]:
+    if raw is None:
+        return []
+    if type(raw) is not list:
+        raise RowError("aliases", f"expected an array of names, found {json_type(raw)}")
+    try:
+        return json_names(raw)
+    except ValueError as error:
+        raise RowError("aliases", str(error)) from None

@@ -15,6 +15,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
+from dealtrack.domain.json_values import json_type
+
 MAX_CELL = 1_000_000  # bytes of text in one cell; larger cells are row errors
 MAX_DEPTH = 64
 csv.field_size_limit(sys.maxsize)
@@ -115,9 +117,7 @@ def _parsed(line: int, text: str, section: str = "deals") -> RawRecord:
     except json.JSONDecodeError as error:
         return RawRecord(line + error.lineno - 1, None, f"malformed JSON: {error.msg}", section)
     if not isinstance(value, dict):
-        return RawRecord(
-            line, None, f"expected a JSON object, found {type(value).__name__}", section
-        )
+        return RawRecord(line, None, f"expected a JSON object, found {json_type(value)}", section)
     return RawRecord(line, value, None, section)
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dealtrack import dates, money, statuses, vocabulary
+from dealtrack.domain.json_values import json_date_text, json_names, json_text
 from dealtrack.domain.parties import role_clashes
 from dealtrack.names import InvalidName, check_party_name, is_valid_key, name_key
 
@@ -127,25 +128,41 @@ class ColumnPlan:
         ]
 
     def cells(self, record: Mapping[str, Any]) -> dict[str, str]:
+        """The record's text by field; a JSON value that is not text where text is due is a
+        problem naming the field (CSV cells are always text, and take the first branch)."""
         cells = dict(self.defaults)
+        wrong: list[tuple[str, str]] = []
         for name, column in self.sources.items():
             raw = record.get(column)
             if raw is None:
                 continue
-            text = raw if type(raw) is str else _text(raw)
+            if type(raw) is str:
+                text = raw
+            else:
+                try:
+                    text = _json_cell(name, raw)
+                except ValueError as error:
+                    wrong.append((name, str(error)))
+                    continue
             if text.strip() or name not in cells:
                 cells[name] = text
+        if wrong:
+            raise RowProblems(wrong)
         return cells
 
 
-def _text(raw: Any) -> str:
-    if isinstance(raw, str):
-        return raw
-    if isinstance(raw, list):
-        return ";".join(str(item) for item in raw)
-    if isinstance(raw, bool):
-        return "true" if raw else "false"
-    return str(raw)
+def _json_cell(name: str, raw: Any) -> str:
+    """A JSON value as cell text: a party column may be an array of names, and a date an
+    integer year; every other field takes a JSON string only."""
+    if name in PARTY_COLUMNS and type(raw) is list:
+        names = json_names(raw)
+        for item in names:
+            if ";" in item:  # joined below with ';', it would become two names
+                check_party_name(item)
+        return ";".join(names)
+    if name in ("reported", "date"):
+        return json_date_text(raw)
+    return json_text(raw)
 
 
 def plan_columns(
