@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
-from tests.conftest import Invoke, LedgerUnderTest
+from dealtrack.cli import dealtrack
+from tests.conftest import Invoke, LedgerUnderTest, NewLedger
 from tests.ledger_json import deal, events, party
 
 FLAT = ("csv", "json", "jsonl")
@@ -93,6 +95,13 @@ def refused(
     assert result.stderr == "".join(f"{path}:{p}\n" for p in problems) + (
         f"Error: {len(problems)} {noun} in {path}; nothing imported\n"
     )
+    assert ledger_db.contents() == before
+
+
+def refused_whole(run: Invoke, ledger_db: LedgerUnderTest, path: str, message: str) -> None:
+    before = ledger_db.contents()
+    result = run("import", path)
+    assert (result.exit_code, result.stdout, result.stderr) == (1, "", f"Error: {path} {message}\n")
     assert ledger_db.contents() == before
 
 
@@ -404,3 +413,89 @@ def test_import_refuses_deal_objects_and_party_records_with_values_of_the_wrong_
         f"{lines[8]}: name: expected text, found a number",
         f"{lines[9]}: title: expected text, found an object",
     )  # fmt: skip
+
+
+# The head of a ledger document
+
+
+@pytest.mark.parametrize("fmt", DOCUMENTS)
+@pytest.mark.parametrize(
+    ("head", "message"),
+    [
+        ({"format": "not-dealtrack"}, 'is a "not-dealtrack" document, not a dealtrack ledger; nothing imported'),
+        ({"format": 3}, 'says "format": 3; it is not a dealtrack ledger; nothing imported'),
+        ({"version": 99}, "is a dealtrack ledger document of version 99; this dealtrack reads "
+                          "versions 1 and 2 (upgrade dealtrack)"),
+        ({"version": "2"}, 'is a dealtrack ledger document of version "2"; this dealtrack reads '
+                           "versions 1 and 2"),
+        ({"version": 0}, "is a dealtrack ledger document of version 0; this dealtrack reads "
+                         "versions 1 and 2"),
+        ({"version": None}, "is a dealtrack ledger document without a version; this dealtrack "
+                            "reads versions 1 and 2"),
+    ],
+)  # fmt: skip
+def test_import_refuses_a_document_that_is_not_a_ledger_this_dealtrack_reads(
+    ledger: Invoke,
+    ledger_db: LedgerUnderTest,
+    tmp_path: Path,
+    fmt: str,
+    head: dict[str, Any],
+    message: str,
+) -> None:
+    path, _ = document(
+        tmp_path, fmt, parties=[{"name": "New Co"}], deals=[deal_object("Acme", ("acquirer", 1))],
+        **head,
+    )  # fmt: skip
+    refused_whole(ledger, ledger_db, path, message)
+
+
+def test_import_refuses_a_json_object_that_does_not_say_it_is_a_ledger(
+    ledger: Invoke, ledger_db: LedgerUnderTest, tmp_path: Path
+) -> None:
+    path = write(tmp_path, "d.json", json.dumps({"deals": [deal_object("Acme")]}))
+    message = 'does not say "format": "dealtrack"; it is not a dealtrack ledger; nothing imported'
+    refused_whole(ledger, ledger_db, path, message)
+
+
+def test_a_head_written_after_the_records_is_checked_all_the_same(
+    ledger: Invoke, ledger_db: LedgerUnderTest, tmp_path: Path
+) -> None:
+    text = json.dumps({"deals": [deal_object("Acme")], "format": "dealtrack", "version": 3})
+    path = write(tmp_path, "d.json", text)
+    message = (
+        "is a dealtrack ledger document of version 3; this dealtrack reads versions 1 and 2 "
+        "(upgrade dealtrack)"
+    )
+    refused_whole(ledger, ledger_db, path, message)
+
+
+@pytest.mark.parametrize("fmt", DOCUMENTS)
+def test_import_reads_a_version_2_document_and_passes_over_its_later_sections(
+    ledger: Invoke, tmp_path: Path, fmt: str
+) -> None:
+    later: dict[str, Any] = {"links": [], "fx_rates": []}
+    if fmt == "json":
+        path, _ = document(tmp_path, fmt, deals=[deal_object("Acme")], version=2, **later)
+        text = Path(path).read_text().replace('"links": []', '"links": [{"holder": "SoftBank"}]')
+        Path(path).write_text(text)
+    else:
+        path, _ = document(tmp_path, fmt, deals=[deal_object("Acme")], version=2)
+        link = {"type": "link", "holder": "SoftBank", "kind": "backs", "party": "InMobi"}
+        with open(path, "a", encoding="utf-8") as out:
+            out.write(json.dumps(link) + "\n" + json.dumps({"type": "fx_rate", "rate": "1"}) + "\n")
+    result = ledger("import", path)
+    assert result.exit_code == 0, result.stderr
+    assert deal(ledger, "acme")["target"] == "Acme"
+    assert ledger("party", "show", "SoftBank").exit_code == 1
+
+
+def test_an_exported_ledger_still_imports(
+    ledger: Invoke, tmp_path: Path, new_ledger: NewLedger
+) -> None:
+    for fmt in DOCUMENTS:
+        exported = ledger("export", "-f", fmt)
+        assert exported.exit_code == 0, exported.stderr
+        path = write(tmp_path, f"export.{fmt}", exported.stdout)
+        copy = new_ledger(f"copy-{fmt}.db")
+        result = CliRunner().invoke(dealtrack, ["--db", copy.url, "import", path])
+        assert result.exit_code == 0, result.stderr

@@ -80,9 +80,9 @@ def _records(
             )
         return records
     if fmt == "jsonl":
-        return readers.read_jsonl(stream)
-    _, records, _ = readers.read_json(stream)
-    return records
+        return readers.checked_records(readers.read_jsonl(stream), None, problems.source)
+    kind, records, head = readers.read_json(stream)
+    return records if kind == "array" else readers.checked_records(records, head, problems.source)
 
 
 def import_stream(
