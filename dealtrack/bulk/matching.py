@@ -67,6 +67,8 @@ class Matcher:
         if not roles:
             return
         target = row.target if later is None or later.target is None else later.target
+        if later is None and not self._aliased(row):
+            return  # parties told apart by name, as the row itself compared them
         shown: dict[int | str, str] = {}
 
         def party(display: str) -> int | str:
@@ -80,6 +82,19 @@ class Matcher:
         first = None if target is None else party(target)  # a new party spelt as the target
         roster = [(role, party(n)) for role, names in roles.items() for n in names]
         refuse_role_clashes(first, roster, shown.__getitem__)
+
+    def _aliased(self, row: FlatRow) -> bool:
+        """Whether two different names of the row are names of one ledger party."""
+        ids = self.snapshot.party_ids
+        if len(ids) == len(self.snapshot.party_names):
+            return False  # a ledger without aliases has one name per party
+        found: dict[str, int] = {}
+        names = [n for names in row.roles.values() for n in names]
+        for key in map(name_key, names if row.target is None else [row.target, *names]):
+            party = ids.get(key)
+            if party is not None:
+                found[key] = party
+        return len(set(found.values())) < len(found)
 
     def natural_key(self, row: FlatRow) -> NaturalKey:
         target, reported = required_natural(row)

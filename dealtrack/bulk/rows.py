@@ -254,6 +254,13 @@ def _amount(text: str, currency: str | None) -> money.Amount:
 
 def _role_problems(row: FlatRow) -> list[tuple[str, str]]:
     """Roles the row's parties cannot combine, by the column to fix (names compared by key)."""
+    keys = set() if row.target is None else {name_key(row.target)}
+    named = len(keys)
+    for names in row.roles.values():
+        keys.update(map(name_key, names))  # computed already by _names: cached
+        named += len(names)
+    if len(keys) == named:
+        return []  # every party named once, as in nearly every row: nothing can clash
     shown: dict[str, str] = {}
     roster: list[tuple[str, str]] = []
     for role, names in row.roles.items():
