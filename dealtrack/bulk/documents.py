@@ -18,6 +18,7 @@ from dealtrack.bulk.fields import (
     bad_key,
     check_events,
     checked,
+    date_field,
     named_parties,
     parse_event,
     text_field,
@@ -119,11 +120,12 @@ class DealObjects:
         """Match or create one deal object; every field is checked before anything is written."""
         target = text_field(fields, "target", True) or ""
         named = named_parties(fields, target)
-        reported = checked("reported", dates.parse_date, text_field(fields, "reported", True))
+        reported = checked("reported", dates.parse_date, date_field(fields, "reported"))
         key = checked(
             "key", lambda t: t if is_valid_key(t) else bad_key(t), text_field(fields, "key")
         )
         check_events(fields)
+        self.parties.check_roles(target, named)
         roster = [(role, self.parties.party_id(name)) for role, name in named]
         target_id = self.parties.party_id(target)
         deal = self._match(key, target_id, roster, reported)

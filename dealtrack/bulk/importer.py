@@ -80,9 +80,9 @@ def _records(
             )
         return records
     if fmt == "jsonl":
-        return readers.read_jsonl(stream)
-    _, records, _ = readers.read_json(stream)
-    return records
+        return readers.checked_records(readers.read_jsonl(stream), None, problems.source)
+    kind, records, head = readers.read_json(stream)
+    return records if kind == "array" else readers.checked_records(records, head, problems.source)
 
 
 def import_stream(
@@ -164,6 +164,7 @@ class _Import:
             row = parse_row(
                 record.line, self.options.columns.cells(record.fields), self.today.start
             )
+            self.matcher.check_roles(row)
             if row.key is None:
                 required_natural(row)  # without a key, only the natural key can find its deal
         except RowProblems as error:

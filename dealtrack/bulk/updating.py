@@ -11,7 +11,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from dealtrack.bulk.creating import source_of
-from dealtrack.bulk.matching import Group, Matcher, RowError
+from dealtrack.bulk.matching import Group, Matcher, RowError, refuse_role_clashes
 from dealtrack.bulk.rows import FlatRow
 from dealtrack.dates import PartialDate, from_storage
 from dealtrack.domain.fold import fold_state, in_order
@@ -40,6 +40,8 @@ def update_deal(
             "target",
             f"deal {deal.key} is on another target; a deal's target changes only with dealtrack edit",
         )
+    if row.roles:
+        _check_roles(matcher, row, loaded)
     date = row.date or row.reported or today
     if date.start < deal.reported:
         raise RowError(
@@ -97,6 +99,19 @@ def update_deal(
     session.add_all(new)
     store_state(deal, fold_state(deal, in_order([*loaded.events, *new], deal)))
     return True
+
+
+def _check_roles(matcher: Matcher, row: FlatRow, loaded: Loaded) -> None:
+    """The roster the row leaves (its party columns replace those roles) must be one a deal may
+    have; compared by party, before any party the row names is created."""
+    named = [(role, matcher.party_id(n), n) for role, names in row.roles.items() for n in names]
+    shown = {party: display for _, party, display in named}
+    ledger_names = matcher.snapshot.party_names
+    roster = [(p.role, p.party_id) for p in loaded.participants if p.role not in row.roles]
+    roster += [(role, party) for role, party, _ in named]
+    refuse_role_clashes(
+        loaded.deal.target_id, roster, lambda party: ledger_names.get(party) or shown[party]
+    )
 
 
 def _party_changes(

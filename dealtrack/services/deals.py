@@ -31,7 +31,7 @@ from dealtrack.models import Deal, Event, Participant, Party
 from dealtrack.money import Amount
 from dealtrack.names import first_free, is_valid_key
 from dealtrack.services.ledger import deal_events, recorded_now, refresh, replay_participants
-from dealtrack.services.parties import Notices, resolve_party
+from dealtrack.services.parties import Notices, refuse_role_clashes, resolve_party
 from dealtrack.vocabulary import ROLES
 
 
@@ -127,6 +127,7 @@ def add_deal(
     Its rows are built by the ledger core and stored by the one writer imports use, so a deal
     added here reads exactly as one imported.
     """
+    refuse_role_clashes(session, draft.target, draft.parties)
     target = resolve_party(session, draft.target, create, notices)
     roles = sorted(
         ((role, resolve_party(session, name, create, notices)) for role, name in draft.parties),
