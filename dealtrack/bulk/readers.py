@@ -260,9 +260,15 @@ def read_json(stream: BinaryIO) -> tuple[str, Iterator[RawRecord], list[str]]:
 
 FORMAT = "dealtrack"
 VERSIONS = (1, 2)
-# Parts of a version 2 document this dealtrack does not read yet: accepted, and passed over.
-LATER_SECTIONS = frozenset({"links", "fx_rates"})
-LATER_TYPES = frozenset({"link", "fx_rate"})
+# Parts of a version 2 document this dealtrack does not read yet. Empty, as this dealtrack writes
+# them, they are nothing to import; a record in one is a row problem, never silently dropped.
+LATER_SECTIONS = {"links": "links between parties", "fx_rates": "exchange rates"}
+LATER_TYPES = {"link": "links", "fx_rate": "fx_rates"}
+
+
+def _not_read_yet(record: RawRecord, section: str) -> RawRecord:
+    problem = f"this dealtrack cannot import {LATER_SECTIONS[section]} yet ({section} section)"
+    return RawRecord(record.line, None, problem, section)
 
 
 def header_problem(head: Mapping[str, Any], complete: bool = True) -> str | None:
@@ -327,7 +333,7 @@ def checked_records(
             _refuse(header_problem(record.fields), source)
             ledger = True
         elif ledger and isinstance(kind, str) and kind in LATER_TYPES:
-            continue
+            record = _not_read_yet(record, LATER_TYPES[kind])
         yield record
 
 
@@ -337,8 +343,7 @@ def _document(records: Iterator[RawRecord], head: list[str], source: str) -> Ite
         if first:  # what precedes the first record (as export writes it, format and version)
             _refuse(header_problem(head_fields(head), complete=False), source)
             first = False
-        if record.section not in LATER_SECTIONS:
-            yield record
+        yield record if record.section not in LATER_SECTIONS else _not_read_yet(record, record.section)
     _refuse(header_problem(head_fields(head)), source)
 
 
