@@ -343,7 +343,11 @@ def _document(records: Iterator[RawRecord], head: list[str], source: str) -> Ite
         if first:  # what precedes the first record (as export writes it, format and version)
             _refuse(header_problem(head_fields(head), complete=False), source)
             first = False
-        yield record if record.section not in LATER_SECTIONS else _not_read_yet(record, record.section)
+        yield (
+            record
+            if record.section not in LATER_SECTIONS
+            else _not_read_yet(record, record.section)
+        )
     _refuse(header_problem(head_fields(head)), source)
 
 

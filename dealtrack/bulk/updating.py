@@ -6,6 +6,7 @@ an event, so an import repeated on an unchanged ledger appends nothing.
 
 import json
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
@@ -14,6 +15,7 @@ from dealtrack.bulk.creating import source_of
 from dealtrack.bulk.matching import Group, Matcher, RowError, refuse_role_clashes
 from dealtrack.bulk.rows import FlatRow
 from dealtrack.dates import PartialDate, from_storage
+from dealtrack.domain.changes import event_fields
 from dealtrack.domain.fold import fold_state, in_order
 from dealtrack.domain.new_deal import default_title, value_columns
 from dealtrack.domain.status_changes import status_change_problem
@@ -48,26 +50,13 @@ def update_deal(
             "date",
             f"{date} is before deal {deal.key} was reported ({from_storage(deal.reported, deal.reported_precision)})",
         )
-    outlet, url, attribution = source_of(row)
+    source = source_of(row)
     state = fold_state(deal, loaded.events, as_of=date.start)
     new: list[Event] = []
 
-    def add(kind: str, on: PartialDate = date, **payload: object) -> None:
-        new.append(
-            Event(
-                id=matcher.snapshot.allocate_events(1),
-                deal_id=deal.id,
-                type=kind,
-                on=on.start,
-                on_precision=on.precision.value,
-                recorded_at=recorded_at,
-                voided=False,
-                source_outlet=outlet,
-                source_url=url,
-                source_attribution=attribution,
-                **payload,
-            )
-        )
+    def add(kind: str, on: PartialDate = date, **payload: Any) -> None:
+        fields = event_fields(deal.id, kind, on, recorded_at, source, **payload)
+        new.append(Event(id=matcher.snapshot.allocate_events(1), **fields))
 
     if row.status is not None and (
         row.status != state.status or (row.reason is not None and row.reason != state.reason)
