@@ -336,3 +336,37 @@ def test_malformed_option_values_are_usage_errors_that_create_no_ledger(
         "add", ADD_USAGE, f"Invalid value for '{option}': {message}"
     )
     assert not ledger_db.exists()
+
+
+# Roles that cannot combine
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("Acme", "--acquirer", "Acme"), '"Acme" is the target of this deal and cannot also be its acquirer'),
+        (("Acme", "--backer", "ACME ", "--seller", "Big Co"), '"Acme" is the target of this deal and cannot also be its backer'),
+        (("Widget", "--acquirer", "Acme", "--seller", "acme"), '"Acme" cannot be both acquirer and seller'),
+    ],
+)  # fmt: skip
+def test_add_refuses_a_party_in_roles_that_cannot_combine(
+    run: Invoke, ledger_db: LedgerUnderTest, args: tuple[str, ...], message: str
+) -> None:
+    result = run("add", *args)
+    assert (result.exit_code, result.stdout, result.stderr) == (1, "", f"Error: {message}\n")
+    assert not ledger_db.exists()
+
+
+def test_add_compares_parties_after_resolving_aliases_and_records_nothing(
+    run: Invoke, ledger_db: LedgerUnderTest
+) -> None:
+    assert run("party", "add", "Glance Digital Experience", "--alias", "Glance").exit_code == 0
+    before = ledger_db.contents()
+    result = run("add", "Glance", "--acquirer", "New Co", "--seller", "Glance Digital Experience")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        'Error: "Glance Digital Experience" is the target of this deal and cannot also be its '
+        "seller\n"
+    )
+    assert ledger_db.contents() == before
+    assert deals(run) == []

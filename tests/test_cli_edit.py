@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from tests.conftest import Invoke
+from tests.conftest import Invoke, LedgerUnderTest
 from tests.ledger_json import deal, events, keys, usage_error
 
 TODAY = datetime.date.today().isoformat()
@@ -215,3 +215,34 @@ def test_an_edit_that_changes_nothing_records_nothing(jio: Invoke) -> None:
 def test_edit_of_an_unknown_deal_is_refused(jio: Invoke) -> None:
     result = jio("edit", "t-b", "--title", "x")
     assert (result.exit_code, result.stderr) == (1, 'Error: no deal "t-b" (see dealtrack list)\n')
+
+
+# Roles that cannot combine
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--add", "seller=a"), '"A" cannot be both acquirer and seller'),
+        (("--add", "adviser=T"), '"T" is the target of this deal and cannot also be its adviser'),
+        (("--target", "A"), '"A" is the target of this deal and cannot also be its acquirer'),
+        (("--target", "New Co", "--add", "other=new co"),
+         '"New Co" is the target of this deal and cannot also be its other'),
+    ],
+)  # fmt: skip
+def test_edit_refuses_a_roster_with_roles_that_cannot_combine(
+    jio: Invoke, ledger_db: LedgerUnderTest, args: tuple[str, ...], message: str
+) -> None:
+    before = ledger_db.contents()
+    result = jio("edit", "t-a", *args)
+    assert (result.exit_code, result.stdout, result.stderr) == (1, "", f"Error: {message}\n")
+    assert ledger_db.contents() == before
+
+
+def test_edit_may_move_a_party_to_a_role_it_leaves_in_the_same_edit(jio: Invoke) -> None:
+    result = jio("edit", "t-a", "--remove", "acquirer=A", "--add", "seller=A", "--target", "T")
+    assert (result.exit_code, result.stderr) == (0, 'Edited deal "t-a"\n')
+    assert deal(jio, "t-a")["parties"] == [
+        {"name": "T", "role": "target"},
+        {"name": "A", "role": "seller"},
+    ]

@@ -1,13 +1,16 @@
 """``dealtrack party add/edit/rm``: names, aliases, parents, and the parties deals create."""
 
 import json
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from click.testing import CliRunner, Result
 
 from dealtrack.cli import dealtrack
 from tests.cli_process import pg_other_locale_url
-from tests.conftest import STORY, Invoke
+from tests.conftest import STORY, Invoke, LedgerUnderTest
 from tests.ledger_json import deal, party, usage_error
 
 __all__ = ["pg_other_locale_url"]  # the fixture, imported for the test on another locale
@@ -153,8 +156,10 @@ def test_party_edit_refuses_to_remove_an_alias_the_party_lacks(glance: Invoke) -
 @pytest.mark.parametrize(
     ("name", "parent", "message"),
     [
-        ("InMobi", "Glance", '"Glance Digital Experience" cannot be the parent of "InMobi": that is a cycle'),
-        ("Glance", "Glance", '"Glance Digital Experience" cannot be the parent of "Glance Digital Experience": that is a cycle'),
+        ("InMobi", "Glance", '"Glance Digital Experience" cannot be the parent of "InMobi": that is a cycle '
+                             "(InMobi → Glance Digital Experience → InMobi)"),
+        ("Glance", "Glance", '"Glance Digital Experience" cannot be the parent of "Glance Digital Experience": '
+                             "that is a cycle (Glance Digital Experience → Glance Digital Experience)"),
     ],
 )  # fmt: skip
 def test_party_edit_refuses_a_parent_cycle(
@@ -296,3 +301,76 @@ def test_a_server_sorting_by_another_locale_still_lists_parties_in_code_point_or
         )
 
     assert listed_in_order(run) == (CODE_POINT_ORDER, CODE_POINT_ORDER)
+
+
+# Country codes and parent loops
+
+
+@pytest.mark.parametrize("command", ["add", "edit"])
+@pytest.mark.parametrize("value", ["ÄÖ", "ıN", "I N"])
+def test_a_country_must_be_two_ascii_letters(glance: Invoke, command: str, value: str) -> None:
+    result = glance("party", command, "Glance", "--country", value)
+    assert result.exit_code == 2
+    assert result.stderr == usage_error(
+        f"party {command}",
+        "[OPTIONS] NAME",
+        f"Invalid value for '--country': {value!r} is not an ISO 3166 alpha-2 country code; "
+        "write e.g. IN or US",
+    )
+    assert party(glance, "Glance")["country"] is None
+
+
+@contextmanager
+def returns_within(seconds: int) -> Iterator[None]:
+    """Fail a command that hangs, instead of hanging the test run."""
+
+    def hung(signum: int, frame: object) -> None:
+        raise TimeoutError(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.fixture
+def looped(run: Invoke, ledger_db: LedgerUnderTest) -> Invoke:
+    """Alpha and Beta each other's parent, as raw SQL (or an older import) could leave them."""
+    for name in ("Alpha", "Beta"):
+        assert run("party", "add", name).exit_code == 0
+    ledger_db.sql(
+        "UPDATE party SET parent_id = (SELECT id FROM party WHERE name = 'Beta') WHERE name = 'Alpha'",
+        "UPDATE party SET parent_id = (SELECT id FROM party WHERE name = 'Alpha') WHERE name = 'Beta'",
+    )  # fmt: skip
+    return run
+
+
+def test_a_parent_whose_chain_already_loops_is_refused_not_followed_forever(
+    looped: Invoke, ledger_db: LedgerUnderTest
+) -> None:
+    before = ledger_db.contents()
+    with returns_within(20):
+        added = looped("party", "add", "Gamma", "--parent", "Alpha")
+        edited = looped("party", "edit", "Beta", "--parent", "Alpha")
+    assert (added.exit_code, added.stdout) == (1, "")
+    assert added.stderr == (
+        'Error: "Alpha" cannot be the parent of "Gamma": the parent chain of "Alpha" already '
+        "loops (Alpha → Beta → Alpha); give one of those parties another parent first\n"
+    )
+    assert (edited.exit_code, edited.stderr) == (
+        1, 'Error: "Alpha" cannot be the parent of "Beta": that is a cycle (Beta → Alpha → Beta)\n'
+    )  # fmt: skip
+    assert ledger_db.contents() == before
+
+
+def test_a_loop_is_mended_by_giving_one_of_its_parties_another_parent(looped: Invoke) -> None:
+    with returns_within(20):
+        result = looped("party", "edit", "Beta", "--parent", "Holding")
+    assert (result.exit_code, result.stderr) == (
+        0, 'Created party "Holding"\nEdited party "Beta"\n'
+    )  # fmt: skip
+    assert looped("check").exit_code == 0
+    assert looped("party", "add", "Gamma", "--parent", "Alpha").exit_code == 0

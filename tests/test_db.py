@@ -434,3 +434,23 @@ def test_server_url_password_never_appears_in_output(ledger_db: LedgerUnderTest)
     assert outputs[2].stdout == f"{shown}\n"
     assert outputs[3].stdout.startswith(f"ledger: {shown}\n")
     assert not any("s3cret" in r.output for r in outputs)
+
+
+# check: parent loops
+
+
+def test_check_reports_each_parent_loop_once(run: Invoke, ledger_db: LedgerUnderTest) -> None:
+    for args in (("Alpha",), ("Beta",), ("Gamma", "--parent", "Alpha"), ("Delta",), ("Omega",)):
+        assert run("party", "add", *args).exit_code == 0
+    ledger_db.sql(
+        "UPDATE party SET parent_id = (SELECT id FROM party WHERE name = 'Beta') WHERE name = 'Alpha'",
+        "UPDATE party SET parent_id = (SELECT id FROM party WHERE name = 'Alpha') WHERE name = 'Beta'",
+        "UPDATE party SET parent_id = id WHERE name = 'Delta'",
+    )  # fmt: skip
+    result = run("check")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "party Alpha: its parent chain loops (Alpha → Beta → Alpha)\n"
+        "party Delta: its parent chain loops (Delta → Delta)\n"
+        "Error: 2 problems in the ledger; see above\n"
+    )

@@ -51,9 +51,9 @@ def rich(run: Invoke) -> Invoke:
     ok(run, "note", glance, 'SoftBank said "yes" — 日本語', "--on", "2021-04")
     ok(run, "edit", glance, "--title", "Glance buys TikTok", "--kind", "acquisition")
     ok(run, "edit", glance, "--add", "adviser=Goldman Sachs", "--remove", "backer=SoftBank")
-    ok(run, "add", "Nestlé", "--acquirer", "Nestle SA", "--on", "2019", "--value", "₹5 lakh",
-       "--status", "rumored", "--key", "nestle-self")  # fmt: skip
-    ok(run, "status", "nestle-self", "in-negotiation", "--on", "2019-06")
+    ok(run, "add", "Purina", "--acquirer", "Nestle SA", "--on", "2019", "--value", "₹5 lakh",
+       "--status", "rumored", "--key", "nestle-purina")  # fmt: skip
+    ok(run, "status", "nestle-purina", "in-negotiation", "--on", "2019-06")
     history = json.loads(ok(run, "history", glance, "-f", "json"))
     value_event = next(e["id"] for e in history if e["type"] == "value")
     ok(run, "void", str(value_event), "--reason", "wrong range")

@@ -240,7 +240,8 @@ def test_a_party_record_whose_name_is_not_text_is_a_row_problem(
     result = run("import", path)
     assert result.exit_code == 1
     assert result.stderr == (
-        f"{path}:2: name: expected text, found int\nError: 1 problem in {path}; nothing imported\n"
+        f"{path}:2: name: expected text, found a number\n"
+        f"Error: 1 problem in {path}; nothing imported\n"
     )
 
 

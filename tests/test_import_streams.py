@@ -97,7 +97,7 @@ def test_malformed_jsonl_line_is_reported_on_that_line(run: Invoke, tmp_path: Pa
     assert result.exit_code == 1
     assert result.stderr == (
         f"{path}:2: row: malformed JSON: Expecting ',' delimiter\n"
-        f"{path}:3: row: expected a JSON object, found list\n"
+        f"{path}:3: row: expected a JSON object, found an array\n"
         f"Error: 2 problems in {path}; nothing imported\n"
     )
 

@@ -73,7 +73,9 @@ def ledgers(draw: st.DrawFn) -> tuple[list[str], list[dict[str, object]]]:
         target = draw(st.sampled_from(names))
         others = [n for n in names if n != target]
         acquirers = draw(st.lists(st.sampled_from(others), max_size=2, unique=True))
-        sellers = draw(st.lists(st.sampled_from(others), max_size=1, unique=True))
+        # a party may not be both acquirer and seller of one deal
+        free = [n for n in others if n not in acquirers]
+        sellers = draw(st.lists(st.sampled_from(free), max_size=1)) if free else []
         status = draw(st.sampled_from(list(LEGAL)))
         steps = []
         for month in sorted(draw(st.lists(st.integers(2, 12), max_size=5))):

@@ -18,6 +18,7 @@ from dealtrack.bulk.fields import (
     bad_key,
     check_events,
     checked,
+    date_field,
     named_parties,
     parse_event,
     text_field,
@@ -30,15 +31,21 @@ from dealtrack.bulk.staging import IdSet, Stage
 from dealtrack.bulk.writer import EVENT_COLUMNS, BulkWriter
 from dealtrack.domain.duplicates import NaturalKey, natural_key
 from dealtrack.domain.fold import (
-    encode_roster,
     fold_opening_roster,
     fold_state,
     identity,
     in_order,
 )
 from dealtrack.domain.fold import roster as ledger_roster
-from dealtrack.domain.new_deal import DEAL_FIELDS, derived_deal_key, stored_title
+from dealtrack.domain.new_deal import (
+    DEAL_FIELDS,
+    Opening,
+    derived_deal_key,
+    new_deal_rows,
+    stored_title,
+)
 from dealtrack.models import Deal, Event
+from dealtrack.money import Amount
 from dealtrack.names import first_free, is_valid_key
 from dealtrack.services.ledger import (
     CHUNK,
@@ -119,11 +126,12 @@ class DealObjects:
         """Match or create one deal object; every field is checked before anything is written."""
         target = text_field(fields, "target", True) or ""
         named = named_parties(fields, target)
-        reported = checked("reported", dates.parse_date, text_field(fields, "reported", True))
+        reported = checked("reported", dates.parse_date, date_field(fields, "reported"))
         key = checked(
             "key", lambda t: t if is_valid_key(t) else bad_key(t), text_field(fields, "key")
         )
         check_events(fields)
+        self.parties.check_roles(target, named)
         roster = [(role, self.parties.party_id(name)) for role, name in named]
         target_id = self.parties.party_id(target)
         deal = self._match(key, target_id, roster, reported)
@@ -186,6 +194,35 @@ class DealObjects:
         )
         status = checked("status", statuses.parse_status, text_field(fields, "status")) or "rumored"
         amount, high, currency, basis = value_fields(fields.get("value"))
+        acquirers = [self.parties.name(p) for r, p in roster if r == "acquirer"]
+        title = stored_title(text_field(fields, "title"), self.parties.name(target_id), acquirers)
+        raw_events = fields.get("events")
+        if not raw_events:
+            # Without its history, the deal is recorded as add would record it.
+            opening = Opening(
+                deal_id=deal_id,
+                key=key,
+                title=title,
+                kind=kind,
+                target_id=target_id,
+                roster=sorted(
+                    ((p, r) for r, p in roster if r != "target"), key=lambda e: ROLES.index(e[1])
+                ),
+                reported=reported,
+                effective=reported,
+                recorded_at=recorded_now(),
+                status=status,
+                reason=text_field(fields, "reason"),
+                value=None
+                if amount is None or currency is None
+                else Amount(amount, high, currency),
+                basis=basis,
+            )
+            rows = new_deal_rows(opening, self.snapshot.allocate_events(1))
+            self.taken_event_ids.add(rows.created[0])
+            self._written().add_deal(rows)
+            self._register(key, deal_id, _natural(target_id, roster, reported))
+            return key
         deal = Deal(
             id=deal_id,
             key=key,
@@ -202,15 +239,12 @@ class DealObjects:
             updated=reported.start,
             updated_precision=reported.precision.value,
         )
-        raw_events = fields.get("events")
-        events = self._history(deal, raw_events) if raw_events else self._synthesized(deal, roster)
+        events = self._history(deal, raw_events)
         ordered = in_order(events, deal)
         if not any(e.type == "created" for e in ordered):
             raise RowError("events", "a deal's history must start with a created event")
         store_state(deal, fold_state(deal, ordered))
-        acquirers = [self.parties.name(p) for r, p in roster if r == "acquirer"]
-        title = text_field(fields, "title")
-        deal.title = stored_title(title, self.parties.name(target_id), acquirers)
+        deal.title = title
 
         writer = self._written()
         writer.deals.rows.append(tuple(getattr(deal, c) for c in DEAL_FIELDS))
@@ -218,10 +252,14 @@ class DealObjects:
         writer.participants.rows.extend((deal_id, party_id, role) for party_id, role in pairs)
         writer.events.rows.extend(tuple(getattr(e, c) for c in EVENT_COLUMNS) for e in events)
         writer.counted(1 + len(pairs) + len(events))
+        self._register(key, deal_id, _natural(target_id, roster, reported))
+        return key
+
+    def _register(self, key: str, deal_id: int, natural: NaturalKey) -> None:
+        """Note a deal this import created, for the deal objects after it."""
         self.created.add(deal_id)
         self.taken_deal_ids.add(deal_id)
-        self.stage.add_deal(key, deal_id, _natural(target_id, roster, reported))
-        return key
+        self.stage.add_deal(key, deal_id, natural)
 
     def _free_id(self, model: type[Deal] | type[Event], wanted: Any) -> int | None:
         """The file's own id when it is free, so an export re-imported keeps its ids."""
@@ -242,30 +280,6 @@ class DealObjects:
         acquirers = [self.parties.name(p) for r, p in roster if r == "acquirer"]
         derived = derived_deal_key(self.parties.name(target_id), acquirers, deal_id)
         return first_free(derived, lambda key: self._deal_id(key) is not None)
-
-    def _event(self, **columns: Any) -> Event:
-        event = Event(id=self.snapshot.allocate_events(1), voided=False, **columns)
-        self.taken_event_ids.add(event.id)
-        return event
-
-    def _synthesized(self, deal: Deal, roster: list[tuple[str, int]]) -> list[Event]:
-        """A deal object without its history gets the created event ``add`` would record."""
-        opening = sorted(((p, r) for r, p in roster), key=lambda pair: ROLES.index(pair[1]))
-        created = self._event(
-            type="created",
-            deal_id=deal.id,
-            on=deal.reported,
-            on_precision=deal.reported_precision,
-            recorded_at=recorded_now(),
-            status=deal.status,
-            reason=deal.reason,
-            amount=deal.amount,
-            high=deal.high,
-            currency=deal.currency,
-            basis=deal.basis,
-            parties=encode_roster(opening),
-        )
-        return [created]
 
     def _history(self, deal: Deal, raw_events: Any) -> list[Event]:
         """The events of a deal object for a new deal, with the file's ids where they are free."""

@@ -12,6 +12,7 @@ from typing import Any
 from dealtrack import dates, money, statuses, vocabulary
 from dealtrack.bulk.matching import RowError
 from dealtrack.domain.fold import encode_roster
+from dealtrack.domain.json_values import json_date_text, json_type
 from dealtrack.models import Event
 from dealtrack.names import check_party_name
 from dealtrack.vocabulary import ROLES
@@ -34,11 +35,22 @@ def text_field(record: dict[str, Any], key: str, required: bool = False) -> str 
         if required:
             raise RowError(key, "required")
         return None
-    if not isinstance(value, str):
-        raise RowError(key, f"expected text, found {type(value).__name__}")
+    if type(value) is not str:
+        raise RowError(key, f"expected text, found {json_type(value)}")
     if "\x00" in value:
         raise RowError(key, "contains a NUL byte; remove it")
     return value
+
+
+def date_field(record: dict[str, Any], key: str) -> str:
+    """A required date as text, or a bare integer year (2021 means "2021")."""
+    value = record.get(key)
+    if value is None or type(value) is str:
+        return text_field(record, key, True) or ""
+    try:
+        return json_date_text(value)
+    except ValueError as error:
+        raise RowError(key, str(error)) from None
 
 
 def checked(key: str, convert: Callable[[str], Any], text: str | None) -> Any:
@@ -58,17 +70,32 @@ def value_fields(
     if not isinstance(raw, dict):
         raise RowError(key, "expected an object {amount, high, currency, basis} or null")
     try:
-        amount = money.parse_decimal_string(str(raw.get("amount")))
-        high = money.parse_decimal_string(str(raw["high"])) if raw.get("high") is not None else None
-        currency = money.parse_currency(str(raw.get("currency")))
-        basis = vocabulary.parse_term(
-            str(raw.get("basis") or "reported"), vocabulary.BASES, "basis"
+        amount = money.parse_decimal_string(_money_text(raw, "amount"))
+        high = (
+            money.parse_decimal_string(_money_text(raw, "high"))
+            if raw.get("high") is not None
+            else None
         )
+        currency = money.parse_currency(_money_text(raw, "currency"))
+        basis = vocabulary.parse_term(_money_text(raw, "basis"), vocabulary.BASES, "basis")
     except ValueError as error:
         raise RowError(key, str(error)) from None
     if high is not None and high <= amount:
         raise RowError(key, "high must be above amount")
     return amount, high, currency, basis
+
+
+def _money_text(value: dict[str, Any], name: str) -> str:
+    """A part of a value object as text: amounts are decimal strings, as export writes them
+    (a JSON number would carry a float's rounding); a missing basis is "reported"."""
+    part = value.get(name)
+    if name == "basis" and part in (None, ""):
+        return "reported"
+    if type(part) is str:
+        return part
+    example = ' such as "3000000000.00"' if name in ("amount", "high") else ""
+    found = "nothing" if part is None else json_type(part)
+    raise ValueError(f"{name}: expected text{example}, found {found}")
 
 
 def parse_event(

@@ -84,8 +84,12 @@ def _records(
             )
         return options.columns.for_header(header), records
     if fmt == "jsonl":
-        return options.columns, readers.read_jsonl(stream)
-    _, records, _ = readers.read_json(stream)
+        return options.columns, readers.checked_records(
+            readers.read_jsonl(stream), None, problems.source
+        )
+    kind, records, head = readers.read_json(stream)
+    if kind != "array":
+        records = readers.checked_records(records, head, problems.source)
     return options.columns, records
 
 
@@ -254,6 +258,7 @@ class _Import:
             if fmt in ("json", "jsonl"):
                 record.fields = _json_columns(record.fields, self.options)
             row = parse_row(record.line, self.columns.cells(record.fields), self.today.start)
+            self.matcher.check_roles(row)
             if row.key is None:
                 required_natural(row)  # without a key, only the natural key can find its deal
         except RowProblems as error:

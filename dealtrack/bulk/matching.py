@@ -6,13 +6,15 @@ one deal are merged (the later row winning field by field) before anything is co
 ledger, which is what makes importing a file twice the same as importing it once.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from dealtrack.bulk.rows import FlatRow
+from dealtrack.bulk.rows import ROLE_COLUMNS, FlatRow
 from dealtrack.bulk.snapshot import Snapshot
 from dealtrack.dates import PartialDate
 from dealtrack.domain.duplicates import NaturalKey, natural_key
+from dealtrack.domain.parties import P, role_clashes
 from dealtrack.names import name_key
 
 
@@ -57,6 +59,43 @@ class Matcher:
     def _ledger_id(self, name: str) -> int | None:
         """The id of the ledger party a name (or alias) names."""
         return self.snapshot.party_ids.get(name_key(name))
+
+    def check_roles(self, row: FlatRow, later: FlatRow | None = None) -> None:
+        """Refuse parties in roles that cannot combine once names and aliases are resolved to
+        the ledger's parties (the row itself compared names only); with ``later``, the roster
+        the two rows make when merged."""
+        roles = row.roles if later is None else {**row.roles, **later.roles}
+        if not roles:
+            return
+        target = row.target if later is None or later.target is None else later.target
+        if later is None and not self._aliased(row):
+            return  # parties told apart by name, as the row itself compared them
+        shown: dict[int | str, str] = {}
+
+        def party(display: str) -> int | str:
+            found = self._ledger_id(display)
+            if found is None:
+                shown.setdefault(name_key(display), display)
+                return name_key(display)
+            shown[found] = self.snapshot.party_names.get(found, display)
+            return found
+
+        first = None if target is None else party(target)  # a new party spelt as the target
+        roster = [(role, party(n)) for role, names in roles.items() for n in names]
+        refuse_role_clashes(first, roster, shown.__getitem__)
+
+    def _aliased(self, row: FlatRow) -> bool:
+        """Whether two different names of the row are names of one ledger party."""
+        ids = self.snapshot.party_ids
+        if len(ids) == len(self.snapshot.party_names):
+            return False  # a ledger without aliases has one name per party
+        found: dict[str, int] = {}
+        names = [n for names in row.roles.values() for n in names]
+        for key in map(name_key, names if row.target is None else [row.target, *names]):
+            party = ids.get(key)
+            if party is not None:
+                found[key] = party
+        return len(set(found.values())) < len(found)
 
     def natural_key(self, row: FlatRow) -> NaturalKey:
         target, reported = required_natural(row)
@@ -112,6 +151,8 @@ class Matcher:
             raise RowError(
                 "row", f"matches existing deal {self.key_of(group.deal_id)} (--on-conflict fail)"
             )
+        if group.deal_id is None:
+            self.check_roles(group.row, row)
         group.lines.append(row.line)
         if group.deal_id is not None and self.on_conflict == "skip":
             group.skipped = True
@@ -162,6 +203,15 @@ class Matcher:
         if self._ledger_keys is None:
             self._ledger_keys = {v: k for k, v in self.snapshot.deal_keys.items()}
         return self._ledger_keys.get(deal_id, str(deal_id))
+
+
+def refuse_role_clashes(
+    target: P | None, roster: list[tuple[str, P]], name: Callable[[P], str]
+) -> None:
+    """A RowError on the party column to fix when a roster holds roles that cannot combine."""
+    clashes = role_clashes(target, roster, name)
+    if clashes:
+        raise RowError(ROLE_COLUMNS[clashes[0].role], clashes[0].message)
 
 
 def required_natural(row: FlatRow) -> tuple[str, PartialDate]:

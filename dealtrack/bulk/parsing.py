@@ -36,6 +36,7 @@ def checked(
         return (counted, "bad", record.line, record.fields or {}, problem, True)
     try:
         row = parse_row(record.line, columns.cells(record.fields), today)
+        matcher.check_roles(row)
         if row.key is None:
             required_natural(row)  # without a key, only the natural key can find its deal
     except RowProblems as error:

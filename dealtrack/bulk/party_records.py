@@ -17,6 +17,8 @@ from dealtrack.bulk.matching import RowError
 from dealtrack.bulk.snapshot import Snapshot
 from dealtrack.bulk.staging import Stage
 from dealtrack.bulk.writer import BulkWriter
+from dealtrack.domain.json_values import json_names, json_type
+from dealtrack.domain.parties import parent_problem, parse_country, roster_problem
 from dealtrack.models import Alias, Party
 from dealtrack.names import check_party_name, name_key
 
@@ -33,6 +35,10 @@ class DocumentParties:
         # The current chunk's ledger parties, loaded at once: referenced here so that the session
         # (whose identity map holds objects weakly) finds them by id without a query.
         self.loaded: list[Party] = []
+        # Parents set by this file's party records (written once every record is), and the
+        # ledger's own, read when a record first names a parent: chains are checked across both.
+        self.parents: dict[int, int] = {}
+        self.ledger_parents: dict[int, int | None] | None = None
 
     def party_id(self, name: str) -> int:
         """The id of the party a name (or alias) names, created when the ledger lacks it."""
@@ -50,9 +56,29 @@ class DocumentParties:
         name = self.snapshot.party_names.get(party_id)
         return name if name is not None else self.stage.party_name(party_id) or ""
 
+    def check_roles(self, target: str, named: list[tuple[str, str]]) -> None:
+        """Refuse a deal object whose parties hold roles that cannot combine, compared by party
+        (names and aliases resolved), before any party it names is created."""
+        shown: dict[int | str, str] = {}
+
+        def party(display: str) -> int | str:
+            key = name_key(display)
+            found = self.snapshot.party_ids.get(key)
+            found = self.stage.new_party(key) if found is None else found
+            if found is None:
+                shown.setdefault(key, display)
+                return key
+            shown[found] = self.name(found) or display
+            return found
+
+        target_id = party(target)  # first: a new party is shown as the target spells it
+        roster = [(role, party(name)) for role, name in named]
+        problem = roster_problem(target_id, roster, shown.__getitem__)
+        if problem is not None:
+            raise RowError("parties", problem)
+
     def apply(self, chunks: Iterable[list[tuple[int, dict[str, Any]]]], problems: Any) -> None:
         """Write the parties section, ``(line, record)`` a chunk at a time."""
-        parents: list[dict[str, int]] = []
         aliases: list[Alias] = []
         for chunk in chunks:
             self.loaded = self._preload(chunk)
@@ -63,12 +89,14 @@ class DocumentParties:
                     problems.reject(line, fields, [(error.field_name, error.message)])
                     continue
                 if parent_id is not None:
-                    parents.append({"id": party_id, "parent_id": parent_id})
+                    self.parents[party_id] = parent_id
                 aliases.extend(named)
             self.session.flush()
             self.new_parties.clear()  # written: the session lets them go
-        if parents:
-            self.session.execute(update(Party), parents)
+        if self.parents:
+            self.session.execute(
+                update(Party), [{"id": p, "parent_id": up} for p, up in self.parents.items()]
+            )
         self.session.add_all(aliases)
         self.session.flush()
 
@@ -89,17 +117,16 @@ class DocumentParties:
             lambda t: vocabulary.parse_term(t, vocabulary.PARTY_KINDS, "party kind"),
             text_field(fields, "kind"),
         )
-        party.kind = kind or party.kind
-        country = text_field(fields, "country")
-        if country is not None:
-            if len(country) != 2 or not country.isalpha():
-                raise RowError("country", f"{country!r} is not an ISO 3166 alpha-2 code")
-            party.country = country.upper()
+        country = checked("country", parse_country, text_field(fields, "country"))
         parent = text_field(fields, "parent")
         parent_id = self.party_id(parent) if parent is not None else None
+        if parent_id is not None:
+            self._check_parent(party.id, parent_id)
+        party.kind = kind or party.kind
+        party.country = country or party.country
         aliases: list[Alias] = []
-        for alias in fields.get("aliases") or []:
-            display = checked("aliases", check_party_name, str(alias))
+        for alias in _alias_names(fields.get("aliases")):
+            display = checked("aliases", check_party_name, alias)
             key = name_key(display)
             holder = self.snapshot.party_ids.get(key)
             if holder is None:
@@ -110,3 +137,28 @@ class DocumentParties:
             elif holder != party.id:
                 raise RowError("aliases", f'"{display}" is already a name of another party')
         return party.id, parent_id, aliases
+
+    def _check_parent(self, party_id: int, parent_id: int) -> None:
+        """Refuse a parent that would make a chain of parents loop, counting the ledger's
+        parents and those of this file's earlier records (a loop within the file is refused on
+        the record that closes it)."""
+        if self.ledger_parents is None:
+            with_parent = select(Party.id, Party.parent_id).where(Party.parent_id.is_not(None))
+            self.ledger_parents = {p: up for p, up in self.session.execute(with_parent)}
+        ledger, parents = self.ledger_parents, self.parents
+        problem = parent_problem(
+            party_id, parent_id, lambda p: parents.get(p, ledger.get(p)), self.name
+        )
+        if problem is not None:
+            raise RowError("parent", problem)
+
+
+def _alias_names(raw: Any) -> list[str]:
+    if raw is None:
+        return []
+    if type(raw) is not list:
+        raise RowError("aliases", f"expected an array of names, found {json_type(raw)}")
+    try:
+        return json_names(raw)
+    except ValueError as error:
+        raise RowError("aliases", str(error)) from None

@@ -3,17 +3,22 @@
 Text is decoded line by line, so a bad byte is reported with its line instead of failing the file.
 JSON arrays and ledger documents are split into top-level records by a small scanner that tracks
 strings, nesting and newlines; each record is then parsed on its own, so memory holds one record at
-a time and every problem names the physical line where its record starts.
+a time and every problem names the physical line where its record starts. A ledger document's
+head (what it says it is) is checked before any of its records can be imported.
 """
 
 import codecs
+import contextlib
 import csv
 import json
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, BinaryIO
+
+from dealtrack.domain.json_values import json_type
+from dealtrack.errors import DealtrackError
 
 MAX_CELL = 1_000_000  # bytes of text in one cell; larger cells are row errors
 MAX_DEPTH = 64
@@ -115,9 +120,7 @@ def _parsed(line: int, text: str, section: str = "deals") -> RawRecord:
     except json.JSONDecodeError as error:
         return RawRecord(line + error.lineno - 1, None, f"malformed JSON: {error.msg}", section)
     if not isinstance(value, dict):
-        return RawRecord(
-            line, None, f"expected a JSON object, found {type(value).__name__}", section
-        )
+        return RawRecord(line, None, f"expected a JSON object, found {json_type(value)}", section)
     return RawRecord(line, value, None, section)
 
 
@@ -249,3 +252,105 @@ def read_json(stream: BinaryIO) -> tuple[str, Iterator[RawRecord], list[str]]:
 
     records, head = split_json(chained(), bad, 1 if text[0] == "[" else 2)
     return ("array" if text[0] == "[" else "document"), records, head
+
+
+# Ledger document heads: what a document says it is (``format``, ``version``), checked before it is
+# imported. Another program's document, or one a newer dealtrack wrote, would otherwise be read as
+# records it does not mean; it is refused whole instead, before anything reaches the ledger.
+
+FORMAT = "dealtrack"
+VERSIONS = (1, 2)
+# Parts of a version 2 document this dealtrack does not read yet. Empty, as this dealtrack writes
+# them, they are nothing to import; a record in one is a row problem, never silently dropped.
+LATER_SECTIONS = {"links": "links between parties", "fx_rates": "exchange rates"}
+LATER_TYPES = {"link": "links", "fx_rate": "fx_rates"}
+
+
+def _not_read_yet(record: RawRecord, section: str) -> RawRecord:
+    problem = f"this dealtrack cannot import {LATER_SECTIONS[section]} yet ({section} section)"
+    return RawRecord(record.line, None, problem, section)
+
+
+def header_problem(head: Mapping[str, Any], complete: bool = True) -> str | None:
+    """What is wrong with a document's head, to follow the file's name in a message; None for a
+    ledger this dealtrack reads. Until the head is ``complete``, a missing field is no problem."""
+    if "format" in head or complete:
+        given = head.get("format")
+        if given is None:
+            return (
+                f'does not say "format": "{FORMAT}"; it is not a dealtrack ledger; nothing imported'
+            )
+        if given != FORMAT:
+            shown = json.dumps(given, ensure_ascii=False)
+            if isinstance(given, str):
+                return f"is a {shown} document, not a dealtrack ledger; nothing imported"
+            return f'says "format": {shown}; it is not a dealtrack ledger; nothing imported'
+    if "version" in head or complete:
+        version = head.get("version")
+        readable = "this dealtrack reads versions " + " and ".join(map(str, VERSIONS))
+        if type(version) is int and version > max(VERSIONS):
+            return f"is a dealtrack ledger document of version {version}; {readable} (upgrade dealtrack)"
+        if type(version) is not int or version not in VERSIONS:
+            shown = (
+                "without a version"
+                if version is None
+                else f"of version {json.dumps(version, ensure_ascii=False)}"
+            )
+            return f"is a dealtrack ledger document {shown}; {readable}"
+    return None
+
+
+def head_fields(tokens: list[str]) -> dict[str, Any]:
+    """The scalar fields of a document's head, from the JSON tokens read of it so far."""
+    fields: dict[str, Any] = {}
+    depth = 0
+    for number, token in enumerate(tokens):
+        if token == "{" or token == "[":
+            depth += 1
+        elif token == "}" or token == "]":
+            depth -= 1
+        elif token == ":" and depth == 1 and 0 < number < len(tokens) - 1:
+            value = tokens[number + 1]
+            if value != "{" and value != "[":
+                with contextlib.suppress(json.JSONDecodeError):  # reported by the reader
+                    fields[json.loads(tokens[number - 1])] = json.loads(value)
+    return fields
+
+
+def checked_records(
+    records: Iterator[RawRecord], head: list[str] | None, source: str
+) -> Iterator[RawRecord]:
+    """The records of a JSON document (``head``: its tokens, filled as records are read) or of
+    JSON Lines (``head`` None: a ``{"type": "ledger"}`` line is its head), refused with a
+    DealtrackError if they are not a dealtrack ledger this dealtrack reads."""
+    if head is not None:
+        yield from _document(records, head, source)
+        return
+    ledger = False
+    for record in records:
+        kind = None if record.fields is None else record.fields.get("type")
+        if kind == "ledger" and record.fields is not None:
+            _refuse(header_problem(record.fields), source)
+            ledger = True
+        elif ledger and isinstance(kind, str) and kind in LATER_TYPES:
+            record = _not_read_yet(record, LATER_TYPES[kind])
+        yield record
+
+
+def _document(records: Iterator[RawRecord], head: list[str], source: str) -> Iterator[RawRecord]:
+    first = True
+    for record in records:
+        if first:  # what precedes the first record (as export writes it, format and version)
+            _refuse(header_problem(head_fields(head), complete=False), source)
+            first = False
+        yield (
+            record
+            if record.section not in LATER_SECTIONS
+            else _not_read_yet(record, record.section)
+        )
+    _refuse(header_problem(head_fields(head)), source)
+
+
+def _refuse(problem: str | None, source: str) -> None:
+    if problem is not None:
+        raise DealtrackError(f"{source} {problem}")

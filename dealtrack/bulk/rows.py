@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dealtrack import dates, money, statuses, vocabulary
+from dealtrack.domain.json_values import json_date_text, json_names, json_text
+from dealtrack.domain.parties import role_clashes
 from dealtrack.names import InvalidName, check_party_name, is_valid_key, name_key
 
 COLUMNS = (
@@ -42,6 +44,7 @@ PARTY_COLUMNS = {
     "backers": "backer",
     "others": "other",
 }
+ROLE_COLUMNS = {role: column for column, role in PARTY_COLUMNS.items()}
 UNDISCLOSED = "undisclosed"
 FREE_TEXT = frozenset({"title", "reason", "source", "url", "notes"})
 MAX_CELL = 1_000_000  # characters; longer cells are row errors
@@ -132,31 +135,49 @@ class ColumnPlan:
         return ColumnPlan(sources, self.defaults, self.ignored, self.ignore_extra)
 
     def cells(self, record: Mapping[str, Any]) -> dict[str, str]:
+        """The record's text by field; a JSON value that is not text where text is due is a
+        problem naming the field (CSV cells are always text, and take the first branch)."""
         if not self.defaults:
-            return {
-                name: raw if type(raw) is str else _text(raw)
+            found = {
+                name: raw
                 for name, column in self.sources.items()
                 if (raw := record.get(column)) is not None
             }
+            if all(type(raw) is str for raw in found.values()):
+                return found  # a delimited file's cells, as they always are
         cells = dict(self.defaults)
+        wrong: list[tuple[str, str]] = []
         for name, column in self.sources.items():
             raw = record.get(column)
             if raw is None:
                 continue
-            text = raw if type(raw) is str else _text(raw)
+            if type(raw) is str:
+                text = raw
+            else:
+                try:
+                    text = _json_cell(name, raw)
+                except ValueError as error:
+                    wrong.append((name, str(error)))
+                    continue
             if text.strip() or name not in cells:
                 cells[name] = text
+        if wrong:
+            raise RowProblems(wrong)
         return cells
 
 
-def _text(raw: Any) -> str:
-    if isinstance(raw, str):
-        return raw
-    if isinstance(raw, list):
-        return ";".join(str(item) for item in raw)
-    if isinstance(raw, bool):
-        return "true" if raw else "false"
-    return str(raw)
+def _json_cell(name: str, raw: Any) -> str:
+    """A JSON value as cell text: a party column may be an array of names, and a date an
+    integer year; every other field takes a JSON string only."""
+    if name in PARTY_COLUMNS and type(raw) is list:
+        names = json_names(raw)
+        for item in names:
+            if ";" in item:  # joined below with ';', it would become two names
+                check_party_name(item)
+        return ";".join(names)
+    if name in ("reported", "date"):
+        return json_date_text(raw)
+    return json_text(raw)
 
 
 def plan_columns(
@@ -231,6 +252,8 @@ def parse_row(line: int, cells: Mapping[str, str], today: datetime.date) -> Flat
         setattr(row, _ATTRIBUTE.get(name, name), value)
     if row.reported and row.date and row.date.start < row.reported.start:
         problems.append(("date", f"{row.date} is before reported ({row.reported})"))
+    if row.roles:
+        problems.extend(_role_problems(row))
     if problems:
         raise RowProblems(problems)
     return row
@@ -244,6 +267,29 @@ def _effective_date(today: datetime.date) -> Callable[[str], dates.PartialDate]:
 @functools.lru_cache(maxsize=CACHED)
 def _amount(text: str, currency: str | None) -> money.Amount:
     return money.parse_amount(text, currency)
+
+
+def _role_problems(row: FlatRow) -> list[tuple[str, str]]:
+    """Roles the row's parties cannot combine, by the column to fix (names compared by key)."""
+    keys = set() if row.target is None else {name_key(row.target)}
+    named = len(keys)
+    for names in row.roles.values():
+        keys.update(map(name_key, names))  # computed already by _names: cached
+        named += len(names)
+    if len(keys) == named:
+        return []  # every party named once, as in nearly every row: nothing can clash
+    shown: dict[str, str] = {}
+    roster: list[tuple[str, str]] = []
+    for role, names in row.roles.items():
+        for display in names:
+            key = name_key(display)
+            shown.setdefault(key, display)
+            roster.append((role, key))
+    target = None if row.target is None else name_key(row.target)
+    if target is not None:
+        shown[target] = row.target or ""
+    clashes = role_clashes(target, roster, shown.__getitem__)
+    return [(ROLE_COLUMNS[c.role], c.message) for c in clashes]
 
 
 @_cached

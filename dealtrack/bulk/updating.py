@@ -6,14 +6,16 @@ an event, so an import repeated on an unchanged ledger appends nothing.
 
 import json
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from dealtrack.bulk.creating import source_of
-from dealtrack.bulk.matching import Group, Matcher, RowError
+from dealtrack.bulk.matching import Group, Matcher, RowError, refuse_role_clashes
 from dealtrack.bulk.rows import FlatRow
 from dealtrack.dates import PartialDate, from_storage
+from dealtrack.domain.changes import event_fields
 from dealtrack.domain.fold import fold_state, in_order
 from dealtrack.domain.new_deal import default_title, value_columns
 from dealtrack.domain.status_changes import status_change_problem
@@ -40,32 +42,21 @@ def update_deal(
             "target",
             f"deal {deal.key} is on another target; a deal's target changes only with dealtrack edit",
         )
+    if row.roles:
+        _check_roles(matcher, row, loaded)
     date = row.date or row.reported or today
     if date.start < deal.reported:
         raise RowError(
             "date",
             f"{date} is before deal {deal.key} was reported ({from_storage(deal.reported, deal.reported_precision)})",
         )
-    outlet, url, attribution = source_of(row)
+    source = source_of(row)
     state = fold_state(deal, loaded.events, as_of=date.start)
     new: list[Event] = []
 
-    def add(kind: str, on: PartialDate = date, **payload: object) -> None:
-        new.append(
-            Event(
-                id=matcher.snapshot.allocate_events(1),
-                deal_id=deal.id,
-                type=kind,
-                on=on.start,
-                on_precision=on.precision.value,
-                recorded_at=recorded_at,
-                voided=False,
-                source_outlet=outlet,
-                source_url=url,
-                source_attribution=attribution,
-                **payload,
-            )
-        )
+    def add(kind: str, on: PartialDate = date, **payload: Any) -> None:
+        fields = event_fields(deal.id, kind, on, recorded_at, source, **payload)
+        new.append(Event(id=matcher.snapshot.allocate_events(1), **fields))
 
     if row.status is not None and (
         row.status != state.status or (row.reason is not None and row.reason != state.reason)
@@ -97,6 +88,19 @@ def update_deal(
     session.add_all(new)
     store_state(deal, fold_state(deal, in_order([*loaded.events, *new], deal)))
     return True
+
+
+def _check_roles(matcher: Matcher, row: FlatRow, loaded: Loaded) -> None:
+    """The roster the row leaves (its party columns replace those roles) must be one a deal may
+    have; compared by party, before any party the row names is created."""
+    named = [(role, matcher.party_id(n), n) for role, names in row.roles.items() for n in names]
+    shown = {party: display for _, party, display in named}
+    ledger_names = matcher.snapshot.party_names
+    roster = [(p.role, p.party_id) for p in loaded.participants if p.role not in row.roles]
+    roster += [(role, party) for role, party, _ in named]
+    refuse_role_clashes(
+        loaded.deal.target_id, roster, lambda party: ledger_names.get(party) or shown[party]
+    )
 
 
 def _party_changes(

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from dealtrack import dates, money, statuses, vocabulary
+from dealtrack.domain.parties import parse_country
 from dealtrack.render import OWN_FORMATS, TABLE
 
 
@@ -119,14 +120,10 @@ class CountryType(click.ParamType[str]):
     name = "CC"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        text = str(value).strip().upper()
-        if len(text) != 2 or not text.isascii() or not text.isalpha():
-            self.fail(
-                f"{value!r} is not an ISO 3166 alpha-2 country code; write e.g. IN or US",
-                param,
-                ctx,
-            )
-        return text
+        try:
+            return parse_country(str(value))
+        except ValueError as error:
+            self.fail(str(error), param, ctx)
 
 
 class FormatType(click.ParamType[str]):

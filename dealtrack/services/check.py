@@ -1,7 +1,8 @@
 """``dealtrack check``: recompute every deal's cached state and verify the ledger's integrity.
 
 The deal row is a cache of its events; a cache nobody verifies is a rumour. Problems are reported
-one a line as ``deal KEY: message`` (or ``ledger: message`` for the file itself).
+one a line as ``deal KEY: message`` or ``party NAME: message`` (or ``ledger: message`` for the
+file itself).
 """
 
 from collections.abc import Iterator, Sequence
@@ -42,6 +43,7 @@ def find_problems(session: Session) -> Iterator[str]:
             rosters = []
             session.expunge_all()  # keep memory flat on large ledgers
     yield from _missing_roster_parties(session, rosters)
+    yield from _parent_problems(session)
 
 
 def _roster_ids(events: Sequence[Event]) -> set[int]:
@@ -55,6 +57,21 @@ def _missing_roster_parties(session: Session, rosters: list[tuple[str, set[int]]
     for key, ids in rosters:
         for party_id in sorted(ids - known):
             yield f"deal {key}: its created event names party {party_id}, which does not exist"
+
+
+def _parent_problems(session: Session) -> Iterator[str]:
+    """Each loop of parents once (an import of an older dealtrack, or raw SQL, may hold one),
+    named by the party of the loop whose name sorts first."""
+    from dealtrack.domain.parties import describe_chain, parent_cycles
+
+    with_parent = select(Party.id, Party.parent_id).where(Party.parent_id.is_not(None))
+    parents = {party: parent for party, parent in session.execute(with_parent)}
+
+    def name(party_id: int) -> str:
+        return session.get_one(Party, party_id).name
+
+    for cycle in parent_cycles(parents, order=lambda p: (name(p), p)):
+        yield f"party {name(cycle[0])}: its parent chain loops ({describe_chain(cycle, name)})"
 
 
 def _storage_problems(session: Session) -> Iterator[str]:

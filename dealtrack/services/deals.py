@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from dealtrack.bulk.writer import BulkWriter
 from dealtrack.dates import PartialDate, from_storage
 from dealtrack.db import allocate_ids
+from dealtrack.domain.changes import event_fields
 from dealtrack.domain.duplicates import NaturalKey, natural_key
 from dealtrack.domain.fold import (
     find_identical,
@@ -31,7 +32,7 @@ from dealtrack.models import Deal, Event, Participant, Party
 from dealtrack.money import Amount
 from dealtrack.names import first_free, is_valid_key
 from dealtrack.services.ledger import deal_events, recorded_now, refresh, replay_participants
-from dealtrack.services.parties import Notices, resolve_party
+from dealtrack.services.parties import Notices, refuse_role_clashes, resolve_party
 from dealtrack.vocabulary import ROLES
 
 
@@ -43,11 +44,6 @@ class Source:
 
     def columns(self) -> SourceColumns:
         return source_columns(self.outlet, self.url, self.attribution)
-
-    def fields(self) -> dict[str, str | None]:
-        """The source as event columns, for an event built as an ORM object."""
-        outlet, url, attribution = self.columns()
-        return {"source_outlet": outlet, "source_url": url, "source_attribution": attribution}
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +123,7 @@ def add_deal(
     Its rows are built by the ledger core and stored by the one writer imports use, so a deal
     added here reads exactly as one imported.
     """
+    refuse_role_clashes(session, draft.target, draft.parties)
     target = resolve_party(session, draft.target, create, notices)
     roles = sorted(
         ((role, resolve_party(session, name, create, notices)) for role, name in draft.parties),
@@ -208,15 +205,7 @@ def new_event(
     deal: Deal, kind: str, on: PartialDate, source: Source, note: str | None, **payload: object
 ) -> Event:
     return Event(
-        deal_id=deal.id,
-        type=kind,
-        on=on.start,
-        on_precision=on.precision.value,
-        recorded_at=recorded_now(),
-        voided=False,
-        note=note,
-        **source.fields(),
-        **payload,
+        **event_fields(deal.id, kind, on, recorded_now(), source.columns(), note, **payload)
     )
 
 

@@ -15,7 +15,13 @@ from dealtrack.errors import Refused
 from dealtrack.models import Deal, Event, Participant, Party
 from dealtrack.services.deals import Recorded, Source, find_deal, free_key, new_event
 from dealtrack.services.ledger import deal_events, refresh
-from dealtrack.services.parties import Notices, get_party, resolve_party
+from dealtrack.services.parties import (
+    Notices,
+    find_party,
+    get_party,
+    refuse_role_clashes,
+    resolve_party,
+)
 
 
 @dataclass(frozen=True)
@@ -82,6 +88,21 @@ def _check_reported(session: Session, deal: Deal, reported: PartialDate) -> None
         )
 
 
+def _refuse_role_clashes(session: Session, deal: Deal, edit: DealEdit) -> None:
+    """The roster the edit leaves (target, removals and additions applied) must be one a deal
+    may have; checked before the edit creates any party it names."""
+    if edit.target is None and not edit.add:
+        return  # removing parties cannot make roles clash
+    removed = {(role, find_party(session, name)) for role, name in edit.remove}
+    participants = session.scalars(
+        select(Participant).where(Participant.deal_id == deal.id).order_by(Participant.id)
+    )
+    kept = [(p.role, session.get_one(Party, p.party_id)) for p in participants]
+    roles = [(role, party.name) for role, party in kept if (role, party) not in removed]
+    target = edit.target or session.get_one(Party, deal.target_id).name
+    refuse_role_clashes(session, target, [*roles, *edit.add])
+
+
 def edit_deal(
     session: Session, ref: str, edit: DealEdit, today: PartialDate, notices: Notices
 ) -> Recorded:
@@ -91,6 +112,7 @@ def edit_deal(
     the deal really underwent, even when the same change was made (and undone) earlier today.
     """
     deal = find_deal(session, ref)
+    _refuse_role_clashes(session, deal, edit)
     changes = _field_changes(session, deal, edit, notices)
     appended: list[Event] = []
     if changes:

@@ -3,11 +3,13 @@
 Names and aliases share one namespace of name keys, so "Glance" can never mean two parties.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.orm import Session
 
+from dealtrack.domain.parties import parent_problem, roster_problem
 from dealtrack.errors import BadInput, NotFound, Refused
 from dealtrack.models import Alias, Deal, Event, Participant, Party
 from dealtrack.names import InvalidName, check_party_name, name_key
@@ -76,14 +78,44 @@ def _claim_name(session: Session, name: str, owner: Party | None = None) -> tupl
 
 def _set_parent(session: Session, party: Party, parent_name: str, notices: Notices) -> None:
     parent = resolve_party(session, parent_name, create=True, notices=notices)
-    ancestor: Party | None = parent
-    while ancestor is not None:
-        if ancestor is party:
-            raise Refused(
-                f'"{parent.name}" cannot be the parent of "{party.name}": that is a cycle'
-            )
-        ancestor = session.get(Party, ancestor.parent_id) if ancestor.parent_id else None
+
+    def parent_of(party_id: int) -> int | None:
+        return session.get_one(Party, party_id).parent_id
+
+    def name(party_id: int) -> str:
+        return session.get_one(Party, party_id).name
+
+    problem = parent_problem(party.id, parent.id, parent_of, name)
+    if problem is not None:
+        raise Refused(problem)
     party.parent_id = parent.id
+
+
+def identify(session: Session, name: str) -> tuple[str, str]:
+    """What a name means before anything is created: (the name key of its party, the party's
+    name) for a name or alias on file, else the name's own key and display form."""
+    party = find_party(session, name)
+    if party is not None:
+        return party.name_key, party.name
+    display = _display_name(name)
+    return name_key(display), display
+
+
+def refuse_role_clashes(session: Session, target: str, roles: Iterable[tuple[str, str]]) -> None:
+    """Refuse a roster of (role, name) whose parties hold roles that cannot combine; names are
+    compared by party (aliases resolved), and nothing is created to find out."""
+    shown: dict[str, str] = {}
+
+    def party(name: str) -> str:
+        key, display = identify(session, name)
+        shown.setdefault(key, display)
+        return key
+
+    target_key = party(target)  # first: a new party is shown as the target spells it
+    roster = [(role, party(name)) for role, name in roles]
+    problem = roster_problem(target_key, roster, shown.__getitem__)
+    if problem is not None:
+        raise Refused(problem)
 
 
 def add_party(

@@ -1,0 +1,169 @@
+"""Party rules every path shares: roles that cannot combine, country codes, parent chains.
+
+Parties are whatever the caller identifies them by (ids, or name keys before a party exists), so
+the recording commands, the imports and ``check`` ask the same questions of the same code.
+"""
+
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+P = TypeVar("P", bound=Hashable)
+
+# Party-to-party relations are walked through a mapping or a lookup function.
+ParentOf = Mapping[P, P | None] | Callable[[P], P | None]
+
+
+# Roles that cannot combine
+
+
+@dataclass(frozen=True, slots=True)
+class RoleClash(Generic[P]):
+    """A party holding a role it may not hold beside another one of the same deal."""
+
+    party: P
+    role: str  # the role it cannot also hold
+    message: str
+
+
+def role_clashes(
+    target: P | None, roles: Iterable[tuple[str, P]], name: Callable[[P], str]
+) -> list[RoleClash[P]]:
+    """Every clash in a roster, once each, in the roster's order.
+
+    The target holds no other role in its deal (a company does not buy itself), and no party is
+    both acquirer and seller (it would be on both sides of one transaction). ``roles`` holds
+    (role, party) pairs; a ``target`` pair among them is the target itself and is skipped.
+    ``name`` gives the display name the messages show.
+    """
+    clashes: list[RoleClash[P]] = []
+    seen: set[tuple[P, str]] = set()
+    held: dict[P, set[str]] = {}
+    for role, party in roles:
+        if role == "target" or (party, role) in seen:
+            continue
+        seen.add((party, role))
+        if party == target:
+            message = f'"{name(party)}" is the target of this deal and cannot also be its {role}'
+            clashes.append(RoleClash(party, role, message))
+            continue
+        other = {"acquirer": "seller", "seller": "acquirer"}.get(role)
+        if other is not None and other in held.get(party, ()):
+            message = f'"{name(party)}" cannot be both acquirer and seller'
+            clashes.append(RoleClash(party, role, message))
+        held.setdefault(party, set()).add(role)
+    return clashes
+
+
+def roster_problem(
+    target: P | None, roles: Iterable[tuple[str, P]], name: Callable[[P], str]
+) -> str | None:
+    """The first clash of a roster as a message naming the party, or None when it may stand."""
+    clashes = role_clashes(target, roles, name)
+    return clashes[0].message if clashes else None
+
+
+# Country
+
+
+def parse_country(text: str) -> str:
+    """An ISO 3166 alpha-2 code, upper-cased: two ASCII letters (``in`` → ``IN``)."""
+    code = text.strip()
+    # ASCII before upper-casing: "ıN" and "ﬀ" upper-case to IN and FF, but are not codes
+    if len(code) != 2 or not code.isascii() or not code.isalpha():
+        raise ValueError(f"{text!r} is not an ISO 3166 alpha-2 country code; write e.g. IN or US")
+    return code.upper()
+
+
+# Parent chains
+
+
+@dataclass(frozen=True, slots=True)
+class ParentLoop(Generic[P]):
+    """A loop of parents: ``chain`` starts and ends with the same party.
+
+    ``new`` says the proposed parent would close it; otherwise the chain above the proposed parent
+    already loops, and no new parent can be hung below it until that is mended.
+    """
+
+    chain: tuple[P, ...]
+    new: bool
+
+
+def _lookup(parent_of: "ParentOf[P]") -> Callable[[P], P | None]:
+    if isinstance(parent_of, Mapping):
+        return parent_of.get
+    return parent_of
+
+
+def parent_loop(party: P, parent: P, parent_of: "ParentOf[P]") -> ParentLoop[P] | None:
+    """The loop that making ``parent`` the parent of ``party`` would leave, or None.
+
+    Walks up from ``parent`` (``party``'s current parent is being replaced, so it is never asked
+    for) and stops at the first party seen twice, so it ends even on data that already loops.
+    """
+    lookup = _lookup(parent_of)
+    chain: list[P] = [party]
+    position: dict[P, int] = {party: 0}
+    node: P | None = parent
+    while node is not None:
+        if node in position:
+            return ParentLoop((*chain[position[node] :], node), new=node == party)
+        position[node] = len(chain)
+        chain.append(node)
+        node = lookup(node)
+    return None
+
+
+def parent_problem(
+    party: P, parent: P, parent_of: "ParentOf[P]", name: Callable[[P], str]
+) -> str | None:
+    """Why ``parent`` cannot be the parent of ``party`` (a message naming both), or None."""
+    loop = parent_loop(party, parent, parent_of)
+    if loop is None:
+        return None
+    refused = f'"{name(parent)}" cannot be the parent of "{name(party)}"'
+    if loop.new:
+        return f"{refused}: that is a cycle ({describe_chain(loop.chain, name)})"
+    return (
+        f'{refused}: the parent chain of "{name(parent)}" already loops '
+        f"({describe_chain(loop.chain, name)}); give one of those parties another parent first"
+    )
+
+
+def describe_chain(chain: Iterable[P], name: Callable[[P], str]) -> str:
+    return " → ".join(name(party) for party in chain)
+
+
+def parent_cycles(
+    parents: Mapping[P, P | None], order: Callable[[P], Any] | None = None
+) -> list[tuple[P, ...]]:
+    """Every loop in a whole map of {party: parent}, each once, as a chain that starts and ends
+    with the same party.
+
+    Each loop starts at its least party under ``order`` (the party itself by default), and the
+    loops come in that order, so a report lists them the same way every time. A party whose
+    parent is not a key of ``parents`` has no parent beyond it. Linear in the map's size.
+    """
+    key: Callable[[P], Any] = order if order is not None else (lambda party: party)
+    done: set[P] = set()
+    cycles: list[tuple[P, ...]] = []
+    for start in parents:
+        if start in done:
+            continue
+        path: list[P] = []
+        position: dict[P, int] = {}
+        node: P | None = start
+        while node is not None and node not in done:
+            if node in position:
+                loop = path[position[node] :]
+                first = min(range(len(loop)), key=lambda n: key(loop[n]))
+                rotated = loop[first:] + loop[:first]
+                cycles.append((*rotated, rotated[0]))
+                break
+            position[node] = len(path)
+            path.append(node)
+            node = parents.get(node)
+        done.update(path)
+    cycles.sort(key=lambda chain: key(chain[0]))
+    return cycles
