@@ -34,14 +34,38 @@ def write_deals(path: Path, count: int, seed: int = 7) -> None:
     rng = random.Random(seed)
     with path.open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
-        writer.writerow(["key", "title", "kind", "target", "acquirers", "sellers", "advisers", "status", "value", "reported", "source"])
+        writer.writerow(
+            [
+                "key",
+                "title",
+                "kind",
+                "target",
+                "acquirers",
+                "sellers",
+                "advisers",
+                "status",
+                "value",
+                "reported",
+                "source",
+            ]
+        )
         for n in range(1, count + 1):
             year, month, day = rng.randint(2000, 2025), rng.randint(1, 12), rng.randint(1, 28)
-            writer.writerow([
-                f"deal-{n:07d}-x", f"Deal {n}", rng.choice(KINDS), f"Target {n}", f"Acquirer {rng.randint(1, 5000)}",
-                f"Seller {rng.randint(1, 1000)}", f"Adviser {rng.randint(1, 300)}", rng.choice(STATUSES),
-                f"USD {rng.randint(1, 90000)}m", f"{year}-{month:02d}-{day:02d}", "Benchmark Wire",
-            ])
+            writer.writerow(
+                [
+                    f"deal-{n:07d}-x",
+                    f"Deal {n}",
+                    rng.choice(KINDS),
+                    f"Target {n}",
+                    f"Acquirer {rng.randint(1, 5000)}",
+                    f"Seller {rng.randint(1, 1000)}",
+                    f"Adviser {rng.randint(1, 300)}",
+                    rng.choice(STATUSES),
+                    f"USD {rng.randint(1, 90000)}m",
+                    f"{year}-{month:02d}-{day:02d}",
+                    "Benchmark Wire",
+                ]
+            )
 
 
 def timed(command: Sequence[str], env: dict[str, str] | None = None) -> tuple[float, int]:
@@ -51,7 +75,9 @@ def timed(command: Sequence[str], env: dict[str, str] | None = None) -> tuple[fl
     completed = subprocess.run(command, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - started
     if completed.returncode not in (0, 3):
-        raise SystemExit(f"{' '.join(command)} failed ({completed.returncode}):\n{completed.stderr}")
+        raise SystemExit(
+            f"{' '.join(command)} failed ({completed.returncode}):\n{completed.stderr}"
+        )
     after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return elapsed, max(after, before)
 
@@ -62,11 +88,15 @@ def peak_rss(command: Sequence[str], env: dict[str, str] | None = None) -> int:
         "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, capture_output=True);"
         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
     )
-    out = subprocess.run([sys.executable, "-c", probe, *command], env=env, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", probe, *command], env=env, capture_output=True, text=True, check=True
+    )
     return int(out.stdout.strip())
 
 
-def median_time(command: Sequence[str], repeats: int, setup: object = None, env: dict[str, str] | None = None) -> float:
+def median_time(
+    command: Sequence[str], repeats: int, setup: object = None, env: dict[str, str] | None = None
+) -> float:
     times = []
     for _ in range(repeats):
         if callable(setup):
@@ -100,7 +130,11 @@ def compare_import(work: Path, deals: int, repeats: int) -> list[tuple[str, str]
         fresh()
         ours_times.append(timed(ours_import)[0])
         again_times.append(timed(ours_import)[0])  # the same file into the ledger that holds it
-        theirs_times.append(timed([str(BIN / "sqlite-utils"), "insert", str(baseline), "deals", str(data), "--csv"])[0])
+        theirs_times.append(
+            timed(
+                [str(BIN / "sqlite-utils"), "insert", str(baseline), "deals", str(data), "--csv"]
+            )[0]
+        )
     fresh()
     first_rss = peak_rss(ours_import)
     again_rss = peak_rss(ours_import)
@@ -109,10 +143,22 @@ def compare_import(work: Path, deals: int, repeats: int) -> list[tuple[str, str]
     return [
         (f"import {deals:,} deals (dealtrack)", f"{ours:.2f} s"),
         ("sqlite-utils insert --csv, same file", f"{theirs:.2f} s"),
-        ("speed-up over sqlite-utils (1.2× required, 1.5× goal, 2× stretch)", f"{theirs / ours:.2f}× — {verdict(theirs / ours)}"),
-        ("write floor: the imported rows, pre-built, executemany", f"{floor:.2f} s ({theirs / floor:.2f}× sqlite-utils)"),
-        ("re-import into the ledger that holds it: time (budget ≤ 2×)", f"{again:.2f} s ({again / ours:.2f}× the first import)"),
-        ("re-import: peak memory (budget ≤ 2×)", f"{again_rss / 1024:.0f} MB ({again_rss / first_rss:.2f}× the first import's {first_rss / 1024:.0f} MB)"),
+        (
+            "speed-up over sqlite-utils (1.2× required, 1.5× goal, 2× stretch)",
+            f"{theirs / ours:.2f}× — {verdict(theirs / ours)}",
+        ),
+        (
+            "write floor: the imported rows, pre-built, executemany",
+            f"{floor:.2f} s ({theirs / floor:.2f}× sqlite-utils)",
+        ),
+        (
+            "re-import into the ledger that holds it: time (budget ≤ 2×)",
+            f"{again:.2f} s ({again / ours:.2f}× the first import)",
+        ),
+        (
+            "re-import: peak memory (budget ≤ 2×)",
+            f"{again_rss / 1024:.0f} MB ({again_rss / first_rss:.2f}× the first import's {first_rss / 1024:.0f} MB)",
+        ),
     ]
 
 
@@ -125,7 +171,11 @@ def write_floor(work: Path, imported: Path) -> float:
     empty = work / "floor.db"
     for path in work.glob("floor.db*"):
         path.unlink()
-    subprocess.run([str(BIN / "dealtrack"), "--db", str(empty), "party", "add", "Seed"], check=True, capture_output=True)
+    subprocess.run(
+        [str(BIN / "dealtrack"), "--db", str(empty), "party", "add", "Seed"],
+        check=True,
+        capture_output=True,
+    )
     source = sqlite3.connect(imported)
     tables = ("party", "deal", "participant", "event")
     rows = {table: source.execute(f"SELECT * FROM {table}").fetchall() for table in tables}  # noqa: S608 (fixed names)
@@ -176,33 +226,58 @@ def scaling(work: Path, small: int, large: int, repeats: int) -> list[tuple[str,
         base = [str(BIN / "dealtrack"), "--db", str(ledger)]
         import_rss = peak_rss([*base, "import", str(data)])
         figures[size] = {
-            "list": median_time([*base, "list", "--status", "failed", "--party", "Seller 42", "--limit", "20"], repeats),
+            "list": median_time(
+                [*base, "list", "--status", "failed", "--party", "Seller 42", "--limit", "20"],
+                repeats,
+            ),
             "report": median_time([*base, "report", "--by", "status"], repeats),
             "import_rss": import_rss,
             "export_rss": peak_rss([*base, "export", "-o", str(work / f"export-{size}.json")]),
         }
-    for name, label in (("list", 'list --status failed --party "Seller 42" --limit 20'), ("report", "report --by status")):
+    for name, label in (
+        ("list", 'list --status failed --party "Seller 42" --limit 20'),
+        ("report", "report --by status"),
+    ):
         s, big = figures[small][name], figures[large][name]
-        rows.append((f"{label}: {small:,} → {large:,} deals", f"{s * 1000:.0f} ms → {big * 1000:.0f} ms ({big / s:.2f}×, budget ≤ 3×)"))
+        rows.append(
+            (
+                f"{label}: {small:,} → {large:,} deals",
+                f"{s * 1000:.0f} ms → {big * 1000:.0f} ms ({big / s:.2f}×, budget ≤ 3×)",
+            )
+        )
     for name, label in (("import_rss", "import peak memory"), ("export_rss", "export peak memory")):
         s, big = figures[small][name], figures[large][name]
-        rows.append((f"{label}: {small:,} → {large:,} deals", f"{s / 1024:.0f} MB → {big / 1024:.0f} MB ({big / s:.2f}×, budget ≤ 1.5×)"))
+        rows.append(
+            (
+                f"{label}: {small:,} → {large:,} deals",
+                f"{s / 1024:.0f} MB → {big / 1024:.0f} MB ({big / s:.2f}×, budget ≤ 1.5×)",
+            )
+        )
     return rows
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="10,000-deal import and 100,000-deal scaling")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="10,000-deal import and 100,000-deal scaling"
+    )
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--skip-scaling", action="store_true")
     args = parser.parse_args()
     if shutil.which("sqlite-utils", path=str(BIN)) is None:
         raise SystemExit("sqlite-utils is missing: pip install '.[benchmark]'")
-    version = subprocess.run([str(BIN / "sqlite-utils"), "--version"], capture_output=True, text=True).stdout.strip()
+    version = subprocess.run(
+        [str(BIN / "sqlite-utils"), "--version"], capture_output=True, text=True
+    ).stdout.strip()
     import_size, large = (10_000, 100_000) if args.quick else (100_000, 1_000_000)
     with tempfile.TemporaryDirectory(prefix="dealtrack-bench-") as directory:
         work = Path(directory)
-        rows = [("machine", f"{os.cpu_count()} cores, Python {sys.version.split()[0]}"), ("baseline", version)]
+        rows = [
+            ("machine", f"{os.cpu_count()} cores, Python {sys.version.split()[0]}"),
+            ("baseline", version),
+        ]
         rows += compare_import(work, import_size, args.repeats)
         rows += compare_startup(work, max(args.repeats, 5))
         if not args.skip_scaling:
