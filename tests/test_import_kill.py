@@ -128,3 +128,35 @@ def test_sigkill_of_an_import_into_a_new_ledger_leaves_no_deals(
     assert json.loads(listed.stdout) == []
     checked = dealtrack(db, "check")
     assert (checked.returncode, checked.stdout, checked.stderr) == (0, "", "")
+
+
+def _children_of(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="lists processes through /proc")
+def test_the_child_checking_rows_ends_with_a_killed_import(tmp_path: Path, big_csv: Path) -> None:
+    db = tmp_path / "ledger.db"
+    process = start_import(db, big_csv)
+    deadline = time.monotonic() + 30
+    children: list[int] = []
+    while not children and process.poll() is None and time.monotonic() < deadline:
+        children = _children_of(process.pid)
+        time.sleep(0.01)
+    if not children:
+        pytest.skip("the import finished before its child could be seen")
+    kill(process)
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{c}").exists() for c in children) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    alive = [c for c in children if Path(f"/proc/{c}/stat").exists()]
+    states = [Path(f"/proc/{c}/stat").read_text().rsplit(")", 1)[1].split()[0] for c in alive]
+    assert all(state == "Z" for state in states)  # gone, or only waiting to be reaped

@@ -55,7 +55,7 @@ def checked_in_child(
     """``check`` of every record, run in a forked child; yields here as batches arrive."""
     receive, send = multiprocessing.get_context("fork").Pipe(duplex=False)
     child = multiprocessing.get_context("fork").Process(
-        target=_produce, args=(send, records, check), daemon=True
+        target=_produce, args=(receive, send, records, check), daemon=True
     )
     child.start()
     send.close()
@@ -82,8 +82,13 @@ def checked_in_child(
 
 
 def _produce(
-    send: Any, records: Iterator[readers.RawRecord], check: Callable[[readers.RawRecord], Checked]
+    receive: Any,
+    send: Any,
+    records: Iterator[readers.RawRecord],
+    check: Callable[[readers.RawRecord], Checked],
 ) -> None:
+    # Only the parent may hold the reading end: then its death breaks the pipe and ends this.
+    receive.close()
     batch: list[Checked] = []
     try:
         for record in records:
