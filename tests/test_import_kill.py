@@ -1,4 +1,4 @@
-"""A SIGKILL in the middle of ``dealtrack import`` leaves the ledger as it was (DESIGN.md §5, §4).
+"""A SIGKILL in the middle of ``dealtrack import`` leaves the ledger as it was.
 
 These run the installed console script in a subprocess, the only way to kill an import for real.
 """
