@@ -59,7 +59,7 @@ def derived_deal_key(target: str, acquirers: Sequence[str], deal_id: int) -> str
     return derived if any(c.isalpha() for c in derived) else f"deal-{deal_id}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass's __init__ costs an import dearly
 class Opening:
     """What is known of a new deal when it is recorded, its parties already resolved to ids.
 
