@@ -8,10 +8,9 @@ and its status and value follow on ``date``.
 from dealtrack.bulk.rows import FlatRow
 from dealtrack.bulk.snapshot import Snapshot
 from dealtrack.bulk.staging import Stage
-from dealtrack.bulk.writer import BulkWriter
 from dealtrack.domain.new_deal import (
     Opening,
-    Source,
+    SourceColumns,
     derived_deal_key,
     new_deal_rows,
     source_columns,
@@ -19,11 +18,12 @@ from dealtrack.domain.new_deal import (
 )
 from dealtrack.names import name_key
 from dealtrack.vocabulary import ROLES
+from dealtrack.writer import BulkWriter
 
 _ROLE_ORDER = ROLES[1:]
 
 
-def source_of(row: FlatRow) -> Source:
+def source_of(row: FlatRow) -> SourceColumns:
     return source_columns(row.outlet, row.url, row.attribution)
 
 

@@ -28,7 +28,6 @@ from dealtrack.bulk.matching import RowError
 from dealtrack.bulk.party_records import DocumentParties
 from dealtrack.bulk.snapshot import Snapshot
 from dealtrack.bulk.staging import IdSet, Stage
-from dealtrack.bulk.writer import EVENT_COLUMNS, BulkWriter
 from dealtrack.domain.duplicates import NaturalKey, natural_key
 from dealtrack.domain.fold import (
     fold_opening_roster,
@@ -55,6 +54,7 @@ from dealtrack.services.ledger import (
     store_state,
 )
 from dealtrack.vocabulary import ROLES
+from dealtrack.writer import EVENT_COLUMNS, BulkWriter
 
 
 class DealObjects:

@@ -26,12 +26,12 @@ from dealtrack.bulk.rows import ColumnPlan, FlatRow, RowProblems, parse_row
 from dealtrack.bulk.snapshot import Snapshot
 from dealtrack.bulk.staging import Stage, unpack
 from dealtrack.bulk.updating import update_deal
-from dealtrack.bulk.writer import BulkWriter
 from dealtrack.dates import PartialDate
 from dealtrack.db import advance_sequences, check_references
 from dealtrack.errors import DealtrackError
 from dealtrack.models import Deal, Event, Party
 from dealtrack.services.ledger import load_deals, recorded_now
+from dealtrack.writer import BulkWriter
 
 PROGRESS_EVERY = 10_000
 FORMATS = ("csv", "tsv", "json", "jsonl")

@@ -16,11 +16,11 @@ from dealtrack.bulk.fields import checked, text_field
 from dealtrack.bulk.matching import RowError
 from dealtrack.bulk.snapshot import Snapshot
 from dealtrack.bulk.staging import Stage
-from dealtrack.bulk.writer import BulkWriter
 from dealtrack.domain.json_values import json_names, json_type
 from dealtrack.domain.parties import parent_problem, parse_country, roster_problem
 from dealtrack.models import Alias, Party
 from dealtrack.names import check_party_name, name_key
+from dealtrack.writer import BulkWriter
 
 
 class DocumentParties:

@@ -4,7 +4,7 @@ columns, built one way for the recording commands and for import rows that updat
 from typing import Any
 
 from dealtrack.dates import PartialDate
-from dealtrack.domain.new_deal import Source
+from dealtrack.domain.new_deal import SourceColumns
 
 
 def event_fields(
@@ -12,7 +12,7 @@ def event_fields(
     kind: str,
     on: PartialDate,
     recorded_at: str,
-    source: Source,
+    source: SourceColumns,
     note: str | None = None,
     **payload: Any,
 ) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 the status, value and note events that follow when they took effect later, and its participants.
 
 ``add`` and every import build a new deal here and hand the rows to the one writer
-(``dealtrack.bulk.writer``), so a deal reads the same however it came in. Rows are plain tuples in
+(``dealtrack.writer``), so a deal reads the same however it came in. Rows are plain tuples in
 the column orders below: building a dict or an ORM object per row cost more than SQLite's own work.
 """
 
@@ -30,11 +30,11 @@ FOLLOWING_FIELDS = (
 )  # fmt: skip
 PARTICIPANT_FIELDS = ("deal_id", "party_id", "role")
 
-Source = tuple[str | None, str | None, str | None]  # outlet, url, attribution
-NO_SOURCE: Source = (None, None, None)
+SourceColumns = tuple[str | None, str | None, str | None]  # outlet, url, attribution
+NO_SOURCE: SourceColumns = (None, None, None)
 
 
-def source_columns(outlet: str | None, url: str | None, attribution: str | None) -> Source:
+def source_columns(outlet: str | None, url: str | None, attribution: str | None) -> SourceColumns:
     """A source as stored: none at all, or an outlet and url with an attribution (default
     unattributed, which an attribution-only report also gets its outlet-less source from)."""
     if outlet is None and url is None and attribution is None:
@@ -82,7 +82,7 @@ class Opening:
     value: Amount | None = None
     value_given: bool = False  # True with value None: undisclosed, said so
     basis: str | None = None
-    source: Source = NO_SOURCE
+    source: SourceColumns = NO_SOURCE
     note: str | None = None  # the created event's own note
     note_text: str | None = None  # a note event on ``effective``
 

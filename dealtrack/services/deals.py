@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dealtrack.bulk.writer import BulkWriter
 from dealtrack.dates import PartialDate, from_storage
 from dealtrack.db import allocate_ids
 from dealtrack.domain.changes import event_fields
@@ -19,13 +18,13 @@ from dealtrack.domain.fold import (
 )
 from dealtrack.domain.new_deal import (
     Opening,
+    SourceColumns,
     derived_deal_key,
     new_deal_rows,
     source_columns,
     stored_title,
     value_columns,
 )
-from dealtrack.domain.new_deal import Source as SourceColumns
 from dealtrack.domain.status_changes import status_change_problem
 from dealtrack.errors import NotFound, Refused
 from dealtrack.models import Deal, Event, Participant, Party
@@ -34,6 +33,7 @@ from dealtrack.names import first_free, is_valid_key
 from dealtrack.services.ledger import deal_events, recorded_now, refresh, replay_participants
 from dealtrack.services.parties import Notices, refuse_role_clashes, resolve_party
 from dealtrack.vocabulary import ROLES
+from dealtrack.writer import BulkWriter
 
 
 @dataclass(frozen=True, slots=True)
