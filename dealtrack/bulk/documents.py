@@ -197,8 +197,7 @@ class DealObjects:
         acquirers = [self.parties.name(p) for r, p in roster if r == "acquirer"]
         title = stored_title(text_field(fields, "title"), self.parties.name(target_id), acquirers)
         raw_events = fields.get("events")
-        if not raw_events:
-            # Without its history, the deal is recorded as add would record it.
+        if not raw_events:  # without its history, the deal is recorded as add would record it
             opening = Opening(
                 deal_id=deal_id,
                 key=key,
@@ -218,10 +217,7 @@ class DealObjects:
                 else Amount(amount, high, currency),
                 basis=basis,
             )
-            rows = new_deal_rows(opening, self.snapshot.allocate_events(1))
-            self.taken_event_ids.add(rows.created[0])
-            self._written().add_deal(rows)
-            self._register(key, deal_id, _natural(target_id, roster, reported))
+            self._add_as_new(opening, _natural(target_id, roster, reported))
             return key
         deal = Deal(
             id=deal_id,
@@ -254,6 +250,12 @@ class DealObjects:
         writer.counted(1 + len(pairs) + len(events))
         self._register(key, deal_id, _natural(target_id, roster, reported))
         return key
+
+    def _add_as_new(self, opening: Opening, natural: NaturalKey) -> None:
+        rows = new_deal_rows(opening, self.snapshot.allocate_events(1))
+        self.taken_event_ids.add(rows.created[0])
+        self._written().add_deal(rows)
+        self._register(opening.key, opening.deal_id, natural)
 
     def _register(self, key: str, deal_id: int, natural: NaturalKey) -> None:
         """Note a deal this import created, for the deal objects after it."""
