@@ -19,7 +19,6 @@ from sqlalchemy import (
     Column,
     Connection,
     Engine,
-    Integer,
     MetaData,
     PrimaryKeyConstraint,
     String,
@@ -28,7 +27,6 @@ from sqlalchemy import (
     event,
     func,
     select,
-    text,
 )
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
@@ -375,66 +373,3 @@ def open_for_dry_run(location: Location) -> Ledger:
         if error.message != no_ledger(location).message:
             raise
         return scratch_ledger(location)
-
-
-def last_used_id(session: Session, table: str, column: Any) -> int:
-    """The largest id a table has ever handed out, deleted rows included.
-
-    SQLite's AUTOINCREMENT remembers it in ``sqlite_sequence``; PostgreSQL in the column's
-    sequence. Imports write explicit ids, so they read this once and allocate past it.
-    """
-    highest = int(session.scalar(select(func.max(column))) or 0)
-    if session.get_bind().dialect.name == "sqlite":
-        used = session.execute(
-            select(SQLITE_SEQUENCE.c.seq).where(SQLITE_SEQUENCE.c.name == table)
-        ).scalar()
-    else:
-        from sqlalchemy.dialects.postgresql import REGCLASS
-
-        sequence = func.pg_get_serial_sequence(table, "id")
-        used = session.scalar(select(func.pg_sequence_last_value(sequence.cast(REGCLASS))))
-    return max(highest, int(used or 0))
-
-
-def allocate_ids(session: Session, table: str, column: Any, count: int) -> int:
-    """Reserve ``count`` new ids of a table for explicit-id inserts; returns the first.
-
-    Called under the write lock, so no other writer allocates meanwhile. SQLite's AUTOINCREMENT
-    moves past an explicit id by itself; PostgreSQL's sequence is moved past the range here.
-    """
-    first = last_used_id(session, table, column) + 1
-    if session.get_bind().dialect.name != "sqlite":
-        sequence = func.pg_get_serial_sequence(table, "id")
-        session.execute(select(func.setval(sequence, first + count - 1)))
-    return first
-
-
-def check_references(session: Session) -> int:
-    """How many rows refer to a row that does not exist, where foreign keys went unchecked.
-
-    A bulk write into SQLite may leave them off (``Ledger.session(references_at_end=True)``):
-    one pass over the tables before commit costs less than a lookup for every row written.
-    """
-    if session.get_bind().dialect.name != "sqlite":
-        return 0
-    if session.execute(text("PRAGMA foreign_keys")).scalar():
-        return 0  # checked row by row already
-    return len(session.execute(text("PRAGMA foreign_key_check")).fetchall())
-
-
-def advance_sequences(session: Session, tables: dict[str, Any]) -> None:
-    """After explicit-id inserts, move PostgreSQL's sequences past them (SQLite needs nothing).
-
-    Only ever forward: an id handed out once and deleted since is never handed out again.
-    """
-    if session.get_bind().dialect.name == "sqlite":
-        return
-    for table, column in tables.items():
-        highest = last_used_id(session, table, column)
-        if highest:
-            session.execute(select(func.setval(func.pg_get_serial_sequence(table, "id"), highest)))
-
-
-SQLITE_SEQUENCE = Table(
-    "sqlite_sequence", MetaData(), Column("name", String), Column("seq", Integer)
-)

@@ -1,6 +1,6 @@
 """Deal statuses, their lifecycle order and the changes the ledger allows between them.
 
-The legal changes encode DESIGN §2: talks move forward (rumored → in-negotiation → agreed →
+The legal changes: talks move forward (rumored → in-negotiation → agreed →
 completed), can fail from anywhere but completion, and failed talks can be revived. Restating the
 status in force is always legal because a second source confirming it is worth recording.
 """

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from dealtrack.db import check_references, open_ledger
+from dealtrack.db import open_ledger
+from dealtrack.ids import check_references
 from dealtrack.location import locate
 from tests.conftest import Invoke
 

@@ -27,8 +27,8 @@ from dealtrack.bulk.snapshot import Snapshot
 from dealtrack.bulk.staging import Stage, unpack
 from dealtrack.bulk.updating import update_deal
 from dealtrack.dates import PartialDate
-from dealtrack.db import advance_sequences, check_references
 from dealtrack.errors import DealtrackError
+from dealtrack.ids import advance_sequences, check_references
 from dealtrack.models import Deal, Event, Party
 from dealtrack.services.ledger import load_deals, recorded_now
 from dealtrack.writer import BulkWriter

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dealtrack.dates import from_storage
-from dealtrack.db import last_used_id
 from dealtrack.domain.duplicates import NaturalKey, natural_key
+from dealtrack.ids import last_used_id
 from dealtrack.models import Alias, Deal, Event, Participant, Party
 
 

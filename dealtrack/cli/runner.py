@@ -74,7 +74,7 @@ def run(
     """Run ``use_case(session, notices)`` in one transaction, then print its notices.
 
     ``references_at_end``: the use case checks foreign keys itself before it returns
-    (``dealtrack.db.check_references``), as a bulk write does.
+    (``dealtrack.ids.check_references``), as a bulk write does.
     """
     from dealtrack.services.parties import Notices
 

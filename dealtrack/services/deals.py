@@ -1,7 +1,7 @@
 """Use cases that record deals and their events: add, status, value, note, void and rm.
 
-Each takes the command's Session (one transaction) and the already-parsed values; every rule of
-DESIGN.md §2 that needs the ledger's state is checked here, before anything is written.
+Each takes the command's Session (one transaction) and the already-parsed values; the rules that
+need the ledger's state are checked, through the core, before anything is written.
 """
 
 from dataclasses import dataclass, field
@@ -10,7 +10,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dealtrack.dates import PartialDate, from_storage
-from dealtrack.db import allocate_ids
 from dealtrack.domain.changes import event_fields
 from dealtrack.domain.duplicates import NaturalKey, natural_key
 from dealtrack.domain.fold import (
@@ -27,6 +26,7 @@ from dealtrack.domain.new_deal import (
 )
 from dealtrack.domain.status_changes import status_change_problem
 from dealtrack.errors import NotFound, Refused
+from dealtrack.ids import allocate_ids
 from dealtrack.models import Deal, Event, Participant, Party
 from dealtrack.money import Amount
 from dealtrack.names import first_free, is_valid_key
