@@ -19,7 +19,7 @@ class InvalidName(ValueError):
 
 @functools.lru_cache(maxsize=8192)  # small: imports meet millions of names, most only once
 def name_key(name: str) -> str:
-    """The identity of a party name: NFKC, casefolded, white space folded (DESIGN.md §2)."""
+    """The identity of a party name: NFKC, casefolded, white space folded."""
     return _WHITESPACE.sub(" ", unicodedata.normalize("NFKC", name).casefold()).strip()
 
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The story of DESIGN.md §1 (Bloomberg, 2021-02-13), recorded command for command.
+# The TikTok India story (Bloomberg, 2021-02-13), recorded command for command.
 # Records into the ledger named by DEALTRACK_DB, or into a fresh one whose path it prints.
 # Re-running it against the same ledger stops at the first line (the party exists): no duplicates.
 set -euo pipefail

@@ -368,7 +368,7 @@ def run(ledger_url: str) -> Invoke:
 
 @pytest.fixture
 def story(run: Invoke) -> Invoke:
-    """A ledger holding the worked example of DESIGN.md §1."""
+    """A ledger holding the worked example (the TikTok India story of the README)."""
     for args in STORY:
         result = run(*args)
         assert result.exit_code == 0, result.output

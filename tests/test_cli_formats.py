@@ -1,4 +1,4 @@
-"""Output formats of the reading commands: tabulate's, csv, tsv, json, jsonl (DESIGN.md §4)."""
+"""Output formats of the reading commands: tabulate's, csv, tsv, json, jsonl."""
 
 import csv
 import io

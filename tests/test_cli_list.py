@@ -1,4 +1,4 @@
-"""``dealtrack list``: every FILTER, every sort, --desc and --limit (DESIGN.md §2, §3)."""
+"""``dealtrack list``: every FILTER, every sort, --desc and --limit."""
 
 import json
 

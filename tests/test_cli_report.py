@@ -1,4 +1,4 @@
-"""``dealtrack report``: deal counts and value totals by group, one total per currency (DESIGN §3-§4)."""
+"""``dealtrack report``: deal counts and value totals by group, one total per currency."""
 
 import json
 from typing import Any

@@ -1,4 +1,4 @@
-"""``dealtrack show`` (the deal card) and ``dealtrack history`` (events), DESIGN.md §2-§4."""
+"""``dealtrack show`` (the deal card) and ``dealtrack history`` (events)."""
 
 import datetime
 import json

@@ -1,4 +1,4 @@
-"""Several processes writing one ledger at once lose nothing (DESIGN.md §6, issue 4).
+"""Several processes writing one ledger at once lose nothing.
 
 Real processes of the installed command, on SQLite and on PostgreSQL: SQLite writers queue on
 ``BEGIN IMMEDIATE`` and the busy timeout, PostgreSQL writers on one advisory lock. No user may see

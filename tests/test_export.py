@@ -1,4 +1,4 @@
-"""``export``: the ledger document, JSON Lines, flat CSV/TSV, and exact round trips (DESIGN.md §5)."""
+"""``export``: the ledger document, JSON Lines, flat CSV/TSV, and exact round trips."""
 
 import csv
 import io

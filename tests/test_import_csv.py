@@ -1,4 +1,4 @@
-"""``import`` of CSV and TSV files: columns, cells, encodings and line numbers (DESIGN.md §5)."""
+"""``import`` of CSV and TSV files: columns, cells, encodings and line numbers."""
 
 from pathlib import Path
 from typing import Any

@@ -1,4 +1,4 @@
-"""``import --skip-invalid``, ``--rejects`` and ``--dry-run`` (DESIGN.md §5); an import whose
+"""``import --skip-invalid``, ``--rejects`` and ``--dry-run``; an import whose
 scratch file cannot grow."""
 
 import json

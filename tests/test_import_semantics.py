@@ -1,4 +1,4 @@
-"""``import``: matching, merging, updating, idempotency, atomicity, rejects and dry runs (§5)."""
+"""``import``: matching, merging, updating, idempotency, atomicity, rejects and dry runs."""
 
 import json
 import re

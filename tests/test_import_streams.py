@@ -1,4 +1,4 @@
-"""``import`` from stdin and from TSV files; the format from ``--format`` or the extension (§5);
+"""``import`` from stdin and from TSV files; the format from ``--format`` or the extension;
 the progress line on a terminal."""
 
 import json

@@ -1,4 +1,4 @@
-"""Names and keys: name keys, slugs and the key a new deal derives (DESIGN.md §2)."""
+"""Names and keys: name keys, slugs and the key a new deal derives."""
 
 from hypothesis import given
 from hypothesis import strategies as st

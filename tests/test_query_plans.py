@@ -1,4 +1,4 @@
-"""The queries DESIGN.md §7 budgets at a million deals read an index, not a sort of every deal.
+"""The queries with a budget at a million deals read an index, not a sort of every deal.
 
 Timing belongs in benchmarks/run.py; what a test can pin is SQLite's plan for each query.
 """

@@ -1,6 +1,6 @@
 """Who may read what: private files, masked passwords, clear errors on locked ledgers (issue 4).
 
-DESIGN.md §6: files dealtrack creates are 0600 and folders 0700 whatever the umask; no URL password
+Files dealtrack creates are 0600 and folders 0700 whatever the umask; no URL password
 appears in any output or error; an unreadable or read-only ledger gives one clear ``Error:`` line.
 The last is tested as the unprivileged user ``nobody`` (via ``setpriv``), which needs root.
 """

@@ -1,4 +1,4 @@
-"""Start-up stays light (DESIGN.md §7), and every command's help shows an example."""
+"""Start-up stays light, and every command's help shows an example."""
 
 import importlib
 import json

@@ -1,7 +1,7 @@
 """The ``dealtrack`` command group: the one place errors become messages and exit codes.
 
 Command modules import services, models and tabulate inside their callbacks, because click's group
-help loads every subcommand and ``dealtrack --help`` must not pay for SQLAlchemy (DESIGN.md §7).
+help loads every subcommand, and ``dealtrack --help`` must start fast without SQLAlchemy.
 """
 
 import gc
