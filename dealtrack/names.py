@@ -20,6 +20,8 @@ class InvalidName(ValueError):
 @functools.lru_cache(maxsize=8192)  # small: imports meet millions of names, most only once
 def name_key(name: str) -> str:
     """The identity of a party name: NFKC, casefolded, white space folded."""
+    if name.isascii():  # the same, for the names most files hold, at a third of the cost
+        return " ".join(name.lower().split())
     return _WHITESPACE.sub(" ", unicodedata.normalize("NFKC", name).casefold()).strip()
 
 

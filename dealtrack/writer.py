@@ -79,6 +79,10 @@ class BulkWriter:
         self.events = _Buffer(connection, _table(Event), EVENT_COLUMNS)
         self.pending = 0
 
+    def add_party(self, party_id: int, name: str, key: str) -> None:
+        """Buffer a party the change creates (a company, until someone says otherwise)."""
+        self.parties.rows.append((party_id, name, key, "company"))
+
     def add_deal(self, rows: DealRows) -> None:
         """Buffer the rows of one new deal (``dealtrack.domain.new_deal``)."""
         self.deals.rows.append(rows.deal)

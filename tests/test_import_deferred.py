@@ -82,6 +82,8 @@ def test_references_left_to_the_end_are_checked_before_commit(run: Invoke, db_pa
         "a-1,T1,B1,rumored,2021\nb-2,T2,B2,agreed,2021\n",
         # the last row repeats the first: everything is rolled back and staged
         "a-1,T1,B1,rumored,2021\nb-2,T2,B2,agreed,2021\na-1,T1,B1,completed,2021\n",
+        # a keyless row ends writing while reading and names the parties of a written row
+        "a-1,T1,B1,rumored,2021\n,T3,B1,agreed,2021\nc-3,B1,T1,failed,2022\n",
         # a keyless row ends writing while reading; a later row meets a written one by natural key
         "a-1,T1,B1,rumored,2021\n,T3,B1,agreed,2021\nc-3,T1,B1,failed,2021\n",
     ],

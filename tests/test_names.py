@@ -1,5 +1,8 @@
 """Names and keys: name keys, slugs and the key a new deal derives."""
 
+import re
+import unicodedata
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -42,3 +45,12 @@ def test_first_free_takes_the_lowest_free_number(numbers: set[int], base_taken: 
 def test_name_key_ignores_case_and_runs_of_space(text: str) -> None:
     assert name_key(text.upper()) == name_key(text.lower())
     assert name_key(f"  {text}   x ") == name_key(f"{text} x")
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)), st.text(max_size=3))
+def test_name_key_of_plain_ascii_follows_the_unicode_rule(ascii_text: str, other: str) -> None:
+    def unicode_rule(text: str) -> str:
+        return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text).casefold()).strip()
+
+    for text in (ascii_text, ascii_text + other):
+        assert name_key(text) == unicode_rule(text)

@@ -5,10 +5,13 @@ roster. When the row's ``date`` is after ``reported``, the deal is created rumor
 and its status and value follow on ``date``.
 """
 
+from typing import Protocol
+
 from dealtrack.bulk.rows import FlatRow
 from dealtrack.bulk.snapshot import Snapshot
 from dealtrack.bulk.staging import Stage
 from dealtrack.domain.new_deal import (
+    DealRows,
     Opening,
     SourceColumns,
     derived_deal_key,
@@ -18,7 +21,6 @@ from dealtrack.domain.new_deal import (
 )
 from dealtrack.names import name_key
 from dealtrack.vocabulary import ROLES
-from dealtrack.writer import BulkWriter
 
 _ROLE_ORDER = ROLES[1:]
 
@@ -27,16 +29,23 @@ def source_of(row: FlatRow) -> SourceColumns:
     return source_columns(row.outlet, row.url, row.attribution)
 
 
+class DealSink(Protocol):
+    """Where the rows of new deals go: the writer's buffers, or (in the process that reads a
+    delimited file) a batch on its way to the writer."""
+
+    def add_party(self, party_id: int, name: str, key: str) -> None: ...
+
+    def add_deal(self, rows: DealRows) -> None: ...
+
+
 class NewDeals:
-    """Builds the rows of the deals (and parties) an import creates into the writer's buffers.
+    """Builds the rows of the deals (and parties) an import creates and hands them to a sink.
 
     The parties and keys it creates are looked up in the import's Stage, not kept in memory.
     """
 
-    def __init__(
-        self, snapshot: Snapshot, stage: Stage, writer: BulkWriter, recorded_at: str
-    ) -> None:
-        self.snapshot, self.stage, self.writer = snapshot, stage, writer
+    def __init__(self, snapshot: Snapshot, stage: Stage, sink: DealSink, recorded_at: str) -> None:
+        self.snapshot, self.stage, self.sink = snapshot, stage, sink
         self.recorded_at = recorded_at
 
     def party_id(self, display: str) -> int:
@@ -44,11 +53,11 @@ class NewDeals:
         key = name_key(display)
         found, new = self.stage.party(self.snapshot, key, display)
         if new:
-            self.writer.parties.rows.append((found, display, key, "company"))
+            self.sink.add_party(found, display, key)
         return found
 
     def create(self, row: FlatRow) -> str:
-        """Append the tuples of one new deal to the writer's buffers; returns its key."""
+        """Hand the rows of one new deal to the sink; returns its key."""
         assert row.target is not None and row.reported is not None  # checked when matched
         deal_id = self.snapshot.allocate_deal()
         acquirers = row.roles.get("acquirer", [])
@@ -84,5 +93,5 @@ class NewDeals:
         )
         rows = new_deal_rows(opening, self.snapshot.next_event_id)
         self.snapshot.allocate_events(1 + len(rows.following))
-        self.writer.add_deal(rows)
+        self.sink.add_deal(rows)
         return key

@@ -5,7 +5,6 @@ the ledger untouched (atomic by default); ``--skip-invalid`` writes the valid ro
 rows wait on disk in a Stage, so memory does not grow with the file.
 """
 
-import functools
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -13,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dealtrack.bulk import documents, fields, readers
@@ -20,13 +20,15 @@ from dealtrack.bulk.creating import NewDeals
 from dealtrack.bulk.deferred import drop_secondary_indexes, rebuild_indexes
 from dealtrack.bulk.matching import Group, Matcher, RowError, required_natural
 from dealtrack.bulk.outcomes import ImportResult, Problems
-from dealtrack.bulk.parsing import checked, checked_in_child
+from dealtrack.bulk.parsing import NEW_ROW_FIELDS, RowChecker, checked_in_child
 from dealtrack.bulk.rejects import RejectWriter
 from dealtrack.bulk.rows import ColumnPlan, FlatRow, RowProblems, parse_row
 from dealtrack.bulk.snapshot import Snapshot
-from dealtrack.bulk.staging import Stage, unpack
+from dealtrack.bulk.staging import Stage
+from dealtrack.bulk.straight import StraightWrites
 from dealtrack.bulk.updating import update_deal
 from dealtrack.dates import PartialDate
+from dealtrack.domain.new_deal import DealRows
 from dealtrack.errors import DealtrackError
 from dealtrack.ids import advance_sequences, check_references
 from dealtrack.models import Deal, Event, Party
@@ -156,10 +158,11 @@ class _Import:
         self.new_deals = NewDeals(self.snapshot, self.stage, self.writer, self.recorded_at)
         self.first_deal = self.snapshot.next_deal_id
         # Into an empty ledger, rows are written as they are read while each may still meet no
-        # other row, instead of waiting in the stage to be read back (see _writes_now).
+        # other row, instead of waiting in the stage to be read back (see straight).
         self.written = 0
         self.savepoint = session.begin_nested() if empty else None
-        self.writing_now = self.savepoint is not None
+        self.straight = StraightWrites(self.savepoint is not None, options.skip_invalid)
+        self.columns_checked_in_child = False
         self.ids = self.snapshot.next_party_id, self.first_deal, self.snapshot.next_event_id
 
     def read(self, stream: BinaryIO, source: str, fmt: str) -> None:
@@ -184,14 +187,12 @@ class _Import:
 
     def take_all_checked(self, records: Iterator[readers.RawRecord]) -> None:
         """Take a delimited file's records checked by a child process (see parsing)."""
-        keep, today, progress = (
-            self.problems.rejects is not None,
-            self.today.start,
-            self.options.progress,
-        )
-        check = functools.partial(
-            checked, columns=self.columns, today=today, matcher=self.matcher, keep=keep
-        )
+        check = RowChecker(
+            self.columns, self.today.start, self.matcher, self.problems.rejects is not None,
+            self.straight, self.recorded_at,
+        )  # fmt: skip
+        progress = self.options.progress
+        self.columns_checked_in_child = True
         for item in checked_in_child(records, check):
             self.result.rows += item[0]
             if item[1] == "bad":
@@ -203,24 +204,28 @@ class _Import:
                 else:
                     self.problems.reject(line, fields_read, found)
             else:
-                line, key, natural, known, data, kept = item[2:]
+                line, key, natural, known, data, kept = item[2:NEW_ROW_FIELDS]
                 self.stage.add_packed(key, natural, known, data, kept)
-                if self._writes_now(key, natural, known):
-                    self._write(unpack(data))
+                if item[1] == "new":
+                    self._store_numbered(key, *item[NEW_ROW_FIELDS:])
             if progress and self.result.rows % PROGRESS_EVERY == 0:
                 progress("reading", self.result.rows, None)
 
-    def _writes_now(self, key: str | None, natural: str | None, known: bool) -> bool:
-        """Write a row's new deal now, while every row so far has been written so: a row that
-        could need a derived key, a match or a problem ends that (so deal ids keep file order),
-        and _settle_written undoes it all if a later row turns out to meet a written one."""
-        if not self.writing_now:
-            return False
-        failing = self.problems.count and not self.options.skip_invalid
-        if known or key is None or natural is None or failing:
-            self.writing_now = False
-            return False
-        return True
+    def _store_numbered(
+        self,
+        key: str,
+        rows: tuple[Any, ...],
+        parties: list[tuple[int, str, str]],
+        ids: tuple[int, int, int],
+    ) -> None:
+        """Store a new deal the child numbered, with the parties it created."""
+        for party_id, name, name_key in parties:  # the stage learns them if it needs them
+            self.writer.add_party(party_id, name, name_key)
+        self.writer.add_deal(DealRows(*rows))
+        snapshot = self.snapshot
+        snapshot.next_party_id, snapshot.next_deal_id, snapshot.next_event_id = ids
+        self.result.count("added", key)
+        self.written += 1
 
     def _write(self, row: FlatRow) -> None:
         self.result.count("added", self.new_deals.create(row))
@@ -229,11 +234,13 @@ class _Import:
     def _settle_written(self) -> None:
         """Keep the rows written while reading, unless one meets another row: then roll them
         back and let every row take the staged path, as if none had been written."""
-        savepoint, self.savepoint, self.writing_now = self.savepoint, None, False
+        savepoint, self.savepoint, self.straight.open = self.savepoint, None, False
         if savepoint is None:
             return
         if not self.stage.any_meets(self.written):
             savepoint.commit()
+            if self.columns_checked_in_child and self.written < self.stage.rows:
+                self._stage_written_parties()
             return
         savepoint.rollback()
         self.snapshot.next_party_id, self.snapshot.next_deal_id, self.snapshot.next_event_id = (
@@ -244,6 +251,14 @@ class _Import:
         self.new_deals = NewDeals(self.snapshot, self.stage, self.writer, self.recorded_at)
         self.result = ImportResult(rows=self.result.rows)
         self.written = 0
+
+    def _stage_written_parties(self) -> None:
+        """The parties the reading process created for the rows written straight away are in
+        the ledger only; the rows still to write look names up in the stage, so add them."""
+        self.writer.flush()
+        created = select(Party.id, Party.name, Party.name_key).where(Party.id >= self.ids[0])
+        for party_id, name, name_key in self.session.execute(created.order_by(Party.id)):
+            self.stage.add_party(name_key, party_id, name)
 
     def take(self, record: readers.RawRecord, fmt: str) -> None:
         if record.problem is not None or record.fields is None:
@@ -270,7 +285,7 @@ class _Import:
         kept = record.fields if self.problems.rejects else None
         natural, known = self.matcher.file_natural(row), self.matcher.known(row)
         self.stage.add_row(row, natural, known, kept)  # kept even if written, to undo that
-        if self._writes_now(row.key, natural, known):
+        if self.straight.admits(row.key, natural, known, self.problems.count):
             self._write(row)
 
     def write(self) -> None:

@@ -104,6 +104,8 @@ class Matcher:
 
     def known(self, row: FlatRow) -> bool:
         """Whether the row matches a deal already in the ledger, by key or natural key."""
+        if not self.snapshot.deal_keys:
+            return False  # the first import into a ledger asks this of every row
         if row.key is not None and row.key in self.snapshot.deal_keys:
             return True
         if row.target is None or row.reported is None:

@@ -46,7 +46,7 @@ class DocumentParties:
         key = name_key(display)
         found, new = self.stage.party(self.snapshot, key, display)
         if new and self.writer is not None:
-            self.writer.parties.rows.append((found, display, key, "company"))
+            self.writer.add_party(found, display, key)
         elif new:
             self.new_parties[found] = Party(id=found, name=display, name_key=key, kind="company")
             self.session.add(self.new_parties[found])

@@ -202,15 +202,10 @@ _currency = _cached(money.parse_currency)
 _party_name = _cached(check_party_name)
 
 
-def _text_cell(text: str) -> str:
-    return text
-
-
 def parse_row(line: int, cells: Mapping[str, str], today: datetime.date) -> FlatRow:
     """Validate one row's cells; raise RowProblems listing every bad field."""
-    row = FlatRow(line)
     problems: list[tuple[str, str]] = []
-    effective = _effective_date(today)
+    convert = _converters(today)
     values: dict[str, Any] = {}
     for name, raw in cells.items():
         text = raw.strip()
@@ -218,45 +213,46 @@ def parse_row(line: int, cells: Mapping[str, str], today: datetime.date) -> Flat
             continue
         if len(text) > MAX_CELL:
             problems.append((name, f"cell is longer than {MAX_CELL:,} characters"))
-            continue
-        if name in FREE_TEXT:
+        elif name in FREE_TEXT:
             if "\x00" in text:
                 # PostgreSQL cannot store NUL in text; refusing it everywhere keeps backends alike.
                 problems.append((name, "contains a NUL byte; remove it"))
             else:  # kept as given, like the CLI keeps it, so a raw CSV export round-trips
                 values[name] = raw
-            continue
-        convert = _CONVERTERS.get(name)
-        if convert is None:
-            continue
-        try:
-            values[name] = effective(text) if convert is _DATE else convert(text)
-        except (ValueError, InvalidName) as error:
-            problems.append((name, str(error)))
-    value_text = values.pop("value", None)
-    currency = values.pop("currency", None)
-    if value_text is not None:
-        if value_text.lower() == UNDISCLOSED:
-            row.value_given = True
         else:
             try:
-                row.value = _amount(value_text, currency)
-                row.value_given = True
-            except ValueError as error:
-                problems.append(("value", str(error)))
-    for column, role in PARTY_COLUMNS.items():
-        names = values.pop(column, None)
-        if names:
-            row.roles[role] = names
-    for name, value in values.items():
-        setattr(row, _ATTRIBUTE.get(name, name), value)
+                values[name] = convert[name](text)
+            except (ValueError, InvalidName) as error:
+                problems.append((name, str(error)))
+    value_text, currency = values.pop("value", None), values.pop("currency", None)
+    value, value_given = None, False
+    if value_text is not None:
+        try:
+            if value_text.lower() != UNDISCLOSED:
+                value = _amount(value_text, currency)
+            value_given = True
+        except ValueError as error:
+            problems.append(("value", str(error)))
+    roles = {
+        role: names for column, role in PARTY_COLUMNS.items() if (names := values.pop(column, None))
+    }
+    if "source" in values:
+        values["outlet"] = values.pop("source")
+    row = FlatRow(line, roles=roles, value=value, value_given=value_given, **values)
     if row.reported and row.date and row.date.start < row.reported.start:
         problems.append(("date", f"{row.date} is before reported ({row.reported})"))
-    if row.roles:
+    if roles:
         problems.extend(_role_problems(row))
     if problems:
         raise RowProblems(problems)
     return row
+
+
+@functools.lru_cache(maxsize=4)
+def _converters(today: datetime.date) -> dict[str, Callable[[str], Any]]:
+    """Each checked field's parser, the dates' relative to ``today`` (free text is kept as is)."""
+    effective = _effective_date(today)
+    return _CONVERTERS | {"reported": effective, "date": effective}
 
 
 @functools.lru_cache(maxsize=4)
@@ -301,10 +297,6 @@ def _names_cell(text: str) -> list[str]:
     return list(_names_of(text))  # a copy: a row's roles are its own to change
 
 
-_DATE = object()
-_ATTRIBUTE = {"source": "outlet"}
-
-
 def _key(text: str) -> str:
     if not is_valid_key(text):
         raise ValueError(
@@ -326,9 +318,8 @@ def _names(text: str) -> list[str]:
     return names
 
 
-_CONVERTERS: dict[str, Any] = {
+_CONVERTERS: dict[str, Callable[[str], Any]] = {
     "key": lambda t: _key(t),
-    "title": _text_cell,
     "kind": _kind,
     "target": _party_name,
     "acquirers": _names_cell,
@@ -337,14 +328,8 @@ _CONVERTERS: dict[str, Any] = {
     "backers": _names_cell,
     "others": _names_cell,
     "status": _status,
-    "reason": _text_cell,
-    "value": _text_cell,
+    "value": str,
     "currency": _currency,
     "basis": _basis,
-    "reported": _DATE,
-    "date": _DATE,
-    "source": _text_cell,
-    "url": _text_cell,
     "attribution": _attribution,
-    "notes": _text_cell,
 }

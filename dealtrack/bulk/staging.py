@@ -37,7 +37,6 @@ _SCHEMA = (
     # Parties and deal objects this import created (flat rows' deals are written as they go).
     "CREATE TABLE party (name_key TEXT PRIMARY KEY, id INTEGER NOT NULL, name TEXT NOT NULL)"
     " WITHOUT ROWID",
-    "CREATE INDEX party_id ON party (id)",
     "CREATE TABLE new_deal (key TEXT PRIMARY KEY, id INTEGER NOT NULL, natural_key TEXT NOT NULL)"
     " WITHOUT ROWID",
     "CREATE INDEX new_deal_natural ON new_deal (natural_key)",
@@ -65,7 +64,11 @@ class Stage:
         self.pending: list[tuple[Any, ...]] = []
         self.pending_documents: list[tuple[str, int, bytes]] = []
         self.rows = 0
+        # Names looked up or created lately, in two generations: a full ``recent`` becomes
+        # ``older``, so the names a file keeps repeating (acquirers, advisers) stay at hand
+        # while the one-off ones (each deal's target) fall out.
         self.recent_parties: dict[str, int] = {}
+        self.older_parties: dict[str, int] = {}
         # New parties wait here to be inserted in batches; a lookup looks here first.
         self.pending_parties: dict[str, tuple[int, str]] = {}
         # Most names a large import meets are new (each deal's target): a fixed-size filter of
@@ -167,6 +170,9 @@ class Stage:
         found = self.recent_parties.get(key)
         if found is not None:
             return found
+        found = self.older_parties.get(key)
+        if found is not None:
+            return self._remember(key, found)
         bit = hash(key) & _FILTER_MASK
         if not self.created_keys[bit >> 3] & (1 << (bit & 7)):
             return None
@@ -192,8 +198,10 @@ class Stage:
         self.pending_parties = {}
 
     def party_name(self, party_id: int) -> str | None:
-        """The name of a party this import created."""
+        """The name of a party this import created (asked only by ledger documents, so the
+        index is built when first needed rather than kept up by every import)."""
         self._flush_parties()
+        self.db.execute("CREATE INDEX IF NOT EXISTS party_id ON party (id)")
         found = self.db.execute("SELECT name FROM party WHERE id = ?", (party_id,)).fetchone()
         return None if found is None else str(found[0])
 
@@ -213,7 +221,7 @@ class Stage:
 
     def _remember(self, key: str, party_id: int) -> int:
         if len(self.recent_parties) >= RECENT:
-            self.recent_parties.clear()
+            self.older_parties, self.recent_parties = self.recent_parties, {}
         self.recent_parties[key] = party_id
         return party_id
 
@@ -236,7 +244,7 @@ class Stage:
     def forget_parties(self) -> None:
         """Forget the parties created so far, whose rows were rolled back."""
         self.db.execute("DELETE FROM party")
-        self.pending_parties, self.recent_parties = {}, {}
+        self.pending_parties, self.recent_parties, self.older_parties = {}, {}, {}
         self.created_keys = bytearray(_FILTER_BYTES)
 
     def close(self) -> None:

@@ -87,7 +87,7 @@ def encode_roster(roster: Sequence[tuple[int, str]]) -> str:
     """
     # Written by hand, as json.dumps would write it: a role is a word of a fixed vocabulary and
     # an id an int, and this runs once for every deal an import creates.
-    return "[" + ",".join(f'[{int(party_id)},"{role}"]' for party_id, role in roster) + "]"
+    return "[" + ",".join([f'[{int(party_id)},"{role}"]' for party_id, role in roster]) + "]"
 
 
 def decode_roster(text: str | None) -> Roster:

@@ -123,10 +123,14 @@ def new_deal_rows(opening: Opening, first_event_id: int) -> DealRows:
         following.append(("value", *on, None, None, *value, None))
     if opening.note_text is not None:
         following.append(("note", *on, None, None, None, None, None, None, opening.note_text))
-    numbered = [
-        (first_event_id + n, deal_id, *event, *opening.source)
-        for n, event in enumerate(following, start=1)
-    ]
+    numbered = (
+        [
+            (first_event_id + n, deal_id, *event, *opening.source)
+            for n, event in enumerate(following, start=1)
+        ]
+        if following
+        else following  # most deals: building an empty list still costs a comprehension
+    )
     updated = effective if following else reported
     # The cached state is the fold of these events: a reason without a status stays unrecorded.
     in_force = (status, opening.reason) if not later or opening.status else ("rumored", None)
