@@ -15,6 +15,7 @@ from dealtrack.cli.options import source_from, source_options
 from dealtrack.cli.parties import party_names
 from dealtrack.cli.runner import confirm, run, today
 from dealtrack.names import is_valid_key
+from dealtrack.vocabulary import PARTICIPANT_ROLES
 
 
 def _deal_key(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -30,7 +31,7 @@ def _deal_key(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 
 
 def _party_options(function: Any) -> Any:
-    for role in ("other", "backer", "adviser", "seller", "acquirer"):
+    for role in reversed(PARTICIPANT_ROLES):  # the last applied is listed first in --help
         function = click.option(
             f"--{role}",
             f"{role}s",

@@ -100,7 +100,7 @@ class RoleNameType(click.ParamType[tuple[str, str]]):
         if not sep or not name.strip():
             self.fail(f'{value!r} is not ROLE=NAME; write e.g. acquirer="Reliance Jio"', param, ctx)
         try:
-            term = vocabulary.parse_term(role, vocabulary.ROLES[1:], "role")
+            term = vocabulary.parse_term(role, vocabulary.PARTICIPANT_ROLES, "role")
         except vocabulary.VocabularyError as error:
             self.fail(str(error), param, ctx)
         return term, name.strip()
