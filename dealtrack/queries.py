@@ -209,9 +209,6 @@ def status_rank(column: ColumnElement[str]) -> ColumnElement[int]:
     return case({status: lifecycle_rank(status) for status in STATUSES}, value=column)
 
 
-SORTS = ("id", "reported", "updated", "value", "status")
-
-
 def select_deals(
     session: Session,
     filters: Filters,

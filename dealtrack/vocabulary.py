@@ -1,4 +1,5 @@
-"""The closed vocabularies of a deal record and its events, and the one forgiving parser they share.
+"""The closed vocabularies of deals, their events and the reading commands' choices, and the one
+forgiving parser they share.
 
 Each vocabulary is a tuple of slugs in display order (the order tables, help texts and error
 messages list them in). This module imports nothing heavy: click's option definitions take their
@@ -32,6 +33,23 @@ EVENT_TYPES: tuple[str, ...] = ("created", "status", "value", "party", "note", "
 STATUS_TYPES: tuple[str, ...] = ("created", "status")
 VALUE_TYPES: tuple[str, ...] = ("created", "value")
 UPDATE_TYPES: tuple[str, ...] = tuple(t for t in EVENT_TYPES if t != "void")
+
+# ``list --sort``, ``report --by`` and ``report --sort``.
+LIST_SORTS: tuple[str, ...] = ("id", "reported", "updated", "value", "status")
+REPORT_GROUPINGS: tuple[str, ...] = (
+    "status",
+    "kind",
+    "year",
+    "month",
+    "currency",
+    "acquirer",
+    "seller",
+    "target",
+    "party",
+)
+# Groupings by party name: a deal sits in each of its parties' groups, largest groups first.
+PARTY_GROUPINGS: tuple[str, ...] = ("acquirer", "seller", "target", "party")
+REPORT_SORTS: tuple[str, ...] = ("count", "value")
 
 # Longer input is echoed cut short so an error message stays one readable line.
 _SHOWN_MAX = 60

@@ -8,6 +8,7 @@ from dealtrack.cli import types
 from dealtrack.cli.completion import complete_deal
 from dealtrack.cli.options import check_fields, filter_options, filters_from, output_options
 from dealtrack.cli.runner import emit, run
+from dealtrack.vocabulary import LIST_SORTS, REPORT_GROUPINGS, REPORT_SORTS
 
 
 def _render(
@@ -37,7 +38,7 @@ def _render(
 @filter_options
 @click.option(
     "--sort",
-    type=click.Choice(["id", "reported", "updated", "value", "status"]),
+    type=click.Choice(LIST_SORTS),
     default="id",
     show_default=True,
 )
@@ -113,16 +114,14 @@ def history(deal: str | None, fmt: str, fields: Any, no_headers: bool, **options
 @click.command()
 @click.option(
     "--by",
-    type=click.Choice(
-        ["status", "kind", "year", "month", "currency", "acquirer", "seller", "target", "party"]
-    ),
+    type=click.Choice(REPORT_GROUPINGS),
     default="status",
     show_default=True,
 )
 @filter_options
 @click.option(
     "--sort",
-    type=click.Choice(["count", "value"]),
+    type=click.Choice(REPORT_SORTS),
     help="Order groups by deal count or total value.",
 )
 @click.option("--limit", type=click.IntRange(min=0), help="At most N groups.")
