@@ -7,6 +7,8 @@ import click
 
 from dealtrack.cli import types
 from dealtrack.cli.completion import complete_party
+from dealtrack.render import OWN_FORMATS, TABLE
+from dealtrack.vocabulary import ATTRIBUTIONS
 
 if TYPE_CHECKING:
     from dealtrack.queries import Filters
@@ -30,7 +32,7 @@ source_options = _stack(
     click.option(
         "--attribution",
         type=types.ATTRIBUTION,
-        help="official, on-record, anonymous or unattributed.",
+        help=f"{', '.join(ATTRIBUTIONS[:-1])} or {ATTRIBUTIONS[-1]}.",
     ),
 )
 
@@ -147,9 +149,9 @@ output_options = _stack(
         "--format",
         "fmt",
         type=types.FORMAT,
-        default="table",
+        default=TABLE,
         show_default=True,
-        help="table, csv, tsv, json, jsonl, or any tabulate format (github, grid, psql…).",
+        help=f"{', '.join((TABLE, *OWN_FORMATS))}, or any tabulate format (github, grid, psql…).",
     ),
     click.option(
         "--fields", type=types.FIELDS, help="Columns for flat formats, e.g. key,status,value."

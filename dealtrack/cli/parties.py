@@ -9,6 +9,7 @@ from dealtrack.cli.completion import complete_party
 from dealtrack.cli.options import check_fields, output_options
 from dealtrack.cli.runner import confirm, emit, run
 from dealtrack.names import InvalidName, check_party_name
+from dealtrack.render import FLAT_FORMATS
 
 
 def party_names(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
@@ -176,7 +177,7 @@ def party_show(name: str, fmt: str, fields: Any, no_headers: bool) -> None:
         emit(render.to_json(record))
     elif fmt == "jsonl":
         emit(render.to_jsonl([record]))
-    elif fmt in ("csv", "tsv") or fields:
+    elif fmt in FLAT_FORMATS or fields:
         known = ["key", "role", "status", "amount", "high", "currency", "basis", "value"]
         check_fields(fields, known)
         rows = [

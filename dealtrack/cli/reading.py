@@ -8,6 +8,7 @@ from dealtrack.cli import types
 from dealtrack.cli.completion import complete_deal
 from dealtrack.cli.options import check_fields, filter_options, filters_from, output_options
 from dealtrack.cli.runner import emit, run
+from dealtrack.render import JSON_FORMATS, OWN_FORMATS
 from dealtrack.vocabulary import LIST_SORTS, REPORT_GROUPINGS, REPORT_SORTS
 
 
@@ -82,7 +83,7 @@ def show(deal: str, as_of: Any, fmt: str, fields: Any, no_headers: bool) -> None
     from dealtrack.views import show_deal
 
     record = run(False, lambda s, n: show_deal(s, deal, as_of))
-    if fmt in ("json", "jsonl", "csv", "tsv") or fields:
+    if fmt in OWN_FORMATS or fields:
         _render([record], "DEALS", fmt, fields, not no_headers, json_data=record)
     else:
         emit(deal_card(record, fmt))
@@ -107,7 +108,7 @@ def history(deal: str | None, fmt: str, fields: Any, no_headers: bool, **options
     from dealtrack.layouts import mark_voided
 
     records = run(False, lambda s, n: events_of(s, deal, filters, n))
-    shown = records if fmt in ("json", "jsonl", "csv", "tsv") else mark_voided(records)
+    shown = records if fmt in OWN_FORMATS else mark_voided(records)
     _render(shown, "EVENTS", fmt, fields, not no_headers)
 
 
@@ -146,7 +147,7 @@ def report(
 
     filters = filters_from(options)
     groups = run(False, lambda s, n: build_report(s, by, filters, n, sort, limit))
-    if fmt in ("json", "jsonl"):
+    if fmt in JSON_FORMATS:
         _render(groups, "REPORT", fmt, fields, not no_headers)
     else:
         _render(report_rows(groups), "REPORT", fmt, fields, not no_headers)
