@@ -1,5 +1,6 @@
 """Option families shared by several commands: sources, FILTERS and output formats."""
 
+import dataclasses
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -124,23 +125,7 @@ def filters_from(options: dict[str, Any]) -> "Filters":
             f"--min-value is in {low.currency} but --max-value in {high.currency}; use one currency",
             param_hint="'--max-value'",
         )
-    names = (
-        "statuses",
-        "kinds",
-        "parties",
-        "acquirers",
-        "sellers",
-        "targets",
-        "since",
-        "until",
-        "updated_since",
-        "currencies",
-        "min_value",
-        "max_value",
-        "search",
-        "as_of",
-    )
-    return Filters(**{name: options.pop(name) for name in names})
+    return Filters(**{field.name: options.pop(field.name) for field in dataclasses.fields(Filters)})
 
 
 output_options = _stack(
