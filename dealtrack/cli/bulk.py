@@ -10,7 +10,7 @@ import click
 
 from dealtrack.bulk.rows import COLUMNS
 from dealtrack.cli.options import filter_options, filters_from
-from dealtrack.cli.runner import confirm, run, today
+from dealtrack.cli.transactions import confirm, run, today
 from dealtrack.render import FLAT_FORMATS, JSON_FORMATS, OWN_FORMATS
 
 # Export offers the ledger document first: it is the default and the one that round-trips.

@@ -7,7 +7,7 @@ import click
 from dealtrack.cli import types
 from dealtrack.cli.completion import complete_deal
 from dealtrack.cli.options import check_fields, filter_options, filters_from, output_options
-from dealtrack.cli.runner import emit, run
+from dealtrack.cli.transactions import emit, run
 from dealtrack.render import JSON_FORMATS, OWN_FORMATS
 from dealtrack.vocabulary import LIST_SORTS, REPORT_GROUPINGS, REPORT_SORTS
 
@@ -21,7 +21,7 @@ def _render(
     json_data: Any = None,
 ) -> None:
     """Records in the chosen format: JSON as documented, flat formats through the view's columns."""
-    from dealtrack import layouts, render
+    from dealtrack import output_columns, render
 
     if fmt == "json":
         emit(render.to_json(records if json_data is None else json_data))
@@ -29,7 +29,7 @@ def _render(
     if fmt == "jsonl":
         emit(render.to_jsonl(records))
         return
-    view: layouts.View = getattr(layouts, view_name)
+    view: output_columns.View = getattr(output_columns, view_name)
     check_fields(fields, list(view.columns))
     chosen = view.fields(fmt, fields)
     emit(render.render_rows((view.flatten(r, chosen, fmt) for r in records), chosen, fmt, headers))
@@ -61,7 +61,7 @@ def list_(
     Example:
       dealtrack list --status failed --party ByteDance --sort value --desc -f json
     """
-    from dealtrack.views import list_deals
+    from dealtrack.records import list_deals
 
     filters = filters_from(options)
     records = run(False, lambda s, n: list(list_deals(s, filters, n, sort, desc, limit)))
@@ -80,7 +80,7 @@ def show(deal: str, as_of: Any, fmt: str, fields: Any, no_headers: bool) -> None
       dealtrack show tiktok-india-glance-digital-experience
     """
     from dealtrack.cli.cards import deal_card
-    from dealtrack.views import show_deal
+    from dealtrack.records import show_deal
 
     record = run(False, lambda s, n: show_deal(s, deal, as_of))
     if fmt in OWN_FORMATS or fields:
@@ -102,10 +102,10 @@ def history(deal: str | None, fmt: str, fields: Any, no_headers: bool, **options
     Example:
       dealtrack history --since 2021-02 --party ByteDance
     """
-    from dealtrack.views import history as events_of
+    from dealtrack.records import history as events_of
 
     filters = filters_from(options)
-    from dealtrack.layouts import mark_voided
+    from dealtrack.output_columns import mark_voided
 
     records = run(False, lambda s, n: events_of(s, deal, filters, n))
     shown = records if fmt in OWN_FORMATS else mark_voided(records)
@@ -142,7 +142,7 @@ def report(
     Example:
       dealtrack report --by acquirer --currency USD --sort value --limit 10
     """
-    from dealtrack.layouts import report_rows
+    from dealtrack.output_columns import report_rows
     from dealtrack.reports import build_report
 
     filters = filters_from(options)

@@ -13,7 +13,7 @@ from dealtrack.cli import types
 from dealtrack.cli.completion import complete_deal, complete_party
 from dealtrack.cli.options import source_from, source_options
 from dealtrack.cli.parties import party_names
-from dealtrack.cli.runner import confirm, run, today
+from dealtrack.cli.transactions import confirm, run, today
 from dealtrack.names import invalid_key_message, is_valid_key
 from dealtrack.vocabulary import PARTICIPANT_ROLES
 

@@ -1,4 +1,4 @@
-"""Flat views of records for tables and csv/tsv: which columns each command shows and how.
+"""Table and csv/tsv columns: which columns each command shows, and how each cell reads.
 
 Tables are for people (status in words, compact money); csv/tsv are for programs (slugs, exact
 decimal strings beside their currency). ``--fields`` chooses among a view's columns.
