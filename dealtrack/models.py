@@ -23,7 +23,15 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from dealtrack.statuses import STATUSES
-from dealtrack.vocabulary import ATTRIBUTIONS, BASES, KINDS, PARTY_KINDS, ROLES
+from dealtrack.vocabulary import (
+    ATTRIBUTIONS,
+    BASES,
+    EVENT_TYPES,
+    KINDS,
+    PARTICIPANT_ROLES,
+    PARTY_KINDS,
+    ROLES,
+)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -32,7 +40,6 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-EVENT_TYPES = ("created", "status", "value", "party", "note", "edit", "void")
 PRECISIONS = ("year", "month", "day")
 
 
@@ -117,7 +124,7 @@ class Participant(Base):
     __tablename__ = "participant"
     __table_args__ = (
         UniqueConstraint("deal_id", "party_id", "role", name="uq_participant_deal_party_role"),
-        CheckConstraint(one_of("role", ROLES[1:]), name="role"),
+        CheckConstraint(one_of("role", PARTICIPANT_ROLES), name="role"),
         Index("ix_participant_party_role", "party_id", "role"),
     )
 

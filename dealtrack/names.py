@@ -11,6 +11,8 @@ _KEY = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 _LETTER = re.compile(r"[a-z]")
 _FORBIDDEN = re.compile(r"[;\x00-\x1f\x7f-\x9f]")
 MAX_NAME_LENGTH = 200
+# What a deal key may be, for every message that refuses one.
+KEY_RULE = "use lowercase letters and digits joined by '-'"
 
 
 class InvalidName(ValueError):
@@ -62,6 +64,13 @@ def first_free(key: str, taken: Callable[[str], bool]) -> str:
         n += 1
         candidate = f"{key}-{n}"
     return candidate
+
+
+def invalid_key_message(key: str) -> str:
+    """Why ``key`` was refused, with the rule and an example, as ``add`` and ``edit`` say it."""
+    return (
+        f"{key!r} is not a valid key; {KEY_RULE}, with at least one letter (e.g. tiktok-india-jio)"
+    )
 
 
 def is_valid_key(key: str) -> bool:

@@ -32,6 +32,7 @@ from dealtrack.money import Amount
 from dealtrack.names import name_key
 from dealtrack.services.parties import Notices
 from dealtrack.statuses import STATUSES, lifecycle_rank
+from dealtrack.vocabulary import STATUS_TYPES, UPDATE_TYPES, VALUE_TYPES
 
 
 @dataclass(frozen=True)
@@ -86,12 +87,10 @@ def state_of_deals(as_of: PartialDate | None) -> FromClause:
     if as_of is None:
         return DEAL_TABLE
     day = as_of.last_day
-    status = _ranked(("created", "status"), day, Event.status, Event.reason)
-    value = _ranked(
-        ("created", "value"), day, Event.amount, Event.high, Event.currency, Event.basis
-    )
+    status = _ranked(STATUS_TYPES, day, Event.status, Event.reason)
+    value = _ranked(VALUE_TYPES, day, Event.amount, Event.high, Event.currency, Event.basis)
     updated = _ranked(
-        ("created", "status", "value", "party", "note", "edit"),
+        UPDATE_TYPES,
         day,
         case((Event.type == "created", Deal.reported), else_=Event.on).label("updated"),
         case((Event.type == "created", Deal.reported_precision), else_=Event.on_precision).label(
@@ -208,9 +207,6 @@ def conditions(
 def status_rank(column: ColumnElement[str]) -> ColumnElement[int]:
     """Lifecycle order in SQL, so ``--sort status`` needs no Python sort."""
     return case({status: lifecycle_rank(status) for status in STATUSES}, value=column)
-
-
-SORTS = ("id", "reported", "updated", "value", "status")
 
 
 def select_deals(

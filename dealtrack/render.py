@@ -11,7 +11,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from itertools import repeat
 from typing import IO, Any
 
-OWN_FORMATS = ("csv", "tsv", "json", "jsonl")
+# dealtrack's own formats, which import reads and export writes as well: rows, then documents.
+# Every other output format is a table drawn by tabulate, "table" being the default.
+FLAT_FORMATS = ("csv", "tsv")
+JSON_FORMATS = ("json", "jsonl")
+OWN_FORMATS = (*FLAT_FORMATS, *JSON_FORMATS)
 TABLE = "table"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

@@ -19,10 +19,8 @@ from dealtrack.money import to_decimal_string
 from dealtrack.queries import Filters, conditions, state_of_deals, with_state
 from dealtrack.services.parties import Notices
 from dealtrack.statuses import STATUSES
-from dealtrack.vocabulary import KINDS
+from dealtrack.vocabulary import KINDS, PARTY_GROUPINGS
 
-GROUPINGS = ("status", "kind", "year", "month", "currency", "acquirer", "seller", "target", "party")
-PARTY_GROUPINGS = ("acquirer", "seller", "target", "party")
 Record = dict[str, Any]
 
 

@@ -5,7 +5,7 @@ completed), can fail from anywhere but completion, and failed talks can be reviv
 status in force is always legal because a second source confirming it is worth recording.
 """
 
-from dealtrack.vocabulary import normalize_term, quote_input
+from dealtrack.vocabulary import VocabularyError, parse_term, quote_input
 
 STATUSES: tuple[str, ...] = ("rumored", "in-negotiation", "agreed", "completed", "failed")
 
@@ -19,16 +19,16 @@ _LEGAL_CHANGES: dict[str, tuple[str, ...]] = {
 }
 
 
-class StatusError(ValueError):
+class StatusError(VocabularyError):
     """Input that names no status; the message lists the valid ones."""
 
 
 def parse_status(text: str) -> str:
     """Return the status slug ``text`` spells (``"In Negotiation"`` → ``in-negotiation``)."""
-    status = normalize_term(text)
-    if status in STATUSES:
-        return status
-    raise StatusError(f"{quote_input(text)} is not a status; use one of: {', '.join(STATUSES)}")
+    try:
+        return parse_term(text, STATUSES, "status")
+    except VocabularyError as error:
+        raise StatusError(str(error)) from None
 
 
 def status_words(status: str) -> str:

@@ -1,10 +1,14 @@
-"""The closed vocabularies of a deal record, and the one forgiving parser they share.
+"""The closed vocabularies of deals, their events and the reading commands' choices, and the one
+forgiving parser they share.
 
 Each vocabulary is a tuple of slugs in display order (the order tables, help texts and error
-messages list them in). Input is forgiving because people type these on the command line and
-spreadsheets spell them every which way: case does not matter, and space, ``_`` and ``-`` are
-alike (``Joint Venture``, ``joint_venture`` and ``joint-venture`` are one kind). Machine output
-always uses the slug.
+messages list them in). This module imports nothing heavy: click's option definitions take their
+choices from here while ``dealtrack --help`` loads, and the models' CHECK constraints and the
+queries take the same tuples, so a term is added or renamed in one place.
+
+Input is forgiving because people type these on the command line and spreadsheets spell them every
+which way: case does not matter, and space, ``_`` and ``-`` are alike (``Joint Venture``,
+``joint_venture`` and ``joint-venture`` are one kind). Machine output always uses the slug.
 """
 
 import re
@@ -19,8 +23,33 @@ KINDS: tuple[str, ...] = (
 )
 PARTY_KINDS: tuple[str, ...] = ("company", "unit", "fund", "person", "government", "other")
 ROLES: tuple[str, ...] = ("target", "acquirer", "seller", "adviser", "backer", "other")
+# The roles a deal's participants hold: every role but the target, which the deal row names.
+PARTICIPANT_ROLES: tuple[str, ...] = ROLES[1:]
 BASES: tuple[str, ...] = ("disclosed", "reported", "estimated")
 ATTRIBUTIONS: tuple[str, ...] = ("official", "on-record", "anonymous", "unattributed")
+
+EVENT_TYPES: tuple[str, ...] = ("created", "status", "value", "party", "note", "edit", "void")
+# The events that set a deal's status, its value, and its ``updated`` date (every event but a void).
+STATUS_TYPES: tuple[str, ...] = ("created", "status")
+VALUE_TYPES: tuple[str, ...] = ("created", "value")
+UPDATE_TYPES: tuple[str, ...] = tuple(t for t in EVENT_TYPES if t != "void")
+
+# ``list --sort``, ``report --by`` and ``report --sort``.
+LIST_SORTS: tuple[str, ...] = ("id", "reported", "updated", "value", "status")
+REPORT_GROUPINGS: tuple[str, ...] = (
+    "status",
+    "kind",
+    "year",
+    "month",
+    "currency",
+    "acquirer",
+    "seller",
+    "target",
+    "party",
+)
+# Groupings by party name: a deal sits in each of its parties' groups, largest groups first.
+PARTY_GROUPINGS: tuple[str, ...] = ("acquirer", "seller", "target", "party")
+REPORT_SORTS: tuple[str, ...] = ("count", "value")
 
 # Longer input is echoed cut short so an error message stays one readable line.
 _SHOWN_MAX = 60

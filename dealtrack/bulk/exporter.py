@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session, aliased
 from dealtrack.bulk.rows import COLUMNS
 from dealtrack.models import Alias, Deal, Event, Party
 from dealtrack.queries import Filters, select_deals
+from dealtrack.records import deal_records, event_record, events_with_party_names, roster_names
 from dealtrack.render import DelimitedWriter, indented_json, neutralise
 from dealtrack.services.parties import Notices
-from dealtrack.views import deal_records, event_record, events_with_party_names, roster_names
 
 PAGE = 1000
 # Version 2 holds the created event's roster and has a place for links and exchange rates; the

@@ -121,6 +121,6 @@ def dealtrack(ctx: click.Context, db: str | None) -> None:
 def main() -> None:
     # Start-up creates hundreds of thousands of long-lived objects (click, SQLAlchemy, the models);
     # letting the cyclic collector rescan them again and again as they load cost a third of a
-    # short command's own time. The runner turns it back on once the ledger is open.
+    # short command's own time. cli.transactions turns it back on once the ledger is open.
     gc.disable()
     dealtrack(prog_name="dealtrack")

@@ -10,7 +10,11 @@ import click
 
 from dealtrack.bulk.rows import COLUMNS
 from dealtrack.cli.options import filter_options, filters_from
-from dealtrack.cli.runner import confirm, run, today
+from dealtrack.cli.transactions import confirm, run, today
+from dealtrack.render import FLAT_FORMATS, JSON_FORMATS, OWN_FORMATS
+
+# Export offers the ledger document first: it is the default and the one that round-trips.
+_EXPORT_FORMATS = (*JSON_FORMATS, *FLAT_FORMATS)
 
 
 def _pairs(values: tuple[str, ...], option: str, check_field: bool = True) -> dict[str, str]:
@@ -34,7 +38,7 @@ def _pairs(values: tuple[str, ...], option: str, check_field: bool = True) -> di
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["csv", "tsv", "json", "jsonl"]),
+    type=click.Choice(OWN_FORMATS),
     help="Required for stdin.",
 )
 @click.option(
@@ -143,7 +147,7 @@ def _open_input(file: str) -> BinaryIO:
     "-f",
     "--format",
     "fmt",
-    type=click.Choice(["json", "jsonl", "csv", "tsv"]),
+    type=click.Choice(_EXPORT_FORMATS),
     help="[default: from -o's extension, else json]",
 )
 @click.option(
@@ -191,7 +195,7 @@ def _write_file(path: Path, write: Callable[[IO[str]], None]) -> None:
 
 def _format_from(output: Path | None) -> str:
     suffix = output.suffix.lower().lstrip(".") if output else ""
-    return suffix if suffix in ("json", "jsonl", "csv", "tsv") else "json"
+    return suffix if suffix in _EXPORT_FORMATS else "json"
 
 
 COMMANDS = (import_, export)

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from dealtrack.layouts import EVENTS, compact_value, mark_voided, source_text, words
+from dealtrack.output_columns import EVENTS, compact_value, mark_voided, source_text, words
 from dealtrack.render import render_rows
 from dealtrack.vocabulary import ROLES
 

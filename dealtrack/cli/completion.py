@@ -13,7 +13,7 @@ def _complete(what: str, ctx: click.Context, incomplete: str) -> list[Completion
     try:
         from dealtrack.db import open_ledger
         from dealtrack.location import locate
-        from dealtrack.views import completions
+        from dealtrack.records import completions
 
         ledger = open_ledger(locate(ctx.find_root().params.get("db")), write=False)
         try:

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from dealtrack.cli.runner import confirm, run
+from dealtrack.cli.transactions import confirm, run
 from dealtrack.errors import DealtrackError
 
 if TYPE_CHECKING:

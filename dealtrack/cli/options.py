@@ -1,5 +1,6 @@
 """Option families shared by several commands: sources, FILTERS and output formats."""
 
+import dataclasses
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -7,6 +8,8 @@ import click
 
 from dealtrack.cli import types
 from dealtrack.cli.completion import complete_party
+from dealtrack.render import OWN_FORMATS, TABLE
+from dealtrack.vocabulary import ATTRIBUTIONS
 
 if TYPE_CHECKING:
     from dealtrack.queries import Filters
@@ -30,7 +33,7 @@ source_options = _stack(
     click.option(
         "--attribution",
         type=types.ATTRIBUTION,
-        help="official, on-record, anonymous or unattributed.",
+        help=f"{', '.join(ATTRIBUTIONS[:-1])} or {ATTRIBUTIONS[-1]}.",
     ),
 )
 
@@ -122,23 +125,7 @@ def filters_from(options: dict[str, Any]) -> "Filters":
             f"--min-value is in {low.currency} but --max-value in {high.currency}; use one currency",
             param_hint="'--max-value'",
         )
-    names = (
-        "statuses",
-        "kinds",
-        "parties",
-        "acquirers",
-        "sellers",
-        "targets",
-        "since",
-        "until",
-        "updated_since",
-        "currencies",
-        "min_value",
-        "max_value",
-        "search",
-        "as_of",
-    )
-    return Filters(**{name: options.pop(name) for name in names})
+    return Filters(**{field.name: options.pop(field.name) for field in dataclasses.fields(Filters)})
 
 
 output_options = _stack(
@@ -147,9 +134,9 @@ output_options = _stack(
         "--format",
         "fmt",
         type=types.FORMAT,
-        default="table",
+        default=TABLE,
         show_default=True,
-        help="table, csv, tsv, json, jsonl, or any tabulate format (github, grid, psql…).",
+        help=f"{', '.join((TABLE, *OWN_FORMATS))}, or any tabulate format (github, grid, psql…).",
     ),
     click.option(
         "--fields", type=types.FIELDS, help="Columns for flat formats, e.g. key,status,value."

@@ -7,8 +7,9 @@ import click
 from dealtrack.cli import types
 from dealtrack.cli.completion import complete_party
 from dealtrack.cli.options import check_fields, output_options
-from dealtrack.cli.runner import confirm, emit, run
+from dealtrack.cli.transactions import confirm, emit, run
 from dealtrack.names import InvalidName, check_party_name
+from dealtrack.render import FLAT_FORMATS
 
 
 def party_names(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
@@ -143,7 +144,7 @@ def party_list(kind: str | None, fmt: str, fields: Any, no_headers: bool) -> Non
       dealtrack party list --kind fund -f csv
     """
     from dealtrack import render
-    from dealtrack.views import list_parties
+    from dealtrack.records import list_parties
 
     records = run(False, lambda s, n: list_parties(s, kind))
     if fmt == "json":
@@ -168,15 +169,15 @@ def party_show(name: str, fmt: str, fields: Any, no_headers: bool) -> None:
     """
     from dealtrack import render
     from dealtrack.cli.cards import party_card
-    from dealtrack.layouts import compact_value
-    from dealtrack.views import party_card as card_of
+    from dealtrack.output_columns import compact_value
+    from dealtrack.records import party_card as card_of
 
     record = run(False, lambda s, n: card_of(s, name))
     if fmt == "json":
         emit(render.to_json(record))
     elif fmt == "jsonl":
         emit(render.to_jsonl([record]))
-    elif fmt in ("csv", "tsv") or fields:
+    elif fmt in FLAT_FORMATS or fields:
         known = ["key", "role", "status", "amount", "high", "currency", "basis", "value"]
         check_fields(fields, known)
         rows = [

@@ -7,7 +7,9 @@ import click
 from dealtrack.cli import types
 from dealtrack.cli.completion import complete_deal
 from dealtrack.cli.options import check_fields, filter_options, filters_from, output_options
-from dealtrack.cli.runner import emit, run
+from dealtrack.cli.transactions import emit, run
+from dealtrack.render import JSON_FORMATS, OWN_FORMATS
+from dealtrack.vocabulary import LIST_SORTS, REPORT_GROUPINGS, REPORT_SORTS
 
 
 def _render(
@@ -19,7 +21,7 @@ def _render(
     json_data: Any = None,
 ) -> None:
     """Records in the chosen format: JSON as documented, flat formats through the view's columns."""
-    from dealtrack import layouts, render
+    from dealtrack import output_columns, render
 
     if fmt == "json":
         emit(render.to_json(records if json_data is None else json_data))
@@ -27,7 +29,7 @@ def _render(
     if fmt == "jsonl":
         emit(render.to_jsonl(records))
         return
-    view: layouts.View = getattr(layouts, view_name)
+    view: output_columns.View = getattr(output_columns, view_name)
     check_fields(fields, list(view.columns))
     chosen = view.fields(fmt, fields)
     emit(render.render_rows((view.flatten(r, chosen, fmt) for r in records), chosen, fmt, headers))
@@ -37,7 +39,7 @@ def _render(
 @filter_options
 @click.option(
     "--sort",
-    type=click.Choice(["id", "reported", "updated", "value", "status"]),
+    type=click.Choice(LIST_SORTS),
     default="id",
     show_default=True,
 )
@@ -59,7 +61,7 @@ def list_(
     Example:
       dealtrack list --status failed --party ByteDance --sort value --desc -f json
     """
-    from dealtrack.views import list_deals
+    from dealtrack.records import list_deals
 
     filters = filters_from(options)
     records = run(False, lambda s, n: list(list_deals(s, filters, n, sort, desc, limit)))
@@ -78,10 +80,10 @@ def show(deal: str, as_of: Any, fmt: str, fields: Any, no_headers: bool) -> None
       dealtrack show tiktok-india-glance-digital-experience
     """
     from dealtrack.cli.cards import deal_card
-    from dealtrack.views import show_deal
+    from dealtrack.records import show_deal
 
     record = run(False, lambda s, n: show_deal(s, deal, as_of))
-    if fmt in ("json", "jsonl", "csv", "tsv") or fields:
+    if fmt in OWN_FORMATS or fields:
         _render([record], "DEALS", fmt, fields, not no_headers, json_data=record)
     else:
         emit(deal_card(record, fmt))
@@ -100,29 +102,27 @@ def history(deal: str | None, fmt: str, fields: Any, no_headers: bool, **options
     Example:
       dealtrack history --since 2021-02 --party ByteDance
     """
-    from dealtrack.views import history as events_of
+    from dealtrack.records import history as events_of
 
     filters = filters_from(options)
-    from dealtrack.layouts import mark_voided
+    from dealtrack.output_columns import mark_voided
 
     records = run(False, lambda s, n: events_of(s, deal, filters, n))
-    shown = records if fmt in ("json", "jsonl", "csv", "tsv") else mark_voided(records)
+    shown = records if fmt in OWN_FORMATS else mark_voided(records)
     _render(shown, "EVENTS", fmt, fields, not no_headers)
 
 
 @click.command()
 @click.option(
     "--by",
-    type=click.Choice(
-        ["status", "kind", "year", "month", "currency", "acquirer", "seller", "target", "party"]
-    ),
+    type=click.Choice(REPORT_GROUPINGS),
     default="status",
     show_default=True,
 )
 @filter_options
 @click.option(
     "--sort",
-    type=click.Choice(["count", "value"]),
+    type=click.Choice(REPORT_SORTS),
     help="Order groups by deal count or total value.",
 )
 @click.option("--limit", type=click.IntRange(min=0), help="At most N groups.")
@@ -142,12 +142,12 @@ def report(
     Example:
       dealtrack report --by acquirer --currency USD --sort value --limit 10
     """
-    from dealtrack.layouts import report_rows
+    from dealtrack.output_columns import report_rows
     from dealtrack.reports import build_report
 
     filters = filters_from(options)
     groups = run(False, lambda s, n: build_report(s, by, filters, n, sort, limit))
-    if fmt in ("json", "jsonl"):
+    if fmt in JSON_FORMATS:
         _render(groups, "REPORT", fmt, fields, not no_headers)
     else:
         _render(report_rows(groups), "REPORT", fmt, fields, not no_headers)

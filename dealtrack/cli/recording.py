@@ -13,24 +13,20 @@ from dealtrack.cli import types
 from dealtrack.cli.completion import complete_deal, complete_party
 from dealtrack.cli.options import source_from, source_options
 from dealtrack.cli.parties import party_names
-from dealtrack.cli.runner import confirm, run, today
-from dealtrack.names import is_valid_key
+from dealtrack.cli.transactions import confirm, run, today
+from dealtrack.names import invalid_key_message, is_valid_key
+from dealtrack.vocabulary import PARTICIPANT_ROLES
 
 
 def _deal_key(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """A malformed --key is a usage error (exit 2); a taken one is the ledger's to refuse."""
     if value is not None and not is_valid_key(value):
-        raise click.BadParameter(
-            f"{value!r} is not a valid key; use lowercase letters and digits joined by '-', "
-            "with at least one letter (e.g. tiktok-india-jio)",
-            ctx,
-            param,
-        )
+        raise click.BadParameter(invalid_key_message(value), ctx, param)
     return value
 
 
 def _party_options(function: Any) -> Any:
-    for role in ("other", "backer", "adviser", "seller", "acquirer"):
+    for role in reversed(PARTICIPANT_ROLES):  # the last applied is listed first in --help
         function = click.option(
             f"--{role}",
             f"{role}s",

@@ -46,27 +46,8 @@ class DateType(click.ParamType[dates.PartialDate]):
             self.fail(str(error), param, ctx)
 
 
-class StatusType(click.ParamType[str]):
-    name = "STATUS"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        try:
-            return statuses.parse_status(str(value))
-        except statuses.StatusError as error:
-            self.fail(str(error), param, ctx)
-
-    def shell_complete(
-        self, ctx: click.Context, param: click.Parameter, incomplete: str
-    ) -> list[Any]:
-        return [
-            click.shell_completion.CompletionItem(s)
-            for s in statuses.STATUSES
-            if s.startswith(incomplete)
-        ]
-
-
 class TermType(click.ParamType[str]):
-    """One term of a closed vocabulary (deal kind, party kind, basis, attribution)."""
+    """One term of a closed vocabulary (status, deal kind, party kind, basis, attribution)."""
 
     def __init__(self, terms: tuple[str, ...], what: str) -> None:
         self.terms, self.what = terms, what
@@ -100,7 +81,7 @@ class RoleNameType(click.ParamType[tuple[str, str]]):
         if not sep or not name.strip():
             self.fail(f'{value!r} is not ROLE=NAME; write e.g. acquirer="Reliance Jio"', param, ctx)
         try:
-            term = vocabulary.parse_term(role, vocabulary.ROLES[1:], "role")
+            term = vocabulary.parse_term(role, vocabulary.PARTICIPANT_ROLES, "role")
         except vocabulary.VocabularyError as error:
             self.fail(str(error), param, ctx)
         return term, name.strip()
@@ -162,7 +143,7 @@ class FieldsType(click.ParamType[tuple[str, ...]]):
 AMOUNT = AmountType()
 DATE = DateType()
 EFFECTIVE_DATE = DateType(effective=True)
-STATUS = StatusType()
+STATUS = TermType(statuses.STATUSES, "status")
 DEAL_KIND = TermType(vocabulary.KINDS, "deal kind")
 PARTY_KIND = TermType(vocabulary.PARTY_KINDS, "party kind")
 BASIS = TermType(vocabulary.BASES, "basis")

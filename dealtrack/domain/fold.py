@@ -11,10 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from dealtrack.dates import PartialDate, from_storage
-from dealtrack.vocabulary import ROLES
-
-STATUS_TYPES = ("created", "status")
-VALUE_TYPES = ("created", "value")
+from dealtrack.vocabulary import ROLES, STATUS_TYPES, VALUE_TYPES
 
 
 class DealDates(Protocol):

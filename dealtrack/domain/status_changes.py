@@ -8,8 +8,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from dealtrack.dates import PartialDate, from_storage
-from dealtrack.domain.fold import STATUS_TYPES, DealDates, effective_on, live
+from dealtrack.domain.fold import DealDates, effective_on, live
 from dealtrack.statuses import describe_changes, is_legal_change
+from dealtrack.vocabulary import STATUS_TYPES
 
 
 def status_change_problem(

@@ -29,7 +29,7 @@ from dealtrack.errors import NotFound, Refused
 from dealtrack.ids import allocate_ids
 from dealtrack.models import Deal, Event, Participant, Party
 from dealtrack.money import Amount
-from dealtrack.names import first_free, is_valid_key
+from dealtrack.names import first_free, invalid_key_message, is_valid_key
 from dealtrack.services.ledger import deal_events, recorded_now, refresh, replay_participants
 from dealtrack.services.parties import Notices, refuse_role_clashes, resolve_party
 from dealtrack.vocabulary import ROLES
@@ -89,10 +89,7 @@ def free_key(session: Session, wanted: str | None, derived: str) -> str:
     """The key a deal gets: ``wanted`` if it is valid and free, else ``derived`` made free."""
     if wanted is not None:
         if not is_valid_key(wanted):
-            raise Refused(
-                f"{wanted!r} is not a valid key; use lowercase letters and digits joined by '-', "
-                "with at least one letter (e.g. tiktok-india-jio)"
-            )
+            raise Refused(invalid_key_message(wanted))
         if session.scalar(select(Deal.id).where(Deal.key == wanted)):
             raise Refused(f'key "{wanted}" is taken; choose another with --key')
         return wanted

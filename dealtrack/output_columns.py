@@ -1,4 +1,4 @@
-"""Flat views of records for tables and csv/tsv: which columns each command shows and how.
+"""Table and csv/tsv columns: which columns each command shows, and how each cell reads.
 
 Tables are for people (status in words, compact money); csv/tsv are for programs (slugs, exact
 decimal strings beside their currency). ``--fields`` chooses among a view's columns.
@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from dealtrack.money import Amount, format_compact
+from dealtrack.render import FLAT_FORMATS
 from dealtrack.statuses import STATUSES, status_words
 
 Record = Mapping[str, Any]
@@ -186,11 +187,11 @@ class View:
     def fields(self, fmt: str, chosen: tuple[str, ...] | None) -> tuple[str, ...]:
         if chosen:
             return chosen
-        return self.flat if fmt in ("csv", "tsv") else self.table
+        return self.flat if fmt in FLAT_FORMATS else self.table
 
     def flatten(self, record: Record, fields: Sequence[str], fmt: str) -> dict[str, Any]:
         row = {f: self.columns[f](record) for f in fields}
-        if fmt not in ("csv", "tsv") and "status" in row:
+        if fmt not in FLAT_FORMATS and "status" in row:
             row["status"] = words(row["status"])
         return row
 

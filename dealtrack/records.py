@@ -1,4 +1,4 @@
-"""Read models: deals, deal cards, events and party cards as JSON-shaped dicts, in the documented key order.
+"""Records: deals, deal cards, events and party cards as JSON-shaped dicts, in the documented key order.
 
 Records are built in batches (one query per batch for parties and notes, never one per deal), and
 their keys are in the documented order so every output format agrees.
