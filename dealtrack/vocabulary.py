@@ -89,3 +89,23 @@ def parse_term(text: str, terms: tuple[str, ...], what: str) -> str:
     raise VocabularyError(
         f"{quote_input(text)} is not {article} {what}; use one of: {', '.join(terms)}"
     )
+
+
+def parse_kind(text: str) -> str:
+    return parse_term(text, KINDS, "deal kind")
+
+
+def parse_party_kind(text: str) -> str:
+    return parse_term(text, PARTY_KINDS, "party kind")
+
+
+def parse_role(text: str) -> str:
+    return parse_term(text, ROLES, "role")
+
+
+def parse_basis(text: str) -> str:
+    return parse_term(text, BASES, "basis")
+
+
+def parse_attribution(text: str) -> str:
+    return parse_term(text, ATTRIBUTIONS, "attribution")

@@ -20,9 +20,7 @@ from dealtrack.domain.new_deal import (
     stored_title,
 )
 from dealtrack.names import name_key
-from dealtrack.vocabulary import ROLES
-
-_ROLE_ORDER = ROLES[1:]
+from dealtrack.vocabulary import PARTICIPANT_ROLES
 
 
 def source_of(row: FlatRow) -> SourceColumns:
@@ -74,7 +72,7 @@ class NewDeals:
             target_id=self.party_id(row.target),
             roster=[
                 (self.party_id(name), role)
-                for role in _ROLE_ORDER
+                for role in PARTICIPANT_ROLES
                 for name in row.roles.get(role, ())
             ],
             reported=row.reported,

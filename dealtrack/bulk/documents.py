@@ -187,7 +187,7 @@ class DealObjects:
         kind = (
             checked(
                 "kind",
-                lambda t: vocabulary.parse_term(t, vocabulary.KINDS, "deal kind"),
+                vocabulary.parse_kind,
                 text_field(fields, "kind"),
             )
             or "acquisition"

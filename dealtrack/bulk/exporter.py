@@ -19,6 +19,7 @@ from dealtrack.queries import Filters, select_deals
 from dealtrack.records import deal_records, event_record, events_with_party_names, roster_names
 from dealtrack.render import DelimitedWriter, indented_json, neutralise
 from dealtrack.services.parties import Notices
+from dealtrack.vocabulary import PARTICIPANT_ROLES, STATUS_TYPES, VALUE_TYPES
 
 PAGE = 1000
 # Version 2 holds the created event's roster and has a place for links and exchange rates; the
@@ -125,17 +126,19 @@ def write_jsonl(out: IO[str], session: Session, filters: Filters, notices: Notic
         )
 
 
+# The events whose date a flat row carries: those that set the status or the value in force.
+_DATING_TYPES = frozenset(STATUS_TYPES + VALUE_TYPES)
+
+
 def flat_row(deal: dict[str, Any]) -> list[str]:
     """A deal as import columns: the state in force, dated by its latest status or value event."""
     names = {
         role: "; ".join(p["name"] for p in deal["parties"] if p["role"] == role)
-        for role in ("acquirer", "seller", "adviser", "backer", "other")
+        for role in PARTICIPANT_ROLES
     }
     value = deal["value"]
     shaping = [
-        e
-        for e in deal["events"]
-        if e["type"] in ("created", "status", "value") and not _voided(e, deal["events"])
+        e for e in deal["events"] if e["type"] in _DATING_TYPES and not _voided(e, deal["events"])
     ]
     latest = shaping[-1] if shaping else None
     source = (latest or {}).get("source") or {}

@@ -14,11 +14,10 @@ from dealtrack.bulk.matching import RowError
 from dealtrack.domain.fold import encode_roster
 from dealtrack.domain.json_values import json_date_text, json_type
 from dealtrack.models import Event
-from dealtrack.names import check_party_name
-from dealtrack.vocabulary import ROLES
+from dealtrack.names import check_party_name, invalid_key_message
+from dealtrack.vocabulary import EVENT_TYPES, ROLES, STATUS_TYPES
 
 _RECORDED_AT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z")
-EVENT_TYPES = ("created", "status", "value", "party", "note", "edit", "void")
 
 
 def is_deal_object(record: dict[str, Any]) -> bool:
@@ -77,7 +76,7 @@ def value_fields(
             else None
         )
         currency = money.parse_currency(_money_text(raw, "currency"))
-        basis = vocabulary.parse_term(_money_text(raw, "basis"), vocabulary.BASES, "basis")
+        basis = vocabulary.parse_basis(_money_text(raw, "basis"))
     except ValueError as error:
         raise RowError(key, str(error)) from None
     if high is not None and high <= amount:
@@ -131,11 +130,11 @@ def parse_event(
         source_url=text_field(source, "url"),
         source_attribution=checked(
             "events",
-            lambda t: vocabulary.parse_term(t, vocabulary.ATTRIBUTIONS, "attribution"),
+            vocabulary.parse_attribution,
             text_field(source, "attribution"),
         ),
     )
-    if kind in ("created", "status"):
+    if kind in STATUS_TYPES:
         event.status = checked("events", statuses.parse_status, text_field(raw, "status", True))
         event.reason = text_field(raw, "reason")
     if kind in ("created", "value"):
@@ -157,7 +156,7 @@ def parse_event(
         event.party_id = party_id(text_field(raw, "party", True) or "")
         event.role = checked(
             "events",
-            lambda t: vocabulary.parse_term(t, vocabulary.ROLES, "role"),
+            vocabulary.parse_role,
             text_field(raw, "role", True),
         )
     if kind == "note":
@@ -174,7 +173,7 @@ def parse_event(
 
 
 def bad_key(text: str) -> str:
-    raise ValueError(f"{text!r} is not a valid key; use lowercase letters and digits joined by '-'")
+    raise ValueError(invalid_key_message(text))
 
 
 def _bad(field_name: str, value: Any) -> str:
@@ -194,7 +193,7 @@ def roster_entries(parties: Any, field_name: str) -> list[tuple[str, str]]:
     for entry in parties:
         role = checked(
             field_name,
-            lambda t: vocabulary.parse_term(t, vocabulary.ROLES, "role"),
+            vocabulary.parse_role,
             text_field(entry, "role", True),
         )
         name = checked(field_name, check_party_name, text_field(entry, "name", True))

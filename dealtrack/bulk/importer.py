@@ -32,11 +32,11 @@ from dealtrack.domain.new_deal import DealRows
 from dealtrack.errors import DealtrackError
 from dealtrack.ids import advance_sequences, check_references
 from dealtrack.models import Deal, Event, Party
+from dealtrack.render import FLAT_FORMATS, JSON_FORMATS, OWN_FORMATS
 from dealtrack.services.ledger import load_deals, recorded_now
 from dealtrack.writer import BulkWriter
 
 PROGRESS_EVERY = 10_000
-FORMATS = ("csv", "tsv", "json", "jsonl")
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def format_of(path: str, given: str | None) -> str:
     suffix = Path(path).suffix.lower().lstrip(".")
     if suffix == "ndjson":
         return "jsonl"
-    if suffix not in FORMATS:
+    if suffix not in OWN_FORMATS:
         raise DealtrackError(
             f"cannot tell the format of {path} from its extension; give --format csv, tsv, json or jsonl"
         )
@@ -70,7 +70,7 @@ def _records(
     stream: BinaryIO, fmt: str, options: ImportOptions, problems: Problems
 ) -> tuple[ColumnPlan, Iterator[readers.RawRecord]]:
     """The plan to read the records with, and the records."""
-    if fmt in ("csv", "tsv"):
+    if fmt in FLAT_FORMATS:
         header, records = readers.read_delimited(stream, "," if fmt == "csv" else "\t")
         unknown = options.columns.unknown(header)
         if unknown:
@@ -170,7 +170,7 @@ class _Import:
         progress = self.options.progress
         try:
             self.columns, records = _records(stream, fmt, self.options, self.problems)
-            if fmt in ("csv", "tsv"):
+            if fmt in FLAT_FORMATS:
                 self.take_all_checked(records)
                 records = iter(())
             for record in records:
@@ -270,7 +270,7 @@ class _Import:
             self.deal_objects.add(record)
             return
         try:
-            if fmt in ("json", "jsonl"):
+            if fmt in JSON_FORMATS:
                 record.fields = _json_columns(record.fields, self.options)
             row = parse_row(record.line, self.columns.cells(record.fields), self.today.start)
             self.matcher.check_roles(row)

@@ -114,7 +114,7 @@ class DocumentParties:
         party = self.new_parties.get(party_id) or self.session.get_one(Party, party_id)
         kind = checked(
             "kind",
-            lambda t: vocabulary.parse_term(t, vocabulary.PARTY_KINDS, "party kind"),
+            vocabulary.parse_party_kind,
             text_field(fields, "kind"),
         )
         country = checked("country", parse_country, text_field(fields, "country"))

@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 from typing import IO, Any
 
-from dealtrack.render import DelimitedWriter
+from dealtrack.render import FLAT_FORMATS, DelimitedWriter
 
 
 class RejectWriter:
@@ -23,7 +23,7 @@ class RejectWriter:
         return cls(os.fdopen(fd, "w", encoding="utf-8", newline=""), fmt)
 
     def write(self, record: dict[str, Any], error: str) -> None:
-        if self.fmt in ("csv", "tsv"):
+        if self.fmt in FLAT_FORMATS:
             if self.columns is None:
                 self.columns = list(record)
                 self.writer.writerow([*self.columns, "error"])

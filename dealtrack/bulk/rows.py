@@ -13,7 +13,13 @@ from typing import Any
 from dealtrack import dates, money, statuses, vocabulary
 from dealtrack.domain.json_values import json_date_text, json_names, json_text
 from dealtrack.domain.parties import role_clashes
-from dealtrack.names import InvalidName, check_party_name, is_valid_key, name_key
+from dealtrack.names import (
+    InvalidName,
+    check_party_name,
+    invalid_key_message,
+    is_valid_key,
+    name_key,
+)
 
 COLUMNS = (
     "key",
@@ -194,9 +200,9 @@ def plan_columns(
 # which must stay flat however large the file.
 CACHED = 8192
 _cached = functools.lru_cache(maxsize=CACHED)
-_kind = _cached(lambda t: vocabulary.parse_term(t, vocabulary.KINDS, "deal kind"))
-_basis = _cached(lambda t: vocabulary.parse_term(t, vocabulary.BASES, "basis"))
-_attribution = _cached(lambda t: vocabulary.parse_term(t, vocabulary.ATTRIBUTIONS, "attribution"))
+_kind = _cached(vocabulary.parse_kind)
+_basis = _cached(vocabulary.parse_basis)
+_attribution = _cached(vocabulary.parse_attribution)
 _status = _cached(statuses.parse_status)
 _currency = _cached(money.parse_currency)
 _party_name = _cached(check_party_name)
@@ -299,9 +305,7 @@ def _names_cell(text: str) -> list[str]:
 
 def _key(text: str) -> str:
     if not is_valid_key(text):
-        raise ValueError(
-            f"{text!r} is not a valid key; use lowercase letters and digits joined by '-'"
-        )
+        raise ValueError(invalid_key_message(text))
     return text
 
 
