@@ -20,7 +20,7 @@ from dealtrack.bulk.creating import NewDeals
 from dealtrack.bulk.deferred import drop_secondary_indexes, rebuild_indexes
 from dealtrack.bulk.matching import Group, Matcher, RowError, required_natural
 from dealtrack.bulk.outcomes import ImportResult, Problems
-from dealtrack.bulk.parsing import NEW_ROW_FIELDS, RowChecker, checked_in_child
+from dealtrack.bulk.parsing import NEW_ROW_FIELDS, Numberer, RowChecker, checked_rows
 from dealtrack.bulk.rejects import RejectWriter
 from dealtrack.bulk.rows import ColumnPlan, FlatRow, RowProblems, parse_row
 from dealtrack.bulk.snapshot import Snapshot
@@ -186,14 +186,14 @@ class _Import:
         self._settle_written()
 
     def take_all_checked(self, records: Iterator[readers.RawRecord]) -> None:
-        """Take a delimited file's records checked by a child process (see parsing)."""
+        """Take a delimited file's records checked (and numbered) by child processes."""
         check = RowChecker(
-            self.columns, self.today.start, self.matcher, self.problems.rejects is not None,
-            self.straight, self.recorded_at,
-        )  # fmt: skip
+            self.columns, self.today.start, self.matcher, self.problems.rejects is not None
+        )
+        number = Numberer(self.snapshot, self.straight, self.recorded_at)
         progress = self.options.progress
         self.columns_checked_in_child = True
-        for item in checked_in_child(records, check):
+        for item in checked_rows(records, check, number if self.straight.open else None):
             self.result.rows += item[0]
             if item[1] == "bad":
                 line, fields_read, found, whole = item[2:]

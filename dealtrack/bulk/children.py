@@ -1,0 +1,80 @@
+"""Running a step of an import in a forked process of its own, fed and read through pipes.
+
+One process runs Python on one core at a time, and an import's steps (reading and checking rows,
+numbering new deals, storing them) each cost about as much Python as the others. A writer thread
+measured slower (every ``executemany`` retakes the GIL for each row); forked processes, one per
+step, let the machine's cores share the work, each step at most a few batches ahead of the next.
+
+Items travel in batches packed with marshal (plain values only: several times cheaper than
+pickle). A pipe's small buffer keeps memory flat, and a child whose reader dies gets a broken
+pipe and ends; a chain of steps ends the same way from its last link back.
+"""
+
+import gc
+import marshal
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from dealtrack.bulk import readers
+from dealtrack.errors import DealtrackError
+
+BATCH = 2_000
+
+
+def in_child(items: Iterator[Any], step: Callable[[Any], Any]) -> Iterator[Any]:
+    """``step`` of every item, run in a forked child; yields here as batches arrive.
+
+    ``items`` is iterated in the child, so it may itself be ``in_child`` of an earlier step: that
+    step's process is then forked by this one.
+    """
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_produce, args=(receive, send, items, step))
+    child.start()
+    send.close()
+    finished = False
+    try:
+        while True:
+            try:
+                batch = marshal.loads(receive.recv_bytes())
+            except EOFError:
+                break
+            if isinstance(batch, str):
+                raise readers.FileProblem(batch)
+            if batch is None:
+                finished = True
+                break
+            yield from batch
+    finally:
+        receive.close()
+        if not finished and child.is_alive():
+            child.kill()
+        child.join()
+    if not finished:
+        raise DealtrackError("reading the file stopped unexpectedly; nothing imported")
+
+
+def _produce(receive: Any, send: Any, items: Iterator[Any], step: Callable[[Any], Any]) -> None:
+    # Only the parent may hold the reading end: then its death breaks the pipe and ends this.
+    receive.close()
+    # What a step makes is plain rows and tuples, freed as soon as they are sent: the cyclic
+    # collector would only rescan them, and this process's life is short.
+    gc.disable()
+    batch: list[Any] = []
+    try:
+        for item in items:
+            batch.append(step(item))
+            if len(batch) >= BATCH:
+                send.send_bytes(marshal.dumps(batch))
+                batch = []
+        send.send_bytes(marshal.dumps(batch))
+        send.send_bytes(marshal.dumps(None))
+    except readers.FileProblem as error:
+        send.send_bytes(marshal.dumps(str(error)))
+    except (BrokenPipeError, KeyboardInterrupt):
+        pass
+    finally:
+        send.close()
+        os._exit(0)  # nothing of the parent's (its ledger connection, temp files) is the child's
