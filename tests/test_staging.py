@@ -35,7 +35,7 @@ def test_rows_that_share_a_key_or_a_natural_key_or_match_the_ledger_go_to_the_ma
             ("c", "n4", False),
         ]
     )
-    assert [(seq, row.line) for seq, row, _ in stage.rows_to_match()] == [
+    assert [(seq, unpack(row).line) for seq, row, _ in stage.rows_to_match()] == [
         (1, 2),
         (2, 3),
         (3, 4),

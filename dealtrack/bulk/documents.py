@@ -151,7 +151,7 @@ class DealObjects:
         if found is not None:
             return self._existing(found)
         natural = _natural(target_id, roster, reported)
-        matches = self.snapshot.natural.get(natural, []) + self.stage.deals_on(natural)
+        matches = self.snapshot.deals_on(natural) + self.stage.deals_on(natural)
         if key is not None:
             # a deal this file created under another key is another deal (add --new)
             matches = [m for m in matches if m not in self.created]

@@ -24,7 +24,7 @@ from dealtrack.bulk.parsing import NEW_ROW_FIELDS, Numberer, RowChecker, checked
 from dealtrack.bulk.rejects import RejectWriter
 from dealtrack.bulk.rows import ColumnPlan, FlatRow, RowProblems, parse_row
 from dealtrack.bulk.snapshot import Snapshot
-from dealtrack.bulk.staging import Stage
+from dealtrack.bulk.staging import Stage, unpack
 from dealtrack.bulk.straight import StraightWrites
 from dealtrack.bulk.updating import update_deal
 from dealtrack.dates import PartialDate
@@ -294,6 +294,8 @@ class _Import:
         if self.options.progress:
             self.options.progress("writing", 0, self.stage.rows)
         opened = self.match()
+        if not self.deal_objects.records:  # matched: only deal objects look them up later
+            self.snapshot.forget_natural_keys()
         self.update(self.new_deals)
         self.writer.parties.flush()
         self.session.flush()
@@ -308,16 +310,20 @@ class _Import:
         """Group, in file order, the rows that may meet another row or a ledger deal; returns
         the new deals' groups by the staged row that opened each."""
         opened: dict[int, Group] = {}
-        for seq, row, record in self.stage.rows_to_match():
+        for seq, packed, record in self.stage.rows_to_match():
+            row = unpack(packed)
             try:
                 group = self.matcher.add(row)
             except RowError as error:
                 self.problems.reject(row.line, record, [(error.field_name, error.message)])
                 continue
-            if group.deal_id is None and len(group.lines) == 1:
-                opened[seq] = group
+            if len(group.lines) == 1:
+                if group.deal_id is None:
+                    opened[seq] = group
+                else:
+                    group.wait_in_stage(seq, self.stage.row_at)
             if self.problems.rejects and group.deal_id is not None:
-                group.records.append(record)  # checked against the ledger only later
+                group.keep_record(record)  # checked against the ledger only later
         return opened
 
     def update(self, new_deals: NewDeals) -> None:

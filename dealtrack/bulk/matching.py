@@ -6,7 +6,7 @@ one deal are merged (the later row winning field by field) before anything is co
 ledger, which is what makes importing a file twice the same as importing it once.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,14 +26,51 @@ class RowError(Exception):
 
 @dataclass(slots=True)
 class Group:
-    """The merged rows of one deal: an existing one (``deal_id``) or one to create."""
+    """The merged rows of one deal: an existing one (``deal_id``) or one to create.
 
-    row: FlatRow
+    A re-import matches every row to a ledger deal, and a million rows held as objects took
+    gigabytes; so a group of one row may leave it in the stage (``wait_in_stage``) until it is
+    applied, and the lists of repeats stay empty tuples until a repeat comes.
+    """
+
+    merged: FlatRow | None
     deal_id: int | None
     lines: list[int] = field(default_factory=list)
-    repeats_changed: list[bool] = field(default_factory=list)
+    repeats_changed: Sequence[bool] = ()
     skipped: bool = False
-    records: list[dict[str, Any]] = field(default_factory=list)  # as read, kept for --rejects
+    records: Sequence[dict[str, Any]] = ()  # as read, kept for --rejects
+    seq: int = 0
+    load: Callable[[int], FlatRow] | None = None
+
+    @property
+    def row(self) -> FlatRow:
+        """The merged row (read from the stage again while it waits there)."""
+        if self.merged is None:
+            assert self.load is not None
+            return self.load(self.seq)
+        return self.merged
+
+    def wait_in_stage(self, seq: int, load: Callable[[int], FlatRow]) -> None:
+        """Let the group's one row wait in the stage (as row ``seq``) until needed."""
+        self.merged, self.seq, self.load = None, seq, load
+
+    def merge(self, later: FlatRow) -> None:
+        """Merge a later row of the deal into the group's, noting whether it changed anything."""
+        if self.merged is None:
+            self.merged, self.load = self.row, None
+        self.note_repeat(self.merged.merge(later))
+
+    def note_repeat(self, changed: bool) -> None:
+        if isinstance(self.repeats_changed, list):
+            self.repeats_changed.append(changed)
+        else:
+            self.repeats_changed = [changed]
+
+    def keep_record(self, record: dict[str, Any]) -> None:
+        if isinstance(self.records, list):
+            self.records.append(record)
+        else:
+            self.records = [record]
 
 
 class Matcher:
@@ -115,7 +152,7 @@ class Matcher:
         target = self._ledger_id(row.target)
         if target is None or len(ids) != len(names):
             return False  # a name the ledger lacks: no deal of the ledger can have it
-        return natural_key(target, ids, row.reported) in self.snapshot.natural
+        return bool(self.snapshot.deals_on(natural_key(target, ids, row.reported)))
 
     def file_natural(self, row: FlatRow) -> str | None:
         """The natural key as text that is equal for rows of one deal (None if incomplete).
@@ -159,11 +196,11 @@ class Matcher:
         if group.deal_id is not None and self.on_conflict == "skip":
             group.skipped = True
             if len(group.lines) > 1:  # the first row is counted as the deal's outcome
-                group.repeats_changed.append(False)
+                group.note_repeat(False)
         elif len(group.lines) == 1:
-            group.row = row
+            group.merged = row
         else:
-            group.repeats_changed.append(group.row.merge(row))
+            group.merge(row)
             if group.deal_id is None and row.key is not None:
                 self._new_by_key.setdefault(row.key, group)
         return group
@@ -177,7 +214,7 @@ class Matcher:
             if row.key in self._new_by_key:
                 return self._new_by_key[row.key], None
         natural = self.natural_key(row)
-        matches = self.snapshot.natural.get(natural, [])
+        matches = self.snapshot.deals_on(natural)
         if len(matches) > 1:
             keys = ", ".join(self.key_of(m) for m in matches)
             raise RowError("row", f"matches {len(matches)} deals ({keys}); give the key of one")

@@ -5,16 +5,21 @@ natural keys of existing deals are read once. What the import itself creates is 
 (on disk), so this stays the size of the ledger however large the file.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from dealtrack.dates import from_storage
-from dealtrack.domain.duplicates import NaturalKey, natural_key
+from dealtrack.domain.duplicates import NaturalKey, natural_key, natural_text
 from dealtrack.ids import last_used_id
 from dealtrack.models import Alias, Deal, Event, Participant, Party
+
+# Rows fetched at a time: the ORM buffers a whole result unless told otherwise, which held a
+# large ledger's rows twice (as rows, and as what they are loaded into).
+STREAMED = 10_000
 
 
 @dataclass
@@ -22,7 +27,10 @@ class Snapshot:
     party_ids: dict[str, int] = field(default_factory=dict)  # name key (names and aliases) → id
     party_names: dict[int, str] = field(default_factory=dict)
     deal_keys: dict[str, int] = field(default_factory=dict)
-    natural: dict[NaturalKey, list[int]] = field(default_factory=lambda: defaultdict(list))
+    # Natural key (as text) → the first deal on it; the rare keys several deals share (recorded
+    # with add --new) list the others apart, so the common case holds one int.
+    natural: dict[str, int] = field(default_factory=dict)
+    natural_others: dict[str, list[int]] = field(default_factory=dict)
     next_party_id: int = 1
     next_deal_id: int = 1
     next_event_id: int = 1
@@ -30,26 +38,50 @@ class Snapshot:
     @classmethod
     def load(cls, session: Session) -> "Snapshot":
         snapshot = cls()
-        for party_id, name, key in session.execute(select(Party.id, Party.name, Party.name_key)):
+        parties = select(Party.id, Party.name, Party.name_key).execution_options(yield_per=STREAMED)
+        for party_id, name, key in session.execute(parties):
             snapshot.party_ids[key] = party_id
             snapshot.party_names[party_id] = name
         for party_id, key in session.execute(select(Alias.party_id, Alias.name_key)):
             snapshot.party_ids[key] = party_id
-        acquirers: dict[int, set[int]] = defaultdict(set)
-        for deal_id, party_id in session.execute(
-            select(Participant.deal_id, Participant.party_id).where(Participant.role == "acquirer")
-        ):
-            acquirers[deal_id].add(party_id)
-        for deal_id, key, target, reported, precision in session.execute(
-            select(Deal.id, Deal.key, Deal.target_id, Deal.reported, Deal.reported_precision)
-        ):
-            snapshot.deal_keys[key] = deal_id
-            dated = from_storage(reported, precision)
-            snapshot.natural[natural_key(target, acquirers[deal_id], dated)].append(deal_id)
+        snapshot._load_deals(session)
         snapshot.next_party_id = _next_id(session, Party)
         snapshot.next_deal_id = _next_id(session, Deal)
         snapshot.next_event_id = _next_id(session, Event)
         return snapshot
+
+    def _load_deals(self, session: Session) -> None:
+        """Keys and natural keys, from one query in deal order (a deal's acquirers together)."""
+        acquirer = aliased(Participant)
+        columns = (Deal.id, Deal.key, Deal.target_id, Deal.reported, Deal.reported_precision)
+        rows = session.execute(
+            select(*columns, acquirer.party_id)
+            .outerjoin(acquirer, (acquirer.deal_id == Deal.id) & (acquirer.role == "acquirer"))
+            .order_by(Deal.id)
+            .execution_options(yield_per=STREAMED)
+        )
+        for deal_id, deal_rows in groupby(rows, key=itemgetter(0)):
+            of_deal = list(deal_rows)
+            _, key, target_id, reported, precision, _ = of_deal[0]
+            acquirers = [row[5] for row in of_deal if row[5] is not None]
+            self.deal_keys[key] = deal_id
+            natural = natural_key(target_id, acquirers, from_storage(reported, precision))
+            self.add_natural(natural, deal_id)
+
+    def add_natural(self, natural: NaturalKey, deal_id: int) -> None:
+        text = natural_text(natural)
+        if self.natural.setdefault(text, deal_id) != deal_id:
+            self.natural_others.setdefault(text, []).append(deal_id)
+
+    def forget_natural_keys(self) -> None:
+        """Free the natural keys once nothing will match by them (a large ledger's take much)."""
+        self.natural, self.natural_others = {}, {}
+
+    def deals_on(self, natural: NaturalKey) -> list[int]:
+        """The ledger's deals on a natural key, in id order."""
+        text = natural_text(natural)
+        first = self.natural.get(text)
+        return [] if first is None else [first, *self.natural_others.get(text, ())]
 
     def absorb(self, session: Session, first_deal: int) -> None:
         """Add the keys of the deals written from this id on (by an import's flat rows, which

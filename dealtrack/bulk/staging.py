@@ -20,7 +20,7 @@ from typing import Any
 from dealtrack.bulk.rows import FlatRow
 from dealtrack.bulk.snapshot import Snapshot
 from dealtrack.dates import PartialDate, Precision
-from dealtrack.domain.duplicates import NaturalKey
+from dealtrack.domain.duplicates import NaturalKey, natural_text
 from dealtrack.money import Amount
 from dealtrack.names import first_free
 
@@ -130,12 +130,17 @@ class Stage:
             " WHERE natural_key IS NOT NULL GROUP BY natural_key HAVING count(*) > 1"
         )
 
-    def rows_to_match(self) -> Iterator[tuple[int, FlatRow, Any]]:
-        """(seq, row, record) of every row that may meet another row or a ledger deal; ``seq``
-        tells rows apart where their lines cannot (a JSON array on one line)."""
+    def rows_to_match(self) -> Iterator[tuple[int, bytes, Any]]:
+        """(seq, packed row, record) of every row that may meet another row or a ledger deal;
+        ``seq`` tells rows apart where their lines cannot (a JSON array on one line)."""
         query = f"SELECT seq, data, record FROM row WHERE {_MEETS} ORDER BY seq"  # noqa: S608
         for seq, data, record in self.db.execute(query):
-            yield seq, unpack(data), None if record is None else marshal.loads(record)
+            yield seq, data, None if record is None else marshal.loads(record)
+
+    def row_at(self, seq: int) -> FlatRow:
+        """The row staged as ``seq``."""
+        found = self.db.execute("SELECT data FROM row WHERE seq = ?", (seq,)).fetchone()
+        return unpack(found[0])
 
     def any_meets(self, last: int) -> bool:
         """Whether a row up to ``last`` (in file order) meets another row or a ledger deal."""
@@ -207,7 +212,9 @@ class Stage:
 
     def add_deal(self, key: str, deal_id: int, natural: NaturalKey) -> None:
         """Note a deal a deal object created, for the deal objects after it."""
-        self.db.execute("INSERT INTO new_deal VALUES (?, ?, ?)", (key, deal_id, _text(natural)))
+        self.db.execute(
+            "INSERT INTO new_deal VALUES (?, ?, ?)", (key, deal_id, natural_text(natural))
+        )
 
     def deal_id(self, key: str) -> int | None:
         """The id of the deal a deal object created under ``key``."""
@@ -217,7 +224,7 @@ class Stage:
     def deals_on(self, natural: NaturalKey) -> list[int]:
         """The ids of the deals deal objects created on a natural key."""
         query = "SELECT id FROM new_deal WHERE natural_key = ? ORDER BY id"
-        return [int(r[0]) for r in self.db.execute(query, (_text(natural),))]
+        return [int(r[0]) for r in self.db.execute(query, (natural_text(natural),))]
 
     def _remember(self, key: str, party_id: int) -> int:
         if len(self.recent_parties) >= RECENT:
@@ -249,11 +256,6 @@ class Stage:
 
     def close(self) -> None:
         self.db.close()
-
-
-def _text(natural: NaturalKey) -> str:
-    target, acquirers, start, precision = natural
-    return f"{target}|{','.join(map(str, sorted(acquirers)))}|{start}|{precision}"
 
 
 _PRECISIONS = {p.value: p for p in Precision}

@@ -19,7 +19,7 @@ from dealtrack.domain.changes import event_fields
 from dealtrack.domain.fold import fold_state, in_order
 from dealtrack.domain.new_deal import default_title, value_columns
 from dealtrack.domain.status_changes import status_change_problem
-from dealtrack.models import Event, Participant
+from dealtrack.models import Deal, Event, Participant
 from dealtrack.services.ledger import Loaded, store_state
 
 
@@ -36,7 +36,7 @@ def update_deal(
 
     ``resolve`` gives a party name's id, creating the party when it is new.
     """
-    row, deal = group.row, loaded.deal
+    row, deal = group.row, loaded.deal  # a group's row may be a fresh copy: read it once
     if row.target is not None and matcher.party_id(row.target) != deal.target_id:
         raise RowError(
             "target",
@@ -74,7 +74,7 @@ def update_deal(
             state.basis,
         ):
             add("value", amount=amount, high=high, currency=currency, basis=basis)
-    _party_changes(session, group.row, loaded, add, resolve)
+    _party_changes(session, row, loaded, add, resolve)
     notes = {e.text for e in loaded.events if e.type == "note" and not e.voided} | {
         e.note for e in loaded.events if e.note and not e.voided
     }
@@ -86,7 +86,10 @@ def update_deal(
     if not new:
         return False
     session.add_all(new)
-    store_state(deal, fold_state(deal, in_order([*loaded.events, *new], deal)))
+    written = session.get_one(Deal, deal.id)
+    for name, (_, corrected) in changes.items():
+        setattr(written, name, corrected)
+    store_state(written, fold_state(deal, in_order([*loaded.events, *new], deal)))
     return True
 
 
@@ -113,7 +116,7 @@ def _party_changes(
     """A non-empty party column is the complete set for its role: add and remove to reach it."""
     for role, names in row.roles.items():
         wanted = [resolve(name) for name in names]
-        present = [p for p in sorted(loaded.participants, key=lambda p: p.id) if p.role == role]
+        present = [p for p in loaded.participants if p.role == role]  # loaded in id order
         for participant in present:
             if participant.party_id not in wanted:
                 add("party", action="removed", party_id=participant.party_id, role=role)
@@ -131,7 +134,6 @@ def _field_changes(row: FlatRow, loaded: Loaded, matcher: Matcher) -> dict[str, 
     changes: dict[str, list[object]] = {}
     if row.kind is not None and row.kind != deal.kind:
         changes["kind"] = [deal.kind, row.kind]
-        deal.kind = row.kind
     if row.title is not None and row.title != deal.title:
         names = matcher.snapshot.party_names
         acquirers = [names.get(p.party_id, "") for p in loaded.participants if p.role == "acquirer"]
@@ -139,5 +141,4 @@ def _field_changes(row: FlatRow, loaded: Loaded, matcher: Matcher) -> dict[str, 
             names.get(deal.target_id, ""), acquirers
         ):
             changes["title"] = [deal.title, row.title]
-            deal.title = row.title
     return changes

@@ -13,3 +13,10 @@ NaturalKey = tuple[int, frozenset[int], datetime.date, str]
 def natural_key(target_id: int, acquirer_ids: Iterable[int], reported: PartialDate) -> NaturalKey:
     """What identifies a deal besides its key, party names resolved to ids (aliases included)."""
     return target_id, frozenset(acquirer_ids), reported.start, reported.precision.value
+
+
+def natural_text(key: NaturalKey) -> str:
+    """The key as one short string, equal exactly when the keys are: what a large import keeps
+    for each ledger deal (a tuple holding a set and a date took several times the memory)."""
+    target, acquirers, start, precision = key
+    return f"{target}|{','.join(map(str, sorted(acquirers)))}|{start.toordinal()}|{precision}"
