@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from dealtrack.cli import dealtrack
-from tests.conftest import Invoke, LedgerUnderTest, NewLedger
+from tests.conftest import BuiltLedger, Invoke, LedgerUnderTest, NewLedger
 from tests.ledger_json import deal, events, party
 
 FLAT = ("csv", "json", "jsonl")
@@ -111,17 +111,17 @@ def refused_whole(run: Invoke, ledger_db: LedgerUnderTest, path: str, message: s
     assert ledger_db.contents() == before
 
 
+ONE_DEAL = (
+    ("party", "add", "Glance Digital Experience", "--alias", "Glance"),
+    ("add", "TikTok India", "--seller", "ByteDance", "--acquirer", "Reliance Jio",
+     "--on", "2020-08"),
+)  # fmt: skip
+
+
 @pytest.fixture
-def ledger(run: Invoke) -> Invoke:
+def ledger(built_ledger: BuiltLedger) -> Invoke:
     """A ledger with one deal (TikTok India sold by ByteDance to Reliance Jio) and an alias."""
-    for args in (
-        ("party", "add", "Glance Digital Experience", "--alias", "Glance"),
-        ("add", "TikTok India", "--seller", "ByteDance", "--acquirer", "Reliance Jio",
-         "--on", "2020-08"),
-    ):  # fmt: skip
-        result = run(*args)
-        assert result.exit_code == 0, result.stderr
-    return run
+    return built_ledger(ONE_DEAL)
 
 
 # Roles that cannot combine
