@@ -18,6 +18,8 @@ Fixtures and markers (see also pyproject's ``markers``):
 - ``db_path``: the SQLite file itself; tests about files (modes, WAL, raw sqlite3, bytes) use it and
   are skipped on PostgreSQL.
 - ``@pytest.mark.sqlite_only(reason)``: skipped on PostgreSQL.
+- ``@pytest.mark.slow``: crash, kill, concurrency and property tests. Every hypothesis test gets it
+  here (:func:`pytest_collection_modifyitems`); ``python -m pytest -m "not slow"`` is the quick run.
 - ``@pytest.mark.postgres``: needs PostgreSQL; skipped with a reason when ``DEALTRACK_TEST_DB_URL``
   is unset or the server is unreachable, unless ``DEALTRACK_REQUIRE_POSTGRES=1`` (CI) makes that a
   failure.
@@ -120,6 +122,13 @@ STORY = (
         "2020-12",
     ),
 )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Property tests (hypothesis) are slow tests, wherever they are written."""
+    for item in items:
+        if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(autouse=True)

@@ -18,7 +18,7 @@ import pytest
 from dealtrack.db import HEAD_REVISION
 from tests.cli_process import assert_clean, dealtrack, pg_url, requires_script
 
-pytestmark = requires_script
+pytestmark = [pytest.mark.slow, requires_script]
 __all__ = ["pg_url"]  # the fixture, imported for the PostgreSQL variants
 
 Commands = list[tuple[str, ...]]
