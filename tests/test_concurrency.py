@@ -1,5 +1,7 @@
 """Several processes writing one ledger at once lose nothing.
 
+The writers are real processes; the ledger is set up and read back in-process.
+
 Real processes of the installed command, on SQLite and on PostgreSQL: SQLite writers queue on
 ``BEGIN IMMEDIATE`` and the busy timeout, PostgreSQL writers on one advisory lock. No user may see
 "database is locked" or a serialization failure, and the final counts must be exact.
@@ -16,7 +18,14 @@ from pathlib import Path
 import pytest
 
 from dealtrack.db import HEAD_REVISION
-from tests.cli_process import assert_clean, dealtrack, pg_url, requires_script
+from tests.cli_process import (
+    assert_clean,
+    clean_output,
+    dealtrack,
+    in_process,
+    pg_url,
+    requires_script,
+)
 
 pytestmark = [pytest.mark.slow, requires_script]
 __all__ = ["pg_url"]  # the fixture, imported for the PostgreSQL variants
@@ -56,27 +65,25 @@ def write_csv(path: Path, targets: list[str]) -> Path:
 
 
 def counts(db: str, home: Path) -> dict[str, str]:
-    status = dealtrack(db, "db", "status", home=home)
-    assert_clean(status)
-    return dict(line.split(": ", 1) for line in status.stdout.splitlines())
+    status = clean_output(in_process(db, "db", "status", home=home))
+    return dict(line.split(": ", 1) for line in status.splitlines())
 
 
 def deals(db: str, home: Path) -> dict[str, dict[str, object]]:
-    listed = dealtrack(db, "list", "-f", "json", home=home)
-    assert_clean(listed)
-    return {deal["key"]: deal for deal in json.loads(listed.stdout)}
+    listed = clean_output(in_process(db, "list", "-f", "json", home=home))
+    return {deal["key"]: deal for deal in json.loads(listed)}
 
 
 def assert_check_clean(db: str, home: Path) -> None:
-    checked = dealtrack(db, "check", home=home)
-    assert (checked.returncode, checked.stdout, checked.stderr) == (0, "", "")
+    checked = in_process(db, "check", home=home)
+    assert (checked.exit_code, checked.stdout, checked.stderr) == (0, "", "")
 
 
 def test_concurrent_adds_status_changes_and_imports_lose_nothing(
     ledger: str, tmp_path: Path
 ) -> None:
     seed = write_csv(tmp_path / "seed.csv", [f"Base {n}" for n in range(3)])
-    assert_clean(dealtrack(ledger, "import", str(seed), home=tmp_path))
+    clean_output(in_process(ledger, "import", str(seed), home=tmp_path))
     adders = [
         [
             (
@@ -167,8 +174,8 @@ def test_concurrent_adds_status_changes_and_imports_lose_nothing(
 def test_concurrent_status_changes_on_one_deal_all_land_in_order(
     ledger: str, tmp_path: Path
 ) -> None:
-    assert_clean(
-        dealtrack(ledger, "add", "Solo", "--acquirer", "Buyer", "--on", "2020-01", home=tmp_path)
+    clean_output(
+        in_process(ledger, "add", "Solo", "--acquirer", "Buyer", "--on", "2020-01", home=tmp_path)
     )
     # Restating the status in force is legal, so every one of these may land in any order.
     writers = [
@@ -187,9 +194,8 @@ def test_concurrent_status_changes_on_one_deal_all_land_in_order(
     ]
     for result in run_at_once(writers, lambda args: dealtrack(ledger, *args, home=tmp_path)):
         assert_clean(result)
-    history = dealtrack(ledger, "history", "solo-buyer", "-f", "json", home=tmp_path)
-    assert_clean(history)
-    events = json.loads(history.stdout)
+    history = in_process(ledger, "history", "solo-buyer", "-f", "json", home=tmp_path)
+    events = json.loads(clean_output(history))
     assert [e["source"]["outlet"] for e in events if e["type"] == "status"] == [
         f"Outlet {w}" for w in range(6)
     ]

@@ -23,14 +23,19 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from click.testing import CliRunner, Result
 from sqlalchemy import create_engine
 from sqlalchemy.pool import NullPool
 
-from dealtrack.cli import dealtrack as dealtrack_command
 from dealtrack.db import HEAD_REVISION
 from dealtrack.migrate import KNOWN_REVISIONS, alembic_config
-from tests.cli_process import SCRIPT, assert_clean, requires_script, user_env
+from tests.cli_process import (
+    SCRIPT,
+    assert_clean,
+    clean_output,
+    in_process,
+    requires_script,
+    user_env,
+)
 from tests.conftest import STORY
 
 # The random kills are spread over a whole run, so a smaller import keeps their spread and costs
@@ -48,22 +53,8 @@ pytestmark = [
 ]
 
 
-def dealtrack(db: Path, *args: str, home: Path) -> Result:
-    """``dealtrack --db DB ARGS`` in-process, as a user would see it (no debug tracebacks)."""
-    environment = {
-        "DEALTRACK_DB": None,
-        "DEALTRACK_DEBUG": None,
-        "XDG_DATA_HOME": str(home / "xdg"),
-    }
-    return CliRunner().invoke(dealtrack_command, ["--db", str(db), *args], env=environment)
-
-
-def ok(result: Result) -> str:
-    """The output of a command that succeeded without a word of the failures a crash could leave."""
-    for leak in ("Traceback", "locked", "serializ", "deadlock", "Error:"):
-        assert leak not in result.output, result.output
-    assert (result.exit_code, result.exception) == (0, None), result.output
-    return result.stdout
+dealtrack = in_process
+ok = clean_output
 
 
 @dataclass(frozen=True)

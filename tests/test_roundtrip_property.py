@@ -5,6 +5,7 @@ fixed point (export → import into empty → export is identical).
 """
 
 import json
+import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -153,7 +154,8 @@ def round_trip(db: Path, folder: Path, fmt: str, *extra: str) -> tuple[str, str]
 
 
 @settings(
-    max_examples=25,
+    # Each example records a ledger and imports it three times: a tenth of a second or more each.
+    max_examples=int(os.environ.get("DEALTRACK_ROUNDTRIP_EXAMPLES", "12")),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
