@@ -67,6 +67,12 @@ def assert_clean(result: subprocess.CompletedProcess[str]) -> None:
     assert result.returncode == 0, (result.args, result.stderr)
 
 
+def assert_check_clean(db: str | Path, home: Path) -> None:
+    """``dealtrack check`` finds nothing wrong: exit 0, no output at all."""
+    checked = in_process(db, "check", home=home)
+    assert (checked.exit_code, checked.stdout, checked.stderr) == (0, "", "")
+
+
 def clean_output(result: Result) -> str:
     """The stdout of an in-process command that passes :func:`assert_clean`'s test."""
     for leak in LEAKS:

@@ -19,6 +19,7 @@ import pytest
 
 from dealtrack.db import HEAD_REVISION
 from tests.cli_process import (
+    assert_check_clean,
     assert_clean,
     clean_output,
     dealtrack,
@@ -72,11 +73,6 @@ def counts(db: str, home: Path) -> dict[str, str]:
 def deals(db: str, home: Path) -> dict[str, dict[str, object]]:
     listed = clean_output(in_process(db, "list", "-f", "json", home=home))
     return {deal["key"]: deal for deal in json.loads(listed)}
-
-
-def assert_check_clean(db: str, home: Path) -> None:
-    checked = in_process(db, "check", home=home)
-    assert (checked.exit_code, checked.stdout, checked.stderr) == (0, "", "")
 
 
 def test_concurrent_adds_status_changes_and_imports_lose_nothing(

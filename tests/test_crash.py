@@ -30,6 +30,7 @@ from dealtrack.db import HEAD_REVISION
 from dealtrack.migrate import KNOWN_REVISIONS, alembic_config
 from tests.cli_process import (
     SCRIPT,
+    assert_check_clean,
     assert_clean,
     clean_output,
     in_process,
@@ -181,11 +182,6 @@ def integrity(path: Path) -> list[tuple[str, ...]]:
         return connection.execute("PRAGMA integrity_check").fetchall()
     finally:
         connection.close()
-
-
-def assert_check_clean(db: Path, home: Path) -> None:
-    checked = dealtrack(db, "check", home=home)
-    assert (checked.exit_code, checked.stdout, checked.stderr) == (0, "", "")
 
 
 def delay(trial: int, longest: float, salt: int) -> float:

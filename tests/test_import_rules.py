@@ -14,17 +14,12 @@ from click.testing import CliRunner
 
 from dealtrack.cli import dealtrack
 from tests.conftest import BuiltLedger, Invoke, LedgerUnderTest, NewLedger
+from tests.import_files import write
 from tests.ledger_json import deal, events, party
 
 FLAT = ("csv", "json", "jsonl")
 DOCUMENTS = ("json", "jsonl")
 COUNTRY_RULE = "is not an ISO 3166 alpha-2 country code; write e.g. IN or US"
-
-
-def write(tmp_path: Path, name: str, content: str) -> str:
-    path = tmp_path / name
-    path.write_text(content, encoding="utf-8")
-    return str(path)
 
 
 def flat_file(tmp_path: Path, fmt: str, rows: list[dict[str, Any]]) -> tuple[str, list[int]]:
