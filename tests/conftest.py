@@ -224,7 +224,17 @@ def _copy_schema(source: str, target: str) -> None:
     references, and each serial sequence set to where the source's stands, so the next id is the
     same as it would be in the source.
     """
-    from sqlalchemy import MetaData, column, create_engine, func, inspect, select, text
+    from sqlalchemy import (
+        Boolean,
+        Integer,
+        MetaData,
+        column,
+        create_engine,
+        func,
+        inspect,
+        select,
+        text,
+    )
     from sqlalchemy import table as lightweight_table
     from sqlalchemy.pool import NullPool
 
@@ -245,7 +255,7 @@ def _copy_schema(source: str, target: str) -> None:
                 connection.execute(table.insert().from_select(list(table.c), select(original)))
             owned = connection.execute(text(_OWNED_SEQUENCES), {"schema": source}).all()
             for table_name, column_name, sequence in owned:
-                state = select(column("last_value"), column("is_called"))
+                state = select(column("last_value", Integer), column("is_called", Boolean))
                 last, called = connection.execute(
                     state.select_from(lightweight_table(sequence, schema=source))
                 ).one()

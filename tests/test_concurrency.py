@@ -11,7 +11,7 @@ import json
 import stat
 import subprocess
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -31,7 +31,7 @@ from tests.cli_process import (
 pytestmark = [pytest.mark.slow, requires_script]
 __all__ = ["pg_url"]  # the fixture, imported for the PostgreSQL variants
 
-Commands = list[tuple[str, ...]]
+Commands = Sequence[tuple[str, ...]]
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -43,7 +43,7 @@ def ledger(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 
 def run_at_once(
-    workers: list[Commands], run: Callable[[tuple[str, ...]], subprocess.CompletedProcess[str]]
+    workers: Sequence[Commands], run: Callable[[tuple[str, ...]], subprocess.CompletedProcess[str]]
 ) -> list[subprocess.CompletedProcess[str]]:
     """Each worker runs its commands one after another; all workers start together."""
     start = threading.Barrier(len(workers))
@@ -80,7 +80,7 @@ def test_concurrent_adds_status_changes_and_imports_lose_nothing(
 ) -> None:
     seed = write_csv(tmp_path / "seed.csv", [f"Base {n}" for n in range(3)])
     clean_output(in_process(ledger, "import", str(seed), home=tmp_path))
-    adders = [
+    adders: list[Commands] = [
         [
             (
                 "add",
@@ -96,7 +96,7 @@ def test_concurrent_adds_status_changes_and_imports_lose_nothing(
         ]
         for w in range(2)
     ]
-    walkers = [
+    walkers: list[Commands] = [
         [
             (
                 "status",
@@ -111,7 +111,7 @@ def test_concurrent_adds_status_changes_and_imports_lose_nothing(
         ]
         for n in range(2)
     ]
-    importers = [
+    importers: list[Commands] = [
         [
             (
                 "import",

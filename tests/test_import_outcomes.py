@@ -10,6 +10,7 @@ import resource
 import signal
 import stat
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 
 from dealtrack.bulk.outcomes import ImportResult, Plan, Problems
@@ -190,13 +191,13 @@ CREATED = {
 }
 
 
-def deal_object(target: str, *events: dict[str, object], **fields: object) -> dict[str, object]:
+def deal_object(target: str, *events: Mapping[str, object], **fields: object) -> dict[str, object]:
     parties = [{"name": target, "role": "target"}]
     return {
         "target": target,
         "reported": "2020",
         "parties": parties,
-        "events": list(events),
+        "events": [dict(event) for event in events],
     } | fields
 
 

@@ -74,7 +74,7 @@ def document(
     return write(tmp_path, f"ledger.{fmt}", "\n".join(lines) + "\n"), numbers
 
 
-def deal_object(target: str, *parties: tuple[str, str], **fields: Any) -> dict[str, Any]:
+def deal_object(target: str, *parties: tuple[str, object], **fields: Any) -> dict[str, Any]:
     named = [{"name": target, "role": "target"}, *({"name": n, "role": r} for r, n in parties)]
     return {"target": target, "reported": "2020", "parties": named} | fields
 
