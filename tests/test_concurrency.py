@@ -34,7 +34,14 @@ __all__ = ["pg_url"]  # the fixture, imported for the PostgreSQL variants
 Commands = Sequence[tuple[str, ...]]
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+# Each variant runs with its backend's run of the suite (not twice, once in each).
+BACKENDS = [
+    pytest.param("sqlite", marks=pytest.mark.sqlite_only("writers of one SQLite file")),
+    pytest.param("postgresql", marks=pytest.mark.postgres),
+]
+
+
+@pytest.fixture(params=BACKENDS)
 def ledger(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield str(tmp_path / "ledger.db")
@@ -199,7 +206,7 @@ def test_concurrent_status_changes_on_one_deal_all_land_in_order(
     assert_check_clean(ledger, tmp_path)
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_concurrent_first_writers_create_one_ledger(
     backend: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
