@@ -1,7 +1,10 @@
 """Running the installed ``dealtrack`` command in subprocesses, as users and scripts do.
 
-Shared by the concurrency, crash and security tests: concurrent writers and SIGKILL need real
-processes. DEALTRACK_DEBUG is unset so that the output is exactly what a user sees.
+Shared by the concurrency, crash, import and security tests: concurrent writers and SIGKILL need
+real processes. DEALTRACK_DEBUG is unset so that the output is exactly what a user sees. What such
+a test reads back before and after (counts, lists, ``check``) needs no process of its own:
+:func:`in_process` runs the same command through CliRunner, with the same user's environment,
+without a start-up each time.
 """
 
 import os
@@ -14,6 +17,9 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from click.testing import CliRunner, Result
+
+from dealtrack.cli import dealtrack as dealtrack_command
 
 SCRIPT = Path(sys.executable).parent / "dealtrack"
 DEFAULT_PG = "postgresql://postgres@127.0.0.1/test"
@@ -43,12 +49,36 @@ def dealtrack(
     )
 
 
+def in_process(db: str | Path, *args: str, home: Path) -> Result:
+    """``dealtrack --db DB ARGS`` through CliRunner, with :func:`user_env`'s environment."""
+    environment: dict[str, str | None] = {"DEALTRACK_DB": None, "DEALTRACK_DEBUG": None}
+    environment["XDG_DATA_HOME"] = str(home / "xdg")
+    return CliRunner().invoke(dealtrack_command, ["--db", str(db), *args], env=environment)
+
+
+LEAKS = ("Traceback", "locked", "serializ", "deadlock", "Error:")
+
+
 def assert_clean(result: subprocess.CompletedProcess[str]) -> None:
     """Exit 0 and none of the failures concurrency or crashes could leak to a user."""
     text = result.stdout + result.stderr
-    for leak in ("Traceback", "locked", "serializ", "deadlock", "Error:"):
+    for leak in LEAKS:
         assert leak not in text, (result.args, result.stderr)
     assert result.returncode == 0, (result.args, result.stderr)
+
+
+def assert_check_clean(db: str | Path, home: Path) -> None:
+    """``dealtrack check`` finds nothing wrong: exit 0, no output at all."""
+    checked = in_process(db, "check", home=home)
+    assert (checked.exit_code, checked.stdout, checked.stderr) == (0, "", "")
+
+
+def clean_output(result: Result) -> str:
+    """The stdout of an in-process command that passes :func:`assert_clean`'s test."""
+    for leak in LEAKS:
+        assert leak not in result.output, result.output
+    assert (result.exit_code, result.exception) == (0, None), result.output
+    return result.stdout
 
 
 def assert_one_error(stderr: str) -> None:

@@ -10,19 +10,26 @@ Fixtures and markers (see also pyproject's ``markers``):
 - ``ledger_db``: the test's ledger (:class:`LedgerUnderTest`): ``.url`` for ``--db``/``DEALTRACK_DB``,
   ``.display`` as dealtrack names it in messages, ``.exists()``, ``.contents()``, ``.sql(...)``.
 - ``ledger_url``: just ``ledger_db.url``.
+- ``built_ledger``: ``built_ledger(STORY, MORE)`` fills this test's (still empty) ledger with what
+  those recording commands leave, and returns ``run``. The commands run once per session, into a
+  template ledger; each test gets a copy (see :class:`LedgerTemplates`).
+- ``story``: ``built_ledger(STORY)``, the worked example.
 - ``new_ledger``: a factory for more fresh ledgers in the same test (an import target, say).
 - ``db_path``: the SQLite file itself; tests about files (modes, WAL, raw sqlite3, bytes) use it and
   are skipped on PostgreSQL.
 - ``@pytest.mark.sqlite_only(reason)``: skipped on PostgreSQL.
+- ``@pytest.mark.slow``: crash, kill, concurrency and property tests. Every hypothesis test gets it
+  here (:func:`pytest_collection_modifyitems`); ``python -m pytest -m "not slow"`` is the quick run.
 - ``@pytest.mark.postgres``: needs PostgreSQL; skipped with a reason when ``DEALTRACK_TEST_DB_URL``
   is unset or the server is unreachable, unless ``DEALTRACK_REQUIRE_POSTGRES=1`` (CI) makes that a
   failure.
 """
 
 import os
+import shutil
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from functools import cache
@@ -117,6 +124,13 @@ STORY = (
 )
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Property tests (hypothesis) are slow tests, wherever they are written."""
+    for item in items:
+        if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No test may touch the user's ledger; unexpected exceptions surface as test errors."""
@@ -188,6 +202,67 @@ def _create_schema() -> str:
 
 def _drop_schema(schema: str) -> None:
     _admin("DROP SCHEMA IF EXISTS {} CASCADE", schema)
+
+
+# The sequences behind serial columns, with the table and column that own them.
+_OWNED_SEQUENCES = """
+SELECT t.relname, a.attname, s.relname
+FROM pg_depend d
+JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'
+JOIN pg_namespace n ON n.oid = s.relnamespace
+JOIN pg_class t ON t.oid = d.refobjid
+JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid
+WHERE n.nspname = :schema AND d.deptype = 'a'
+"""
+
+
+def _copy_schema(source: str, target: str) -> None:
+    """Copy a dealtrack ledger between PostgreSQL schemas of the test server.
+
+    The target's tables are made as dealtrack makes a new ledger's (the models' ``create_all`` and
+    the version table, in one transaction), the rows copied table by table in the order of their
+    references, and each serial sequence set to where the source's stands, so the next id is the
+    same as it would be in the source.
+    """
+    from sqlalchemy import (
+        Boolean,
+        Integer,
+        MetaData,
+        column,
+        create_engine,
+        func,
+        inspect,
+        select,
+        text,
+    )
+    from sqlalchemy import table as lightweight_table
+    from sqlalchemy.pool import NullPool
+
+    from dealtrack.db import VERSION
+    from dealtrack.models import Base
+
+    engine = create_engine(locate(_schema_url(target)).url, poolclass=NullPool)
+    try:
+        with engine.begin() as connection:
+            Base.metadata.create_all(connection)
+            VERSION.create(connection)
+            tables = [*Base.metadata.sorted_tables, VERSION]
+            present = set(inspect(connection).get_table_names(schema=source))
+            assert present == {t.name for t in tables}, f"{source} holds {sorted(present)}"
+            copies = MetaData()
+            for table in tables:
+                original = table.to_metadata(copies, schema=source)
+                connection.execute(table.insert().from_select(list(table.c), select(original)))
+            owned = connection.execute(text(_OWNED_SEQUENCES), {"schema": source}).all()
+            for table_name, column_name, sequence in owned:
+                state = select(column("last_value", Integer), column("is_called", Boolean))
+                last, called = connection.execute(
+                    state.select_from(lightweight_table(sequence, schema=source))
+                ).one()
+                serial = func.pg_get_serial_sequence(f'"{target}"."{table_name}"', column_name)
+                connection.execute(select(func.setval(serial, last, called)))
+    finally:
+        engine.dispose()
 
 
 # The ledger under test
@@ -354,6 +429,92 @@ def _backend_markers(request: pytest.FixtureRequest) -> None:
         _require_server()
 
 
+Commands = Sequence[tuple[str, ...]]
+
+
+class LedgerTemplates:
+    """Ledgers built once per session by recording commands, copied into the tests that need them.
+
+    Many tests start from the same ledger (the worked example, say); replaying its commands for
+    each of them cost most of their time. On SQLite a copy is the template's file, made 0600 like
+    any new ledger (the template is closed first, so it has no journal to lose). On PostgreSQL the
+    template is a schema of its own and :func:`_copy_schema` copies its rows into the test's schema.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self._root = root
+        self._built: dict[tuple[tuple[str, ...], ...], LedgerUnderTest] = {}
+
+    def _template(self, commands: tuple[tuple[str, ...], ...]) -> LedgerUnderTest:
+        if commands in self._built:
+            return self._built[commands]
+        if ON_POSTGRES:
+            _require_server()
+            schema = _create_schema()
+            template = LedgerUnderTest(url=_schema_url(schema), schema=schema)
+        else:
+            path = self._root / f"template-{len(self._built)}.db"
+            template = LedgerUnderTest(url=str(path), path=path)
+        self._built[commands] = template
+        environment = {"DEALTRACK_DB": None, "DEALTRACK_DEBUG": "1"}
+        environment["XDG_DATA_HOME"] = str(self._root / "xdg")
+        for args in commands:
+            result = CliRunner(catch_exceptions=False).invoke(
+                dealtrack, ["--db", template.url, *args], env=environment
+            )
+            assert result.exit_code == 0, (args, result.output)
+        if template.path is not None:
+            leftovers = [
+                side for side in SQLITE_FILES[1:] if Path(f"{template.path}{side}").exists()
+            ]
+            assert not leftovers, f"the template {template.path} is still open: {leftovers}"
+        return template
+
+    def copy(self, commands: Commands, ledger: LedgerUnderTest) -> None:
+        """Fill ``ledger``, which must not exist yet, as ``commands`` would."""
+        template = self._template(tuple(commands))
+        if template.path is not None and ledger.path is not None:
+            ledger.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(ledger.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+            with open(fd, "wb") as copy, template.path.open("rb") as original:
+                shutil.copyfileobj(original, copy)
+        else:
+            assert template.schema is not None and ledger.schema is not None
+            _copy_schema(template.schema, ledger.schema)
+
+    def drop(self) -> None:
+        for template in self._built.values():
+            if template.schema is not None:
+                _drop_schema(template.schema)
+
+
+@pytest.fixture(scope="session")
+def ledger_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LedgerTemplates]:
+    templates = LedgerTemplates(tmp_path_factory.mktemp("templates"))
+    yield templates
+    templates.drop()
+
+
+BuiltLedger = Callable[..., "Invoke"]
+
+
+@pytest.fixture
+def built_ledger(
+    ledger_templates: LedgerTemplates, ledger_db: LedgerUnderTest, run: "Invoke"
+) -> BuiltLedger:
+    """``built_ledger(STORY, MARKET)``: this test's ledger as those commands leave it, and ``run``.
+
+    A copy of a template built once per session: the same rows, ids and recorded times in every
+    test that asks for the same commands.
+    """
+
+    def build(*parts: Commands) -> Invoke:
+        ledger_templates.copy([args for part in parts for args in part], ledger_db)
+        return run
+
+    return build
+
+
 @pytest.fixture
 def run(ledger_url: str) -> Invoke:
     """Run ``dealtrack --db LEDGER ARGS…`` in-process; stdout and stderr are kept apart."""
@@ -367,9 +528,6 @@ def run(ledger_url: str) -> Invoke:
 
 
 @pytest.fixture
-def story(run: Invoke) -> Invoke:
+def story(built_ledger: BuiltLedger) -> Invoke:
     """A ledger holding the worked example (the TikTok India story of the README)."""
-    for args in STORY:
-        result = run(*args)
-        assert result.exit_code == 0, result.output
-    return run
+    return built_ledger(STORY)

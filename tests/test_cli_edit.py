@@ -4,23 +4,24 @@ import datetime
 
 import pytest
 
-from tests.conftest import Invoke, LedgerUnderTest
+from tests.conftest import BuiltLedger, Invoke, LedgerUnderTest
 from tests.ledger_json import deal, events, keys, usage_error
 
 TODAY = datetime.date.today().isoformat()
 EDIT_USAGE = "[OPTIONS] DEAL"
 
 
+JIO_AGREED = (
+    ("add", "T", "--acquirer", "A", "--status", "in-negotiation", "--on", "2020-01",
+     "--title", "Old title"),
+    ("status", "t-a", "agreed", "--on", "2020-06"),
+)  # fmt: skip
+
+
 @pytest.fixture
-def jio(run: Invoke) -> Invoke:
+def jio(built_ledger: BuiltLedger) -> Invoke:
     """Deal t-a created (event 1) reported 2020-01, agreed on 2020-06 (event 2)."""
-    for args in (
-        ("add", "T", "--acquirer", "A", "--status", "in-negotiation", "--on", "2020-01",
-         "--title", "Old title"),
-        ("status", "t-a", "agreed", "--on", "2020-06"),
-    ):  # fmt: skip
-        assert run(*args).exit_code == 0
-    return run
+    return built_ledger(JIO_AGREED)
 
 
 def edit_event(event_id: int, key: str, changes: dict[str, list[object]]) -> dict[str, object]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Invoke, LedgerUnderTest
+from tests.conftest import BuiltLedger, Invoke, LedgerUnderTest
 
 HEADER = (
     "id,key,title,kind,status,reason,target,acquirers,sellers,advisers,backers,others,"
@@ -15,35 +15,35 @@ HEADER = (
 )
 
 
+MONEY = (
+    (
+        "add",
+        "=Evil Corp",
+        "--acquirer",
+        "+Plus Holdings",
+        "--seller",
+        "@Mention",
+        "--title",
+        '=HYPERLINK("http://x","y")',
+        "--value",
+        "$3,049,999,999.99",
+        "--on",
+        "2020",
+        "--note",
+        "-starts with minus",
+    ),
+    ("add", "Nestlé", "--value", "$500 million to $1 billion", "--on", "2020"),
+    ("add", "Three", "--value", "$3.05bn", "--on", "2020", "--title", "+1 555"),
+    ("add", "Rupee", "--value", "INR 24,713 crore", "--on", "2020"),
+    ("add", "Odd", "--value", "$500.50", "--on", "2020"),
+    ("add", "Range", "--value", "€20-30bn", "--on", "2020"),
+)
+
+
 @pytest.fixture
-def money(run: Invoke) -> Invoke:
+def money(built_ledger: BuiltLedger) -> Invoke:
     """Deals whose values show every display rule, and names a spreadsheet would run."""
-    for args in (
-        (
-            "add",
-            "=Evil Corp",
-            "--acquirer",
-            "+Plus Holdings",
-            "--seller",
-            "@Mention",
-            "--title",
-            '=HYPERLINK("http://x","y")',
-            "--value",
-            "$3,049,999,999.99",
-            "--on",
-            "2020",
-            "--note",
-            "-starts with minus",
-        ),
-        ("add", "Nestlé", "--value", "$500 million to $1 billion", "--on", "2020"),
-        ("add", "Three", "--value", "$3.05bn", "--on", "2020", "--title", "+1 555"),
-        ("add", "Rupee", "--value", "INR 24,713 crore", "--on", "2020"),
-        ("add", "Odd", "--value", "$500.50", "--on", "2020"),
-        ("add", "Range", "--value", "€20-30bn", "--on", "2020"),
-    ):
-        result = run(*args)
-        assert result.exit_code == 0, result.output
-    return run
+    return built_ledger(MONEY)
 
 
 def ok(run: Invoke, *args: str) -> str:

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.conftest import Invoke
+from tests.conftest import STORY, BuiltLedger, Invoke
 
 # Four more deals beside the worked example (ids 1-3), in three currencies and five statuses.
 MARKET = (
@@ -83,11 +83,9 @@ RETAIL = "future-retail-reliance-retail"
 
 
 @pytest.fixture
-def market(story: Invoke) -> Invoke:
-    for args in MARKET:
-        result = story(*args)
-        assert result.exit_code == 0, result.output
-    return story
+def market(built_ledger: BuiltLedger) -> Invoke:
+    """The worked example and MARKET's four deals."""
+    return built_ledger(STORY, MARKET)
 
 
 def listed(run: Invoke, *args: str) -> list[str]:

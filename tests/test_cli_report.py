@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Invoke
+from tests.conftest import STORY, BuiltLedger, Invoke
 from tests.test_cli_list import MARKET
 
 EXTRA = (
@@ -29,12 +29,9 @@ MAX = "USD 92,233,720,368,547,758.07"
 
 
 @pytest.fixture
-def ledger(story: Invoke) -> Invoke:
+def ledger(built_ledger: BuiltLedger) -> Invoke:
     """The worked example, MARKET's four deals, Orion (id 8) and Nova (id 9)."""
-    for args in (*MARKET, *EXTRA):
-        result = story(*args)
-        assert result.exit_code == 0, result.output
-    return story
+    return built_ledger(STORY, MARKET, EXTRA)
 
 
 def report(run: Invoke, *args: str) -> list[dict[str, Any]]:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Invoke
+from tests.conftest import BuiltLedger, Invoke
 
 JIO = "tiktok-india-reliance-jio"
 GLANCE = "tiktok-india-glance-digital-experience"
@@ -40,53 +40,53 @@ GLANCE_CREATED = (
 )
 
 
+JOURNAL = (
+    ("add", "Alpha", "--acquirer", "Buyer", "--value", "$2bn", "--on", "2019-05"),
+    (
+        "value",
+        "alpha-buyer",
+        "$2.5bn",
+        "--on",
+        "2019-06",
+        "--basis",
+        "estimated",
+        "--note",
+        "analyst estimate",
+    ),
+    (
+        "status",
+        "alpha-buyer",
+        "in-negotiation",
+        "--on",
+        "2019-07",
+        "--source",
+        "Reuters",
+        "--url",
+        "https://example.com/a",
+        "--attribution",
+        "on-record",
+    ),
+    ("note", "alpha-buyer", "board met", "--on", "2019-08"),
+    (
+        "edit",
+        "alpha-buyer",
+        "--title",
+        "Project A",
+        "--remove",
+        "acquirer=Buyer",
+        "--add",
+        "acquirer=Other",
+    ),
+    ("void", "2", "--reason", "wrong figure"),
+    ("value", "alpha-buyer", "--undisclosed", "--on", "2019-09"),
+)
+
+
 @pytest.fixture
-def journal(run: Invoke) -> Invoke:
+def journal(built_ledger: BuiltLedger) -> Invoke:
     """One deal with an event of every type: created (1), value (2, voided), status (3), note (4),
     edit (5), party removed and added (6, 7), void (8), value made undisclosed (9)."""
-    for args in (
-        ("add", "Alpha", "--acquirer", "Buyer", "--value", "$2bn", "--on", "2019-05"),
-        (
-            "value",
-            "alpha-buyer",
-            "$2.5bn",
-            "--on",
-            "2019-06",
-            "--basis",
-            "estimated",
-            "--note",
-            "analyst estimate",
-        ),
-        (
-            "status",
-            "alpha-buyer",
-            "in-negotiation",
-            "--on",
-            "2019-07",
-            "--source",
-            "Reuters",
-            "--url",
-            "https://example.com/a",
-            "--attribution",
-            "on-record",
-        ),
-        ("note", "alpha-buyer", "board met", "--on", "2019-08"),
-        (
-            "edit",
-            "alpha-buyer",
-            "--title",
-            "Project A",
-            "--remove",
-            "acquirer=Buyer",
-            "--add",
-            "acquirer=Other",
-        ),
-        ("void", "2", "--reason", "wrong figure"),
-        ("value", "alpha-buyer", "--undisclosed", "--on", "2019-09"),
-    ):
-        result = run(*args)
-        assert result.exit_code == 0, result.output
-    return run
+    return built_ledger(JOURNAL)
 
 
 def events_of(run: Invoke, *args: str) -> list[dict[str, Any]]:

@@ -1,5 +1,7 @@
 """Several processes writing one ledger at once lose nothing.
 
+The writers are real processes; the ledger is set up and read back in-process.
+
 Real processes of the installed command, on SQLite and on PostgreSQL: SQLite writers queue on
 ``BEGIN IMMEDIATE`` and the busy timeout, PostgreSQL writers on one advisory lock. No user may see
 "database is locked" or a serialization failure, and the final counts must be exact.
@@ -9,22 +11,37 @@ import json
 import stat
 import subprocess
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from dealtrack.db import HEAD_REVISION
-from tests.cli_process import assert_clean, dealtrack, pg_url, requires_script
+from tests.cli_process import (
+    assert_check_clean,
+    assert_clean,
+    clean_output,
+    dealtrack,
+    in_process,
+    pg_url,
+    requires_script,
+)
 
-pytestmark = requires_script
+pytestmark = [pytest.mark.slow, requires_script]
 __all__ = ["pg_url"]  # the fixture, imported for the PostgreSQL variants
 
-Commands = list[tuple[str, ...]]
+Commands = Sequence[tuple[str, ...]]
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+# Each variant runs with its backend's run of the suite (not twice, once in each).
+BACKENDS = [
+    pytest.param("sqlite", marks=pytest.mark.sqlite_only("writers of one SQLite file")),
+    pytest.param("postgresql", marks=pytest.mark.postgres),
+]
+
+
+@pytest.fixture(params=BACKENDS)
 def ledger(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield str(tmp_path / "ledger.db")
@@ -33,7 +50,7 @@ def ledger(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 
 def run_at_once(
-    workers: list[Commands], run: Callable[[tuple[str, ...]], subprocess.CompletedProcess[str]]
+    workers: Sequence[Commands], run: Callable[[tuple[str, ...]], subprocess.CompletedProcess[str]]
 ) -> list[subprocess.CompletedProcess[str]]:
     """Each worker runs its commands one after another; all workers start together."""
     start = threading.Barrier(len(workers))
@@ -56,28 +73,21 @@ def write_csv(path: Path, targets: list[str]) -> Path:
 
 
 def counts(db: str, home: Path) -> dict[str, str]:
-    status = dealtrack(db, "db", "status", home=home)
-    assert_clean(status)
-    return dict(line.split(": ", 1) for line in status.stdout.splitlines())
+    status = clean_output(in_process(db, "db", "status", home=home))
+    return dict(line.split(": ", 1) for line in status.splitlines())
 
 
 def deals(db: str, home: Path) -> dict[str, dict[str, object]]:
-    listed = dealtrack(db, "list", "-f", "json", home=home)
-    assert_clean(listed)
-    return {deal["key"]: deal for deal in json.loads(listed.stdout)}
-
-
-def assert_check_clean(db: str, home: Path) -> None:
-    checked = dealtrack(db, "check", home=home)
-    assert (checked.returncode, checked.stdout, checked.stderr) == (0, "", "")
+    listed = clean_output(in_process(db, "list", "-f", "json", home=home))
+    return {deal["key"]: deal for deal in json.loads(listed)}
 
 
 def test_concurrent_adds_status_changes_and_imports_lose_nothing(
     ledger: str, tmp_path: Path
 ) -> None:
     seed = write_csv(tmp_path / "seed.csv", [f"Base {n}" for n in range(3)])
-    assert_clean(dealtrack(ledger, "import", str(seed), home=tmp_path))
-    adders = [
+    clean_output(in_process(ledger, "import", str(seed), home=tmp_path))
+    adders: list[Commands] = [
         [
             (
                 "add",
@@ -93,7 +103,7 @@ def test_concurrent_adds_status_changes_and_imports_lose_nothing(
         ]
         for w in range(2)
     ]
-    walkers = [
+    walkers: list[Commands] = [
         [
             (
                 "status",
@@ -108,7 +118,7 @@ def test_concurrent_adds_status_changes_and_imports_lose_nothing(
         ]
         for n in range(2)
     ]
-    importers = [
+    importers: list[Commands] = [
         [
             (
                 "import",
@@ -167,8 +177,8 @@ def test_concurrent_adds_status_changes_and_imports_lose_nothing(
 def test_concurrent_status_changes_on_one_deal_all_land_in_order(
     ledger: str, tmp_path: Path
 ) -> None:
-    assert_clean(
-        dealtrack(ledger, "add", "Solo", "--acquirer", "Buyer", "--on", "2020-01", home=tmp_path)
+    clean_output(
+        in_process(ledger, "add", "Solo", "--acquirer", "Buyer", "--on", "2020-01", home=tmp_path)
     )
     # Restating the status in force is legal, so every one of these may land in any order.
     writers = [
@@ -187,9 +197,8 @@ def test_concurrent_status_changes_on_one_deal_all_land_in_order(
     ]
     for result in run_at_once(writers, lambda args: dealtrack(ledger, *args, home=tmp_path)):
         assert_clean(result)
-    history = dealtrack(ledger, "history", "solo-buyer", "-f", "json", home=tmp_path)
-    assert_clean(history)
-    events = json.loads(history.stdout)
+    history = in_process(ledger, "history", "solo-buyer", "-f", "json", home=tmp_path)
+    events = json.loads(clean_output(history))
     assert [e["source"]["outlet"] for e in events if e["type"] == "status"] == [
         f"Outlet {w}" for w in range(6)
     ]
@@ -197,7 +206,7 @@ def test_concurrent_status_changes_on_one_deal_all_land_in_order(
     assert_check_clean(ledger, tmp_path)
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_concurrent_first_writers_create_one_ledger(
     backend: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:

@@ -200,7 +200,8 @@ def test_a_new_parent_loops_exactly_when_the_resulting_chain_does(
     after = {**parents, party: parent}
     loop = parent_loop(party, parent, parents)
     # brute force: walk up from the party in the map as it would be; a repeat is a loop
-    seen, node = [], party
+    seen: list[int] = []
+    node: int | None = party
     while node is not None and node not in seen:
         seen.append(node)
         node = after.get(node)

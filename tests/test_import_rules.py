@@ -13,18 +13,13 @@ import pytest
 from click.testing import CliRunner
 
 from dealtrack.cli import dealtrack
-from tests.conftest import Invoke, LedgerUnderTest, NewLedger
+from tests.conftest import BuiltLedger, Invoke, LedgerUnderTest, NewLedger
+from tests.import_files import write
 from tests.ledger_json import deal, events, party
 
 FLAT = ("csv", "json", "jsonl")
 DOCUMENTS = ("json", "jsonl")
 COUNTRY_RULE = "is not an ISO 3166 alpha-2 country code; write e.g. IN or US"
-
-
-def write(tmp_path: Path, name: str, content: str) -> str:
-    path = tmp_path / name
-    path.write_text(content, encoding="utf-8")
-    return str(path)
 
 
 def flat_file(tmp_path: Path, fmt: str, rows: list[dict[str, Any]]) -> tuple[str, list[int]]:
@@ -79,7 +74,7 @@ def document(
     return write(tmp_path, f"ledger.{fmt}", "\n".join(lines) + "\n"), numbers
 
 
-def deal_object(target: str, *parties: tuple[str, str], **fields: Any) -> dict[str, Any]:
+def deal_object(target: str, *parties: tuple[str, object], **fields: Any) -> dict[str, Any]:
     named = [{"name": target, "role": "target"}, *({"name": n, "role": r} for r, n in parties)]
     return {"target": target, "reported": "2020", "parties": named} | fields
 
@@ -111,17 +106,17 @@ def refused_whole(run: Invoke, ledger_db: LedgerUnderTest, path: str, message: s
     assert ledger_db.contents() == before
 
 
+ONE_DEAL = (
+    ("party", "add", "Glance Digital Experience", "--alias", "Glance"),
+    ("add", "TikTok India", "--seller", "ByteDance", "--acquirer", "Reliance Jio",
+     "--on", "2020-08"),
+)  # fmt: skip
+
+
 @pytest.fixture
-def ledger(run: Invoke) -> Invoke:
+def ledger(built_ledger: BuiltLedger) -> Invoke:
     """A ledger with one deal (TikTok India sold by ByteDance to Reliance Jio) and an alias."""
-    for args in (
-        ("party", "add", "Glance Digital Experience", "--alias", "Glance"),
-        ("add", "TikTok India", "--seller", "ByteDance", "--acquirer", "Reliance Jio",
-         "--on", "2020-08"),
-    ):  # fmt: skip
-        result = run(*args)
-        assert result.exit_code == 0, result.stderr
-    return run
+    return built_ledger(ONE_DEAL)
 
 
 # Roles that cannot combine

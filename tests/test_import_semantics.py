@@ -1,24 +1,13 @@
 """``import``: matching, merging, updating, idempotency, atomicity, rejects and dry runs."""
 
 import json
-import re
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import Invoke
+from tests.import_files import STATUS_CHOICES, SUMMARY, write
 from tests.ledger_json import deal, deals, events, keys
-
-SUMMARY = re.compile(
-    r"Imported (\d+) rows: (\d+) added, (\d+) updated, (\d+) unchanged, (\d+) rejected in \d+\.\d s\n"
-)
-STATUS_CHOICES = "use one of: rumored, in-negotiation, agreed, completed, failed"
-
-
-def write(tmp_path: Path, name: str, content: str) -> str:
-    path = tmp_path / name
-    path.write_text(content, encoding="utf-8", newline="")
-    return str(path)
 
 
 def summary(run: Invoke, path: str, *args: str, code: int = 0) -> tuple[int, ...]:

@@ -5,9 +5,11 @@ fixed point (export → import into empty → export is identical).
 """
 
 import json
+import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypedDict
 
 from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
@@ -53,6 +55,21 @@ party_names = (
 )
 
 
+class DealSpec(TypedDict):
+    """One random deal: what ``add`` records, then the steps that follow it."""
+
+    target: str
+    acquirers: list[str]
+    sellers: list[str]
+    status: str
+    value: str | None
+    year: int
+    note: str | None
+    reason: str | None
+    steps: list[Step]
+    choices: list[int]
+
+
 @st.composite
 def amounts(draw: st.DrawFn) -> str:
     currency = draw(st.sampled_from(["USD", "EUR", "INR", "$", "€"]))
@@ -66,9 +83,9 @@ def amounts(draw: st.DrawFn) -> str:
 
 
 @st.composite
-def ledgers(draw: st.DrawFn) -> tuple[list[str], list[dict[str, object]]]:
+def ledgers(draw: st.DrawFn) -> tuple[list[str], list[DealSpec]]:
     names = draw(st.lists(party_names, min_size=2, max_size=6, unique_by=name_key))
-    deals = []
+    deals: list[DealSpec] = []
     for _ in range(draw(st.integers(1, 4))):
         target = draw(st.sampled_from(names))
         others = [n for n in names if n != target]
@@ -97,7 +114,7 @@ def ledgers(draw: st.DrawFn) -> tuple[list[str], list[dict[str, object]]]:
     return names, deals
 
 
-def record(db: Path, names: list[str], deals: list[dict[str, object]]) -> None:
+def record(db: Path, names: list[str], deals: list[DealSpec]) -> None:
     for i, name in enumerate(names):
         args = ["party", "add"]
         if i > 0 and i % 2 == 0:
@@ -114,9 +131,9 @@ def record(db: Path, names: list[str], deals: list[dict[str, object]]) -> None:
             "--new",
             "--no-create",
         ]
-        for name in spec["acquirers"]:  # type: ignore[attr-defined]
+        for name in spec["acquirers"]:
             args += ["--acquirer", name]
-        for name in spec["sellers"]:  # type: ignore[attr-defined]
+        for name in spec["sellers"]:
             args += ["--seller", name]
         if spec["value"]:
             args += ["--value", str(spec["value"])]
@@ -126,10 +143,10 @@ def record(db: Path, names: list[str], deals: list[dict[str, object]]) -> None:
             args += ["--reason", str(spec["reason"])]
         key = ok(db, *args, "--", str(spec["target"])).strip()
         status = str(spec["status"])
-        for n, step in enumerate(spec["steps"]):  # type: ignore[attr-defined]
+        for n, step in enumerate(spec["steps"]):
             on = f"{year}-{step.month:02d}"
             if step.kind == "status" and LEGAL[status]:
-                status = LEGAL[status][spec["choices"][n % 5] % len(LEGAL[status])]  # type: ignore[index]
+                status = LEGAL[status][spec["choices"][n % 5] % len(LEGAL[status])]
                 invoke(db, "status", key, status, "--on", on)  # a restatement may be a no-op
             elif step.kind == "value":
                 how = ["--undisclosed"] if step.detail == "undisclosed" else [step.detail]
@@ -153,13 +170,14 @@ def round_trip(db: Path, folder: Path, fmt: str, *extra: str) -> tuple[str, str]
 
 
 @settings(
-    max_examples=25,
+    # Each example records a ledger and imports it three times: a tenth of a second or more each.
+    max_examples=int(os.environ.get("DEALTRACK_ROUNDTRIP_EXAMPLES", "12")),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(ledgers())
 def test_random_ledgers_round_trip_through_export_and_import(
-    ledger: tuple[list[str], list[dict[str, object]]],
+    ledger: tuple[list[str], list[DealSpec]],
 ) -> None:
     names, deals = ledger
     with tempfile.TemporaryDirectory() as folder:

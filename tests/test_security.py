@@ -24,7 +24,15 @@ from click.testing import CliRunner, Result
 
 import dealtrack as dealtrack_package
 from dealtrack.cli import dealtrack as dealtrack_cli
-from tests.cli_process import SCRIPT, assert_one_error, dealtrack, pg_url, requires_script, user_env
+from tests.cli_process import (
+    SCRIPT,
+    assert_one_error,
+    clean_output,
+    in_process,
+    pg_url,
+    requires_script,
+    user_env,
+)
 
 __all__ = ["pg_url"]  # the fixture, for the PostgreSQL case
 
@@ -247,14 +255,16 @@ def nobody(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def ledger_in(folder: Path, file_mode: int) -> tuple[Path, str]:
-    """A ledger made by root with one deal, its mode set; returns it and root's JSON export."""
+    """A ledger made by root with one deal, its mode set; returns it and root's JSON export.
+
+    Root's own commands run in-process; only the other user's need a process of their own.
+    """
     db = folder / "ledger.db"
-    added = dealtrack(db, "add", "Acme", "--acquirer", "Bolt", "--on", "2020-01", home=folder)
-    assert added.returncode == 0, added.stderr
+    clean_output(
+        in_process(db, "add", "Acme", "--acquirer", "Bolt", "--on", "2020-01", home=folder)
+    )
     db.chmod(file_mode)
-    exported = dealtrack(db, "export", "-f", "json", home=folder)
-    assert exported.returncode == 0
-    return db, exported.stdout
+    return db, clean_output(in_process(db, "export", "-f", "json", home=folder))
 
 
 def assert_refused(result: subprocess.CompletedProcess[str], message: str) -> None:
@@ -266,7 +276,7 @@ def test_an_unreadable_ledger_gives_one_clear_error_line(shared: Path) -> None:
     db, before = ledger_in(shared, 0o600)
     for args in (("list",), ("export", "-f", "json"), ("add", "Other", "--on", "2020-01")):
         assert_refused(nobody(db, *args), f"cannot open the ledger at {db}: Permission denied")
-    assert dealtrack(db, "export", "-f", "json", home=shared).stdout == before
+    assert clean_output(in_process(db, "export", "-f", "json", home=shared)) == before
 
 
 @requires_script
@@ -301,7 +311,7 @@ def test_a_read_only_ledger_in_a_writable_folder_reads_but_refuses_writes(shared
     )
     assert_refused(nobody(db, "add", "Other", "--on", "2020-01"), refusal)
     assert_refused(nobody(db, "status", "acme-bolt", "agreed", "--on", "2020-02"), refusal)
-    assert dealtrack(db, "export", "-f", "json", home=shared).stdout == before
+    assert clean_output(in_process(db, "export", "-f", "json", home=shared)) == before
 
 
 @requires_script
@@ -316,7 +326,7 @@ def test_a_read_only_ledger_in_a_read_only_folder_gives_one_clear_error_line(
     )
     for args in (("list",), ("add", "Other", "--on", "2020-01")):
         assert_refused(nobody(db, *args), message)
-    assert dealtrack(db, "export", "-f", "json", home=shared).stdout == before
+    assert clean_output(in_process(db, "export", "-f", "json", home=shared)) == before
 
 
 @requires_script
