@@ -33,7 +33,7 @@ from dealtrack.errors import DealtrackError
 from dealtrack.ids import advance_sequences, check_references
 from dealtrack.models import Deal, Event, Party
 from dealtrack.render import FLAT_FORMATS, JSON_FORMATS, OWN_FORMATS
-from dealtrack.services.ledger import load_deals, recorded_now
+from dealtrack.services.ledger import CHUNK, load_deals, recorded_now
 from dealtrack.writer import BulkWriter
 
 PROGRESS_EVERY = 10_000
@@ -296,10 +296,10 @@ class _Import:
         opened = self.match()
         if not self.deal_objects.records:  # matched: only deal objects look them up later
             self.snapshot.forget_natural_keys()
-        self.update(self.new_deals)
+        self.update()
         self.writer.parties.flush()
         self.session.flush()
-        self.create(opened, self.new_deals)
+        self.create(opened)
         self.writer.flush()
         if self.deal_objects.records:
             self.snapshot.absorb(self.session, self.first_deal)
@@ -326,36 +326,43 @@ class _Import:
                 group.keep_record(record)  # checked against the ledger only later
         return opened
 
-    def update(self, new_deals: NewDeals) -> None:
+    def update(self) -> None:
         """Bring the ledger's deals that rows matched to those rows."""
         existing = [g for g in self.matcher.groups if g.deal_id is not None]
         by_id = {g.deal_id: g for g in existing}
         wanted = [g.deal_id for g in existing if not g.skipped and g.deal_id is not None]
         with self.session.no_autoflush:
-            for loaded in load_deals(self.session, wanted):
-                group = by_id[loaded.deal.id]
-                try:
-                    changed = update_deal(
-                        self.session, self.matcher, group, loaded, self.today,
-                        new_deals.recorded_at, new_deals.party_id,
-                    )  # fmt: skip
-                except RowError as error:
-                    for line in group.lines:
-                        self.problems.add(line, error.field_name, error.message)
-                    if self.problems.rejects is not None:
-                        for record in group.records:
-                            self.problems.rejects.write(
-                                record, f"{error.field_name}: {error.message}"
-                            )
-                    continue
-                outcome = "updated" if changed else "unchanged"
-                self.result.count(outcome, loaded.deal.key, group.repeats_changed)
+            for start in range(0, len(wanted), CHUNK):
+                self._update_chunk([by_id[deal_id] for deal_id in wanted[start : start + CHUNK]])
         for group in existing:
             if group.skipped:
                 key = self.matcher.key_of(group.deal_id or 0)
                 self.result.count("unchanged", key, group.repeats_changed)
 
-    def create(self, opened: dict[int, Group], new_deals: NewDeals) -> None:
+    def _update_chunk(self, groups: list[Group]) -> None:
+        """One chunk of ``update``: the deals with one round of queries, and the rows that wait
+        in the stage with one more."""
+        by_id = {group.deal_id: group for group in groups if group.deal_id is not None}
+        waiting = self.stage.rows_at([g.seq for g in groups if g.merged is None])
+        for loaded in load_deals(self.session, list(by_id)):
+            group = by_id[loaded.deal.id]
+            row = group.merged or waiting[group.seq]
+            try:
+                changed = update_deal(
+                    self.session, self.matcher, row, loaded, self.today,
+                    self.new_deals.recorded_at, self.new_deals.party_id,
+                )  # fmt: skip
+            except RowError as error:
+                for line in group.lines:
+                    self.problems.add(line, error.field_name, error.message)
+                if self.problems.rejects is not None:
+                    for record in group.records:
+                        self.problems.rejects.write(record, f"{error.field_name}: {error.message}")
+                continue
+            outcome = "updated" if changed else "unchanged"
+            self.result.count(outcome, loaded.deal.key, group.repeats_changed)
+
+    def create(self, opened: dict[int, Group]) -> None:
         """New deals in the order of their first rows: merged groups and rows that met no other."""
         progress = self.options.progress
         for seq, row, record in self.stage.rows_in_order(after=self.written):
@@ -364,7 +371,7 @@ class _Import:
             if row is None:
                 group = opened.get(seq)
                 if group is not None:
-                    key = new_deals.create(group.row)
+                    key = self.new_deals.create(group.row)
                     self.result.count("added", key, group.repeats_changed)
                 continue
             try:
@@ -372,7 +379,7 @@ class _Import:
             except RowError as error:
                 self.problems.reject(row.line, record, [(error.field_name, error.message)])
                 continue
-            self.result.count("added", new_deals.create(row))
+            self.result.count("added", self.new_deals.create(row))
 
 
 def _json_columns(record: dict[str, Any], options: ImportOptions) -> dict[str, Any]:

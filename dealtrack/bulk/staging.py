@@ -139,8 +139,13 @@ class Stage:
 
     def row_at(self, seq: int) -> FlatRow:
         """The row staged as ``seq``."""
-        found = self.db.execute("SELECT data FROM row WHERE seq = ?", (seq,)).fetchone()
-        return unpack(found[0])
+        return self.rows_at([seq])[seq]
+
+    def rows_at(self, seqs: list[int]) -> dict[int, FlatRow]:
+        """The rows staged as ``seqs``, by seq, with one query (``seqs`` kept short)."""
+        marks = ", ".join("?" * len(seqs))
+        query = f"SELECT seq, data FROM row WHERE seq IN ({marks})"  # noqa: S608 (only marks)
+        return {seq: unpack(data) for seq, data in self.db.execute(query, seqs)}
 
     def any_meets(self, last: int) -> bool:
         """Whether a row up to ``last`` (in file order) meets another row or a ledger deal."""

@@ -12,11 +12,11 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from dealtrack.bulk.creating import source_of
-from dealtrack.bulk.matching import Group, Matcher, RowError, refuse_role_clashes
+from dealtrack.bulk.matching import Matcher, RowError, refuse_role_clashes
 from dealtrack.bulk.rows import FlatRow
 from dealtrack.dates import PartialDate, from_storage
 from dealtrack.domain.changes import event_fields
-from dealtrack.domain.fold import fold_state, in_order
+from dealtrack.domain.fold import fold_state, in_order, state_on
 from dealtrack.domain.new_deal import default_title, value_columns
 from dealtrack.domain.status_changes import status_change_problem
 from dealtrack.models import Deal, Event, Participant
@@ -26,7 +26,7 @@ from dealtrack.services.ledger import Loaded, store_state
 def update_deal(
     session: Session,
     matcher: Matcher,
-    group: Group,
+    row: FlatRow,
     loaded: Loaded,
     today: PartialDate,
     recorded_at: str,
@@ -36,7 +36,7 @@ def update_deal(
 
     ``resolve`` gives a party name's id, creating the party when it is new.
     """
-    row, deal = group.row, loaded.deal  # a group's row may be a fresh copy: read it once
+    deal = loaded.deal
     if row.target is not None and matcher.party_id(row.target) != deal.target_id:
         raise RowError(
             "target",
@@ -51,7 +51,7 @@ def update_deal(
             f"{date} is before deal {deal.key} was reported ({from_storage(deal.reported, deal.reported_precision)})",
         )
     source = source_of(row)
-    state = fold_state(deal, loaded.events, as_of=date.start)
+    state = state_on(deal, lambda: loaded.events, date.start)
     new: list[Event] = []
 
     def add(kind: str, on: PartialDate = date, **payload: Any) -> None:
@@ -75,10 +75,7 @@ def update_deal(
         ):
             add("value", amount=amount, high=high, currency=currency, basis=basis)
     _party_changes(session, row, loaded, add, resolve)
-    notes = {e.text for e in loaded.events if e.type == "note" and not e.voided} | {
-        e.note for e in loaded.events if e.note and not e.voided
-    }
-    if row.notes is not None and row.notes not in notes:
+    if row.notes is not None and row.notes not in _notes(loaded):
         add("note", text=row.notes)
     changes = _field_changes(row, loaded, matcher)
     if changes:
@@ -91,6 +88,12 @@ def update_deal(
         setattr(written, name, corrected)
     store_state(written, fold_state(deal, in_order([*loaded.events, *new], deal)))
     return True
+
+
+def _notes(loaded: Loaded) -> set[str]:
+    """The texts of a deal's live notes: note events and notes given with other events."""
+    events = [e for e in loaded.events if not e.voided]
+    return {e.text for e in events if e.type == "note"} | {e.note for e in events if e.note}
 
 
 def _check_roles(matcher: Matcher, row: FlatRow, loaded: Loaded) -> None:

@@ -6,7 +6,7 @@ recording commands hold ORM objects, imports and ``check`` hold rows, and both m
 
 import datetime
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -72,6 +72,27 @@ def fold_state(
         basis=value_event.basis if value_event else None,
         updated=from_storage(updated_on, precision),
     )
+
+
+def state_on(deal: Any, events: Callable[[], Sequence[Any]], day: datetime.date) -> DealState:
+    """The state in force on ``day``: the deal row's cached state when no event takes effect
+    after ``day`` (its ``updated`` is on or before it), else the fold of its ``events()`` up to
+    then (a callable, so that the cache answers without them being read).
+
+    Corrections (edits, voids) do not move ``updated`` but change nothing a fold reads by date,
+    so the cache answers for every later day; a re-import asks this of every deal it matches.
+    """
+    if deal.updated <= day:
+        return DealState(
+            status=deal.status,
+            reason=deal.reason,
+            amount=deal.amount,
+            high=deal.high,
+            currency=deal.currency,
+            basis=deal.basis,
+            updated=from_storage(deal.updated, deal.updated_precision),
+        )
+    return fold_state(deal, events(), as_of=day)
 
 
 Roster = list[tuple[int, str]]  # (party id, role), target first, then in role order

@@ -5,12 +5,12 @@ transaction as every event, and ``dealtrack check`` recomputes it to prove the c
 """
 
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from dealtrack.domain.fold import DealState, fold_state, in_order, roster
@@ -64,38 +64,54 @@ def replay_participants(session: Session, deal: Deal, events: Sequence[Event]) -
 CHUNK = 500  # deals loaded per round of queries
 
 
-@dataclass
 class Loaded:
     """A deal with its events (in ledger order) and its participants.
 
     All are plain rows, read-only, with the same attribute names as Deal, Event and Participant:
     building ORM objects for every deal and event of a ledger took most of a re-import's time
-    and of ``check``'s. A change loads the one Deal it writes (``session.get``).
+    and of ``check``'s. A change loads the one Deal it writes (``session.get``). The events are
+    read when first asked for, for the whole chunk at once: a re-import that finds a deal as its
+    row says never needs them.
     """
 
-    deal: Any
-    events: list[Any]
-    participants: list[Any]
+    def __init__(self, deal: Any, participants: list[Any], chunk: "_ChunkEvents") -> None:
+        self.deal, self.participants, self._chunk = deal, participants, chunk
+
+    @functools.cached_property
+    def events(self) -> list[Any]:
+        return in_order(self._chunk.of(self.deal.id), self.deal)
+
+
+class _ChunkEvents:
+    """The events of a chunk of deals, read with one query when one of them is first asked for."""
+
+    def __init__(self, connection: Connection, deal_ids: Sequence[int]) -> None:
+        self.connection, self.deal_ids = connection, deal_ids
+        self.by_deal: dict[int, list[Any]] | None = None
+
+    def of(self, deal_id: int) -> list[Any]:
+        if self.by_deal is None:
+            self.by_deal = defaultdict(list)
+            query = select(Event.__table__).where(Event.deal_id.in_(self.deal_ids))
+            for event in self.connection.execute(query):
+                self.by_deal[event.deal_id].append(event)
+        return self.by_deal[deal_id]
 
 
 def load_deals(session: Session, deal_ids: Sequence[int]) -> Iterator[Loaded]:
     """Deals with their events (in ledger order) and parties, a chunk at a time.
 
-    Three queries per chunk, never one per deal: imports and ``check`` walk whole ledgers.
+    At most three queries per chunk, never one per deal: imports and ``check`` walk whole ledgers.
     """
     connection = session.connection()  # Core rows: the ORM's row processing cost as much again
     for first in range(0, len(deal_ids), CHUNK):
         chunk = deal_ids[first : first + CHUNK]
-        deals = {
-            d.id: d for d in connection.execute(select(Deal.__table__).where(Deal.id.in_(chunk)))
-        }
-        events: dict[int, list[Any]] = defaultdict(list)
-        for event in connection.execute(select(Event.__table__).where(Event.deal_id.in_(chunk))):
-            events[event.deal_id].append(event)
+        found = connection.execute(select(Deal.__table__).where(Deal.id.in_(chunk)))
+        deals = {deal.id: deal for deal in found}
         participants: dict[int, list[Any]] = defaultdict(list)
         rows = select(Participant.__table__).where(Participant.deal_id.in_(chunk))
         for participant in connection.execute(rows.order_by(Participant.id)):
             participants[participant.deal_id].append(participant)
+        events = _ChunkEvents(connection, chunk)
         for deal_id in chunk:
-            deal = deals[deal_id]
-            yield Loaded(deal, in_order(events[deal_id], deal), participants[deal_id])
+            yield Loaded(deals[deal_id], participants[deal_id], events)
