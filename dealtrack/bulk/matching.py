@@ -124,7 +124,7 @@ class Matcher:
     def _aliased(self, row: FlatRow) -> bool:
         """Whether two different names of the row are names of one ledger party."""
         ids = self.snapshot.party_ids
-        if len(ids) == len(self.snapshot.party_names):
+        if not self.snapshot.has_aliases:
             return False  # a ledger without aliases has one name per party
         found: dict[str, int] = {}
         names = [n for names in row.roles.values() for n in names]

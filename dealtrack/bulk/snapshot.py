@@ -5,9 +5,11 @@ natural keys of existing deals are read once. What the import itself creates is 
 (on disk), so this stays the size of the ledger however large the file.
 """
 
+import os
 from dataclasses import dataclass, field
 from itertools import groupby
 from operator import itemgetter
+from typing import overload
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
@@ -22,10 +24,44 @@ from dealtrack.models import Alias, Deal, Event, Participant, Party
 STREAMED = 10_000
 
 
+class PartyNames:
+    """The names of ledger parties, read one at a time when first asked for: only messages and
+    default titles need them, and a large ledger's names took more memory than its keys.
+
+    Only the process that opened the ledger reads it. A forked child that checks rows knows the
+    names of the parties with aliases, read beforehand: a row that names one party twice, by name
+    and by alias, is told that party's name; any other party is shown as the row spells it.
+    """
+
+    def __init__(self, session: Session | None = None) -> None:
+        self.session, self.process = session, os.getpid()
+        self.known: dict[int, str] = {}
+
+    @overload
+    def get(self, party_id: int) -> str | None: ...
+
+    @overload
+    def get(self, party_id: int, default: str) -> str: ...
+
+    def get(self, party_id: int, default: str | None = None) -> str | None:
+        if party_id in self.known:
+            return self.known[party_id]
+        if self.session is None or os.getpid() != self.process:
+            return default
+        if party_id not in self.known:
+            with self.session.no_autoflush:  # an import's pending parties are written in order
+                name = self.session.scalar(select(Party.name).where(Party.id == party_id))
+            if name is None:
+                return default
+            self.known[party_id] = name
+        return self.known[party_id]
+
+
 @dataclass
 class Snapshot:
     party_ids: dict[str, int] = field(default_factory=dict)  # name key (names and aliases) → id
-    party_names: dict[int, str] = field(default_factory=dict)
+    party_names: PartyNames = field(default_factory=PartyNames)
+    has_aliases: bool = False
     deal_keys: dict[str, int] = field(default_factory=dict)
     # Natural key (as text) → the first deal on it; the rare keys several deals share (recorded
     # with add --new) list the others apart, so the common case holds one int.
@@ -37,13 +73,16 @@ class Snapshot:
 
     @classmethod
     def load(cls, session: Session) -> "Snapshot":
-        snapshot = cls()
-        parties = select(Party.id, Party.name, Party.name_key).execution_options(yield_per=STREAMED)
-        for party_id, name, key in session.execute(parties):
+        snapshot = cls(party_names=PartyNames(session))
+        parties = select(Party.id, Party.name_key).execution_options(yield_per=STREAMED)
+        for party_id, key in session.execute(parties):
             snapshot.party_ids[key] = party_id
-            snapshot.party_names[party_id] = name
         for party_id, key in session.execute(select(Alias.party_id, Alias.name_key)):
             snapshot.party_ids[key] = party_id
+            snapshot.has_aliases = True
+        aliased = select(Party.id, Party.name).where(Party.id.in_(select(Alias.party_id)))
+        for party_id, name in session.execute(aliased):
+            snapshot.party_names.known[party_id] = name
         snapshot._load_deals(session)
         snapshot.next_party_id = _next_id(session, Party)
         snapshot.next_deal_id = _next_id(session, Deal)
