@@ -46,6 +46,8 @@ ROWS = int(os.environ.get("DEALTRACK_CRASH_ROWS", "5000"))
 AIMED_ROWS = 30_000
 OLDER = KNOWN_REVISIONS[-2]
 SEED = int(os.environ.get("DEALTRACK_CRASH_SEED", "20210213"))
+# Random kill moments per import and per upgrade; DEALTRACK_CRASH_TRIALS=20 tries more of them.
+TRIALS = int(os.environ.get("DEALTRACK_CRASH_TRIALS", "6"))
 
 pytestmark = [
     pytest.mark.slow,
@@ -193,7 +195,7 @@ def delay(trial: int, longest: float, salt: int) -> float:
     return random.Random(SEED * 1000 + salt * 100 + trial).uniform(0.05, max(0.06, longest))
 
 
-@pytest.mark.parametrize("trial", range(10))
+@pytest.mark.parametrize("trial", range(TRIALS))
 def test_killed_import_into_a_ledger_leaves_it_as_before_or_as_after(
     trial: int, reference: Reference, tmp_path: Path
 ) -> None:
@@ -267,7 +269,7 @@ def test_killed_backup_leaves_the_ledger_untouched_and_no_partial_backup(
         assert counts(destination, tmp_path) == reference.after_counts
 
 
-@pytest.mark.parametrize("trial", range(10))
+@pytest.mark.parametrize("trial", range(TRIALS))
 def test_killed_upgrade_leaves_the_older_ledger_or_the_upgraded_one(
     trial: int, reference: Reference, tmp_path: Path
 ) -> None:
