@@ -3,7 +3,7 @@
 The path of one imported row:
 
 1. ``readers`` splits the file into records, each with the line it starts on, and checks a
-   ledger document's header.
+   ledger document's header; ``input_files`` tells the format and fits the columns to the header.
 2. ``rows.parse_row`` checks a flat record's cells; ``matching.Matcher`` says whether it matches
    a ledger deal. For a CSV or TSV file both run in a process of their own
    (``parsing.RowChecker``, ``children``).

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from dealtrack.bulk import documents, fields, readers
 from dealtrack.bulk.creating import NewDeals
 from dealtrack.bulk.deferred import drop_secondary_indexes, rebuild_indexes
+from dealtrack.bulk.input_files import json_columns, records_of
 from dealtrack.bulk.matching import Group, Matcher, RowError, required_natural
 from dealtrack.bulk.outcomes import ImportResult, Problems
 from dealtrack.bulk.parsing import NEW_ROW_FIELDS, Numberer, RowChecker, checked_rows
@@ -32,7 +33,7 @@ from dealtrack.domain.new_deal import DealRows
 from dealtrack.errors import DealtrackError
 from dealtrack.ids import advance_sequences, check_references
 from dealtrack.models import Deal, Event, Party
-from dealtrack.render import FLAT_FORMATS, JSON_FORMATS, OWN_FORMATS
+from dealtrack.render import FLAT_FORMATS, JSON_FORMATS
 from dealtrack.services.ledger import CHUNK, load_deals, recorded_now
 from dealtrack.writer import BulkWriter
 
@@ -48,51 +49,6 @@ class ImportOptions:
     # Called every PROGRESS_EVERY rows with ("reading", rows read, None), then with ("writing",
     # rows written, rows to write); the CLI draws a progress line from it on a terminal.
     progress: Callable[[str, int, int | None], None] | None = None
-
-
-def format_of(path: str, given: str | None) -> str:
-    """The format from ``--format``, else from the file's extension (stdin needs ``--format``)."""
-    if given is not None:
-        return given
-    if path == "-":
-        raise DealtrackError("reading stdin needs --format csv, tsv, json or jsonl")
-    suffix = Path(path).suffix.lower().lstrip(".")
-    if suffix == "ndjson":
-        return "jsonl"
-    if suffix not in OWN_FORMATS:
-        raise DealtrackError(
-            f"cannot tell the format of {path} from its extension; give --format csv, tsv, json or jsonl"
-        )
-    return suffix
-
-
-def _records(
-    stream: BinaryIO, fmt: str, options: ImportOptions, problems: Problems
-) -> tuple[ColumnPlan, Iterator[readers.RawRecord]]:
-    """The plan to read the records with, and the records."""
-    if fmt in FLAT_FORMATS:
-        header, records = readers.read_delimited(stream, "," if fmt == "csv" else "\t")
-        unknown = options.columns.unknown(header)
-        if unknown:
-            listed = ", ".join(f'"{c}"' for c in unknown)
-            problems.add(
-                1, "header", f"unknown {'column' if len(unknown) == 1 else 'columns'} {listed}"
-            )
-            noun = "column" if len(unknown) == 1 else "columns"
-            raise DealtrackError(
-                f"{len(unknown)} unknown {noun} in {problems.source}; map each to a field with "
-                "--map FIELD=COLUMN, or skip it with --ignore COLUMN (or all with --ignore-extra)",
-                tuple(problems.lines),
-            )
-        return options.columns.for_header(header), records
-    if fmt == "jsonl":
-        return options.columns, readers.checked_records(
-            readers.read_jsonl(stream), None, problems.source
-        )
-    kind, records, head = readers.read_json(stream)
-    if kind != "array":
-        records = readers.checked_records(records, head, problems.source)
-    return options.columns, records
 
 
 def import_stream(
@@ -169,7 +125,7 @@ class _Import:
         """Check every record, stage the valid rows and collect the deal objects."""
         progress = self.options.progress
         try:
-            self.columns, records = _records(stream, fmt, self.options, self.problems)
+            self.columns, records = records_of(stream, fmt, self.options.columns, self.problems)
             if fmt in FLAT_FORMATS:
                 self.take_all_checked(records)
                 records = iter(())
@@ -271,7 +227,7 @@ class _Import:
             return
         try:
             if fmt in JSON_FORMATS:
-                record.fields = _json_columns(record.fields, self.options)
+                record.fields = json_columns(record.fields, self.options.columns)
             row = parse_row(record.line, self.columns.cells(record.fields), self.today.start)
             self.matcher.check_roles(row)
             if row.key is None:
@@ -380,20 +336,3 @@ class _Import:
                 self.problems.reject(row.line, record, [(error.field_name, error.message)])
                 continue
             self.result.count("added", self.new_deals.create(row))
-
-
-def _json_columns(record: dict[str, Any], options: ImportOptions) -> dict[str, Any]:
-    """A flat JSON record's keys as columns: case-insensitive, unknown ones a row problem."""
-    if fields.is_deal_object(record):
-        return record
-    columns = {str(name).lower(): value for name, value in record.items()}
-    unknown = options.columns.unknown(list(columns))
-    if unknown:
-        raise RowError(
-            "row",
-            f"unknown {'key' if len(unknown) == 1 else 'keys'} "
-            + ", ".join(f'"{c}"' for c in unknown)
-            + "; map each to a field with --map FIELD=KEY, or skip it with --ignore KEY "
-            "(or all with --ignore-extra)",
-        )
-    return columns

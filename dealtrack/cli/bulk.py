@@ -89,7 +89,8 @@ def import_(
           --map acquirers=acquirer_name --map reported=acquired_at \\
           --ignore-extra --set status=completed
     """
-    from dealtrack.bulk.importer import ImportOptions, format_of, import_stream
+    from dealtrack.bulk.importer import ImportOptions, import_stream
+    from dealtrack.bulk.input_files import format_of
     from dealtrack.bulk.outcomes import summary
     from dealtrack.bulk.rows import plan_columns
 

@@ -1,0 +1,73 @@
+"""An import's input: which format a file is in, its records, and the plan to read their cells."""
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from dealtrack.bulk import fields, readers
+from dealtrack.bulk.matching import RowError
+from dealtrack.bulk.outcomes import Problems
+from dealtrack.bulk.rows import ColumnPlan
+from dealtrack.errors import DealtrackError
+from dealtrack.render import FLAT_FORMATS, OWN_FORMATS
+
+
+def format_of(path: str, given: str | None) -> str:
+    """The format from ``--format``, else from the file's extension (stdin needs ``--format``)."""
+    if given is not None:
+        return given
+    if path == "-":
+        raise DealtrackError("reading stdin needs --format csv, tsv, json or jsonl")
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if suffix == "ndjson":
+        return "jsonl"
+    if suffix not in OWN_FORMATS:
+        raise DealtrackError(
+            f"cannot tell the format of {path} from its extension; give --format csv, tsv, json or jsonl"
+        )
+    return suffix
+
+
+def records_of(
+    stream: BinaryIO, fmt: str, columns: ColumnPlan, problems: Problems
+) -> tuple[ColumnPlan, Iterator[readers.RawRecord]]:
+    """The plan to read the file's records with (a delimited file's, fitted to its header, which
+    is checked first), and the records."""
+    if fmt in FLAT_FORMATS:
+        header, records = readers.read_delimited(stream, "," if fmt == "csv" else "\t")
+        unknown = columns.unknown(header)
+        if unknown:
+            listed = ", ".join(f'"{c}"' for c in unknown)
+            problems.add(
+                1, "header", f"unknown {'column' if len(unknown) == 1 else 'columns'} {listed}"
+            )
+            noun = "column" if len(unknown) == 1 else "columns"
+            raise DealtrackError(
+                f"{len(unknown)} unknown {noun} in {problems.source}; map each to a field with "
+                "--map FIELD=COLUMN, or skip it with --ignore COLUMN (or all with --ignore-extra)",
+                tuple(problems.lines),
+            )
+        return columns.for_header(header), records
+    if fmt == "jsonl":
+        return columns, readers.checked_records(readers.read_jsonl(stream), None, problems.source)
+    kind, records, head = readers.read_json(stream)
+    if kind != "array":
+        records = readers.checked_records(records, head, problems.source)
+    return columns, records
+
+
+def json_columns(record: dict[str, Any], columns: ColumnPlan) -> dict[str, Any]:
+    """A flat JSON record's keys as columns: case-insensitive, unknown ones a row problem."""
+    if fields.is_deal_object(record):
+        return record
+    by_name = {str(name).lower(): value for name, value in record.items()}
+    unknown = columns.unknown(list(by_name))
+    if unknown:
+        raise RowError(
+            "row",
+            f"unknown {'key' if len(unknown) == 1 else 'keys'} "
+            + ", ".join(f'"{c}"' for c in unknown)
+            + "; map each to a field with --map FIELD=KEY, or skip it with --ignore KEY "
+            "(or all with --ignore-extra)",
+        )
+    return by_name
