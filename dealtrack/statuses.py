@@ -5,7 +5,7 @@ completed), can fail from anywhere but completion, and failed talks can be reviv
 status in force is always legal because a second source confirming it is worth recording.
 """
 
-from dealtrack.vocabulary import VocabularyError, parse_term, quote_input
+from dealtrack.vocabulary import VocabularyError, normalize_term, parse_term, quote_input
 
 STATUSES: tuple[str, ...] = ("rumored", "in-negotiation", "agreed", "completed", "failed")
 
@@ -19,16 +19,56 @@ _LEGAL_CHANGES: dict[str, tuple[str, ...]] = {
 }
 
 
+# The words of the trade press, taken as the statuses they mean (spelt as normalize_term spells).
+STATUS_WORDS: dict[str, str] = {
+    "rumor": "rumored",
+    "rumour": "rumored",
+    "rumoured": "rumored",
+    "talks": "in-negotiation",
+    "negotiating": "in-negotiation",
+    "in-talks": "in-negotiation",
+    "signed": "agreed",
+    "definitive": "agreed",
+    "closed": "completed",
+    "complete": "completed",
+    "done": "completed",
+    **dict.fromkeys(
+        (
+            "abandoned", "withdrawn", "terminated", "cancelled", "canceled", "collapsed",
+            "rejected", "blocked",
+        ),
+        "failed",
+    ),
+}  # fmt: skip
+_AMBIGUOUS = {
+    "announced": "an announced deal may be an agreed merger (agreed) or an unsolicited offer "
+    "(rumored or in-negotiation); say which"
+}
+
+
 class StatusError(VocabularyError):
     """Input that names no status; the message lists the valid ones."""
 
 
 def parse_status(text: str) -> str:
-    """Return the status slug ``text`` spells (``"In Negotiation"`` → ``in-negotiation``)."""
+    """Return the status ``text`` spells (``"In Negotiation"`` → ``in-negotiation``), taking the
+    trade press's words for the statuses they mean (``withdrawn`` → ``failed``)."""
+    word = normalize_term(text)
+    if word in STATUS_WORDS:
+        return STATUS_WORDS[word]
+    if word in _AMBIGUOUS:
+        raise StatusError(f"{quote_input(text.strip())} is not a status: {_AMBIGUOUS[word]}")
     try:
         return parse_term(text, STATUSES, "status")
     except VocabularyError as error:
         raise StatusError(str(error)) from None
+
+
+def reason_in_word(text: str) -> str | None:
+    """The reason a failure's word gives (``withdrawn``), kept when no other reason is given; a
+    status word that says no more than its status (``failed``, ``signed``) gives none."""
+    word = normalize_term(text)
+    return word if STATUS_WORDS.get(word) == "failed" else None
 
 
 def status_words(status: str) -> str:

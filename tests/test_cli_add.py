@@ -317,7 +317,7 @@ def test_an_empty_party_name_is_refused(run: Invoke) -> None:
         ("--on", "13/02/2021", "'13/02/2021' is not a date; write YYYY, YYYY-MM or YYYY-MM-DD "
                                "(e.g. 2021-02-13) or 'today'"),
         ("--on", "2999-01", f"'2999-01' is after today ({TODAY}); effective dates cannot be in the future"),
-        ("--status", "closed", "'closed' is not a status; use one of: rumored, in-negotiation, "
+        ("--status", "closing", "'closing' is not a status; use one of: rumored, in-negotiation, "
                                "agreed, completed, failed"),
         ("--kind", "takeover", "'takeover' is not a deal kind; use one of: acquisition, merger, "
                                "asset-sale, stake, investment, joint-venture"),

@@ -209,12 +209,12 @@ def test_a_status_dated_after_today_is_a_usage_error(run: Invoke) -> None:
 
 def test_an_unknown_status_is_a_usage_error(run: Invoke) -> None:
     add_deal(run)
-    result = run("status", "t-a", "closed")
+    result = run("status", "t-a", "closing")
     assert result.exit_code == 2
     assert result.stderr == usage_error(
         "status",
         "[OPTIONS] DEAL STATUS",
-        "Invalid value for 'STATUS': 'closed' is not a status; use one of: rumored, "
+        "Invalid value for 'STATUS': 'closing' is not a status; use one of: rumored, "
         "in-negotiation, agreed, completed, failed",
     )
 
@@ -225,3 +225,43 @@ def test_status_of_an_unknown_deal_is_refused(run: Invoke, ref: str) -> None:
     result = run("status", ref, "agreed")
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == f'Error: no deal "{ref}" (see dealtrack list)\n'
+
+
+def test_a_failure_s_word_is_recorded_as_failed_with_the_word_as_its_reason(run: Invoke) -> None:
+    add_deal(run, "in talks")
+    result = run("status", "t-a", "Withdrawn", "--on", "2020-03")
+    assert (result.exit_code, result.stderr) == (0, "Recorded event 2: t-a is failed on 2020-03\n")
+    assert (deal(run, "t-a")["status"], deal(run, "t-a")["reason"]) == ("failed", "withdrawn")
+
+
+def test_a_reason_given_wins_over_the_word(run: Invoke) -> None:
+    add_deal(run)
+    result = run("status", "t-a", "blocked", "--on", "2020-03", "--reason", "regulator said no")
+    assert result.exit_code == 0, result.stderr
+    assert (deal(run, "t-a")["status"], deal(run, "t-a")["reason"]) == (
+        "failed",
+        "regulator said no",
+    )
+
+
+def test_a_word_that_only_names_a_status_gives_no_reason(run: Invoke) -> None:
+    add_deal(run, "signed")
+    assert (deal(run, "t-a")["status"], deal(run, "t-a")["reason"]) == ("agreed", None)
+
+
+def test_announced_is_a_usage_error_that_asks_which_status_is_meant(run: Invoke) -> None:
+    add_deal(run)
+    result = run("status", "t-a", "announced")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == usage_error(
+        "status",
+        "[OPTIONS] DEAL STATUS",
+        "Invalid value for 'STATUS': 'announced' is not a status: an announced deal may be an "
+        "agreed merger (agreed) or an unsolicited offer (rumored or in-negotiation); say which",
+    )
+
+
+def test_a_status_filter_takes_the_trade_press_words(run: Invoke) -> None:
+    add_deal(run, "abandoned")
+    listed = run("list", "--status", "withdrawn", "-f", "csv", "--fields", "key,status,reason")
+    assert (listed.exit_code, listed.stdout) == (0, "key,status,reason\nt-a,failed,abandoned\n")

@@ -503,3 +503,21 @@ def test_an_exported_ledger_still_imports(
         copy = new_ledger(f"copy-{fmt}.db")
         result = CliRunner().invoke(dealtrack, ["--db", copy.url, "import", path])
         assert result.exit_code == 0, result.stderr
+
+
+def test_import_takes_the_trade_press_words_and_keeps_a_failure_s_word_as_its_reason(
+    run: Invoke, tmp_path: Path
+) -> None:
+    path = write(
+        tmp_path,
+        "words.csv",
+        "target,acquirers,status,reason,reported\n"
+        "Q,R,Abandoned,,2020\n"
+        "W,R,terminated,antitrust,2020\n"
+        "E,R,in talks,,2020\n",
+    )
+    assert run("import", path).exit_code == 0
+    listed = run("list", "-f", "csv", "--fields", "key,status,reason")
+    assert listed.stdout == (
+        "key,status,reason\nq-r,failed,abandoned\nw-r,failed,antitrust\ne-r,in-negotiation,\n"
+    )

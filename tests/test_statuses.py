@@ -6,12 +6,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dealtrack.statuses import (
+    STATUS_WORDS,
     STATUSES,
     StatusError,
     is_legal_change,
     legal_changes,
     lifecycle_rank,
     parse_status,
+    reason_in_word,
     status_words,
 )
 
@@ -33,7 +35,7 @@ def test_every_slug_parses_to_itself(status: str) -> None:
     assert parse_status(status.upper()) == status
 
 
-@pytest.mark.parametrize("text", ["pending", "", "innegotiation", "rumoured"])
+@pytest.mark.parametrize("text", ["pending", "", "innegotiation", "rumouring"])
 def test_unknown_status_lists_the_valid_ones(text: str) -> None:
     with pytest.raises(StatusError) as caught:
         parse_status(text)
@@ -104,3 +106,53 @@ def test_functions_taking_slugs_refuse_non_slugs(call: Callable[[], object]) -> 
 def test_parse_status_raises_only_status_error(text: str) -> None:
     with contextlib.suppress(StatusError):
         assert parse_status(text) in STATUSES
+
+
+@pytest.mark.parametrize(
+    ("word", "status"),
+    [
+        ("rumour", "rumored"),
+        ("Rumoured", "rumored"),
+        ("in talks", "in-negotiation"),
+        ("negotiating", "in-negotiation"),
+        ("signed", "agreed"),
+        ("definitive", "agreed"),
+        ("closed", "completed"),
+        ("done", "completed"),
+        ("withdrawn", "failed"),
+        ("Cancelled", "failed"),
+        ("blocked", "failed"),
+    ],
+)
+def test_the_trade_press_words_are_taken_as_the_statuses_they_mean(word: str, status: str) -> None:
+    assert parse_status(word) == status
+
+
+@given(st.sampled_from(sorted(STATUS_WORDS)), st.sampled_from([" ", "_", "-"]), st.booleans())
+def test_a_status_word_is_read_like_a_status_in_any_case_and_separator(
+    word: str, separator: str, upper: bool
+) -> None:
+    spelt = word.replace("-", separator)
+    assert parse_status(spelt.upper() if upper else spelt) == STATUS_WORDS[word]
+    assert STATUS_WORDS[word] in STATUSES
+
+
+def test_only_a_failure_s_word_gives_a_reason() -> None:
+    said = ["Withdrawn", "collapsed", "signed", "closed", "failed", "in talks"]
+    assert [reason_in_word(word) for word in said] == [
+        "withdrawn",
+        "collapsed",
+        None,
+        None,
+        None,
+        None,
+    ]
+
+
+def test_announced_is_refused_with_the_two_statuses_it_may_mean() -> None:
+    with pytest.raises(StatusError) as refused:
+        parse_status(" Announced ")
+    assert str(refused.value) == (
+        "'Announced' is not a status: an announced deal may be an agreed merger (agreed) or an "
+        "unsolicited offer (rumored or in-negotiation); say which"
+    )

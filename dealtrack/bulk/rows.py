@@ -204,6 +204,7 @@ _kind = _cached(vocabulary.parse_kind)
 _basis = _cached(vocabulary.parse_basis)
 _attribution = _cached(vocabulary.parse_attribution)
 _status = _cached(statuses.parse_status)
+_reason_in_word = _cached(statuses.reason_in_word)
 _currency = _cached(money.parse_currency)
 _party_name = _cached(check_party_name)
 
@@ -230,6 +231,9 @@ def parse_row(line: int, cells: Mapping[str, str], today: datetime.date) -> Flat
                 values[name] = convert[name](text)
             except (ValueError, InvalidName) as error:
                 problems.append((name, str(error)))
+    # A failure's word ("withdrawn") is its reason when the row gives none.
+    if "status" in values and "reason" not in values and (said := _reason_in_word(cells["status"])):
+        values["reason"] = said
     value_text, currency = values.pop("value", None), values.pop("currency", None)
     value, value_given = None, False
     if value_text is not None:

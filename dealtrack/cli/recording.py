@@ -43,7 +43,13 @@ def _party_options(function: Any) -> Any:
 @click.argument("target", callback=party_names)
 @_party_options
 @click.option("--kind", type=types.DEAL_KIND, default="acquisition", show_default=True)
-@click.option("--status", type=types.STATUS, default="rumored", show_default=True)
+@click.option(
+    "--status",
+    type=types.SAID_STATUS,
+    default="rumored",
+    show_default=True,
+    help="Or the trade press's word for it (signed, closed, withdrawn…).",
+)
 @click.option(
     "--value",
     type=types.AMOUNT,
@@ -63,7 +69,7 @@ def _party_options(function: Any) -> Any:
 def add(
     target: str,
     kind: str,
-    status: str,
+    status: tuple[str, str | None],
     value: Any,
     basis: str,
     on: Any,
@@ -93,8 +99,8 @@ def add(
         on=on,
         parties=parties,
         kind=kind,
-        status=status,
-        reason=reason,
+        status=status[0],
+        reason=reason or status[1],
         valuation=Valuation(value, basis),
         source=source_from(outlet, url, attribution),
         note=note,
@@ -108,7 +114,7 @@ def add(
 
 @click.command()
 @click.argument("deal", shell_complete=complete_deal)
-@click.argument("new_status", metavar="STATUS", type=types.STATUS)
+@click.argument("new_status", metavar="STATUS", type=types.SAID_STATUS)
 @click.option(
     "--on", type=types.EFFECTIVE_DATE, default="today", help="When it took effect [default: today]."
 )
@@ -118,7 +124,7 @@ def add(
 @click.option("--force", is_flag=True, help="Record a change the status rules would refuse.")
 def status(
     deal: str,
-    new_status: str,
+    new_status: tuple[str, str | None],
     on: Any,
     reason: str | None,
     outlet: str | None,
@@ -137,11 +143,10 @@ def status(
     from dealtrack.services.deals import change_status
 
     source = source_from(outlet, url, attribution)
-    event = run(
-        True, lambda s, n: change_status(s, deal, new_status, on, reason, source, note, force, n)
-    )
+    said, reason = new_status[0], reason or new_status[1]
+    event = run(True, lambda s, n: change_status(s, deal, said, on, reason, source, note, force, n))
     if event.event_id is not None:
-        confirm(f"Recorded event {event.event_id}: {event.deal_key} is {new_status} on {on}")
+        confirm(f"Recorded event {event.event_id}: {event.deal_key} is {said} on {on}")
 
 
 @click.command()

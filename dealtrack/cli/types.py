@@ -67,6 +67,49 @@ class TermType(click.ParamType[str]):
         ]
 
 
+class StatusType(click.ParamType[str]):
+    """A status, or a word of the trade press for one (``withdrawn`` is failed)."""
+
+    name = "STATUS"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        try:
+            return statuses.parse_status(str(value))
+        except statuses.StatusError as error:
+            self.fail(str(error), param, ctx)
+
+    def shell_complete(
+        self, ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[Any]:
+        return _statuses_from(incomplete)
+
+
+class SaidStatusType(click.ParamType[tuple[str, str | None]]):
+    """A status being recorded, with the reason its word gives (``withdrawn``), if any."""
+
+    name = "STATUS"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> tuple[str, str | None]:
+        if isinstance(value, tuple):
+            return value
+        return STATUS.convert(value, param, ctx), statuses.reason_in_word(str(value))
+
+    def shell_complete(
+        self, ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[Any]:
+        return _statuses_from(incomplete)
+
+
+def _statuses_from(incomplete: str) -> list[Any]:
+    return [
+        click.shell_completion.CompletionItem(status)
+        for status in statuses.STATUSES
+        if status.startswith(incomplete)
+    ]
+
+
 class RoleNameType(click.ParamType[tuple[str, str]]):
     """``ROLE=NAME`` for ``edit --add/--remove``."""
 
@@ -143,7 +186,8 @@ class FieldsType(click.ParamType[tuple[str, ...]]):
 AMOUNT = AmountType()
 DATE = DateType()
 EFFECTIVE_DATE = DateType(effective=True)
-STATUS = TermType(statuses.STATUSES, "status")
+STATUS = StatusType()
+SAID_STATUS = SaidStatusType()
 DEAL_KIND = TermType(vocabulary.KINDS, "deal kind")
 PARTY_KIND = TermType(vocabulary.PARTY_KINDS, "party kind")
 BASIS = TermType(vocabulary.BASES, "basis")
