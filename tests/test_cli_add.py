@@ -189,6 +189,25 @@ def test_add_refuses_a_deal_with_the_same_target_acquirers_and_reported_date(run
     assert run("party", "show", "S").exit_code == 1
 
 
+@pytest.mark.parametrize(
+    ("first", "second"), [("2020-08", "2020-08-16"), ("2020-08-16", "2020-08"), ("2020", "2020-08")]
+)
+def test_add_refuses_a_deal_reported_in_an_overlapping_period(
+    run: Invoke, first: str, second: str
+) -> None:
+    run("add", "T", "--acquirer", "A", "--on", first)
+    result = run("add", "T", "--acquirer", "A", "--on", second)
+    assert (result.exit_code, result.stdout, result.stderr) == (1, "", DUPLICATE)
+    assert keys(run) == ["t-a"]
+
+
+def test_deals_reported_in_periods_that_do_not_overlap_are_two_deals(run: Invoke) -> None:
+    run("add", "T", "--acquirer", "A", "--on", "2020-08")
+    result = run("add", "T", "--acquirer", "A", "--on", "2020-09-01")
+    assert (result.exit_code, result.stdout) == (0, "t-a-2\n")
+    assert keys(run) == ["t-a", "t-a-2"]
+
+
 def test_duplicate_guard_sees_through_aliases(run: Invoke) -> None:
     run("party", "add", "Anchor Co", "--alias", "A")
     run("add", "T", "--acquirer", "Anchor Co", "--on", "2020-08")
@@ -218,7 +237,6 @@ def test_new_records_a_second_deal_despite_the_duplicate_guard(run: Invoke) -> N
     "other",
     [
         ("--acquirer", "A", "--on", "2020-09"),
-        ("--acquirer", "A", "--on", "2020"),
         ("--acquirer", "A", "--acquirer", "B", "--on", "2020-08"),
         ("--on", "2020-08"),
     ],

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from dealtrack.dates import PartialDate, from_storage
 from dealtrack.domain.changes import event_fields
-from dealtrack.domain.duplicates import NaturalKey, natural_key
+from dealtrack.domain.duplicates import NaturalKey, is_duplicate, natural_key
 from dealtrack.domain.fold import (
     find_identical,
 )
@@ -98,7 +98,7 @@ def free_key(session: Session, wanted: str | None, derived: str) -> str:
 
 
 def _duplicate_of(session: Session, wanted: NaturalKey) -> Deal | None:
-    """A deal of the ledger with the same natural key (the same report), if any."""
+    """A deal of the ledger that records the same report (``is_duplicate``), if any."""
     target_id = wanted[0]
     for deal in session.scalars(select(Deal).where(Deal.target_id == target_id)):
         acquirers = session.scalars(
@@ -107,7 +107,7 @@ def _duplicate_of(session: Session, wanted: NaturalKey) -> Deal | None:
             )
         )
         reported = from_storage(deal.reported, deal.reported_precision)
-        if natural_key(target_id, acquirers, reported) == wanted:
+        if is_duplicate(wanted, natural_key(target_id, acquirers, reported)):
             return deal
     return None
 
