@@ -5,7 +5,7 @@ from pathlib import Path
 
 STATUS_CHOICES = "use one of: rumored, in-negotiation, agreed, completed, failed"
 SUMMARY = re.compile(
-    r"Imported (\d+) rows: (\d+) added, (\d+) updated, (\d+) unchanged, (\d+) rejected in \d+\.\d s\n"
+    r"Imported (\d+) rows?: (\d+) added, (\d+) updated, (\d+) unchanged, (\d+) rejected in \d+\.\d s\n"
 )
 
 

@@ -413,7 +413,7 @@ def test_stdin_with_format_imports(run: Invoke) -> None:
     result = run("import", "-", "--format", "csv", input="target,reported\nAcme,2020\n")
     assert result.exit_code == 0, result.stderr
     assert result.stderr.startswith(
-        "Imported 1 rows: 1 added, 0 updated, 0 unchanged, 0 rejected in "
+        "Imported 1 row: 1 added, 0 updated, 0 unchanged, 0 rejected in "
     )
     assert [d["key"] for d in deals(run)] == ["acme"]
 

@@ -521,3 +521,42 @@ def test_import_takes_the_trade_press_words_and_keeps_a_failure_s_word_as_its_re
     assert listed.stdout == (
         "key,status,reason\nq-r,failed,abandoned\nw-r,failed,antitrust\ne-r,in-negotiation,\n"
     )
+
+
+def test_header_problems_are_told_once_before_any_row(
+    run: Invoke, ledger_db: LedgerUnderTest, tmp_path: Path
+) -> None:
+    path = write(tmp_path, "foreign.csv", "company_name,acquired_at\nT,2020\nU,2021\nV,2022\n")
+    refused(
+        run, ledger_db, path,
+        "1: header: --map key=deal_id: the file has no column \"deal_id\"",
+        "1: header: --map target=company: the file has no column \"company\"",
+        "1: header: no target or key column, so no row can find or create a deal; map one with "
+        "--map target=COLUMN (or key=COLUMN), or give one with --set",
+        args=("--map", "target=company", "--map", "key=deal_id", "--map", "reported=acquired_at",
+              "--ignore", "company_name"),
+    )  # fmt: skip
+
+
+def test_a_set_target_is_enough_to_find_deals(run: Invoke, tmp_path: Path) -> None:
+    path = write(tmp_path, "rows.csv", "acquirers,reported\nA,2020\n")
+    result = run("import", path, "--set", "target=T")
+    assert (result.exit_code, result.stderr.split(" in ")[0]) == (
+        0,
+        "Imported 1 row: 1 added, 0 updated, 0 unchanged, 0 rejected",
+    )
+
+
+def test_a_value_naming_another_currency_than_the_currency_cell_is_a_row_problem(
+    run: Invoke, ledger_db: LedgerUnderTest, tmp_path: Path
+) -> None:
+    path = write(
+        tmp_path,
+        "values.csv",
+        "target,acquirers,value,currency,reported\nT,A,$44bn,EUR,2020\nU,A,EUR 3bn,eur,2020\n",
+    )
+    refused(
+        run, ledger_db, path,
+        "2: value: '$44bn' is in USD but the currency column says EUR; make them agree, or leave "
+        "one of them empty",
+    )  # fmt: skip

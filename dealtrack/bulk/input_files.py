@@ -35,18 +35,7 @@ def records_of(
     is checked first), and the records."""
     if fmt in FLAT_FORMATS:
         header, records = readers.read_delimited(stream, "," if fmt == "csv" else "\t")
-        unknown = columns.unknown(header)
-        if unknown:
-            listed = ", ".join(f'"{c}"' for c in unknown)
-            problems.add(
-                1, "header", f"unknown {'column' if len(unknown) == 1 else 'columns'} {listed}"
-            )
-            noun = "column" if len(unknown) == 1 else "columns"
-            raise DealtrackError(
-                f"{len(unknown)} unknown {noun} in {problems.source}; map each to a field with "
-                "--map FIELD=COLUMN, or skip it with --ignore COLUMN (or all with --ignore-extra)",
-                tuple(problems.lines),
-            )
+        _check_header(header, columns, problems)
         return columns.for_header(header), records
     if fmt == "jsonl":
         return columns, readers.checked_records(readers.read_jsonl(stream), None, problems.source)
@@ -71,3 +60,38 @@ def json_columns(record: dict[str, Any], columns: ColumnPlan) -> dict[str, Any]:
             "(or all with --ignore-extra)",
         )
     return by_name
+
+
+def _check_header(header: list[str], columns: ColumnPlan, problems: Problems) -> None:
+    """Problems of the header itself, told once rather than on every row: unknown columns, a
+    ``--map`` to a column the file lacks, and no column (or ``--set``) that could find or create
+    a deal."""
+    unknown = columns.unknown(header)
+    noun = "column" if len(unknown) == 1 else "columns"
+    if unknown:
+        problems.add(1, "header", f"unknown {noun} " + ", ".join(f'"{c}"' for c in unknown))
+    present = set(header)
+    for name, column in columns.sources.items():
+        if column != name and column not in present:
+            problems.add(1, "header", f'--map {name}={column}: the file has no column "{column}"')
+    if not any(columns.sources[f] in present or f in columns.defaults for f in ("target", "key")):
+        problems.add(
+            1,
+            "header",
+            "no target or key column, so no row can find or create a deal; map one with "
+            "--map target=COLUMN (or key=COLUMN), or give one with --set",
+        )
+    advice = "--map FIELD=COLUMN, or skip it with --ignore COLUMN (or all with --ignore-extra)"
+    if unknown and problems.count == 1:
+        raise DealtrackError(
+            f"{len(unknown)} unknown {noun} in {problems.source}; map each to a field with {advice}",
+            tuple(problems.lines),
+        )
+    if unknown:
+        raise DealtrackError(
+            f"{problems.count} problems in {problems.source}; map each unknown column to a field "
+            f"with {advice}",
+            tuple(problems.lines),
+        )
+    if problems.count:
+        raise problems.error()

@@ -112,10 +112,14 @@ class Problems:
 def summary(result: ImportResult, dry_run: bool) -> str:
     if dry_run:
         return (
-            f"Dry run: {result.rows} rows: {result.added} to add, {result.updated} to update, "
+            f"Dry run: {_rows(result.rows)}: {result.added} to add, {result.updated} to update, "
             f"{result.unchanged} unchanged, {result.rejected} rejected"
         )
     return (
-        f"Imported {result.rows} rows: {result.added} added, {result.updated} updated, "
+        f"Imported {_rows(result.rows)}: {result.added} added, {result.updated} updated, "
         f"{result.unchanged} unchanged, {result.rejected} rejected in {result.seconds:.1f} s"
     )
+
+
+def _rows(count: int) -> str:
+    return "1 row" if count == 1 else f"{count} rows"

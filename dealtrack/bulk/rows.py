@@ -272,7 +272,15 @@ def _effective_date(today: datetime.date) -> Callable[[str], dates.PartialDate]:
 
 @functools.lru_cache(maxsize=CACHED)
 def _amount(text: str, currency: str | None) -> money.Amount:
-    return money.parse_amount(text, currency)
+    """The value cell's amount, in the currency cell's currency unless the value names its own:
+    then the two must agree (``$44bn`` beside ``EUR`` is a mistake, not dollars)."""
+    amount = money.parse_amount(text, currency)
+    if currency is not None and amount.currency != currency:
+        raise ValueError(
+            f"{vocabulary.quote_input(text)} is in {amount.currency} but the currency column says "
+            f"{currency}; make them agree, or leave one of them empty"
+        )
+    return amount
 
 
 def _role_problems(row: FlatRow) -> list[tuple[str, str]]:
