@@ -32,20 +32,26 @@ ISO_4217_CODES: frozenset[str] = frozenset((
     "WST", "XAF", "XCD", "XCG", "XDR", "XOF", "XPF", "YER", "ZAR", "ZMW", "ZWG",
 ))  # fmt: skip
 
+# Keys as written with their spaces removed ("US $" is "us$").
 _SYMBOLS = {
     "us$": "USD", "$": "USD", "a$": "AUD", "c$": "CAD",
     "€": "EUR", "£": "GBP", "₹": "INR", "rs.": "INR", "rs": "INR",
 }  # fmt: skip
 _SCALES = {
     "thousand": 10**3, "k": 10**3,
-    "million": 10**6, "mln": 10**6, "mn": 10**6, "m": 10**6,
-    "billion": 10**9, "bn": 10**9, "b": 10**9,
+    "million": 10**6, "mln": 10**6, "mn": 10**6, "mm": 10**6, "m": 10**6,
+    "billion": 10**9, "bln": 10**9, "bn": 10**9, "b": 10**9,
     "trillion": 10**12, "tn": 10**12, "t": 10**12,
-    "lakh": 10**5, "crore": 10**7, "cr": 10**7,
+    "lakh": 10**5, "lac": 10**5, "crore": 10**7, "cr": 10**7,
+    "lakh crore": 10**12,
 }  # fmt: skip
-# Longest first, so "bn" is not read as "b" followed by something else.
-_SCALE_PATTERN = "|".join(sorted(_SCALES, key=len, reverse=True))
-_PREFIX_PATTERN = r"us\$|a\$|c\$|\$|€|£|₹|rs\.?|[a-z]{3}"
+# Longest first, so "bn" is not read as "b" followed by something else, nor "lakh crore" as
+# "lakh" followed by something else; the space in "lakh crore" may be any or none.
+_SCALE_PATTERN = "|".join(
+    word.replace(" ", r"\s*") for word in sorted(_SCALES, key=len, reverse=True)
+)
+_SCALES_UNSPACED = {word.replace(" ", ""): factor for word, factor in _SCALES.items()}
+_PREFIX_PATTERN = r"us\s*\$|a\$|c\$|\$|€|£|₹|rs\.?|[a-z]{3}"
 _BOUND = re.compile(
     rf"(?P<pre>{_PREFIX_PATTERN})?\s*(?P<int>[0-9][0-9,]*)?(?:\.(?P<frac>[0-9]+))?"
     rf"\s*(?P<scale>{_SCALE_PATTERN})?\s*(?P<post>[a-z]{{3}})?"
@@ -62,11 +68,11 @@ _EXAMPLES = "write e.g. '$3 billion', 'USD 145m' or 'EUR 2-3bn'"
 _COMPACT_SCALES = (("tn", 10**12), ("bn", 10**9), ("m", 10**6), ("k", 10**3))
 _EN_DASH = "\u2013"
 # The forms most amounts in a large import take ("USD 123m", "$3 billion", "2500.50"): one
-# currency code or $ before one ungrouped number and an optional scale. Such text is read by
+# currency code, $ or US $ before one ungrouped number and an optional scale. Such text is read by
 # _common_amount with one match; anything else (ranges, grouping, symbols, a trailing code, any
 # problem at all) goes through the full grammar, which alone words the errors.
 _COMMON = re.compile(
-    rf"(?:(?P<code>[a-z]{{3}})|(?P<dollar>us\$|\$))?\s*(?P<int>[0-9]+)(?:\.(?P<frac>[0-9]+))?"
+    rf"(?:(?P<code>[a-z]{{3}})|(?P<dollar>us\s*\$|\$))?\s*(?P<int>[0-9]+)(?:\.(?P<frac>[0-9]+))?"
     rf"\s*(?P<scale>{_SCALE_PATTERN})?"
 )
 
@@ -126,7 +132,7 @@ def _common_amount(text: str, default_currency: str | None) -> Amount | None:
         currency = default_currency.strip().upper()
     else:
         return None
-    scale = _SCALES[scale_word] if scale_word else 1
+    scale = _scale(scale_word) if scale_word else 1
     hundredths, remainder = divmod(int(match["int"] + frac) * scale * 100, 10 ** len(frac))
     if remainder or hundredths > MAX_HUNDREDTHS:
         return None
@@ -257,13 +263,19 @@ def _parse_bound(part: str, shown: str) -> _Bound:
             f"{shown}: {integer!r} is not a grouped number; group digits in threes "
             "('1,234,567'), the Indian way ('12,34,567') or not at all"
         )
+    tokens = [token for token in (match["pre"], match["post"]) if token is not None]
+    if any(token in _SCALES for token in tokens):  # '$3 bln bln': a scale, never a currency
+        raise AmountError(f"{shown} is not an amount; {_EXAMPLES}")
     currencies = tuple(
-        _SYMBOLS.get(token) or _bound_code(token, shown)
-        for token in (match["pre"], match["post"])
-        if token is not None
+        _SYMBOLS.get("".join(token.split())) or _bound_code(token, shown) for token in tokens
     )
-    scale = _SCALES[match["scale"]] if match["scale"] else None
+    scale = _scale(match["scale"]) if match["scale"] else None
     return _Bound(integer.replace(",", "") + frac, len(frac), scale, currencies)
+
+
+def _scale(word: str) -> int:
+    """The factor of a scale word as matched, whatever its spacing (``bln``, ``lakh  crore``)."""
+    return _SCALES_UNSPACED["".join(word.split())]
 
 
 def _bound_code(token: str, shown: str) -> str:

@@ -5,6 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dealtrack.money import (
+    _SCALES,
     ISO_4217_CODES,
     MAX_HUNDREDTHS,
     Amount,
@@ -39,11 +40,39 @@ def test_design_examples_parse(text: str, expected: Amount) -> None:
     assert parse_amount(text) == expected
 
 
+LAKH_CRORE = 10**12 * 100
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("$3 bln", Amount(300_000_000_000, None, "USD")),
+        ("US $3bn", Amount(3 * BILLION, None, "USD")),
+        ("$3MM", Amount(3 * MILLION, None, "USD")),
+        ("Rs. 500 crore", Amount(500 * 10**7 * 100, None, "INR")),
+        ("₹1.5 lakh crore", Amount(150_000_000_000_000, None, "INR")),
+        ("₹1-1.5 lakh crore", Amount(LAKH_CRORE, 150_000_000_000_000, "INR")),
+        ("US $2-3bn", Amount(2 * BILLION, 3 * BILLION, "USD")),
+        ("US $2bn to US $3bn", Amount(2 * BILLION, 3 * BILLION, "USD")),
+        ("$2-3 bln", Amount(2 * BILLION, 3 * BILLION, "USD")),
+        ("$500MM-1 bln", Amount(500 * MILLION, BILLION, "USD")),
+        ("Rs 50 lac to 2 crore", Amount(50 * 10**5 * 100, 2 * 10**7 * 100, "INR")),
+        ("INR 1.5 LAKH CRORE", Amount(150_000_000_000_000, None, "INR")),
+        ("₹1.5 lakh  crore", Amount(150_000_000_000_000, None, "INR")),
+        ("2 lakh crore INR", Amount(2 * LAKH_CRORE, None, "INR")),
+    ],
+)
+def test_trade_press_forms_parse(text: str, expected: Amount) -> None:
+    assert parse_amount(text) == expected
+
+
 @pytest.mark.parametrize(
     ("text", "currency"),
     [
         ("$5", "USD"),
         ("US$5", "USD"),
+        ("US $5", "USD"),
+        ("us  $5", "USD"),
         ("€5", "EUR"),
         ("£5", "GBP"),
         ("₹5", "INR"),
@@ -68,22 +97,73 @@ def test_every_symbol_names_its_currency(text: str, currency: str) -> None:
         ("m", 10**6),
         ("mn", 10**6),
         ("mln", 10**6),
+        ("mm", 10**6),
         ("million", 10**6),
         ("b", 10**9),
         ("bn", 10**9),
+        ("bln", 10**9),
         ("billion", 10**9),
         ("t", 10**12),
         ("tn", 10**12),
         ("trillion", 10**12),
         ("lakh", 10**5),
+        ("lac", 10**5),
         ("cr", 10**7),
         ("crore", 10**7),
+        ("lakh crore", 10**12),
     ],
 )
 def test_every_scale_with_and_without_space(word: str, factor: int) -> None:
     expected = Amount(3 * factor * 100, None, "USD")
     assert parse_amount(f"$3{word}") == expected
     assert parse_amount(f"$3 {word.upper()}") == expected
+    # In a range, on either bound or shared, and with a currency code after it.
+    ranged = Amount(3 * factor * 100, 4 * factor * 100, "INR")
+    assert parse_amount(f"₹3-4 {word}") == ranged
+    assert parse_amount(f"₹3 {word} to 4{word}") == ranged
+    assert parse_amount(f"3 {word} - 4 {word} inr") == ranged
+    assert parse_amount(f"3{word}INR") == Amount(3 * factor * 100, None, "INR")
+
+
+_SCALE_WORDS = ["k", "thousand", "m", "mn", "mln", "mm", "million", "b", "bn", "bln", "billion",
+                "t", "tn", "trillion", "lakh", "lac", "cr", "crore", "lakh crore"]  # fmt: skip
+_SYMBOL_CURRENCIES = [("$", "USD"), ("US$", "USD"), ("US $", "USD"), ("€", "EUR"), ("£", "GBP"),
+                      ("₹", "INR"), ("Rs", "INR"), ("Rs.", "INR"), ("A$", "AUD"), ("C$", "CAD")]  # fmt: skip
+
+
+@pytest.mark.parametrize("word", _SCALE_WORDS)
+def test_a_scale_word_is_never_taken_for_a_currency(word: str) -> None:
+    for text in (f"3 {word}", f"3-4 {word}", f"$3 {word} {word}", f"{word} 3", f"3 {word} bln"):
+        with pytest.raises(AmountError) as caught:
+            parse_amount(text)
+        assert "ISO 4217" not in str(caught.value), text
+
+
+@given(
+    st.sampled_from(_SYMBOL_CURRENCIES),
+    st.sampled_from(_SCALE_WORDS),
+    st.integers(min_value=0, max_value=10**4),  # 20,000 lakh crore still fits in 64 bits
+    st.integers(min_value=1, max_value=10**4),
+    st.sampled_from(["", " "]),
+    st.sampled_from(["-", " - ", "\u2013", "\u2014", " to "]),
+    st.booleans(),
+)
+def test_every_symbol_and_scale_in_ranges(
+    symbol_currency: tuple[str, str],
+    word: str,
+    low: int,
+    more: int,
+    space: str,
+    separator: str,
+    upper: bool,
+) -> None:
+    symbol, currency = symbol_currency
+    factor = _SCALES[word]
+    text = f"{symbol}{space}{low}{separator}{low + more}{space}{word}"
+    text = text.upper() if upper else text
+    expected = Amount(low * factor * 100, (low + more) * factor * 100, currency)
+    assert parse_amount(text) == expected
+    assert parse_amount(f"{symbol}{low}{space}{word}") == Amount(low * factor * 100, None, currency)
 
 
 @pytest.mark.parametrize(
@@ -379,8 +459,9 @@ def _full_grammar(text: str, default: str | None) -> Amount | str:
 
 
 _COMMON_LOOKING = (
-    r"\s?(usd|eur|inr|top|xyz|rsd|us\$|\$|rs|a\$)?\s{0,2}[0-9]{0,25}(\.[0-9]{0,4})?\s{0,2}"
-    r"(k|m|mn|mln|b|bn|billion|million|thousand|crore|lakh|t|tn|trillion|x)?\s?"
+    r"\s?(usd|eur|inr|top|xyz|rsd|mmk|us\$|us \$|\$|rs|a\$)?\s{0,2}[0-9]{0,25}(\.[0-9]{0,4})?"
+    r"\s{0,2}(k|m|mn|mln|mm|b|bn|bln|billion|million|thousand|crore|cr|lakh|lac|lakh\s{0,2}crore"
+    r"|t|tn|trillion|x)?\s?(mln|bln|lac|usd|mmk)?"
 )
 
 
