@@ -3,7 +3,7 @@
 import functools
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 _WHITESPACE = re.compile(r"\s+")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
@@ -76,3 +76,15 @@ def invalid_key_message(key: str) -> str:
 def is_valid_key(key: str) -> bool:
     """A deal key is lowercase words joined by '-', with at least one letter (so it is never an id)."""
     return bool(_KEY.fullmatch(key)) and _LETTER.search(key) is not None
+
+
+def did_you_mean(wanted: str, known: Mapping[str, str]) -> str:
+    """`` (did you mean "A"?)`` naming the closest of ``known`` (name key → name shown), or ""
+    when none is close: a typo in a name or key should point at the right one."""
+    import difflib  # only an error message needs it
+
+    close = difflib.get_close_matches(name_key(wanted), list(known), n=3, cutoff=0.75)
+    shown = dict.fromkeys(known[key] for key in close)  # an alias and its party may both be close
+    if not shown:
+        return ""
+    return " (did you mean " + " or ".join(f'"{name}"' for name in shown) + "?)"

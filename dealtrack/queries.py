@@ -30,7 +30,7 @@ from dealtrack.dates import PartialDate
 from dealtrack.models import Alias, Deal, Event, Participant, Party
 from dealtrack.money import Amount
 from dealtrack.names import name_key
-from dealtrack.services.parties import Notices
+from dealtrack.services.parties import Notices, closest_parties
 from dealtrack.statuses import STATUSES, lifecycle_rank
 from dealtrack.vocabulary import STATUS_TYPES, UPDATE_TYPES, VALUE_TYPES
 
@@ -126,7 +126,8 @@ def party_ids(session: Session, names: Sequence[str], notices: Notices) -> list[
             select(Alias.party_id).where(Alias.name_key == key)
         )
         if found is None:
-            notices.add(f'Note: no party named "{name}"; it matches no deal')
+            hint = closest_parties(session, name)
+            notices.add(f'Note: no party named "{name}"; it matches no deal{hint}')
         else:
             ids.append(found)
     return ids

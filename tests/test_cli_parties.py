@@ -374,3 +374,9 @@ def test_a_loop_is_mended_by_giving_one_of_its_parties_another_parent(looped: In
     )  # fmt: skip
     assert looped("check").exit_code == 0
     assert looped("party", "add", "Gamma", "--parent", "Alpha").exit_code == 0
+
+
+def test_party_show_of_a_mistyped_name_suggests_the_closest(story: Invoke) -> None:
+    result = story("party", "show", "Relience Jio")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == 'Error: no party named "Relience Jio" (did you mean "Reliance Jio"?)\n'

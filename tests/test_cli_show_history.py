@@ -410,3 +410,24 @@ def test_history_table_describes_each_event_and_marks_voided_ones(journal: Invok
         "7     party         added acquirer Other\n"
         "8     void          voids event 2 (wrong figure)\n"
     )
+
+
+def test_a_mistyped_deal_key_suggests_the_closest_keys(story: Invoke) -> None:
+    result = story("show", "tiktok-india-reliance")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        'Error: no deal "tiktok-india-reliance" (did you mean "tiktok-india-reliance-jio"?)\n'
+    )
+
+
+def test_a_mistyped_party_in_a_filter_suggests_names_and_aliases(story: Invoke) -> None:
+    for typed, meant in (
+        ("Googel", "Google"),
+        ("Glanse", "Glance"),
+        ("bytedance ltd", "ByteDance"),
+    ):
+        result = story("list", "--party", typed, "-f", "csv", "--fields", "key")
+        assert (result.exit_code, result.stdout) == (0, "key\n")
+        assert result.stderr == (
+            f'Note: no party named "{typed}"; it matches no deal (did you mean "{meant}"?)\n'
+        )

@@ -6,7 +6,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dealtrack.names import derived_key, first_free, is_valid_key, name_key, slug
+from dealtrack.names import derived_key, did_you_mean, first_free, is_valid_key, name_key, slug
 
 
 def test_slug_folds_accents_and_joins_words_with_dashes() -> None:
@@ -54,3 +54,12 @@ def test_name_key_of_plain_ascii_follows_the_unicode_rule(ascii_text: str, other
 
     for text in (ascii_text, ascii_text + other):
         assert name_key(text) == unicode_rule(text)
+
+
+def test_did_you_mean_names_the_close_ones_once_and_nothing_when_none_is_close() -> None:
+    known = {"google": "Google", "goldman sachs": "Goldman Sachs", "glance": "Glance"}
+    assert did_you_mean("Googel", known) == ' (did you mean "Google"?)'
+    assert did_you_mean("Nobody Inc", known) == ""
+    assert did_you_mean("glance", {"glance": "Glance", "glance ": "Glance"}) == (
+        ' (did you mean "Glance"?)'
+    )

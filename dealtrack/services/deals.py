@@ -29,7 +29,7 @@ from dealtrack.errors import NotFound, Refused
 from dealtrack.ids import allocate_ids
 from dealtrack.models import Deal, Event, Participant, Party
 from dealtrack.money import Amount
-from dealtrack.names import first_free, invalid_key_message, is_valid_key
+from dealtrack.names import did_you_mean, first_free, invalid_key_message, is_valid_key
 from dealtrack.services.ledger import deal_events, recorded_now, refresh, replay_participants
 from dealtrack.services.parties import Notices, refuse_role_clashes, resolve_party
 from dealtrack.vocabulary import ROLES
@@ -81,7 +81,8 @@ def find_deal(session: Session, ref: str) -> Deal:
         else session.scalars(select(Deal).where(Deal.key == ref)).first()
     )
     if deal is None:
-        raise NotFound(f'no deal "{ref}" (see dealtrack list)')
+        keys = {key: key for key in session.scalars(select(Deal.key))}
+        raise NotFound(f'no deal "{ref}"{did_you_mean(ref, keys) or " (see dealtrack list)"}')
     return deal
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from dealtrack.domain.parties import parent_problem, roster_problem
 from dealtrack.errors import BadInput, NotFound, Refused
 from dealtrack.models import Alias, Deal, Event, Participant, Party
-from dealtrack.names import InvalidName, check_party_name, name_key
+from dealtrack.names import InvalidName, check_party_name, did_you_mean, name_key
 
 
 def _display_name(name: str) -> str:
@@ -47,8 +47,15 @@ def find_party(session: Session, name: str) -> Party | None:
 def get_party(session: Session, name: str) -> Party:
     party = find_party(session, name)
     if party is None:
-        raise NotFound(f'no party named "{name}" (see dealtrack party list)')
+        hint = closest_parties(session, name) or " (see dealtrack party list)"
+        raise NotFound(f'no party named "{name}"{hint}')
     return party
+
+
+def closest_parties(session: Session, name: str) -> str:
+    """`` (did you mean "…"?)`` for the party names and aliases closest to ``name``, or ""."""
+    names = select(Party.name_key, Party.name).union_all(select(Alias.name_key, Alias.name))
+    return did_you_mean(name, {key: shown for key, shown in session.execute(names)})
 
 
 def resolve_party(session: Session, name: str, create: bool, notices: Notices) -> Party:
