@@ -52,6 +52,8 @@ class Filters:
     min_value: Amount | None = None
     max_value: Amount | None = None
     search: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()  # outlets, compared without regard to case
+    attributions: tuple[str, ...] = ()
     as_of: PartialDate | None = None
 
 
@@ -202,7 +204,19 @@ def conditions(
         where.append(state.c.amount <= (high.high if high.high is not None else high.low))
     if filters.search:
         where.append(or_(*(_search(text) for text in filters.search)))
+    if filters.sources:
+        outlets = [outlet.casefold() for outlet in filters.sources]
+        where.append(_reported_by(func.lower(Event.source_outlet).in_(outlets), filters.as_of))
+    if filters.attributions:
+        attributed = Event.source_attribution.in_(filters.attributions)
+        where.append(_reported_by(attributed, filters.as_of))
     return where
+
+
+def _reported_by(source: ColumnElement[bool], as_of: PartialDate | None) -> ColumnElement[bool]:
+    """Deals with a live event whose source is such (in force by ``as_of``, when given)."""
+    live = exists().where(Event.deal_id == Deal.id, Event.voided.is_(False), source)
+    return live if as_of is None else live.where(Event.on <= as_of.last_day)
 
 
 def status_rank(column: ColumnElement[str]) -> ColumnElement[int]:

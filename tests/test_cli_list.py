@@ -471,3 +471,30 @@ def test_list_json_holds_full_deal_records(market: Invoke) -> None:
             "notes": [],
         }
     ]
+
+
+def test_source_filter_finds_deals_with_a_live_event_from_the_outlet_in_any_case(
+    story: Invoke,
+) -> None:
+    result = story("list", "--source", "bloomberg", "-f", "csv", "--fields", "key")
+    assert (result.exit_code, result.stdout) == (
+        0,
+        "key\ntiktok-india-reliance-jio\ntiktok-india-glance-digital-experience\n",
+    )
+
+
+def test_source_filter_as_of_a_date_counts_only_reports_made_by_then(story: Invoke) -> None:
+    result = story(
+        "list", "--source", "Bloomberg", "--as-of", "2021-01", "-f", "csv", "--fields", "key"
+    )
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "key\n", "")
+
+
+def test_attribution_filter_repeats_are_ored_and_other_filters_anded(story: Invoke) -> None:
+    anonymous = story("list", "--attribution", "anonymous", "-f", "csv", "--fields", "key")
+    assert anonymous.stdout == "key\ntiktok-india-glance-digital-experience\n"
+    either = story(
+        "list", "--attribution", "anonymous", "--attribution", "unattributed",
+        "--status", "failed", "-f", "csv", "--fields", "key",
+    )  # fmt: skip
+    assert either.stdout == "key\ntiktok-india-reliance-jio\n"

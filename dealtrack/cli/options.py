@@ -111,6 +111,20 @@ filter_options = _stack(
         metavar="TEXT",
         help="Text in titles, notes, reasons or party names.",
     ),
+    click.option(
+        "--source",
+        "sources",
+        multiple=True,
+        metavar="OUTLET",
+        help="Reported by this outlet: a live event cites it (repeatable).",
+    ),
+    click.option(
+        "--attribution",
+        "attributions",
+        type=types.ATTRIBUTION,
+        multiple=True,
+        help="With a live event of this attribution (repeatable).",
+    ),
     click.option("--as-of", type=types.DATE, help="State in force on this date's last day."),
 )
 
