@@ -11,15 +11,15 @@ from typing import Any
 
 from sqlalchemy import Select, case, extract, func, literal, null, select, union
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.expression import Subquery
 
-from dealtrack.models import Deal, Participant, Party
+from dealtrack.models import Deal, Event, Participant, Party
 from dealtrack.money import to_decimal_string
 from dealtrack.queries import Filters, conditions, state_of_deals, with_state
 from dealtrack.services.parties import Notices
 from dealtrack.statuses import STATUSES
-from dealtrack.vocabulary import KINDS, PARTY_GROUPINGS
+from dealtrack.vocabulary import KINDS, NO_GROUP, PARTY_GROUPINGS
 
 Record = dict[str, Any]
 
@@ -32,17 +32,31 @@ def _members(session: Session, by: str, filters: Filters, notices: Notices) -> S
         select(Deal.id.label("deal_id"), state.c.amount, state.c.high, state.c.currency), state
     )
     where = conditions(session, filters, state, notices)
-    if by in ("acquirer", "seller"):
+    if by in ("acquirer", "seller", "adviser", "backer"):
         participant = (
             select(Participant.deal_id, Party.name)
             .join(Party, Party.id == Participant.party_id)
             .where(Participant.role == by)
             .subquery()
         )
-        query = base.add_columns(func.coalesce(participant.c.name, "").label("grp"))
+        query = base.add_columns(func.coalesce(participant.c.name, NO_GROUP).label("grp"))
         return (
             query.outerjoin(participant, participant.c.deal_id == Deal.id).where(*where).subquery()
         )
+    if by == "country":
+        target = aliased(Party)
+        query = base.add_columns(func.coalesce(target.country, NO_GROUP).label("grp"))
+        return query.join(target, target.id == Deal.target_id).where(*where).subquery()
+    if by == "source":
+        # A deal counts under each outlet its live events cite (by --as-of's date, if given).
+        cited = select(Event.deal_id, Event.source_outlet.label("outlet")).where(
+            Event.voided.is_(False), Event.source_outlet.is_not(None)
+        )
+        if filters.as_of is not None:
+            cited = cited.where(Event.on <= filters.as_of.last_day)
+        outlets = cited.distinct().subquery()
+        query = base.add_columns(func.coalesce(outlets.c.outlet, NO_GROUP).label("grp"))
+        return query.outerjoin(outlets, outlets.c.deal_id == Deal.id).where(*where).subquery()
     if by in ("target", "party"):
         named = select(Deal.id.label("deal_id"), Deal.target_id.label("party_id"))
         if by == "party":
@@ -127,13 +141,15 @@ def _exact_totals(
 
 
 def _default_order(by: str, label: str, deals: int) -> tuple[Any, ...]:
+    if label == NO_GROUP:
+        return (1,)  # after every named group
     if by == "status":
-        return (STATUSES.index(label) if label in STATUSES else len(STATUSES),)
+        return (0, STATUSES.index(label) if label in STATUSES else len(STATUSES))
     if by == "kind":
-        return (KINDS.index(label) if label in KINDS else len(KINDS),)
-    if by in PARTY_GROUPINGS:
-        return (-deals, label.casefold())
-    return (label,)
+        return (0, KINDS.index(label) if label in KINDS else len(KINDS))
+    if by in (*PARTY_GROUPINGS, "source"):
+        return (0, -deals, label.casefold())
+    return (0, label)
 
 
 def build_report(

@@ -44,11 +44,17 @@ REPORT_GROUPINGS: tuple[str, ...] = (
     "currency",
     "acquirer",
     "seller",
+    "adviser",
+    "backer",
     "target",
     "party",
+    "country",
+    "source",
 )
 # Groupings by party name: a deal sits in each of its parties' groups, largest groups first.
-PARTY_GROUPINGS: tuple[str, ...] = ("acquirer", "seller", "target", "party")
+PARTY_GROUPINGS: tuple[str, ...] = ("acquirer", "seller", "adviser", "backer", "target", "party")
+# The group of the deals that have no party in the role, no target country or no cited outlet.
+NO_GROUP = "(none)"
 REPORT_SORTS: tuple[str, ...] = ("count", "value")
 
 # Longer input is echoed cut short so an error message stays one readable line.

@@ -157,7 +157,6 @@ def test_acquirer_league_table_gives_full_credit_for_each_deal(ledger: Invoke) -
 def test_acquirer_league_table_orders_by_count_then_name(ledger: Invoke) -> None:
     assert counts(report(ledger, "--by", "acquirer")) == [
         ("Google", 2),
-        ("", 1),
         ("Glance Digital Experience", 1),
         ("Meta Platforms", 1),
         ("Mithril Capital", 1),
@@ -165,13 +164,18 @@ def test_acquirer_league_table_orders_by_count_then_name(ledger: Invoke) -> None
         ("Reliance Jio", 1),
         ("Reliance Retail", 1),
         ("Vivendi", 1),
+        ("(none)", 1),
     ]
 
 
-def test_deals_without_a_party_in_the_role_go_under_an_empty_group(ledger: Invoke) -> None:
-    [nobody] = [g for g in report(ledger, "--by", "acquirer") if g["group"] == ""]
-    assert nobody == {"group": "", "deals": 1, "totals": [total("GBP", 1, "500000.00")]}
-    assert counts(report(ledger, "--by", "seller")) == [("", 6), ("ByteDance", 2), ("SoftBank", 1)]
+def test_deals_without_a_party_in_the_role_go_under_none_last(ledger: Invoke) -> None:
+    [nobody] = [g for g in report(ledger, "--by", "acquirer") if g["group"] == "(none)"]
+    assert nobody == {"group": "(none)", "deals": 1, "totals": [total("GBP", 1, "500000.00")]}
+    assert counts(report(ledger, "--by", "seller")) == [
+        ("ByteDance", 2),
+        ("SoftBank", 1),
+        ("(none)", 6),
+    ]
 
 
 def test_report_by_target(ledger: Invoke) -> None:
@@ -217,7 +221,7 @@ def test_sort_count_puts_the_largest_groups_first(ledger: Invoke) -> None:
 def test_sort_value_orders_by_currency_then_largest_total(ledger: Invoke) -> None:
     assert counts(report(ledger, "--by", "acquirer", "--sort", "value")) == [
         ("Vivendi", 1),
-        ("", 1),
+        ("(none)", 1),
         ("Reliance Retail", 1),
         ("Nvidia", 1),
         ("Meta Platforms", 1),
@@ -229,7 +233,10 @@ def test_sort_value_orders_by_currency_then_largest_total(ledger: Invoke) -> Non
 
 
 def test_limit_keeps_the_first_groups(ledger: Invoke) -> None:
-    assert counts(report(ledger, "--by", "acquirer", "--limit", "2")) == [("Google", 2), ("", 1)]
+    assert counts(report(ledger, "--by", "acquirer", "--limit", "2")) == [
+        ("Google", 2),
+        ("Glance Digital Experience", 1),
+    ]
     assert report(ledger, "--limit", "0") == []
 
 
@@ -352,7 +359,29 @@ def test_exact_sum_keeps_groups_and_ranges_apart(run: Invoke) -> None:
 
 
 def test_unknown_grouping_is_a_usage_error(story: Invoke) -> None:
-    result = story("report", "--by", "country")
+    result = story("report", "--by", "planet")
     assert result.exit_code == 2
     assert result.stdout == ""
     assert "Error: Invalid value for '--by'" in result.stderr
+
+
+def test_adviser_and_backer_league_tables_and_the_none_group(story: Invoke) -> None:
+    assert counts(report(story, "--by", "backer")) == [("SoftBank", 1), ("(none)", 2)]
+    assert counts(report(story, "--by", "adviser")) == [("(none)", 3)]
+
+
+def test_report_by_country_groups_by_the_target_s_country(story: Invoke) -> None:
+    result = story("report", "--by", "country", "-f", "csv")
+    assert (result.exit_code, result.stdout) == (
+        0,
+        "group,deals,currency,currency_deals,amount,high\n"
+        "IN,2,USD,1,3000000000.00,3000000000.00\n"
+        "(none),1,USD,1,145000000.00,145000000.00\n",
+    )
+
+
+def test_report_by_source_counts_a_deal_under_each_outlet_its_live_events_cite(
+    story: Invoke,
+) -> None:
+    assert counts(report(story, "--by", "source")) == [("Bloomberg", 2), ("(none)", 1)]
+    assert counts(report(story, "--by", "source", "--as-of", "2021-01")) == [("(none)", 2)]
