@@ -8,6 +8,7 @@ SQLite and PostgreSQL store the hundredths in a BIGINT.
 
 import re
 from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal
 
 from dealtrack.vocabulary import quote_input
 
@@ -210,20 +211,38 @@ def parse_decimal_string(text: str) -> int:
 
 
 def format_compact(amount: Amount) -> str:
-    """The table form: ``USD 3bn``, ``USD 3.05bn``, ranges ``USD 20-30bn``.
+    """The table form: ``USD 3bn``, ``USD 1.234bn``, ranges ``USD 20-30bn``.
 
-    Each end uses the largest of k, m, bn, tn not above it, but only when it is exact to two
+    Each end uses the largest of k, m, bn, tn not above it, but only when it is exact to three
     decimals of that scale (trailing zeros trimmed); otherwise the full amount with grouping
     commas, whose cents are shown (``USD 3,049,999,999.99``, ``USD 500.50``) only when they are
     not zero (``USD 500``). A range joins its ends with an en dash (U+2013) and writes a scale
     both ends share once (``USD 20-30bn``, but ``USD 500m-1bn``).
     """
-    low_number, low_scale = _compact_number(amount.low)
-    if amount.high is None:
-        return f"{amount.currency} {low_number}{low_scale}"
-    high_number, high_scale = _compact_number(amount.high)
+    return _joined(amount.currency, [_compact_number(end) for end in _ends(amount)])
+
+
+def format_total(amount: Amount) -> str:
+    """A report total in a table: as ``format_compact`` where that is compact, else each end
+    rounded to four significant digits of its scale, the whole marked (``≈USD 4.135tn``).
+
+    A total of many deals is read for its size; its exact figure is in JSON and CSV.
+    """
+    ends = [_rounded_number(end) for end in _ends(amount)]
+    text = _joined(amount.currency, [(number, scale) for number, scale, _ in ends])
+    return "\u2248" + text if any(rounded for _, _, rounded in ends) else text
+
+
+def _ends(amount: Amount) -> list[int]:
+    return [amount.low] if amount.high is None else [amount.low, amount.high]
+
+
+def _joined(currency: str, ends: list[tuple[str, str]]) -> str:
+    if len(ends) == 1:
+        return f"{currency} {ends[0][0]}{ends[0][1]}"
+    (low_number, low_scale), (high_number, high_scale) = ends
     low_text = low_number if low_scale == high_scale else low_number + low_scale
-    return f"{amount.currency} {low_text}{_EN_DASH}{high_number}{high_scale}"
+    return f"{currency} {low_text}{_EN_DASH}{high_number}{high_scale}"
 
 
 def parse_currency(text: str) -> str:
@@ -322,12 +341,28 @@ def _compact_number(hundredths: int) -> tuple[str, str]:
     """One end of format_compact as (number, scale suffix); the suffix is empty when grouped."""
     for suffix, units in _COMPACT_SCALES:
         if hundredths >= units * 100:
-            if hundredths % units:
+            thousandth = units // 10  # a thousandth of the scale, in hundredths
+            if hundredths % thousandth:
                 break  # not exact at its own scale: a smaller one would mislead about size
-            whole, frac = divmod(hundredths // units, 100)
-            decimals = f".{frac:02d}".rstrip("0") if frac else ""
+            whole, frac = divmod(hundredths // thousandth, 1000)
+            decimals = f".{frac:03d}".rstrip("0") if frac else ""
             return f"{whole:,}{decimals}", suffix
     return _grouped(hundredths), ""
+
+
+def _rounded_number(hundredths: int) -> tuple[str, str, bool]:
+    """One end of format_total: (number, scale suffix, whether it was rounded)."""
+    number, suffix = _compact_number(hundredths)
+    if suffix or hundredths < 100_000:  # compact already, or under a thousand: short as it is
+        return number, suffix, False
+    for index, (suffix, units) in enumerate(_COMPACT_SCALES):
+        if hundredths >= units * 100:
+            value = Decimal(hundredths) / (units * 100)
+            rounded = value.quantize(Decimal(1).scaleb(value.adjusted() - 3), ROUND_HALF_EVEN)
+            if rounded >= 1000 and index > 0:  # 999.95bn rounds to 1,000bn: say 1tn
+                return (*_rounded_number(_COMPACT_SCALES[index - 1][1] * 100)[:2], True)
+            return f"{rounded.normalize():,f}", suffix, True
+    return number, "", False
 
 
 def _grouped(hundredths: int) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from dealtrack.money import Amount, format_compact
+from dealtrack.money import Amount, format_compact, format_total
 from dealtrack.render import FLAT_FORMATS
 from dealtrack.statuses import STATUSES, status_words
 
@@ -24,8 +24,12 @@ def _hundredths(text: str) -> int:
 def compact_value(value: Record | None) -> str:
     if value is None:
         return "undisclosed"
+    return format_compact(_amount(value))
+
+
+def _amount(value: Record) -> Amount:
     high = _hundredths(value["high"]) if value["high"] is not None else None
-    return format_compact(Amount(_hundredths(value["amount"]), high, value["currency"]))
+    return Amount(_hundredths(value["amount"]), high, value["currency"])
 
 
 def words(status: str | None) -> str:
@@ -142,7 +146,7 @@ REPORT_COLUMNS: dict[str, Callable[[Record], Any]] = {
     "currency_deals": lambda r: r["currency_deals"],
     "amount": lambda r: r["amount"],
     "high": lambda r: r["high"],
-    "total": lambda r: compact_value(r["value"]) if r["value"] else "",
+    "total": lambda r: format_total(_amount(r["value"])) if r["value"] else "",
 }
 REPORT_TABLE = ("group", "deals", "total")
 REPORT_FLAT = ("group", "deals", "currency", "currency_deals", "amount", "high")

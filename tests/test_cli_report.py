@@ -305,13 +305,13 @@ def test_report_table_shows_compact_totals_per_currency(ledger: Invoke) -> None:
     assert result.exit_code == 0
     assert result.stdout == (
         "group           deals    total\n"
-        "--------------  -------  ------------------\n"
+        "--------------  -------  ------------\n"
         "rumored         2        EUR 2\u20133bn\n"
         "rumored         2        USD 1\u20132bn\n"
         "in-negotiation  1\n"
         "agreed          1        INR 247.13bn\n"
         "completed       3        GBP 500k\n"
-        "completed       3        USD 19,145,000,000\n"
+        "completed       3        USD 19.145bn\n"
         "failed          2        USD 43bn\n"
     )
 
@@ -338,8 +338,8 @@ def test_sums_past_64_bits_fall_back_to_an_exact_sum(run: Invoke) -> None:
     assert result.stderr == ""
     assert result.stdout == (
         "group    deals    total\n"
-        "-------  -------  ------------------------------\n"
-        "USD      3        USD 276,701,161,105,643,274.21\n"
+        "-------  -------  --------------\n"
+        "USD      3        \u2248USD 276,700tn\n"
     )
 
 

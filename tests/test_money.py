@@ -14,6 +14,7 @@ from dealtrack.money import (
     _parse_any_amount,
     format_amount,
     format_compact,
+    format_total,
     parse_amount,
     parse_currency,
     parse_decimal_string,
@@ -378,7 +379,8 @@ def test_parse_decimal_string_refuses_past_the_largest() -> None:
         (Amount(1500 * 10**14, None, "EUR"), "EUR 1,500tn"),
         (Amount(304_999_999_999, None, "USD"), "USD 3,049,999,999.99"),
         (Amount(304_999_999_900, None, "USD"), "USD 3,049,999,999"),
-        (Amount(305_500_000_000, None, "USD"), "USD 3,055,000,000"),
+        (Amount(305_500_000_000, None, "USD"), "USD 3.055bn"),
+        (Amount(305_550_000_000, None, "USD"), "USD 3,055,500,000"),
         (Amount(50_000, None, "USD"), "USD 500"),
         (Amount(50_050, None, "USD"), "USD 500.50"),
         (Amount(0, None, "USD"), "USD 0"),
@@ -491,3 +493,21 @@ def test_common_amount_shortcut_on_edges(text: str, default: str | None) -> None
     assert quick is None or quick == full
     assert (quick is not None) == (text in ("USD 123m", "$3 billion", "2500.50", "usd 0",
                                             "USD 92233720368547758.07"))  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("amount", "shown"),
+    [
+        (Amount(314_500_000_000, None, "USD"), "USD 3.145bn"),
+        (Amount(304_999_999_999, None, "USD"), "\u2248USD 3.05bn"),
+        (Amount(412_345_678_901_234, None, "USD"), "\u2248USD 4.123tn"),
+        (Amount(123_456_789, None, "INR"), "\u2248INR 1.235m"),
+        (Amount(99_999_960_000_000, None, "USD"), "\u2248USD 1tn"),
+        (Amount(50_050, None, "GBP"), "GBP 500.50"),
+        (Amount(200_000_000_001, 300_000_000_000, "EUR"), "\u2248EUR 2\u20133bn"),
+    ],
+)
+def test_a_report_total_is_rounded_to_four_significant_digits_and_marked(
+    amount: Amount, shown: str
+) -> None:
+    assert format_total(amount) == shown
