@@ -173,14 +173,17 @@ def to_table(
     from tabulate import tabulate
 
     body = [[_cell(row.get(f)) for f in fields] for row in rows]
-    if not body and fmt == TABLE:
-        return ""
     # Without headers the default table drops its rules too, so rows can be piped (like `gh`).
     tablefmt = ("simple" if headers else "plain") if fmt == TABLE else fmt
     text = tabulate(
         body, headers=list(fields) if headers else (), tablefmt=tablefmt, disable_numparse=True
     )
     return text + "\n" if text else ""
+
+
+def is_table(fmt: str) -> bool:
+    """Whether ``fmt`` draws a table for people (the default or a tabulate format)."""
+    return fmt not in OWN_FORMATS
 
 
 def render_rows(

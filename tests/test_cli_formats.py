@@ -260,11 +260,29 @@ def test_tables_show_status_in_words(story: Invoke) -> None:
         ("jsonl", ""),
         ("csv", HEADER),
         ("tsv", HEADER.replace(",", "\t")),
-        ("table", ""),
     ],
 )
 def test_empty_results(story: Invoke, fmt: str, expected: str) -> None:
-    assert ok(story, "list", "--status", "agreed", "-f", fmt) == expected
+    result = story("list", "--status", "agreed", "-f", fmt)
+    assert (result.exit_code, result.stdout, result.stderr) == (0, expected, "")
+
+
+def test_an_empty_table_prints_its_header_and_a_note_of_what_matched_nothing(
+    story: Invoke,
+) -> None:
+    deals = story("list", "--status", "agreed", "--fields", "key,status")
+    assert (deals.exit_code, deals.stdout, deals.stderr) == (
+        0,
+        "key    status\n-----  --------\n",
+        "Note: no deals match\n",
+    )
+    events = story("history", "--since", "2025", "--no-headers")
+    assert (events.exit_code, events.stdout, events.stderr) == (0, "", "Note: no events match\n")
+    parties = story("party", "list", "--kind", "fund", "-f", "github")
+    assert parties.stderr == "Note: no parties match\n"
+    assert parties.stdout.splitlines()[0].split() == [
+        "|", "name", "|", "kind", "|", "country", "|", "parent", "|", "aliases", "|", "deals", "|",
+    ]  # fmt: skip
 
 
 def test_empty_csv_with_fields_prints_just_their_header(story: Invoke) -> None:

@@ -7,7 +7,7 @@ import click
 from dealtrack.cli import types
 from dealtrack.cli.completion import complete_party
 from dealtrack.cli.options import check_fields, output_options
-from dealtrack.cli.transactions import confirm, emit, run
+from dealtrack.cli.transactions import confirm, emit, emit_table, run
 from dealtrack.names import InvalidName, check_party_name
 from dealtrack.render import FLAT_FORMATS
 
@@ -154,7 +154,8 @@ def party_list(kind: str | None, fmt: str, fields: Any, no_headers: bool) -> Non
     else:
         known = ["name", "kind", "country", "parent", "aliases", "deals"]
         check_fields(fields, known)
-        emit(render.render_rows(records, fields or known, fmt, not no_headers))
+        text = render.render_rows(records, fields or known, fmt, not no_headers)
+        emit_table(text, fmt, len(records), "parties")
 
 
 @party.command("show")

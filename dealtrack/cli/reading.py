@@ -7,7 +7,7 @@ import click
 from dealtrack.cli import types
 from dealtrack.cli.completion import complete_deal
 from dealtrack.cli.options import check_fields, filter_options, filters_from, output_options
-from dealtrack.cli.transactions import emit, run
+from dealtrack.cli.transactions import emit, emit_table, run
 from dealtrack.render import JSON_FORMATS, OWN_FORMATS
 from dealtrack.vocabulary import LIST_SORTS, REPORT_GROUPINGS, REPORT_SORTS
 
@@ -19,6 +19,7 @@ def _render(
     fields: Any,
     headers: bool,
     json_data: Any = None,
+    what: str = "deals",
 ) -> None:
     """Records in the chosen format: JSON as documented, flat formats through the view's columns."""
     from dealtrack import output_columns, render
@@ -32,7 +33,8 @@ def _render(
     view: output_columns.View = getattr(output_columns, view_name)
     check_fields(fields, list(view.columns))
     chosen = view.fields(fmt, fields)
-    emit(render.render_rows((view.flatten(r, chosen, fmt) for r in records), chosen, fmt, headers))
+    rows = (view.flatten(r, chosen, fmt) for r in records)
+    emit_table(render.render_rows(rows, chosen, fmt, headers), fmt, len(records), what)
 
 
 @click.command("list")
@@ -109,7 +111,7 @@ def history(deal: str | None, fmt: str, fields: Any, no_headers: bool, **options
 
     records = run(False, lambda s, n: events_of(s, deal, filters, n))
     shown = records if fmt in OWN_FORMATS else mark_voided(records)
-    _render(shown, "EVENTS", fmt, fields, not no_headers)
+    _render(shown, "EVENTS", fmt, fields, not no_headers, what="events")
 
 
 @click.command()

@@ -94,6 +94,16 @@ def emit(text: str) -> None:
     click.echo(text, nl=False)
 
 
+def emit_table(text: str, fmt: str, found: int, what: str) -> None:
+    """A table on stdout, and when it has no rows a note on stderr saying so (a table's header
+    alone reads like a failure); csv, tsv and JSON stay silent for the programs that read them."""
+    from dealtrack.render import is_table
+
+    emit(text)
+    if not found and is_table(fmt):
+        click.echo(f"Note: no {what} match", err=True)
+
+
 def today() -> Any:
     from dealtrack.dates import parse_date
 
