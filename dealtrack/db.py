@@ -108,9 +108,10 @@ def _enable_wal(engine: Engine) -> None:
         raw.close()
 
 
-def create_file(path: Path) -> None:
-    """Create an empty ledger file 0600 (and its directory 0700), atomically: O_EXCL."""
-    missing = [parent for parent in path.parents if not parent.exists()]
+def create_file(path: Path, with_directory: bool = False) -> None:
+    """Create an empty ledger file 0600 atomically (O_EXCL), and its missing directories 0700
+    when ``with_directory``."""
+    missing = [parent for parent in path.parents if not parent.exists()] if with_directory else []
     # Each one 0700: Path.mkdir(parents=True) would give the intermediate ones the default mode.
     for directory in reversed(missing):
         with suppress(FileExistsError):
@@ -329,8 +330,13 @@ def open_ledger(location: Location, write: bool, upgrade: bool = False) -> Ledge
     if location.path is not None and not _file_exists(location):
         if not write:
             raise no_ledger(location)
+        if not location.default and not location.path.parent.is_dir():
+            raise LedgerUnavailable(
+                f"no directory {location.path.parent} for the ledger {location.path}; create it, "
+                "or give --db a file in a directory that exists"
+            )
         try:
-            create_file(location.path)
+            create_file(location.path, with_directory=location.default)
             created = True
         except FileExistsError:
             pass

@@ -17,10 +17,15 @@ _PASSWORD_PARAMETER = re.compile(r"([?&]password=)[^&\s]*", re.IGNORECASE)
 
 @dataclass(frozen=True, slots=True)
 class Location:
-    """A ledger address: a SQLite file path, or a server URL (``path`` is then None)."""
+    """A ledger address: a SQLite file path, or a server URL (``path`` is then None).
+
+    ``default``: the file in the user data directory, which dealtrack creates when missing; the
+    directory of a path someone gave is theirs, and never created behind their back.
+    """
 
     url: str
     path: Path | None
+    default: bool = False
 
     @property
     def display(self) -> str:
@@ -41,7 +46,10 @@ def default_path() -> Path:
 
 def locate(db: str | None) -> Location:
     """Resolve ``--db`` (or ``$DEALTRACK_DB``, or the default file) to a Location."""
-    target = db or os.environ.get("DEALTRACK_DB") or str(default_path())
+    given = db or os.environ.get("DEALTRACK_DB")
+    if not given:
+        return Location(url="", path=default_path().expanduser().absolute(), default=True)
+    target = given
     if not _URL.match(target):
         return Location(url="", path=Path(target).expanduser().absolute())
     scheme, rest = target.split("://", 1)

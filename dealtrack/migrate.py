@@ -116,7 +116,7 @@ def backup(ledger: Ledger, destination: Path, keep_existing: bool = False) -> bo
         return _taken(destination, keep_existing)
     partial = destination.with_name(f".{destination.name}.partial-{os.getpid()}")
     try:
-        create_file(partial)
+        create_file(partial, with_directory=True)
     except OSError as error:
         raise LedgerUnavailable(f"cannot create {destination}: {error.strerror}") from None
     try:

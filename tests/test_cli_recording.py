@@ -338,7 +338,7 @@ def test_rm_on_a_terminal_asks_and_deletes_on_yes(jio: Invoke) -> None:
 def test_rm_on_a_terminal_keeps_the_deal_unless_confirmed(jio: Invoke) -> None:
     result = jio("rm", "t-a", input="n\n")
     assert result.exit_code == 1
-    assert result.stderr == "Delete deal t-a and its history? [y/N]: n\nAborted!\n"
+    assert result.stderr == "Delete deal t-a and its history? [y/N]: n\nError: nothing deleted\n"
     assert keys(jio) == ["t-a"]
 
 

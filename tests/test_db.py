@@ -51,9 +51,13 @@ def no_ledger(where: Path | str) -> str:
 
 
 @pytest.mark.sqlite_only("file modes and WAL")
-def test_new_ledger_file_is_0600_in_a_0700_directory_and_uses_wal(tmp_path: Path) -> None:
-    path = tmp_path / "new" / "nested" / "ledger.db"
-    result = CliRunner().invoke(dealtrack, ["--db", str(path), "add", "TikTok India"])
+def test_new_default_ledger_is_0600_in_a_0700_data_directory_and_uses_wal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DEALTRACK_DB", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "new" / "data"))
+    path = tmp_path / "new" / "data" / "dealtrack" / "dealtrack.db"
+    result = CliRunner().invoke(dealtrack, ["add", "TikTok India"])
     assert result.exit_code == 0, result.stderr
     assert result.stdout == "tiktok-india\n"
     assert mode(path) == 0o600
@@ -85,6 +89,26 @@ def test_reading_command_on_a_missing_ledger_says_so_and_creates_nothing(
     assert result.stderr == no_ledger(ledger_db.display)
     assert not ledger_db.exists()
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.sqlite_only("directories of ledger files")
+@pytest.mark.parametrize("given_by", ["--db", "DEALTRACK_DB"])
+def test_a_recording_command_never_creates_the_directory_of_a_path_it_was_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, given_by: str
+) -> None:
+    path = tmp_path / "absent" / "ledger.db"
+    args = ["add", "TikTok India"]
+    if given_by == "--db":
+        args = ["--db", str(path), *args]
+    else:
+        monkeypatch.setenv("DEALTRACK_DB", str(path))
+    result = CliRunner().invoke(dealtrack, args)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"Error: no directory {path.parent} for the ledger {path}; create it, or give --db a "
+        "file in a directory that exists\n"
+    )
+    assert not path.parent.exists()
 
 
 @pytest.mark.sqlite_only("directories of ledger files")

@@ -62,9 +62,17 @@ def run_with_umask(db: Path, *args: str, home: Path) -> subprocess.CompletedProc
 @requires_script
 def test_a_new_ledger_and_its_new_folders_are_private_whatever_the_umask(tmp_path: Path) -> None:
     tmp_path.chmod(0o755)
-    db = tmp_path / "team" / "deals" / "ledger.db"
-    added = run_with_umask(db, "add", "Acme", "--on", "2020-01", home=tmp_path)
+    added = subprocess.run(
+        [str(SCRIPT), "add", "Acme", "--on", "2020-01"],
+        capture_output=True,
+        text=True,
+        env=user_env(tmp_path),  # the default ledger, under $XDG_DATA_HOME (tmp_path/xdg)
+        umask=0,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
     assert added.returncode == 0, added.stderr
+    db = tmp_path / "xdg" / "dealtrack" / "dealtrack.db"
     assert (mode(db), mode(db.parent), mode(db.parent.parent)) == (0o600, 0o700, 0o700)
     assert mode(tmp_path) == 0o755  # a folder it did not create keeps its mode
 

@@ -14,6 +14,7 @@ from dealtrack.cli.completion import complete_deal, complete_party
 from dealtrack.cli.options import source_from, source_options
 from dealtrack.cli.parties import party_names
 from dealtrack.cli.transactions import confirm, run, today
+from dealtrack.errors import Refused
 from dealtrack.names import invalid_key_message, is_valid_key
 from dealtrack.vocabulary import PARTICIPANT_ROLES
 
@@ -300,7 +301,8 @@ def rm(deal: str, yes: bool) -> None:
     if not yes:
         if not sys.stdin.isatty():
             raise click.UsageError(f"rm deletes {deal} and its history; add --yes to confirm")
-        click.confirm(f"Delete deal {deal} and its history?", abort=True, err=True)
+        if not click.confirm(f"Delete deal {deal} and its history?", err=True):
+            raise Refused("nothing deleted")
     key = run(True, lambda s, n: remove_deal(s, deal).key)
     confirm(f'Removed deal "{key}"')
 
