@@ -7,6 +7,7 @@ module (skipped on PostgreSQL); the others run on whichever backend the suite ru
 import json
 import sqlite3
 import stat
+import sys
 from pathlib import Path
 
 import pytest
@@ -477,4 +478,16 @@ def test_check_reports_each_parent_loop_once(run: Invoke, ledger_db: LedgerUnder
         "party Alpha: its parent chain loops (Alpha → Beta → Alpha)\n"
         "party Delta: its parent chain loops (Delta → Delta)\n"
         "Error: 2 problems in the ledger; see above\n"
+    )
+
+
+def test_a_postgresql_url_without_psycopg_says_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if the postgres extra were not installed
+    result = CliRunner().invoke(dealtrack, ["--db", "postgresql://u:secret@127.0.0.1/x", "list"])
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "Error: a PostgreSQL ledger (postgresql+psycopg://u:***@127.0.0.1/x) needs psycopg; "
+        "install it with pip install 'dealtrack[postgres]'\n"
     )
