@@ -297,14 +297,12 @@ def _engine(location: Location) -> Engine:
         return _sqlite_engine(location.path)
     try:
         return create_engine(location.url, pool_pre_ping=False)
-    except ModuleNotFoundError as error:
-        if error.name != "psycopg":
-            raise
-        raise LedgerUnavailable(
-            f"a PostgreSQL ledger ({location.display}) needs psycopg; install it with "
-            "pip install 'dealtrack[postgres]'"
-        ) from None
     except Exception as error:  # a bad URL or a missing driver: both are the user's to fix
+        if isinstance(error, ModuleNotFoundError) and error.name == "psycopg":
+            raise LedgerUnavailable(
+                f"a PostgreSQL ledger ({location.display}) needs psycopg; install it with "
+                "pip install 'dealtrack[postgres]'"
+            ) from None
         raise LedgerUnavailable(
             f"cannot use ledger URL {location.display}: {mask_password(str(error))}"
         ) from None

@@ -220,7 +220,7 @@ def test_killed_import_into_a_ledger_leaves_it_as_before_or_as_after(
 def test_killed_import_creating_a_ledger_leaves_none_or_a_complete_one(
     trial: int, reference: Reference, tmp_path: Path
 ) -> None:
-    db = tmp_path / "new" / "ledger.db"
+    db = tmp_path / "new.db"
     wait = delay(trial, reference.import_seconds, salt=2)
     finished = kill_after(wait, db, tmp_path, "import", str(reference.csv))
 
