@@ -110,7 +110,10 @@ def parse_effective_date(text: str, today: datetime.date | None = None) -> Parti
     status in force is that of the latest event.
     """
     today = today or datetime.date.today()
-    date = parse_date(text, today)
+    return _not_in_future(parse_date(text, today), text, today)
+
+
+def _not_in_future(date: PartialDate, text: str, today: datetime.date) -> PartialDate:
     if date.start > today:
         raise DateError(
             f"{quote_input(text)} is after today ({today.isoformat()}); "
@@ -142,3 +145,60 @@ def from_storage(start: datetime.date, precision: str) -> PartialDate:
             "store the period's first day"
         )
     return PartialDate(start, kind)
+
+
+# A date written day/month/year or month/day/year, which only the file's author can read.
+_FOREIGN = re.compile(r"[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{2}(?:[0-9]{2})?")
+_FORMAT_PRECISIONS = (
+    (("%d", "%j"), Precision.DAY),
+    (("%m", "%b", "%B"), Precision.MONTH),
+    (("%Y", "%y"), Precision.YEAR),
+)
+
+
+def check_date_format(date_format: str) -> str:
+    """A strftime format a file's dates can be read with: it names a year, and a day only with
+    its month (``%m/%d/%Y``, ``%d.%m.%Y``, ``%b %Y``)."""
+    shown = quote_input(date_format)
+    names = {p for directives, p in _FORMAT_PRECISIONS if any(d in date_format for d in directives)}
+    if Precision.YEAR not in names:
+        raise DateError(f"{shown} names no year; use %Y (2022) or %y (22), e.g. '%m/%d/%Y'")
+    if Precision.DAY in names and Precision.MONTH not in names and "%j" not in date_format:
+        raise DateError(f"{shown} names a day but no month; add %m, e.g. '%m/%d/%Y'")
+    try:
+        datetime.datetime.strptime(datetime.date(2021, 2, 13).strftime(date_format), date_format)
+    except ValueError as error:
+        raise DateError(f"{shown} is not a date format: {error}") from None
+    return date_format
+
+
+def parse_file_date(text: str, today: datetime.date, date_format: str | None = None) -> PartialDate:
+    """An import's date cell: as parse_effective_date, or in ``date_format`` when the file
+    writes its dates another way (a date dealtrack's own way is still read as that)."""
+    if date_format is not None:
+        try:
+            moment = datetime.datetime.strptime(text.strip(), date_format)
+        except ValueError:
+            if _DATE.fullmatch(text.strip()) is None:
+                example = datetime.date(2021, 2, 13).strftime(date_format)
+                raise DateError(
+                    f"{quote_input(text)} does not match --date-format {quote_input(date_format)} "
+                    f"(which writes 2021-02-13 as {quote_input(example)})"
+                ) from None
+        else:
+            precision = next(p for ds, p in _FORMAT_PRECISIONS if any(d in date_format for d in ds))
+            start = moment.date()
+            if precision is not Precision.DAY:
+                start = start.replace(
+                    day=1, month=start.month if precision is Precision.MONTH else 1
+                )
+            return _not_in_future(PartialDate(start, precision), text, today)
+    try:
+        return parse_effective_date(text, today)
+    except DateError as error:
+        if date_format is None and _FOREIGN.fullmatch(text.strip()):
+            raise DateError(
+                f"{error}; if the file writes its dates this way, say how with --date-format "
+                "(e.g. '%m/%d/%Y' for 1/18/2022)"
+            ) from None
+        raise

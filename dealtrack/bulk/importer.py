@@ -22,6 +22,7 @@ from dealtrack.bulk.input_files import json_columns, records_of
 from dealtrack.bulk.matching import Group, Matcher, RowError, required_natural
 from dealtrack.bulk.outcomes import ImportResult, Problems
 from dealtrack.bulk.parsing import NEW_ROW_FIELDS, Numberer, RowChecker, checked_rows
+from dealtrack.bulk.readers import physical_lines
 from dealtrack.bulk.rejects import RejectWriter
 from dealtrack.bulk.rows import ColumnPlan, FlatRow, RowProblems, parse_row
 from dealtrack.bulk.snapshot import Snapshot
@@ -86,6 +87,7 @@ def import_stream(
         )
     advance_sequences(session, {"party": Party.id, "deal": Deal.id, "event": Event.id})
     result.rejected = len(problems.rejected_lines)
+    result.rejected_lines = problems.physical_lines
     result.problems = problems.shown()
     if rejects is not None:
         rejects.close()
@@ -154,11 +156,11 @@ class _Import:
             if item[1] == "bad":
                 line, fields_read, found, whole = item[2:]
                 if whole:  # the record itself, not one of its fields
-                    self.problems.add(line, "row", found[0][1])
+                    self.problems.add(line, "row", found[0][1], physical_lines(fields_read))
                     if self.problems.rejects:
                         self.problems.rejects.write(fields_read, found[0][1])
                 else:
-                    self.problems.reject(line, fields_read, found)
+                    self.problems.reject(line, fields_read, found, physical_lines(fields_read))
             else:
                 line, key, natural, known, data, kept = item[2:NEW_ROW_FIELDS]
                 self.stage.add_packed(key, natural, known, data, kept)
@@ -228,7 +230,9 @@ class _Import:
         try:
             if fmt in JSON_FORMATS:
                 record.fields = json_columns(record.fields, self.options.columns)
-            row = parse_row(record.line, self.columns.cells(record.fields), self.today.start)
+            row = parse_row(
+                record.line, self.columns.cells(record.fields), self.today.start, self.columns.forms
+            )
             self.matcher.check_roles(row)
             if row.key is None:
                 required_natural(row)  # without a key, only the natural key can find its deal

@@ -1,6 +1,7 @@
 """An import's input: which format a file is in, its records, and the plan to read their cells."""
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -34,8 +35,16 @@ def records_of(
     """The plan to read the file's records with (a delimited file's, fitted to its header, which
     is checked first), and the records."""
     if fmt in FLAT_FORMATS:
-        header, records = readers.read_delimited(stream, "," if fmt == "csv" else "\t")
+        forms = columns.forms
+        given = forms.delimiter or (None if fmt == "csv" else "\t")
+        identity = {columns.sources["target"], columns.sources["key"]}
+        header, records, delimiter = readers.read_delimited(stream, given, identity)
         _check_header(header, columns, problems)
+        if forms.commas is None and delimiter not in (",", "\t"):
+            # A file saved with ';' (or '|') often writes decimal commas: 2,5 is then 2.5, and
+            # 2,500 could be either, so it is a row problem until --decimal-comma or
+            # --grouping-comma says which.
+            columns = replace(columns, forms=replace(forms, commas="ask"))
         return columns.for_header(header), records
     if fmt == "jsonl":
         return columns, readers.checked_records(readers.read_jsonl(stream), None, problems.source)

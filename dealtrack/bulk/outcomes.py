@@ -40,6 +40,7 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     rejected: int = 0
+    rejected_lines: int = 0  # the physical lines of the rejected rows (a runaway quote's many)
     plan: Plan = field(default_factory=Plan)
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)  # what --skip-invalid rejected, and why
@@ -71,11 +72,14 @@ class Problems:
         self.source, self.count = source, 0
         self.earliest: list[tuple[int, int, str]] = []  # a heap of (-line, -count, text)
         self.rejected_lines: set[int] = set()
+        self.spans: dict[int, int] = {}  # a rejected record's first line → its lines, if several
         self.rejects = rejects
 
-    def add(self, line: int, field_name: str, message: str) -> None:
+    def add(self, line: int, field_name: str, message: str, lines: int = 1) -> None:
         self.count += 1
         self.rejected_lines.add(line)
+        if lines > 1:
+            self.spans[line] = lines
         kept = (-line, -self.count, f"{self.source}:{line}: {field_name}: {message}")
         if len(self.earliest) < SHOWN_PROBLEMS:
             heapq.heappush(self.earliest, kept)
@@ -87,11 +91,18 @@ class Problems:
         """The kept problems in file order (a line's own problems as they were found)."""
         return [text for _, _, text in sorted(self.earliest, reverse=True)]
 
-    def reject(self, line: int, record: Any, found: Iterable[tuple[str, str]]) -> None:
+    @property
+    def physical_lines(self) -> int:
+        """How many lines of the file the rejected records span."""
+        return len(self.rejected_lines) + sum(lines - 1 for lines in self.spans.values())
+
+    def reject(
+        self, line: int, record: Any, found: Iterable[tuple[str, str]], lines: int = 1
+    ) -> None:
         """List a row's problems, ``(field, message)``, and write the row to ``--rejects``."""
         found = list(found)
         for field_name, message in found:
-            self.add(line, field_name, message)
+            self.add(line, field_name, message, lines)
         if self.rejects is not None:
             self.rejects.write(record, "; ".join(f"{f}: {m}" for f, m in found))
 
@@ -110,14 +121,17 @@ class Problems:
 
 
 def summary(result: ImportResult, dry_run: bool) -> str:
+    rejected = f"{result.rejected} rejected"
+    if result.rejected_lines > result.rejected:  # a runaway quote's rows are lines, not rows
+        rejected += f" ({result.rejected_lines} lines)"
     if dry_run:
         return (
             f"Dry run: {_rows(result.rows)}: {result.added} to add, {result.updated} to update, "
-            f"{result.unchanged} unchanged, {result.rejected} rejected"
+            f"{result.unchanged} unchanged, {rejected}"
         )
     return (
         f"Imported {_rows(result.rows)}: {result.added} added, {result.updated} updated, "
-        f"{result.unchanged} unchanged, {result.rejected} rejected in {result.seconds:.1f} s"
+        f"{result.unchanged} unchanged, {rejected} in {result.seconds:.1f} s"
     )
 
 

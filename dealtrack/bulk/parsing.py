@@ -48,7 +48,9 @@ class RowChecker:
             problem = [("row", record.problem or "unreadable")]
             return (counted, "bad", record.line, record.fields or {}, problem, True)
         try:
-            row = parse_row(record.line, self.columns.cells(record.fields), self.today)
+            row = parse_row(
+                record.line, self.columns.cells(record.fields), self.today, self.columns.forms
+            )
             self.matcher.check_roles(row)
             if row.key is None:
                 required_natural(row)  # without a key, only the natural key can find its deal

@@ -117,13 +117,27 @@ class FlatRow:
 
 
 @dataclass(frozen=True)
+class FileForms:
+    """How a file writes its cells: the delimiter of a CSV file (None: a comma, unless its
+    header shows another), what a comma in a number is (``commas``, as ``money.parse_amount``
+    takes it; None: as the delimiter suggests) and the strftime form of its dates (None:
+    dealtrack's own)."""
+
+    delimiter: str | None = None
+    commas: str | None = None
+    date_format: str | None = None
+
+
+@dataclass(frozen=True)
 class ColumnPlan:
-    """Where each field is read from, after ``--map``, ``--set`` and ``--ignore``."""
+    """Where each field is read from, after ``--map``, ``--set`` and ``--ignore``, and the
+    forms its amounts and dates are written in."""
 
     sources: dict[str, str]  # field → column
     defaults: dict[str, str]  # field → --set value
     ignored: frozenset[str]
     ignore_extra: bool
+    forms: FileForms = FileForms()
 
     def unknown(self, columns: list[str]) -> list[str]:
         used = set(self.sources.values())
@@ -138,7 +152,7 @@ class ColumnPlan:
         records all have the same columns, so the others need not be looked for in every row."""
         present = set(header)
         sources = {name: column for name, column in self.sources.items() if column in present}
-        return ColumnPlan(sources, self.defaults, self.ignored, self.ignore_extra)
+        return ColumnPlan(sources, self.defaults, self.ignored, self.ignore_extra, self.forms)
 
     def cells(self, record: Mapping[str, Any]) -> dict[str, str]:
         """The record's text by field; a JSON value that is not text where text is due is a
@@ -187,11 +201,16 @@ def _json_cell(name: str, raw: Any) -> str:
 
 
 def plan_columns(
-    maps: Mapping[str, str], sets: Mapping[str, str], ignore: tuple[str, ...], ignore_extra: bool
+    maps: Mapping[str, str],
+    sets: Mapping[str, str],
+    ignore: tuple[str, ...],
+    ignore_extra: bool,
+    forms: FileForms = FileForms(),
 ) -> ColumnPlan:
     sources = {name: name for name in COLUMNS}
     sources.update({name: column.lower() for name, column in maps.items()})
-    return ColumnPlan(sources, dict(sets), frozenset(c.lower() for c in ignore), ignore_extra)
+    ignored = frozenset(c.lower() for c in ignore)
+    return ColumnPlan(sources, dict(sets), ignored, ignore_extra, forms)
 
 
 # Rows repeat the same kinds, statuses, dates and names thousands of times; caching the pure
@@ -209,10 +228,13 @@ _currency = _cached(money.parse_currency)
 _party_name = _cached(check_party_name)
 
 
-def parse_row(line: int, cells: Mapping[str, str], today: datetime.date) -> FlatRow:
-    """Validate one row's cells; raise RowProblems listing every bad field."""
+def parse_row(
+    line: int, cells: Mapping[str, str], today: datetime.date, forms: FileForms = FileForms()
+) -> FlatRow:
+    """Validate one row's cells, its amounts and dates read in ``forms``; raise RowProblems
+    listing every bad field."""
     problems: list[tuple[str, str]] = []
-    convert = _converters(today)
+    convert = _converters(today, forms.date_format)
     values: dict[str, Any] = {}
     for name, raw in cells.items():
         text = raw.strip()
@@ -239,7 +261,7 @@ def parse_row(line: int, cells: Mapping[str, str], today: datetime.date) -> Flat
     if value_text is not None:
         try:
             if value_text.lower() != UNDISCLOSED:
-                value = _amount(value_text, currency)
+                value = _amount(value_text, currency, forms.commas or "grouping")
             value_given = True
         except ValueError as error:
             problems.append(("value", str(error)))
@@ -259,22 +281,27 @@ def parse_row(line: int, cells: Mapping[str, str], today: datetime.date) -> Flat
 
 
 @functools.lru_cache(maxsize=4)
-def _converters(today: datetime.date) -> dict[str, Callable[[str], Any]]:
-    """Each checked field's parser, the dates' relative to ``today`` (free text is kept as is)."""
-    effective = _effective_date(today)
+def _converters(today: datetime.date, date_format: str | None) -> dict[str, Callable[[str], Any]]:
+    """Each checked field's parser, the dates' relative to ``today`` and in ``date_format``
+    (free text is kept as is)."""
+    effective = _effective_date(today, date_format)
     return _CONVERTERS | {"reported": effective, "date": effective}
 
 
 @functools.lru_cache(maxsize=4)
-def _effective_date(today: datetime.date) -> Callable[[str], dates.PartialDate]:
-    return functools.lru_cache(maxsize=CACHED)(lambda text: dates.parse_effective_date(text, today))
+def _effective_date(
+    today: datetime.date, date_format: str | None
+) -> Callable[[str], dates.PartialDate]:
+    return functools.lru_cache(maxsize=CACHED)(
+        lambda text: dates.parse_file_date(text, today, date_format)
+    )
 
 
 @functools.lru_cache(maxsize=CACHED)
-def _amount(text: str, currency: str | None) -> money.Amount:
+def _amount(text: str, currency: str | None, commas: str = "grouping") -> money.Amount:
     """The value cell's amount, in the currency cell's currency unless the value names its own:
     then the two must agree (``$44bn`` beside ``EUR`` is a mistake, not dollars)."""
-    amount = money.parse_amount(text, currency)
+    amount = money.parse_amount(text, currency, commas)
     if currency is not None and amount.currency != currency:
         raise ValueError(
             f"{vocabulary.quote_input(text)} is in {amount.currency} but the currency column says "

@@ -71,6 +71,19 @@ class LedgerGroup(click.Group):
         return next(c for c in commands if c.name == cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
+        from dealtrack.cli import interrupts
+
+        try:
+            return self._invoke(ctx)
+        finally:
+            if interrupts.release():
+                click.echo(
+                    "Note: Ctrl-C came once the changes were being committed; the command "
+                    "finished, as reported above",
+                    err=True,
+                )
+
+    def _invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except DealtrackError as error:
@@ -81,6 +94,7 @@ class LedgerGroup(click.Group):
             os.dup2(devnull, sys.stdout.fileno())
             raise SystemExit(0) from None
         except KeyboardInterrupt:
+            # Only before the commit begins: from then on the interrupt is held (cli.interrupts).
             _fail("interrupted; the ledger is as it was before the command", 130)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise

@@ -4,7 +4,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any, BinaryIO
+from typing import IO, TYPE_CHECKING, Any, BinaryIO
 
 import click
 
@@ -12,6 +12,9 @@ from dealtrack.bulk.rows import COLUMNS
 from dealtrack.cli.options import filter_options, filters_from
 from dealtrack.cli.transactions import confirm, run, today
 from dealtrack.render import FLAT_FORMATS, JSON_FORMATS, OWN_FORMATS
+
+if TYPE_CHECKING:
+    from dealtrack.bulk.rows import FileForms
 
 # Export offers the ledger document first: it is the default and the one that round-trips.
 _EXPORT_FORMATS = (*JSON_FORMATS, *FLAT_FORMATS)
@@ -40,6 +43,20 @@ def _pairs(values: tuple[str, ...], option: str, check_field: bool = True) -> di
     "fmt",
     type=click.Choice(OWN_FORMATS),
     help="Required for stdin.",
+)
+@click.option(
+    "--delimiter",
+    metavar="CHAR",
+    help="The CSV delimiter [default: ',', or ';' or '|' when the header has no comma].",
+)
+@click.option(
+    "--decimal-comma", is_flag=True, help="A comma in an amount is its decimal mark (2,5 is 2.5)."
+)
+@click.option(
+    "--grouping-comma", is_flag=True, help="A comma in an amount groups digits (2,500 is 2500)."
+)
+@click.option(
+    "--date-format", metavar="FMT", help="The file's dates in strftime form, e.g. '%m/%d/%Y'."
 )
 @click.option(
     "--map", "maps", multiple=True, metavar="FIELD=COLUMN", help="Read FIELD from a foreign COLUMN."
@@ -72,6 +89,10 @@ def _pairs(values: tuple[str, ...], option: str, check_field: bool = True) -> di
 def import_(
     file: str,
     fmt: str | None,
+    delimiter: str | None,
+    decimal_comma: bool,
+    grouping_comma: bool,
+    date_format: str | None,
     maps: tuple[str, ...],
     sets: tuple[str, ...],
     ignore: tuple[str, ...],
@@ -94,9 +115,12 @@ def import_(
     from dealtrack.bulk.outcomes import summary
     from dealtrack.bulk.rows import plan_columns
 
-    columns = plan_columns(_pairs(maps, "--map"), _pairs(sets, "--set"), ignore, ignore_extra)
-    options = ImportOptions(columns, on_conflict, skip_invalid, rejects, _progress_line())
     kind = format_of(file, fmt)
+    forms = _forms(kind, delimiter, decimal_comma, grouping_comma, date_format)
+    columns = plan_columns(
+        _pairs(maps, "--map"), _pairs(sets, "--set"), ignore, ignore_extra, forms
+    )
+    options = ImportOptions(columns, on_conflict, skip_invalid, rejects, _progress_line())
     source = "<stdin>" if file == "-" else file
     stream = _open_input(file)
     with stream:
@@ -131,11 +155,44 @@ def _progress_line() -> Callable[[str, int, int | None], None] | None:
     return show
 
 
+def _forms(
+    kind: str,
+    delimiter: str | None,
+    decimal_comma: bool,
+    grouping_comma: bool,
+    date_format: str | None,
+) -> "FileForms":
+    """How the file writes its cells, from the options that say so (checked here: usage)."""
+    from dealtrack.bulk.rows import FileForms
+    from dealtrack.dates import DateError, check_date_format
+
+    if delimiter is not None:
+        delimiter = {"tab": "\t", "\\t": "\t"}.get(delimiter.lower(), delimiter)
+        if len(delimiter) != 1 or delimiter in '"\r\n' or delimiter.isalnum():
+            raise click.BadParameter(
+                f"{delimiter!r} is not a delimiter; give one character such as ';', '|' or tab",
+                param_hint="'--delimiter'",
+            )
+        if kind not in FLAT_FORMATS:
+            raise click.UsageError(f"--delimiter reads CSV and TSV files, not {kind.upper()}")
+    if decimal_comma and grouping_comma:
+        raise click.UsageError("give --decimal-comma or --grouping-comma, not both")
+    if date_format is not None:
+        try:
+            check_date_format(date_format)
+        except DateError as error:
+            raise click.BadParameter(str(error), param_hint="'--date-format'") from None
+    commas = "decimal" if decimal_comma else "grouping" if grouping_comma else None
+    return FileForms(delimiter, commas, date_format)
+
+
 def _open_input(file: str) -> BinaryIO:
     if file == "-":
         return sys.stdin.buffer
     try:
         return open(file, "rb")
+    except FileNotFoundError:
+        raise click.BadParameter(f"no such file: {file}", param_hint="'FILE'") from None
     except OSError as error:
         raise click.BadParameter(
             f"cannot read {file}: {error.strerror}", param_hint="'FILE'"

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from dealtrack.cli import interrupts
+
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
@@ -45,6 +47,8 @@ def ledger_session(
             yield session
             if dry_run:
                 raise _DryRun
+            if write:  # the commit begins as this block ends: a Ctrl-C now lets it finish
+                interrupts.hold()
     except _DryRun:
         pass
     except BaseException:
