@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 
+from dealtrack.number_marks import plain_numbers
 from dealtrack.vocabulary import quote_input
 
 MAX_HUNDREDTHS: int = 9_223_372_036_854_775_807  # 92,233,720,368,547,758.07
@@ -61,8 +62,6 @@ _BOUND = re.compile(
 _SEPARATOR = re.compile(r"\s*(?:-|\u2013|\u2014|(?<![a-z])to(?![a-z]))\s*")
 _NEGATIVE = re.compile(rf"\s*(?:{_PREFIX_PATTERN})?\s*[-\u2212]\s*[0-9.]")
 _GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,2}(?:,[0-9]{2})*,[0-9]{3}")
-# A number with decimal or grouping marks, as an amount written with decimal commas may hold.
-_MARKED = re.compile(r"[0-9]+(?:[.,][0-9]+)+")
 _YEN = ("¥", "\uffe5")  # the yen sign and its full-width form
 # Enough for any valid amount spelled out in full with grouping; longer is refused before any
 # arithmetic so absurd input cannot cost time or memory.
@@ -122,68 +121,14 @@ def parse_amount(
 
 def _parse_marked(text: str, default_currency: str | None, commas: str) -> Amount:
     """An amount whose numbers are first rewritten without grouping and with a decimal point."""
-    plain = _plain_numbers(text, commas)
+    try:
+        plain = plain_numbers(text, commas)
+    except ValueError as error:
+        raise AmountError(str(error)) from None
     try:
         return parse_amount(plain, default_currency)
     except AmountError as error:  # the message quotes the text as the user wrote it
         raise AmountError(str(error).replace(quote_input(plain), quote_input(text))) from None
-
-
-def _plain_numbers(text: str, commas: str) -> str:
-    numbers = list(_MARKED.finditer(text))
-    if commas == "ask":
-        commas = _marks_shown(text, numbers)
-    point, group = (",", ".") if commas == "decimal" else (".", ",")
-    parts, at = [], 0
-    for match in numbers:
-        parts += [text[at : match.start()], _plain_number(match.group(), point, group, text)]
-        at = match.end()
-    return "".join([*parts, text[at:]])
-
-
-def _marks_shown(text: str, numbers: list[re.Match[str]]) -> str:
-    """``decimal`` or ``grouping``, as the numbers of ``text`` show it; refused if they do not
-    say, or disagree."""
-    said = set()
-    for match in numbers:
-        number = match.group()
-        commas, dots = number.count(","), number.count(".")
-        if commas and dots:  # the last mark is the decimal one: 1.234,56 or 1,234.56
-            said.add("decimal" if number.rfind(",") > number.rfind(".") else "grouping")
-        elif commas + dots > 1:  # only grouping repeats: 1,234,567 or 1.234.567
-            said.add("grouping" if commas else "decimal")
-        elif len(number) - max(number.find(","), number.find(".")) - 1 == 3:
-            whole, _, thousandths = number.replace(",", ".").partition(".")
-            point = f"{whole}.{thousandths}".rstrip("0").rstrip(".")
-            raise AmountError(
-                f"{quote_input(text)} is ambiguous: is that {point} or {whole},{thousandths}? "
-                f"give --decimal-comma ({point}) or --grouping-comma ({whole},{thousandths})"
-            )
-        else:  # one mark not followed by three digits can only be a decimal one: 2,5 or 2.5
-            said.add("decimal" if commas else "grouping")
-    if len(said) > 1:
-        raise AmountError(
-            f"{quote_input(text)} writes one number with a decimal comma and another with a "
-            "decimal point; write them the same way"
-        )
-    return said.pop() if said else "grouping"
-
-
-def _plain_number(number: str, point: str, group: str, text: str) -> str:
-    """``number`` without its grouping marks and with ``.`` for its decimal mark."""
-    mark = "comma" if point == "," else "point"
-    whole, has_point, fraction = number.partition(point)
-    if point in fraction:
-        raise AmountError(f"{quote_input(text)}: {number} has more than one decimal {mark}")
-    if group in fraction:
-        raise AmountError(f"{quote_input(text)} is not an amount; {_EXAMPLES}")
-    if group in whole and not _GROUPED.fullmatch(whole.replace(group, ",")):
-        example = "1,234,567".replace(",", group)
-        raise AmountError(
-            f"{quote_input(text)}: {whole!r} is not a grouped number; group digits in threes "
-            f"({example!r}) or not at all"
-        )
-    return whole.replace(group, "") + ("." + fraction if has_point else "")
 
 
 def _common_amount(text: str, default_currency: str | None) -> Amount | None:

@@ -511,3 +511,28 @@ def test_a_report_total_is_rounded_to_four_significant_digits_and_marked(
     amount: Amount, shown: str
 ) -> None:
     assert format_total(amount) == shown
+
+
+@given(st.integers(min_value=0, max_value=10**15))
+def test_amounts_written_with_decimal_commas_read_back_exactly(hundredths: int) -> None:
+    units, cents = divmod(hundredths, 100)
+    european = f"EUR {units:,}".replace(",", ".") + f",{cents:02d}"
+    assert parse_amount(european, None, "decimal") == Amount(hundredths, None, "EUR")
+    assert parse_amount(european, None, "ask") == Amount(hundredths, None, "EUR")
+
+
+@given(st.text(alphabet="0123456789.,", min_size=1, max_size=12))
+def test_asking_never_reads_a_number_one_way_that_reads_another_way_too(number: str) -> None:
+    """``ask`` reads a number only as one of the two conventions, and never when both read it,
+    differently: a misread amount would be off by a factor of a thousand."""
+    text = f"EUR {number}"
+    readings = []
+    for commas in ("decimal", "grouping"):
+        with contextlib.suppress(AmountError):
+            readings.append(parse_amount(text, None, commas))
+    try:
+        asked = parse_amount(text, None, "ask")
+    except AmountError:
+        return
+    assert asked in readings
+    assert len(set(readings)) == 1

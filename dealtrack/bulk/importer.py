@@ -18,11 +18,11 @@ from sqlalchemy.orm import Session
 from dealtrack.bulk import documents, fields, readers
 from dealtrack.bulk.creating import NewDeals
 from dealtrack.bulk.deferred import drop_secondary_indexes, rebuild_indexes
+from dealtrack.bulk.delimited import physical_lines
 from dealtrack.bulk.input_files import json_columns, records_of
 from dealtrack.bulk.matching import Group, Matcher, RowError, required_natural
 from dealtrack.bulk.outcomes import ImportResult, Problems
 from dealtrack.bulk.parsing import NEW_ROW_FIELDS, Numberer, RowChecker, checked_rows
-from dealtrack.bulk.readers import physical_lines
 from dealtrack.bulk.rejects import RejectWriter
 from dealtrack.bulk.rows import ColumnPlan, FlatRow, RowProblems, parse_row
 from dealtrack.bulk.snapshot import Snapshot

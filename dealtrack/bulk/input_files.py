@@ -5,7 +5,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from dealtrack.bulk import fields, readers
+from dealtrack.bulk import delimited, fields, readers
 from dealtrack.bulk.matching import RowError
 from dealtrack.bulk.outcomes import Problems
 from dealtrack.bulk.rows import ColumnPlan
@@ -38,7 +38,7 @@ def records_of(
         forms = columns.forms
         given = forms.delimiter or (None if fmt == "csv" else "\t")
         identity = {columns.sources["target"], columns.sources["key"]}
-        header, records, delimiter = readers.read_delimited(stream, given, identity)
+        header, records, delimiter = delimited.read_delimited(stream, given, identity)
         _check_header(header, columns, problems)
         if forms.commas is None and delimiter not in (",", "\t"):
             # A file saved with ';' (or '|') often writes decimal commas: 2,5 is then 2.5, and
