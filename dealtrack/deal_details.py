@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, select
+from sqlalchemy import ColumnElement, case, select, union
 from sqlalchemy.orm import Session
 
 from dealtrack.domain.fold import roster
@@ -41,11 +41,11 @@ def _party_names(session: Session, ids: set[int]) -> dict[int, str]:
     return names
 
 
-def _rosters_as_of(
+def rosters_as_of(
     session: Session, ids: Sequence[int], day: datetime.date
-) -> dict[int, list[tuple[str, str]]]:
-    """Each deal's non-target (role, name) pairs in force on ``day``: the fold of its created
-    roster and the live party events that take effect by then."""
+) -> dict[int, list[tuple[int, str]]]:
+    """Each deal's non-target (party id, role) pairs in force on ``day``: the fold of its
+    created roster and the live party events that take effect by then."""
     rows = session.execute(
         select(Event.deal_id, Event.type, Event.voided, Event.parties, Event.action)
         .add_columns(Event.party_id, Event.role)
@@ -57,7 +57,14 @@ def _rosters_as_of(
     by_deal: dict[int, list[Any]] = defaultdict(list)
     for row in rows:
         by_deal[row.deal_id].append(row)
-    pairs = {deal_id: list(roster(events)) for deal_id, events in by_deal.items()}
+    return {deal_id: list(roster(events)) for deal_id, events in by_deal.items()}
+
+
+def _named_rosters_as_of(
+    session: Session, ids: Sequence[int], day: datetime.date
+) -> dict[int, list[tuple[str, str]]]:
+    """``rosters_as_of`` with each party's name: (role, name) pairs."""
+    pairs = rosters_as_of(session, ids, day)
     names = _party_names(session, {party for deal in pairs.values() for party, _ in deal})
     return {
         deal_id: [(role, names[party_id]) for party_id, role in deal_pairs]
@@ -82,7 +89,7 @@ def parties_of(
     )
     others: dict[int, list[tuple[str, str]]] = defaultdict(list)
     if as_of is not None:
-        others.update(_rosters_as_of(session, ids, as_of))
+        others.update(_named_rosters_as_of(session, ids, as_of))
     else:
         rows = session.execute(
             select(Participant.deal_id, Participant.role, Party.name)
@@ -121,3 +128,29 @@ def notes_of(
             if line:
                 notes[deal_id].append(line)
     return notes
+
+
+CHUNK = 500  # deals whose rosters are folded per query
+
+
+def deals_naming_as_of(
+    session: Session, party_ids: Sequence[int], role: str | None, day: datetime.date
+) -> list[int]:
+    """The deals whose parties in force on ``day`` include one of ``party_ids`` (in ``role``,
+    or in any role but the target's). Only deals that name such a party now, or in a party
+    event, can: their rosters are folded, a chunk at a time."""
+    now = select(Participant.deal_id).where(Participant.party_id.in_(party_ids))
+    changed = select(Event.deal_id).where(Event.type == "party", Event.party_id.in_(party_ids))
+    if role is not None:
+        now, changed = now.where(Participant.role == role), changed.where(Event.role == role)
+    candidates = sorted(set(session.execute(union(now, changed)).scalars()))
+    wanted = set(party_ids)
+    found: list[int] = []
+    for first in range(0, len(candidates), CHUNK):
+        rosters = rosters_as_of(session, candidates[first : first + CHUNK], day)
+        found += [
+            deal_id
+            for deal_id, pairs in rosters.items()
+            if any(party in wanted and role in (None, held) for party, held in pairs)
+        ]
+    return found

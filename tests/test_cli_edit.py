@@ -319,6 +319,24 @@ def test_as_of_a_date_the_roster_holds_the_parties_in_it_then(jio: Invoke) -> No
     ]
 
 
+def test_party_filters_as_of_a_date_match_the_parties_in_force_then(jio: Invoke) -> None:
+    jio("edit", "t-a", "--add", "acquirer=B", "--on", "2020-05-01")
+    jio("edit", "t-a", "--remove", "acquirer=A", "--on", "2020-08")
+
+    def matched(*args: str) -> str:
+        result = jio("list", *args, "-f", "csv", "--fields", "key", "--no-headers")
+        assert result.exit_code == 0, result.stderr
+        return result.stdout
+
+    assert matched("--acquirer", "B", "--as-of", "2020-04-30") == ""
+    assert matched("--acquirer", "B", "--as-of", "2020-05-01") == "t-a\n"
+    assert matched("--party", "A", "--as-of", "2020-07") == "t-a\n"
+    assert matched("--party", "A", "--as-of", "2020-08") == ""
+    assert matched("--party", "A") == ""
+    assert matched("--party", "T", "--as-of", "2020-08") == "t-a\n"  # the target as it is now
+    assert matched("--seller", "B", "--as-of", "2020-07") == ""
+
+
 def test_a_back_dated_roster_change_is_judged_on_its_date_and_keeps_the_roster_honest(
     jio: Invoke,
 ) -> None:
