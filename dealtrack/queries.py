@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import FromClause, Subquery
 
 from dealtrack.dates import PartialDate
+from dealtrack.deal_details import deals_naming_as_of
 from dealtrack.models import Alias, Deal, Event, Participant, Party
 from dealtrack.money import Amount
 from dealtrack.names import name_key
@@ -146,6 +147,16 @@ def _in_role(ids: list[int], role: str | None) -> ColumnElement[bool]:
     return or_(Deal.target_id.in_(ids), participant)
 
 
+def _in_role_on(
+    session: Session, ids: list[int], role: str | None, day: datetime.date
+) -> ColumnElement[bool]:
+    """As ``_in_role``, among the parties in force on ``day`` (the target is as it is now)."""
+    if not ids or role == "target":
+        return _in_role(ids, role)
+    in_roster = Deal.id.in_(deals_naming_as_of(session, ids, role, day))
+    return in_roster if role is not None else or_(Deal.target_id.in_(ids), in_roster)
+
+
 def _search(text: str) -> ColumnElement[bool]:
     lowered, key = text.lower(), name_key(text)
     named = or_(
@@ -185,7 +196,11 @@ def conditions(
         (filters.targets, "target"),
     ):
         if names:
-            where.append(_in_role(party_ids(session, names, notices), role))
+            ids = party_ids(session, names, notices)
+            day = filters.as_of.last_day if filters.as_of is not None else None
+            where.append(
+                _in_role(ids, role) if day is None else _in_role_on(session, ids, role, day)
+            )
     if filters.since is not None:
         where.append(Deal.reported >= filters.since.start)
     if filters.until is not None:

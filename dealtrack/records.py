@@ -15,6 +15,7 @@ from sqlalchemy import Row, Select, func, select, union
 from sqlalchemy.orm import Session
 
 from dealtrack.dates import PartialDate, from_storage
+from dealtrack.deal_details import notes_of, parties_of
 from dealtrack.domain.fold import decode_roster, effective_on
 from dealtrack.domain.new_deal import default_title
 from dealtrack.models import Alias, Deal, Event, Participant, Party
@@ -42,63 +43,21 @@ def value_record(
     }
 
 
-def _parties_of(session: Session, deals: Sequence[Any]) -> dict[int, list[Record]]:
-    """Each deal's parties in role order (target first), then in the order they were added."""
-    # Both queries take the batch's deal ids, never a list of another length (see
-    # events_with_party_names).
-    ids = [d.id for d in deals]
-    targets = dict(
-        session.execute(
-            select(Deal.id, Party.name)
-            .join(Party, Party.id == Deal.target_id)
-            .where(Deal.id.in_(ids))
-        ).all()
-    )
-    rows = session.execute(
-        select(Participant.deal_id, Participant.role, Party.name)
-        .join(Party, Party.id == Participant.party_id)
-        .where(Participant.deal_id.in_(ids))
-        .order_by(Participant.id)
-    )
-    others: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for deal_id, role, name in rows:
-        others[deal_id].append((role, name))
-    result: dict[int, list[Record]] = {}
-    for deal in deals:
-        ordered = sorted(others[deal.id], key=lambda pair: ROLES.index(pair[0]))
-        result[deal.id] = [{"name": targets[deal.id], "role": "target"}] + [
-            {"name": name, "role": role} for role, name in ordered
-        ]
-    return result
-
-
-def _notes_of(session: Session, deal_ids: Sequence[int]) -> dict[int, list[str]]:
-    """A deal's notes: its note events' text and the notes attached to its other live events."""
-    rows = session.execute(
-        select(Event.deal_id, Event.type, Event.text, Event.note)
-        .where(Event.deal_id.in_(deal_ids), Event.voided.is_(False))
-        .where((Event.type == "note") | Event.note.is_not(None))
-        .order_by(Event.on, Event.recorded_at, Event.id)
-    )
-    notes: dict[int, list[str]] = defaultdict(list)
-    for deal_id, kind, text, note in rows:
-        for line in (text, note) if kind == "note" else (note,):
-            if line:
-                notes[deal_id].append(line)
-    return notes
-
-
 def _title(parties: Sequence[Record]) -> str:
     acquirers = [p["name"] for p in parties if p["role"] == "acquirer"]
     return default_title(parties[0]["name"], acquirers)
 
 
-def deal_records(session: Session, rows: Iterable[Row[Any]]) -> Iterator[Record]:
-    """Deal records for rows of ``select_deals`` (a deal's columns and its state), in batches."""
+def deal_records(
+    session: Session, rows: Iterable[Row[Any]], as_of: PartialDate | None = None
+) -> Iterator[Record]:
+    """Deal records for rows of ``select_deals`` (a deal's columns and its state), in batches;
+    with ``as_of``, their parties and notes as they were on its last day."""
     iterator = iter(rows)
+    day = as_of.last_day if as_of is not None else None
     while batch := list(islice(iterator, BATCH)):
-        parties = _parties_of(session, batch)
-        notes = _notes_of(session, [row.id for row in batch])
+        parties = parties_of(session, batch, day)
+        notes = notes_of(session, [row.id for row in batch], day)
         for row in batch:
             yield {
                 "id": row.id,
@@ -125,7 +84,7 @@ def list_deals(
     limit: int | None = None,
 ) -> Iterator[Record]:
     rows = session.execute(select_deals(session, filters, notices, sort, descending, limit))
-    return deal_records(session, rows)
+    return deal_records(session, rows, filters.as_of)
 
 
 def event_record(
@@ -219,7 +178,7 @@ def show_deal(session: Session, ref: str, as_of: PartialDate | None) -> Record:
     )
     if not rows:
         raise_not_reported(deal, as_of)
-    record = next(deal_records(session, rows))
+    record = next(deal_records(session, rows, as_of))
     events = deal_events(session, deal)
     if as_of is not None:
         events = [e for e in events if effective_on(e, deal) <= as_of.last_day]
@@ -251,7 +210,7 @@ def _rivals(session: Session, deal: Deal, as_of: PartialDate | None) -> list[Rec
         Deal.target_id == deal.target_id, Deal.id != deal.id
     )
     rivals = []
-    for record in deal_records(session, session.execute(query)):
+    for record in deal_records(session, session.execute(query), as_of):
         rivals.append(
             {
                 "key": record["key"],

@@ -29,10 +29,11 @@ BASES: tuple[str, ...] = ("disclosed", "reported", "estimated")
 ATTRIBUTIONS: tuple[str, ...] = ("official", "on-record", "anonymous", "unattributed")
 
 EVENT_TYPES: tuple[str, ...] = ("created", "status", "value", "party", "note", "edit", "void")
-# The events that set a deal's status, its value, and its ``updated`` date (every event but a void).
+# The events that set a deal's status, its value, and its ``updated`` date: the news about a deal.
+# Corrections (``edit`` and ``void`` events) never move ``updated``.
 STATUS_TYPES: tuple[str, ...] = ("created", "status")
 VALUE_TYPES: tuple[str, ...] = ("created", "value")
-UPDATE_TYPES: tuple[str, ...] = tuple(t for t in EVENT_TYPES if t != "void")
+UPDATE_TYPES: tuple[str, ...] = ("created", "status", "value", "party", "note")
 
 # ``list --sort``, ``report --by`` and ``report --sort``.
 LIST_SORTS: tuple[str, ...] = ("id", "reported", "updated", "value", "status")

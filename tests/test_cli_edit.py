@@ -1,6 +1,7 @@
 """``dealtrack edit``: corrections to title, kind, key, target, reported date and parties."""
 
 import datetime
+import json
 
 import pytest
 
@@ -158,7 +159,10 @@ def test_a_title_changed_back_and_forth_is_recorded_each_time(jio: Invoke) -> No
 
 def test_removing_a_party_not_in_that_role_is_refused(jio: Invoke) -> None:
     result = jio("edit", "t-a", "--remove", "seller=A")
-    assert (result.exit_code, result.stderr) == (1, 'Error: "A" is not seller in deal "t-a"\n')
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f'Error: "A" is not seller in deal "t-a" on {TODAY}\n',
+    )
 
 
 def test_removing_an_unknown_party_is_refused_without_creating_it(jio: Invoke) -> None:
@@ -171,7 +175,7 @@ def test_adding_a_party_already_in_that_role_is_refused(jio: Invoke) -> None:
     result = jio("edit", "t-a", "--title", "New", "--add", "acquirer=A")
     assert (result.exit_code, result.stderr) == (
         1,
-        'Error: "A" is already acquirer in deal "t-a"\n',
+        f'Error: "A" is already acquirer in deal "t-a" on {TODAY}\n',
     )
     assert deal(jio, "t-a")["title"] == "Old title"
     assert len(events(jio, "t-a")) == 2
@@ -247,3 +251,146 @@ def test_edit_may_move_a_party_to_a_role_it_leaves_in_the_same_edit(jio: Invoke)
         {"name": "T", "role": "target"},
         {"name": "A", "role": "seller"},
     ]
+
+
+# Corrections leave updated alone; roster changes are dated news
+
+
+def updated_dates(run: Invoke, *args: str) -> str:
+    result = run("list", "-f", "csv", "--fields", "key,updated", *args)
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def test_corrections_and_voids_do_not_move_updated(jio: Invoke) -> None:
+    jio("note", "t-a", "board met", "--on", "2020-03")  # event 3
+    assert updated_dates(jio) == "key,updated\nt-a,2020-06\n"
+    for correction in (
+        ("edit", "t-a", "--title", "Jio bid", "--kind", "merger", "--key", "jio"),
+        ("edit", "jio", "--target", "TikTok India", "--reported", "2019-12"),
+    ):
+        assert jio(*correction).exit_code == 0
+        assert updated_dates(jio).splitlines()[1].endswith(",2020-06")
+    voided = jio("void", "2", "--reason", "another deal's news")
+    assert (voided.exit_code, voided.stderr) == (0, "Recorded event 6: event 2 is void\n")
+    assert updated_dates(jio) == "key,updated\njio,2020-03\n"
+    assert updated_dates(jio, "--updated-since", TODAY) == "key,updated\n"
+    assert jio("check").exit_code == 0
+
+
+def test_a_roster_change_is_a_party_event_dated_on_with_its_source(jio: Invoke) -> None:
+    result = jio("edit", "t-a", "--add", "backer=SoftBank", "--on", "2020-03-02",
+                 "--source", "Bloomberg", "--url", "https://example.com/b",
+                 "--attribution", "anonymous")  # fmt: skip
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr == 'Created party "SoftBank"\nEdited deal "t-a"\n'
+    history = events(jio, "t-a")
+    assert [e["id"] for e in history] == [1, 3, 2]  # in the order of their dates
+    assert history[1] == party_event(3, "added", "SoftBank", "backer") | {
+        "on": "2020-03-02",
+        "source": {"outlet": "Bloomberg", "url": "https://example.com/b",
+                   "attribution": "anonymous"},
+    }  # fmt: skip
+    assert updated_dates(jio) == "key,updated\nt-a,2020-06\n"  # news, but not the latest
+    assert jio("edit", "t-a", "--remove", "backer=SoftBank", "--on", "2020-09").exit_code == 0
+    assert updated_dates(jio) == "key,updated\nt-a,2020-09\n"
+
+
+def test_as_of_a_date_the_roster_holds_the_parties_in_it_then(jio: Invoke) -> None:
+    jio("edit", "t-a", "--add", "acquirer=B", "--on", "2020-05-01")
+    jio("edit", "t-a", "--remove", "acquirer=A", "--on", "2020-08")
+    roster = "key,acquirers\n{}\n"
+    listed = {
+        day: jio("list", "--as-of", day, "-f", "csv", "--fields", "key,acquirers").stdout
+        for day in ("2020-04-30", "2020-05-01", "2020-07", "2020-08")
+    }
+    assert listed == {
+        "2020-04-30": roster.format("t-a,A"),
+        "2020-05-01": roster.format("t-a,A; B"),
+        "2020-07": roster.format("t-a,A; B"),
+        "2020-08": roster.format("t-a,B"),
+    }
+    card = json.loads(jio("show", "t-a", "--as-of", "2020-04-30", "-f", "json").stdout)
+    assert card["parties"] == [{"name": "T", "role": "target"}, {"name": "A", "role": "acquirer"}]
+    assert [e["id"] for e in card["events"]] == [1]
+    assert deal(jio, "t-a")["parties"] == [
+        {"name": "T", "role": "target"},
+        {"name": "B", "role": "acquirer"},
+    ]
+
+
+def test_party_filters_as_of_a_date_match_the_parties_in_force_then(jio: Invoke) -> None:
+    jio("edit", "t-a", "--add", "acquirer=B", "--on", "2020-05-01")
+    jio("edit", "t-a", "--remove", "acquirer=A", "--on", "2020-08")
+
+    def matched(*args: str) -> str:
+        result = jio("list", *args, "-f", "csv", "--fields", "key", "--no-headers")
+        assert result.exit_code == 0, result.stderr
+        return result.stdout
+
+    assert matched("--acquirer", "B", "--as-of", "2020-04-30") == ""
+    assert matched("--acquirer", "B", "--as-of", "2020-05-01") == "t-a\n"
+    assert matched("--party", "A", "--as-of", "2020-07") == "t-a\n"
+    assert matched("--party", "A", "--as-of", "2020-08") == ""
+    assert matched("--party", "A") == ""
+    assert matched("--party", "T", "--as-of", "2020-08") == "t-a\n"  # the target as it is now
+    assert matched("--seller", "B", "--as-of", "2020-07") == ""
+
+
+def test_a_back_dated_roster_change_is_judged_on_its_date_and_keeps_the_roster_honest(
+    jio: Invoke,
+) -> None:
+    assert jio("edit", "t-a", "--add", "adviser=X", "--on", "2020-06").exit_code == 0
+    early = jio("edit", "t-a", "--add", "adviser=X", "--on", "2020-02")  # not adviser then
+    assert (early.exit_code, early.stderr) == (0, 'Edited deal "t-a"\n')
+    refused = jio("edit", "t-a", "--remove", "adviser=X", "--on", "2020-01-15")
+    assert (refused.exit_code, refused.stdout) == (1, "")
+    assert refused.stderr == 'Error: "X" is not adviser in deal "t-a" on 2020-01-15\n'
+    assert jio("edit", "t-a", "--remove", "adviser=X", "--on", "2020-07").exit_code == 0
+    advisers = [
+        jio("list", *as_of, "-f", "csv", "--fields", "advisers", "--no-headers").stdout
+        for as_of in (("--as-of", "2020-01"), ("--as-of", "2020-03"), ("--as-of", "2020-06"), ())
+    ]
+    assert advisers == ['""\n', "X\n", "X\n", '""\n']  # csv quotes a lone empty cell
+    checked = jio("check")
+    assert (checked.exit_code, checked.output) == (0, "")
+
+
+def test_repeating_a_dated_roster_change_records_nothing(jio: Invoke) -> None:
+    change = ("edit", "t-a", "--remove", "acquirer=A", "--add", "seller=S", "--on", "2020-07",
+              "--source", "Reuters")  # fmt: skip
+    assert jio(*change).stderr == 'Created party "S"\nEdited deal "t-a"\n'
+    again = jio(*change)
+    assert (again.exit_code, again.stdout) == (0, "")
+    assert again.stderr == 'Nothing recorded: deal "t-a" already has these values\n'
+    assert len(events(jio, "t-a")) == 4
+
+
+def test_a_roster_change_before_the_deal_was_reported_is_refused(
+    jio: Invoke, ledger_db: LedgerUnderTest
+) -> None:
+    before = ledger_db.contents()
+    result = jio("edit", "t-a", "--add", "backer=SoftBank", "--on", "2019-12-31")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        'Error: 2019-12-31 is before deal "t-a" was reported (2020-01); '
+        "date the event on or after it\n"
+    )
+    assert ledger_db.contents() == before
+
+
+@pytest.mark.parametrize(
+    "option", [("--on", "2020-03"), ("--source", "Reuters"), ("--attribution", "official")]
+)
+def test_dating_or_sourcing_a_correction_is_a_usage_error(
+    jio: Invoke, option: tuple[str, str]
+) -> None:
+    result = jio("edit", "t-a", "--title", "New", *option)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == usage_error(
+        "edit",
+        EDIT_USAGE,
+        "--on, --source, --url and --attribution date and source --add and --remove; "
+        "corrections are dated today",
+    )
+    assert deal(jio, "t-a")["title"] == "Old title"

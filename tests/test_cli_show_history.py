@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import BuiltLedger, Invoke
+from tests.conftest import STORY, BuiltLedger, Invoke
 
 JIO = "tiktok-india-reliance-jio"
 GLANCE = "tiktok-india-glance-digital-experience"
@@ -431,3 +431,68 @@ def test_a_mistyped_party_in_a_filter_suggests_names_and_aliases(story: Invoke) 
         assert result.stderr == (
             f'Note: no party named "{typed}"; it matches no deal (did you mean "{meant}"?)\n'
         )
+
+
+LATER_NEWS = (
+    ("note", JIO, "Jio weighs the bid", "--on", "2020-09"),  # event 5
+    ("note", JIO, "talks stalled", "--on", "2021-01"),  # event 6
+    ("edit", JIO, "--add", "adviser=Morgan Stanley", "--on", "2021-01-15", "--source", "Reuters"),
+)
+
+
+@pytest.fixture
+def later_news(built_ledger: BuiltLedger) -> Invoke:
+    """The story, with two notes on the Jio talks (events 5 and 6) and an adviser joining them
+    on 2021-01-15 (event 7)."""
+    return built_ledger(STORY, LATER_NEWS)
+
+
+def test_show_as_of_leaves_out_the_notes_and_parties_of_later_events(later_news: Invoke) -> None:
+    result = later_news("show", JIO, "--as-of", "2020-12-31")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == (
+        "Deal:     tiktok-india-reliance-jio (#1)\n"
+        "Title:    TikTok India / Reliance Jio\n"
+        "Kind:     asset-sale\n"
+        "Status:   in negotiation\n"
+        "Value:    USD 3bn (reported)\n"
+        "Reported: 2020-08\n"
+        "Updated:  2020-09\n"
+        "Target:   TikTok India\n"
+        "Acquirer: Reliance Jio\n"
+        "Seller:   ByteDance\n"
+        "Notes:    Jio weighs the bid\n"
+        "\n"
+        "History\n"
+        f"id    on       type     {'what':{len(JIO_CREATED)}}  source    note\n"
+        f"----  -------  -------  {'-' * len(JIO_CREATED)}  --------  ------\n"
+        f"1     2020-08  created  {JIO_CREATED}\n"
+        "5     2020-09  note     note: Jio weighs the bid\n"
+    )
+
+
+def test_show_json_as_of_holds_the_notes_and_parties_in_force_then(later_news: Invoke) -> None:
+    then = json.loads(later_news("show", JIO, "--as-of", "2021-01", "-f", "json").stdout)
+    assert (then["notes"], then["updated"]) == (
+        ["Jio weighs the bid", "talks stalled"],
+        "2021-01-15",
+    )
+    assert then["parties"][-1] == {"name": "Morgan Stanley", "role": "adviser"}
+    before = json.loads(later_news("show", JIO, "--as-of", "2021-01-14", "-f", "json").stdout)
+    assert (before["notes"], before["updated"]) == (
+        ["Jio weighs the bid", "talks stalled"],
+        "2021-01",
+    )
+    assert [p["role"] for p in before["parties"]] == ["target", "acquirer", "seller"]
+
+
+def test_list_as_of_leaves_out_later_notes_and_parties(later_news: Invoke) -> None:
+    fields = ("-f", "csv", "--fields", "key,advisers,notes,updated", "--target", "TikTok India")
+    then = later_news("list", "--as-of", "2020-12", *fields)
+    assert then.stdout == f"key,advisers,notes,updated\n{JIO},,Jio weighs the bid,2020-09\n"
+    now = later_news("list", *fields)
+    assert now.stdout == (
+        "key,advisers,notes,updated\n"
+        f"{JIO},Morgan Stanley,Jio weighs the bid; talks stalled,2021-02-13\n"
+        f"{GLANCE},,initial phase of negotiations,2021-02-13\n"
+    )

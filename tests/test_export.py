@@ -235,6 +235,23 @@ def test_as_of_export_says_so_and_holds_only_events_up_to_the_date(story: Invoke
     }
 
 
+def test_as_of_export_holds_the_parties_and_notes_in_force_then(story: Invoke) -> None:
+    jio = "tiktok-india-reliance-jio"
+    ok(story, "note", jio, "talks stalled", "--on", "2021-01")
+    ok(story, "edit", jio, "--add", "adviser=Morgan Stanley", "--on", "2021-02")
+    then = json.loads(ok(story, "export", "--as-of", "2021-01"))["deals"][0]
+    assert (then["notes"], then["updated"]) == (["talks stalled"], "2021-01")
+    assert [p["name"] for p in then["parties"]] == ["TikTok India", "Reliance Jio", "ByteDance"]
+    rows = csv.DictReader(io.StringIO(ok(story, "export", "-f", "csv", "--as-of", "2020-12")))
+    row = next(rows)
+    assert (row["key"], row["acquirers"], row["advisers"], row["notes"]) == (
+        jio,
+        "Reliance Jio",
+        "",
+        "",
+    )
+
+
 def test_export_filters_select_deals(story: Invoke) -> None:
     document = json.loads(ok(story, "export", "--status", "failed"))
     assert [d["key"] for d in document["deals"]] == ["tiktok-india-reliance-jio"]

@@ -194,6 +194,52 @@ def test_party_column_is_the_complete_set_for_its_role(run: Invoke, tmp_path: Pa
     assert summary(run, path) == (1, 0, 0, 1, 0)
 
 
+def test_party_column_is_compared_with_the_roster_in_force_on_the_rows_date(
+    run: Invoke, tmp_path: Path
+) -> None:
+    """A party that joined after the row's date is no change to the roster then; one that left
+    after it, and that the row leaves out, left on the row's date: the later event keeps it out."""
+    run("add", "Acme", "--acquirer", "Big Co", "--on", "2020-01")
+    run("edit", "acme-big-co", "--add", "acquirer=Late Co", "--on", "2020-06")
+    run("edit", "acme-big-co", "--add", "adviser=Bank", "--on", "2020-02")
+    run("edit", "acme-big-co", "--remove", "adviser=Bank", "--on", "2020-09")
+    path = write(
+        tmp_path, "d.csv", "key,acquirers,advisers,date\nacme-big-co,Big Co,Other,2020-03\n"
+    )
+    assert summary(run, path) == (1, 0, 1, 0, 0)
+    history = events(run, "acme-big-co")
+    changes = [(e["action"], e["party"], e["role"], e["on"]) for e in history if e.get("party")]
+    assert changes[-4:] == [
+        ("removed", "Bank", "adviser", "2020-03"),
+        ("added", "Other", "adviser", "2020-03"),
+        ("added", "Late Co", "acquirer", "2020-06"),
+        ("removed", "Bank", "adviser", "2020-09"),
+    ]
+    assert deal(run, "acme-big-co")["parties"] == [
+        {"name": "Acme", "role": "target"},
+        {"name": "Big Co", "role": "acquirer"},
+        {"name": "Late Co", "role": "acquirer"},
+        {"name": "Other", "role": "adviser"},
+    ]
+    assert deal(run, "acme-big-co")["updated"] == "2020-09"
+    assert summary(run, path) == (1, 0, 0, 1, 0)
+    checked = run("check")
+    assert (checked.exit_code, checked.output) == (0, "")
+
+
+def test_a_rows_corrections_do_not_move_updated(run: Invoke, tmp_path: Path) -> None:
+    run("add", "Acme", "--on", "2020-01")
+    path = write(tmp_path, "d.csv", "key,title,kind\nacme,Project Acme,merger\n")
+    assert summary(run, path) == (1, 0, 1, 0, 0)
+    shown = deal(run, "acme")
+    assert (shown["title"], shown["kind"], shown["updated"]) == (
+        "Project Acme",
+        "merger",
+        "2020-01",
+    )
+    assert [e["type"] for e in events(run, "acme")] == ["created", "edit"]
+
+
 def test_a_different_target_is_a_row_error(story: Invoke, tmp_path: Path) -> None:
     path = write(tmp_path, "d.csv", "key,target\ntiktok-india-reliance-jio,Glance\n")
     result = story("import", path)

@@ -5,6 +5,7 @@ upgraded by dealtrack: ``db upgrade`` on either backend, or any command on SQLit
 backs the file up).
 """
 
+import datetime
 import json
 import sqlite3
 import stat
@@ -76,7 +77,9 @@ def test_first_command_on_an_older_ledger_file_backs_it_up_then_upgrades_it(
         assert connection.execute("SELECT version_num FROM dealtrack_version").fetchall() == [
             (revision,)
         ]
-        assert connection.execute("SELECT count(*) FROM event").fetchone() == (14,)
+        # Before revision 0005 each party of the opening rosters was an event of its own.
+        events = 14 if revision < "0005" else 4
+        assert connection.execute("SELECT count(*) FROM event").fetchone() == (events,)
 
 
 def test_upgrade_to_0005_folds_only_the_live_opening_party_events(
@@ -127,5 +130,57 @@ def test_upgrade_to_0005_folds_only_the_live_opening_party_events(
     assert [(p["name"], p["role"]) for p in card["parties"]] == [
         ("T", "target"), ("A", "acquirer"), ("S", "seller"), ("B", "backer"),
     ]  # fmt: skip
+    checked = run("check")
+    assert (checked.exit_code, checked.output) == (0, "")
+
+
+def cached_updated(ledger_db: LedgerUnderTest) -> list[tuple[str, str]]:
+    """Each deal's cached ``updated`` and its precision, read past dealtrack (which would
+    upgrade an older ledger file before reading it)."""
+    query = "SELECT updated, updated_precision FROM deal ORDER BY id"
+    if ledger_db.path is not None:
+        with closing(sqlite3.connect(ledger_db.path)) as connection:
+            rows = connection.execute(query).fetchall()
+    else:
+        from sqlalchemy import text
+
+        with ledger_db._connect() as connection:
+            rows = connection.execute(text(query)).all()
+    return [(str(updated), precision) for updated, precision in rows]
+
+
+def test_upgrade_to_0006_dates_updated_by_the_latest_news_not_the_latest_correction(
+    run: Invoke, ledger_db: LedgerUnderTest
+) -> None:
+    """Revision 0005's dealtrack moved ``updated`` to the day of an edit; 0006 recomputes it
+    from the live created, status, value, party and note events, and going back restores the
+    old dates."""
+    today = datetime.date.today().isoformat()
+    commands = (
+        ("add", "T", "--acquirer", "A", "--on", "2020-01"),  # event 1
+        ("status", "t-a", "in-negotiation", "--on", "2020-06"),  # event 2
+        ("note", "t-a", "board met", "--on", "2020-03"),
+        ("edit", "t-a", "--title", "T deal"),
+        ("void", "2", "--reason", "another deal's news"),
+        ("add", "U", "--on", "2019"),
+        ("edit", "u", "--kind", "merger"),
+        ("add", "V", "--on", "2019-05-02"),
+        ("edit", "v", "--add", "backer=B", "--on", "2021-01"),
+        ("edit", "v", "--key", "v-deal"),
+    )
+    for command in commands:
+        assert run(*command).exit_code == 0, command
+    ledger_db.downgrade("0005_roster_in_created_event")
+    assert cached_updated(ledger_db) == [(today, "day")] * 3
+
+    upgraded = run("db", "upgrade")
+    assert upgraded.exit_code == 0
+    assert cached_updated(ledger_db) == [
+        ("2020-03-01", "month"),
+        ("2019-01-01", "year"),
+        ("2021-01-01", "month"),
+    ]
+    listed = run("list", "-f", "csv", "--fields", "key,updated")
+    assert listed.stdout == "key,updated\nt-a,2020-03\nu,2019\nv-deal,2021-01\n"
     checked = run("check")
     assert (checked.exit_code, checked.output) == (0, "")

@@ -65,7 +65,7 @@ def deals(session: Session, filters: Filters, notices: Notices) -> Iterator[dict
         rows = session.execute(query).all()
         if not rows:
             return
-        records = list(deal_records(session, rows))
+        records = list(deal_records(session, rows, filters.as_of))
         ids = [r["id"] for r in records]
         events_query = (
             events_with_party_names()

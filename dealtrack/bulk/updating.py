@@ -15,8 +15,13 @@ from dealtrack.bulk.creating import source_of
 from dealtrack.bulk.matching import Matcher, RowError, refuse_role_clashes
 from dealtrack.bulk.rows import FlatRow
 from dealtrack.dates import PartialDate, from_storage
-from dealtrack.domain.changes import event_fields
-from dealtrack.domain.fold import fold_state, in_order, state_on
+from dealtrack.domain.changes import (
+    RosterChange,
+    apply_roster_change,
+    changes_to_reach,
+    event_fields,
+)
+from dealtrack.domain.fold import fold_state, in_order, roster, roster_in_force, state_on
 from dealtrack.domain.new_deal import default_title, value_columns
 from dealtrack.domain.status_changes import status_change_problem
 from dealtrack.models import Deal, Event, Participant
@@ -74,7 +79,9 @@ def update_deal(
             state.basis,
         ):
             add("value", amount=amount, high=high, currency=currency, basis=basis)
-    _party_changes(session, row, loaded, add, resolve)
+    roster_changes = _party_changes(row, loaded, date, resolve)
+    for action, party_id, role in roster_changes:
+        add("party", action=action, party_id=party_id, role=role)
     if row.notes is not None and row.notes not in _notes(loaded):
         add("note", text=row.notes)
     changes = _field_changes(row, loaded, matcher)
@@ -86,6 +93,8 @@ def update_deal(
     written = session.get_one(Deal, deal.id)
     for name, (_, corrected) in changes.items():
         setattr(written, name, corrected)
+    if roster_changes:
+        _store_roster(session, loaded, roster_changes, new, date)
     store_state(written, fold_state(deal, in_order([*loaded.events, *new], deal)))
     return True
 
@@ -110,25 +119,43 @@ def _check_roles(matcher: Matcher, row: FlatRow, loaded: Loaded) -> None:
 
 
 def _party_changes(
-    session: Session,
-    row: FlatRow,
-    loaded: Loaded,
-    add: Callable[..., None],
-    resolve: Callable[[str], int],
-) -> None:
-    """A non-empty party column is the complete set for its role: add and remove to reach it."""
+    row: FlatRow, loaded: Loaded, date: PartialDate, resolve: Callable[[str], int]
+) -> list[RosterChange]:
+    """A non-empty party column is the complete set for its role on the row's date: the changes
+    (party events dated then) that bring the roster in force on that date to it."""
+    if not row.roles:
+        return []
+    deal = loaded.deal
+    in_force = roster_in_force(deal, lambda: loaded.participants, lambda: loaded.events, date.start)
+    changes: list[RosterChange] = []
     for role, names in row.roles.items():
-        wanted = [resolve(name) for name in names]
-        present = [p for p in loaded.participants if p.role == role]  # loaded in id order
-        for participant in present:
-            if participant.party_id not in wanted:
-                add("party", action="removed", party_id=participant.party_id, role=role)
-                session.execute(delete(Participant).where(Participant.id == participant.id))
-        have = {p.party_id for p in present}
-        for party_id in wanted:
-            if party_id not in have:
-                add("party", action="added", party_id=party_id, role=role)
-                session.add(Participant(deal_id=loaded.deal.id, party_id=party_id, role=role))
+        changes += changes_to_reach(in_force, role, [resolve(name) for name in names])
+    return changes
+
+
+def _store_roster(
+    session: Session,
+    loaded: Loaded,
+    changes: list[RosterChange],
+    new: list[Event],
+    date: PartialDate,
+) -> None:
+    """Bring the deal's participants to its roster now: the changes applied to them when the row
+    is its latest news, else the fold of all its events (a later party event may undo a change)."""
+    deal = loaded.deal
+    if deal.updated <= date.start:
+        current = {(p.party_id, p.role): None for p in loaded.participants}
+        for change in changes:
+            apply_roster_change(current, change)
+    else:
+        current = roster(in_order([*loaded.events, *new], deal))
+    present = {(p.party_id, p.role): p.id for p in loaded.participants}
+    for pair, participant_id in present.items():
+        if pair not in current:
+            session.execute(delete(Participant).where(Participant.id == participant_id))
+    for party_id, role in current:
+        if (party_id, role) not in present:
+            session.add(Participant(deal_id=deal.id, party_id=party_id, role=role))
 
 
 def _field_changes(row: FlatRow, loaded: Loaded, matcher: Matcher) -> dict[str, list[object]]:

@@ -232,6 +232,12 @@ def note(
     multiple=True,
     help="Remove a party, e.g. backer=SoftBank.",
 )
+@click.option(
+    "--on",
+    type=types.EFFECTIVE_DATE,
+    help="When the parties joined or left (--add, --remove) [default: today].",
+)
+@source_options
 def edit(
     deal: str,
     title: str | None,
@@ -241,12 +247,22 @@ def edit(
     reported: Any,
     added: tuple[tuple[str, str], ...],
     removed: tuple[tuple[str, str], ...],
+    on: Any,
+    outlet: str | None,
+    url: str | None,
+    attribution: str | None,
 ) -> None:
-    """Correct DEAL's title, kind, key, target, reported date or parties.
+    """Correct DEAL's title, kind, key, target or reported date, or change its parties.
+
+    Corrections are an edit event dated today and leave the deal's updated date alone. Each
+    --add and --remove is a party event dated --on, with its source: the roster as of an earlier
+    date (--as-of) leaves it out. To correct an opening roster, date the change on the deal's
+    reported date, or void the event that added the party.
 
     \b
     Example:
-      dealtrack edit tiktok-india-reliance-jio --add adviser="Morgan Stanley" --kind asset-sale
+      dealtrack edit tiktok-india-reliance-jio --add adviser="Morgan Stanley" \\
+          --on 2020-09 --source Reuters
     """
     from dealtrack.services.editing import DealEdit, edit_deal
 
@@ -256,6 +272,11 @@ def edit(
             "give at least one change: --title, --kind, --key, --target, --reported, --add "
             "or --remove"
         )
+    if not (added or removed) and (on or outlet or url or attribution):
+        raise click.UsageError(
+            "--on, --source, --url and --attribution date and source --add and --remove; "
+            "corrections are dated today"
+        )
     changes = DealEdit(
         title=title,
         kind=kind,
@@ -264,6 +285,8 @@ def edit(
         reported=reported,
         add=added,
         remove=removed,
+        on=on,
+        source=source_from(outlet, url, attribution),
     )
     edited = run(True, lambda s, n: edit_deal(s, deal, changes, today(), n))
     if edited.event_id is not None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from dealtrack.dates import PartialDate, from_storage
-from dealtrack.vocabulary import ROLES, STATUS_TYPES, VALUE_TYPES
+from dealtrack.vocabulary import ROLES, STATUS_TYPES, UPDATE_TYPES, VALUE_TYPES
 
 
 class DealDates(Protocol):
@@ -52,14 +52,18 @@ class DealState:
 def fold_state(
     deal: DealDates, events: Sequence[Any], as_of: datetime.date | None = None
 ) -> DealState:
-    """The state the deal's non-void events (in ledger order) imply, on or before ``as_of``."""
+    """The state the deal's non-void events (in ledger order) imply, on or before ``as_of``.
+
+    ``updated`` is the date of the latest news (a live created, status, value, party or note
+    event): corrections, ``edit`` and ``void`` events, say nothing new about the deal.
+    """
     in_force = [e for e in events if as_of is None or effective_on(e, deal) <= as_of] or list(
         events[:1]
     )
     status_event = live(in_force, STATUS_TYPES)[-1]
     values = live(in_force, VALUE_TYPES)
     value_event = values[-1] if values else None
-    dated = [e for e in in_force if not e.voided and e.type != "void"]
+    dated = [e for e in in_force if not e.voided and e.type in UPDATE_TYPES]
     latest = dated[-1] if dated else status_event
     updated_on = effective_on(latest, deal)
     precision = deal.reported_precision if latest.type == "created" else latest.on_precision
@@ -130,6 +134,30 @@ def roster(events: Sequence[Any]) -> dict[tuple[int, str], None]:
             else:
                 pairs.pop(pair, None)
     return pairs
+
+
+def roster_on(
+    deal: DealDates, events: Sequence[Any], day: datetime.date
+) -> dict[tuple[int, str], None]:
+    """The roster in force on ``day``: the created event's, changed by the live party events
+    that take effect on or before it (whenever they were recorded). ``events`` in ledger order."""
+    return roster([e for e in events if effective_on(e, deal) <= day])
+
+
+def roster_in_force(
+    deal: Any,
+    participants: Callable[[], Iterable[Any]],
+    events: Callable[[], Sequence[Any]],
+    day: datetime.date,
+) -> dict[tuple[int, str], None]:
+    """The roster in force on ``day``: the deal's current ``participants()`` when no news takes
+    effect after ``day`` (no live party event can, then), else the fold of its ``events()``.
+
+    Callables, like ``state_on``'s, so that the common case reads no events.
+    """
+    if deal.updated <= day:
+        return {(p.party_id, p.role): None for p in participants()}
+    return roster_on(deal, events(), day)
 
 
 # What an event says, beyond its type and date: every column but its identity, time and note.

@@ -166,7 +166,8 @@ def add_deal(
     return key
 
 
-def _check_date(deal: Deal, on: PartialDate) -> None:
+def check_event_date(deal: Deal, on: PartialDate) -> None:
+    """An event may not take effect before its deal was reported."""
     if on.start < deal.reported:
         raise Refused(
             f'{on} is before deal "{deal.key}" was reported '
@@ -220,7 +221,7 @@ def change_status(
 ) -> Recorded:
     """Record a status change, legal from the status in force on its date and into the next one."""
     deal = find_deal(session, ref)
-    _check_date(deal, on)
+    check_event_date(deal, on)
     problem = status_change_problem(deal.key, deal, deal_events(session, deal), status, on)
     if problem is not None and not force:
         raise Refused(f"{problem} (use --force to record it anyway)")
@@ -242,7 +243,7 @@ def change_value(
     notices: Notices,
 ) -> Recorded:
     deal = find_deal(session, ref)
-    _check_date(deal, on)
+    check_event_date(deal, on)
     return record(
         session, deal, new_event(deal, "value", on, source, note, **valuation.columns()), notices
     )
@@ -252,7 +253,7 @@ def add_note(
     session: Session, ref: str, text: str, on: PartialDate, source: Source, notices: Notices
 ) -> Recorded:
     deal = find_deal(session, ref)
-    _check_date(deal, on)
+    check_event_date(deal, on)
     return record(session, deal, new_event(deal, "note", on, source, None, text=text), notices)
 
 

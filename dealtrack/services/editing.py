@@ -1,20 +1,32 @@
-"""``edit``: corrections to a deal's title, kind, key, target, reported date and parties.
+"""``edit``: corrections to a deal's title, kind, key, target and reported date, and dated
+changes to its roster.
 
-Edits are corrections, not news: each is an ``edit`` event (``changes: {field: [old, new]}``) or a
-``party`` event, dated today, so the history shows who was corrected and when.
+Corrections are not news: they are one ``edit`` event (``changes: {field: [old, new]}``), dated
+today, so the history shows what was corrected and when, and they never move ``updated``. A party
+joining or leaving a deal is news: a ``party`` event dated when it happened (``--on``), with its
+source, and the roster as of any date follows it.
 """
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dealtrack.dates import PartialDate, from_storage
+from dealtrack.domain.changes import apply_roster_change, changes_roster, party_event_fields
+from dealtrack.domain.fold import find_identical, roster_on
 from dealtrack.errors import Refused
 from dealtrack.models import Deal, Event, Participant, Party
-from dealtrack.services.deals import Recorded, Source, find_deal, free_key, new_event
-from dealtrack.services.ledger import deal_events, refresh
+from dealtrack.services.deals import (
+    Recorded,
+    Source,
+    check_event_date,
+    find_deal,
+    free_key,
+    new_event,
+)
+from dealtrack.services.ledger import deal_events, recorded_now, refresh, replay_participants
 from dealtrack.services.parties import (
     Notices,
     find_party,
@@ -33,6 +45,8 @@ class DealEdit:
     reported: PartialDate | None = None
     add: tuple[tuple[str, str], ...] = ()  # (role, name)
     remove: tuple[tuple[str, str], ...] = ()
+    on: PartialDate | None = None  # when the roster changed [default: today]
+    source: Source = field(default_factory=Source)  # who reported the roster change
 
 
 def _earliest_other(session: Session, deal: Deal) -> PartialDate | None:
@@ -103,13 +117,44 @@ def _refuse_role_clashes(session: Session, deal: Deal, edit: DealEdit) -> None:
     refuse_role_clashes(session, target, [*roles, *edit.add])
 
 
+def _roster_events(
+    session: Session, deal: Deal, edit: DealEdit, on: PartialDate, notices: Notices
+) -> list[Event]:
+    """The party events of ``--remove`` then ``--add``, judged against the roster in force on
+    their date; a change already on file with the same date and source is a re-run, skipped."""
+    if not (edit.remove or edit.add):
+        return []
+    check_event_date(deal, on)
+    events = deal_events(session, deal)
+    in_force = roster_on(deal, events, on.start)
+    named = [("removed", role, get_party(session, name)) for role, name in edit.remove]
+    named += [
+        ("added", role, resolve_party(session, name, True, notices)) for role, name in edit.add
+    ]
+    appended: list[Event] = []
+    for action, role, party in named:
+        change = (action, party.id, role)
+        event = Event(
+            **party_event_fields(deal.id, change, on, recorded_now(), edit.source.columns())
+        )
+        if not changes_roster(in_force, change):
+            if find_identical(events, event) is not None:
+                continue
+            state = "already" if action == "added" else "not"
+            raise Refused(f'"{party.name}" is {state} {role} in deal "{deal.key}" on {on}')
+        apply_roster_change(in_force, change)
+        appended.append(event)
+    return appended
+
+
 def edit_deal(
     session: Session, ref: str, edit: DealEdit, today: PartialDate, notices: Notices
 ) -> Recorded:
-    """Apply the corrections; each changed field and each party change is one event.
+    """Apply the corrections (one ``edit`` event, dated today) and the roster changes (one
+    ``party`` event each, dated ``edit.on`` or today).
 
-    Events are added without append_event's identical-event check: each one records a change
-    the deal really underwent, even when the same change was made (and undone) earlier today.
+    A roster change is recorded whenever it changes the roster in force on its date, even when
+    the same change was made (and undone) before; repeating one that is on file records nothing.
     """
     deal = find_deal(session, ref)
     _refuse_role_clashes(session, deal, edit)
@@ -121,44 +166,11 @@ def edit_deal(
                 deal, "edit", today, Source(), None, changes=json.dumps(changes, ensure_ascii=False)
             )
         )
-        session.add(appended[-1])
-    for role, name in edit.remove:
-        party = get_party(session, name)
-        participant = session.scalars(
-            select(Participant).where(
-                Participant.deal_id == deal.id,
-                Participant.party_id == party.id,
-                Participant.role == role,
-            )
-        ).first()
-        if participant is None:
-            raise Refused(f'"{party.name}" is not {role} in deal "{deal.key}"')
-        session.delete(participant)
-        appended.append(
-            new_event(
-                deal, "party", today, Source(), None, action="removed", party_id=party.id, role=role
-            )
-        )
-        session.add(appended[-1])
-    for role, name in edit.add:
-        party = resolve_party(session, name, True, notices)
-        exists = session.scalar(
-            select(Participant.id).where(
-                Participant.deal_id == deal.id,
-                Participant.party_id == party.id,
-                Participant.role == role,
-            )
-        )
-        if exists:
-            raise Refused(f'"{party.name}" is already {role} in deal "{deal.key}"')
-        session.add(Participant(deal_id=deal.id, party_id=party.id, role=role))
-        appended.append(
-            new_event(
-                deal, "party", today, Source(), None, action="added", party_id=party.id, role=role
-            )
-        )
-        session.add(appended[-1])
-    refresh(session, deal)
+    appended += _roster_events(session, deal, edit, edit.on or today, notices)
+    session.add_all(appended)
+    events = refresh(session, deal)
+    if edit.remove or edit.add:
+        replay_participants(session, deal, events)
     if not appended:
         notices.add(f'Nothing recorded: deal "{deal.key}" already has these values')
     return Recorded(deal.key, appended[-1].id if appended else None)
