@@ -192,6 +192,8 @@ class View:
     flat: tuple[str, ...]
     # Cells that read differently in a table for people than in csv/tsv for programs.
     table_cells: Mapping[str, Callable[[Record], Any]] = field(default_factory=dict)
+    # Free-text columns a table may cut to fit a terminal; keys, statuses and money never are.
+    cuttable: frozenset[str] = frozenset()
 
     def fields(self, fmt: str, chosen: tuple[str, ...] | None) -> tuple[str, ...]:
         if chosen:
@@ -207,7 +209,13 @@ class View:
         return row
 
 
-DEALS = View(DEAL_COLUMNS, DEAL_TABLE, DEAL_FLAT)
-EVENTS = View(EVENT_COLUMNS, EVENT_TABLE, EVENT_FLAT)
+NAMES = frozenset({"target", "acquirers", "sellers", "advisers", "backers", "others"})
+DEALS = View(DEAL_COLUMNS, DEAL_TABLE, DEAL_FLAT, cuttable=NAMES | {"title", "reason", "notes"})
+EVENTS = View(
+    EVENT_COLUMNS,
+    EVENT_TABLE,
+    EVENT_FLAT,
+    cuttable=frozenset({"what", "source", "note", "reason", "party", "parties", "text", "url"}),
+)
 # A table leaves the folded count blank where no rival was folded, so the few that were stand out.
 REPORT = View(REPORT_COLUMNS, REPORT_TABLE, REPORT_FLAT, {"folded": lambda r: r["folded"] or ""})
