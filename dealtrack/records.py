@@ -275,9 +275,7 @@ def history(
     return _event_records(session, rows)
 
 
-def _event_records(
-    session: Session, rows: Iterable[Any]
-) -> Iterator[tuple[Record, bool]]:
+def _event_records(session: Session, rows: Iterable[Any]) -> Iterator[tuple[Record, bool]]:
     iterator = iter(rows)
     while batch := list(islice(iterator, BATCH)):
         roster = roster_names(session, (event for event, _, _ in batch))

@@ -178,17 +178,6 @@ PAGE = 500
 ELLIPSIS = "\u2026"
 
 
-def to_table(
-    rows: Iterable[Mapping[str, Any]],
-    fields: Sequence[str],
-    fmt: str,
-    headers: bool,
-    width: int | None = None,
-    cuttable: Collection[str] = (),
-) -> str:
-    return "".join(table_pages(rows, fields, fmt, headers, width, cuttable))
-
-
 def table_pages(
     rows: Iterable[Mapping[str, Any]],
     fields: Sequence[str],

@@ -10,6 +10,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
+from itertools import groupby
 from typing import Any
 
 from sqlalchemy import Select, and_, case, extract, func, literal, null, select, union
@@ -176,7 +177,6 @@ def _rival_bids(
             members.c.target_id,
             members.c.kind,
             members.c.reported,
-            Deal.reported_precision,
             members.c.amount,
             func.coalesce(members.c.high, members.c.amount),
             Event.status,
@@ -197,24 +197,32 @@ def _rival_bids(
             members.c.amount.is_not(None),
             members.c.target_id.in_(shared),
         )
-        .order_by(members.c.deal_id, effective, Event.recorded_at, Event.id)
+        .order_by(members.c.grp, _sub(members), members.c.currency, members.c.deal_id, effective)
+        .order_by(Event.recorded_at, Event.id)
     )
     today = datetime.date.today()
     if as_of is not None:
         query = query.where(effective <= as_of.last_day)
         today = min(today, as_of.last_day)
-    rows: dict[tuple[GroupKey, int], list[Any]] = {}
-    statuses: dict[tuple[GroupKey, int], list[tuple[str, datetime.date]]] = defaultdict(list)
-    for row in session.execute(query):
-        grp, sub, currency, deal_id, *deal, status, on, on_precision = row
-        key = ((grp, sub, currency), deal_id)
-        rows[key] = deal
-        statuses[key].append((status, from_storage(on, on_precision).last_day))
+    last_days: dict[tuple[datetime.date, str], datetime.date] = {}  # few dates, many deals
     bids: dict[GroupKey, list[Bid]] = defaultdict(list)
-    for (group, deal_id), (target, kind, reported, reported_precision, low, high) in rows.items():
-        start = from_storage(reported, reported_precision).start
-        end = life_end(statuses[(group, deal_id)], today)
-        bids[group].append(Bid(deal_id, target, kind, start, end, int(low), int(high)))
+    # Plain rows (no ORM), one per status-setting event, a deal's events together and in order.
+    for (grp, sub, currency, deal_id), events in groupby(
+        session.connection().execute(query), key=lambda row: tuple(row[:4])
+    ):
+        statuses = []
+        for row in events:
+            on, on_precision = row[10], row[11]
+            last_day = last_days.get((on, on_precision))
+            if last_day is None:
+                last_day = last_days[(on, on_precision)] = from_storage(on, on_precision).last_day
+            statuses.append((row[9], last_day))
+        _, _, _, _, target, kind, reported, low, high = row[:9]
+        # A stored date is its period's first day, where a life starts.
+        end = life_end(statuses, today)
+        bids[(grp, sub, currency)].append(
+            Bid(deal_id, target, kind, reported, end, int(low), int(high))
+        )
     return bids
 
 
