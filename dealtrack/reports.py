@@ -109,6 +109,12 @@ def _sub(members: Subquery) -> Any:
     return members.c.sub if "sub" in members.c else null()
 
 
+def _months(members: Subquery) -> list[Any]:
+    """The month column to group or order by, for ``--by month`` only (PostgreSQL refuses a
+    constant there)."""
+    return [members.c.sub] if "sub" in members.c else []
+
+
 def _label(by: str, group: Any, sub: Any | None) -> str:
     if by == "year":
         return f"{int(group):04d}"
@@ -128,7 +134,7 @@ def _totals(
         func.count(),
         func.sum(members.c.amount),
         func.sum(func.coalesce(members.c.high, members.c.amount)),
-    ).group_by(members.c.grp, *([sub] if "sub" in members.c else []), members.c.currency)
+    ).group_by(members.c.grp, *_months(members), members.c.currency)
     try:
         # A savepoint, so the failed sum leaves the surrounding transaction usable.
         with session.begin_nested():
@@ -197,8 +203,8 @@ def _rival_bids(
             members.c.amount.is_not(None),
             members.c.target_id.in_(shared),
         )
-        .order_by(members.c.grp, _sub(members), members.c.currency, members.c.deal_id, effective)
-        .order_by(Event.recorded_at, Event.id)
+        .order_by(members.c.grp, *_months(members), members.c.currency, members.c.deal_id)
+        .order_by(effective, Event.recorded_at, Event.id)
     )
     today = datetime.date.today()
     if as_of is not None:

@@ -127,3 +127,14 @@ def test_rivals_in_other_currencies_are_totalled_apart(run: Invoke) -> None:
     assert by_group(run, "--by", "target") == {
         "Vesta": [total("EUR", 1, "9000000000.00"), total("USD", 1, "10000000000.00")]
     }
+
+
+def test_rivals_reported_in_one_month_fold_in_that_month_s_group(run: Invoke) -> None:
+    run("add", "Nyx", "--acquirer", "One", "--value", "$2bn", "--on", "2021-05-03")
+    run("add", "Nyx", "--acquirer", "Two", "--value", "$3bn", "--on", "2021-05-20")
+    run("add", "Nyx", "--acquirer", "Three", "--value", "$4bn", "--on", "2021")
+    assert by_group(run, "--by", "month") == {
+        "2021": [total("USD", 1, "4000000000.00")],
+        "2021-05": [total("USD", 2, "3000000000.00", folded=1)],
+    }
+    assert by_group(run, "--by", "year") == {"2021": [total("USD", 3, "4000000000.00", folded=2)]}
