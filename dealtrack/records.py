@@ -123,8 +123,9 @@ def list_deals(
     descending: bool = False,
     limit: int | None = None,
 ) -> Iterator[Record]:
-    rows = session.execute(select_deals(session, filters, notices, sort, descending, limit))
-    return deal_records(session, rows)
+    """The deals FILTERS select, read a batch at a time (``list`` writes them as they come)."""
+    query = select_deals(session, filters, notices, sort, descending, limit)
+    return deal_records(session, session.execute(query.execution_options(yield_per=BATCH)))
 
 
 def event_record(

@@ -167,6 +167,9 @@ def report(
 ) -> None:
     """Count deals and total their values by group, one total per currency.
 
+    Rival bids for one target (acquisitions, mergers or asset sales whose lives overlap) count
+    once in a total, at their largest value; "folded" says how many deals were left out.
+
     \b
     Example:
       dealtrack report --by acquirer --currency USD --sort value --limit 10
