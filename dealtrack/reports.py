@@ -2,8 +2,9 @@
 
 Amounts in different currencies are never added, and rival bids for one target are counted once
 (their largest value): SQL sums every group, then the few deals that share a target are folded in
-Python by the domain's rule and their plain sums swapped for the folded ones. SQLite raises on a 64-bit overflow in ``sum()``;
-the totals are then recomputed exactly in Python, streaming the amounts.
+Python by the domain's rule and their plain sums swapped for the folded ones. SQLite raises on a
+64-bit overflow in ``sum()``; the totals are then recomputed exactly in Python, streaming the
+amounts.
 """
 
 import datetime
@@ -216,14 +217,14 @@ def _rival_bids(
     for (grp, sub, currency, deal_id), events in groupby(
         session.connection().execute(query), key=lambda row: tuple(row[:4])
     ):
+        rows = list(events)
         statuses = []
-        for row in events:
-            on, on_precision = row[10], row[11]
+        for *_, status, on, on_precision in rows:
             last_day = last_days.get((on, on_precision))
             if last_day is None:
                 last_day = last_days[(on, on_precision)] = from_storage(on, on_precision).last_day
-            statuses.append((row[9], last_day))
-        _, _, _, _, target, kind, reported, low, high = row[:9]
+            statuses.append((status, last_day))
+        target, kind, reported, low, high = rows[0][4:9]
         # A stored date is its period's first day, where a life starts.
         end = life_end(statuses, today)
         bids[(grp, sub, currency)].append(
