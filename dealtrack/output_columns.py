@@ -5,7 +5,7 @@ decimal strings beside their currency). ``--fields`` chooses among a view's colu
 """
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -144,12 +144,13 @@ REPORT_COLUMNS: dict[str, Callable[[Record], Any]] = {
     "deals": lambda r: r["deals"],
     "currency": lambda r: r["currency"],
     "currency_deals": lambda r: r["currency_deals"],
+    "folded": lambda r: r["folded"],
     "amount": lambda r: r["amount"],
     "high": lambda r: r["high"],
     "total": lambda r: format_total(_amount(r["value"])) if r["value"] else "",
 }
-REPORT_TABLE = ("group", "deals", "total")
-REPORT_FLAT = ("group", "deals", "currency", "currency_deals", "amount", "high")
+REPORT_TABLE = ("group", "deals", "total", "folded")
+REPORT_FLAT = ("group", "deals", "currency", "currency_deals", "folded", "amount", "high")
 
 
 def report_rows(groups: Sequence[Record]) -> list[dict[str, Any]]:
@@ -172,6 +173,8 @@ def report_rows(groups: Sequence[Record]) -> list[dict[str, Any]]:
                     "deals": group["deals"],
                     "currency": total["currency"] if total else None,
                     "currency_deals": total["deals"] if total else None,
+                    # Rival bids whose value the total left out (only the largest counts).
+                    "folded": total["folded"] if total else None,
                     "amount": total["amount"] if total else None,
                     "high": total["high"] if total else None,
                     "value": value,
@@ -187,6 +190,10 @@ class View:
     columns: Mapping[str, Callable[[Record], Any]]
     table: tuple[str, ...]
     flat: tuple[str, ...]
+    # Cells that read differently in a table for people than in csv/tsv for programs.
+    table_cells: Mapping[str, Callable[[Record], Any]] = field(default_factory=dict)
+    # Free-text columns a table may cut to fit a terminal; keys, statuses and money never are.
+    cuttable: frozenset[str] = frozenset()
 
     def fields(self, fmt: str, chosen: tuple[str, ...] | None) -> tuple[str, ...]:
         if chosen:
@@ -194,12 +201,21 @@ class View:
         return self.flat if fmt in FLAT_FORMATS else self.table
 
     def flatten(self, record: Record, fields: Sequence[str], fmt: str) -> dict[str, Any]:
-        row = {f: self.columns[f](record) for f in fields}
-        if fmt not in FLAT_FORMATS and "status" in row:
+        if fmt in FLAT_FORMATS:
+            return {f: self.columns[f](record) for f in fields}
+        row = {f: self.table_cells.get(f, self.columns[f])(record) for f in fields}
+        if "status" in row:
             row["status"] = words(row["status"])
         return row
 
 
-DEALS = View(DEAL_COLUMNS, DEAL_TABLE, DEAL_FLAT)
-EVENTS = View(EVENT_COLUMNS, EVENT_TABLE, EVENT_FLAT)
-REPORT = View(REPORT_COLUMNS, REPORT_TABLE, REPORT_FLAT)
+NAMES = frozenset({"target", "acquirers", "sellers", "advisers", "backers", "others"})
+DEALS = View(DEAL_COLUMNS, DEAL_TABLE, DEAL_FLAT, cuttable=NAMES | {"title", "reason", "notes"})
+EVENTS = View(
+    EVENT_COLUMNS,
+    EVENT_TABLE,
+    EVENT_FLAT,
+    cuttable=frozenset({"what", "source", "note", "reason", "party", "parties", "text", "url"}),
+)
+# A table leaves the folded count blank where no rival was folded, so the few that were stand out.
+REPORT = View(REPORT_COLUMNS, REPORT_TABLE, REPORT_FLAT, {"folded": lambda r: r["folded"] or ""})

@@ -6,7 +6,7 @@ each kind on or before the date, ranked in SQL with window functions so large le
 
 import datetime
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -284,6 +284,30 @@ def matching_deal_ids(session: Session, filters: Filters, notices: Notices) -> S
     return with_state(select(Deal.id), state).where(
         *conditions(session, filters, state, notices) or [true()]
     )
+
+
+def select_history(
+    session: Session,
+    events: Select[Any],
+    deal_id: int | None,
+    filters: Filters,
+    notices: Notices,
+) -> Select[Any]:
+    """``events`` (a select from Event) narrowed to one deal or to the deals FILTERS select, in
+    ledger order; ``--since``/``--until`` bound the events' dates, not the deals' ``reported``."""
+    query = events
+    if deal_id is not None:
+        query = query.where(Event.deal_id == deal_id)
+    deal_filters = replace(filters, since=None, until=None)
+    if deal_filters != Filters():
+        query = query.where(Event.deal_id.in_(matching_deal_ids(session, deal_filters, notices)))
+    if filters.since is not None:
+        query = query.where(Event.on >= filters.since.start)
+    if filters.until is not None:
+        query = query.where(Event.on <= filters.until.last_day)
+    if filters.as_of is not None:
+        query = query.where(Event.on <= filters.as_of.last_day)
+    return query.order_by(Event.on, Event.recorded_at, Event.id)
 
 
 def with_state(query: Select[Any], state: FromClause) -> Select[Any]:

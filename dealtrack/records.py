@@ -7,7 +7,6 @@ their keys are in the documented order so every output format agrees.
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import replace
 from itertools import islice
 from typing import Any
 
@@ -20,7 +19,7 @@ from dealtrack.domain.fold import decode_roster, effective_on
 from dealtrack.domain.new_deal import default_title
 from dealtrack.models import Alias, Deal, Event, Participant, Party
 from dealtrack.money import to_decimal_string
-from dealtrack.queries import Filters, matching_deal_ids, select_deals
+from dealtrack.queries import Filters, select_deals, select_history
 from dealtrack.services.deals import find_deal
 from dealtrack.services.ledger import deal_events
 from dealtrack.services.parties import Notices, get_party
@@ -83,7 +82,9 @@ def list_deals(
     descending: bool = False,
     limit: int | None = None,
 ) -> Iterator[Record]:
-    rows = session.execute(select_deals(session, filters, notices, sort, descending, limit))
+    """The deals FILTERS select, read a batch at a time (``list`` writes them as they come)."""
+    query = select_deals(session, filters, notices, sort, descending, limit)
+    rows = session.execute(query.execution_options(yield_per=BATCH))
     return deal_records(session, rows, filters.as_of)
 
 
@@ -222,22 +223,25 @@ def _rivals(session: Session, deal: Deal, as_of: PartialDate | None) -> list[Rec
     return rivals
 
 
-def history(session: Session, ref: str | None, filters: Filters, notices: Notices) -> list[Record]:
-    """A deal's events, or the ledger-wide feed; ``--since``/``--until`` bound the events' dates."""
-    deal_filters = replace(filters, since=None, until=None)
+def history(
+    session: Session, ref: str | None, filters: Filters, notices: Notices
+) -> Iterator[tuple[Record, bool]]:
+    """A deal's events, or the ledger-wide feed, each with whether it is voided, as the rows are
+    read (a batch at a time: memory stays flat however long the ledger). An unknown deal is
+    refused at once, before any row; ``--since``/``--until`` bound the events' dates."""
+    deal_id = find_deal(session, ref).id if ref is not None else None
     query = events_with_party_names().add_columns(Deal.key).join(Deal, Deal.id == Event.deal_id)
-    if ref is not None:
-        query = query.where(Event.deal_id == find_deal(session, ref).id)
-    query = query.where(Event.deal_id.in_(matching_deal_ids(session, deal_filters, notices)))
-    if filters.since is not None:
-        query = query.where(Event.on >= filters.since.start)
-    if filters.until is not None:
-        query = query.where(Event.on <= filters.until.last_day)
-    if filters.as_of is not None:
-        query = query.where(Event.on <= filters.as_of.last_day)
-    rows = session.execute(query.order_by(Event.on, Event.recorded_at, Event.id)).all()
-    roster = roster_names(session, (event for event, _, _ in rows))
-    return [event_record(event, key, party, roster) for event, party, key in rows]
+    query = select_history(session, query, deal_id, filters, notices)
+    rows = session.execute(query.execution_options(yield_per=BATCH))
+    return _event_records(session, rows)
+
+
+def _event_records(session: Session, rows: Iterable[Any]) -> Iterator[tuple[Record, bool]]:
+    iterator = iter(rows)
+    while batch := list(islice(iterator, BATCH)):
+        roster = roster_names(session, (event for event, _, _ in batch))
+        for event, party, key in batch:
+            yield event_record(event, key, party, roster), event.voided
 
 
 def party_card(session: Session, name: str) -> Record:

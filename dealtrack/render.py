@@ -7,8 +7,8 @@ tabulate's padded tsv) and neutralise text that a spreadsheet would run as a for
 import csv
 import io
 import json
-from collections.abc import Iterable, Mapping, Sequence
-from itertools import repeat
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from itertools import islice, repeat
 from typing import IO, Any
 
 # dealtrack's own formats, which import reads and export writes as well: rows, then documents.
@@ -167,18 +167,112 @@ def to_delimited(
     return out.getvalue()
 
 
-def to_table(
-    rows: Iterable[Mapping[str, Any]], fields: Sequence[str], fmt: str, headers: bool
-) -> str:
+# Table formats whose rows are one line each with nothing after the last: such a table can be
+# written page by page, its column widths set by the first page.
+STREAMED_TABLES = frozenset(
+    {"github", "jira", "moinmoin", "orgtbl", "pipe", "plain", "presto", "simple", "textile", "tsv"}
+    | {"youtrack"}
+)
+FIRST_PAGE = 1000  # rows that set a streamed table's column widths
+PAGE = 500
+ELLIPSIS = "\u2026"
+
+
+def table_pages(
+    rows: Iterable[Mapping[str, Any]],
+    fields: Sequence[str],
+    fmt: str,
+    headers: bool,
+    width: int | None = None,
+    cuttable: Collection[str] = (),
+) -> Iterator[str]:
+    """A table's text in pages, so that a long one starts at once and ``| head`` ends it early.
+
+    The first FIRST_PAGE rows set the column widths (a later, wider cell pushes its row out of
+    line rather than hold every row back). With ``width`` (a terminal's), the widest columns
+    named in ``cuttable`` are cut with an ellipsis until the table fits, never below their header;
+    the other columns (keys, statuses, money) are never cut. Formats with a closing line are
+    drawn whole.
+    """
     from tabulate import tabulate
 
-    body = [[_cell(row.get(f)) for f in fields] for row in rows]
     # Without headers the default table drops its rules too, so rows can be piped (like `gh`).
     tablefmt = ("simple" if headers else "plain") if fmt == TABLE else fmt
-    text = tabulate(
-        body, headers=list(fields) if headers else (), tablefmt=tablefmt, disable_numparse=True
+    titles = list(fields) if headers else []
+    cells = ([_cell(row.get(f)) for f in fields] for row in rows)
+    streamed = tablefmt in STREAMED_TABLES
+    first = list(islice(cells, FIRST_PAGE)) if streamed else list(cells)
+    limits = _limits(first, titles, tablefmt, width, [f in cuttable for f in fields])
+    first = [_cut_row(row, limits) for row in first]
+    text = tabulate(first, headers=titles, tablefmt=tablefmt, disable_numparse=True)
+    yield text + "\n" if text else ""
+    if not streamed or not first:
+        return
+    # Each later page is drawn behind a row as wide as the first page's widest cells, then that
+    # row and the headers are dropped: tabulate lays it out exactly as the first page.
+    widest = ["x" * max(_width(row[n]) for row in first) for n in range(len(fields))]
+    header = tabulate([], headers=titles, tablefmt=tablefmt, disable_numparse=True)
+    skip = len(header.splitlines()) + 1 if titles else 1
+    while page := list(islice(cells, PAGE)):
+        body = [widest] + [_cut_row(row, limits) for row in page]
+        text = tabulate(body, headers=titles, tablefmt=tablefmt, disable_numparse=True)
+        yield "\n".join(text.splitlines()[skip:]) + "\n"
+
+
+def _width(cell: str) -> int:
+    return max((len(line) for line in cell.splitlines()), default=0)
+
+
+def _cut(cell: str, limit: int | None) -> str:
+    if limit is None or _width(cell) <= limit:
+        return cell
+    return "\n".join(
+        line if len(line) <= limit else line[: limit - 1] + ELLIPSIS for line in cell.splitlines()
     )
-    return text + "\n" if text else ""
+
+
+def _cut_row(row: list[str], limits: Sequence[int | None]) -> list[str]:
+    return [_cut(cell, limit) for cell, limit in zip(row, limits, strict=True)]
+
+
+def _limits(
+    rows: list[list[str]],
+    titles: list[str],
+    tablefmt: str,
+    width: int | None,
+    cuttable: list[bool],
+) -> list[int | None]:
+    """How wide each column may be for the table to fit ``width``: the widest cuttable columns
+    are narrowed to one limit together (never below their title, or 3), the others left alone."""
+    from tabulate import MIN_PADDING, tabulate
+
+    limits: list[int | None] = [None] * len(cuttable)
+    if width is None or not rows or not any(cuttable):
+        return limits
+    widths = [max(_width(row[n]) for row in rows) for n in range(len(cuttable))]
+    drawn = tabulate(rows, headers=titles, tablefmt=tablefmt, disable_numparse=True)
+    excess = max(map(len, drawn.splitlines())) - width
+    if excess <= 0:
+        return limits
+    # tabulate draws a column at least as wide as its header and two spaces: cutting a cell
+    # below that frees nothing.
+    padding = 0 if tablefmt == "pretty" else MIN_PADDING
+    floors = [max(len(titles[n]) + padding if titles else 0, 3) for n in range(len(cuttable))]
+    limit = max(w for w, cut in zip(widths, cuttable, strict=True) if cut)
+    # Lower one limit over every cuttable column until the cells above it free enough room.
+    while limit > 0:
+        freed = sum(
+            w - max(limit, floor)
+            for w, floor, cut in zip(widths, floors, cuttable, strict=True)
+            if cut and w > max(limit, floor)
+        )
+        if freed >= excess:
+            break
+        limit -= 1
+    for n, cut in enumerate(cuttable):
+        if cut and widths[n] > max(limit, floors[n]):
+            limits[n] = max(limit, floors[n])
+    return limits
 
 
 def is_table(fmt: str) -> bool:
@@ -187,11 +281,46 @@ def is_table(fmt: str) -> bool:
 
 
 def render_rows(
-    rows: Iterable[Mapping[str, Any]], fields: Sequence[str], fmt: str, headers: bool
+    rows: Iterable[Mapping[str, Any]],
+    fields: Sequence[str],
+    fmt: str,
+    headers: bool,
+    width: int | None = None,
+    cuttable: Collection[str] = (),
 ) -> str:
     """Flat rows in any flat format (tables, csv, tsv)."""
-    if fmt == "csv":
-        return to_delimited(rows, fields, ",", headers)
-    if fmt == "tsv":
-        return to_delimited(rows, fields, "\t", headers)
-    return to_table(rows, fields, fmt, headers)
+    return "".join(row_pages(rows, fields, fmt, headers, width, cuttable))
+
+
+def row_pages(
+    rows: Iterable[Mapping[str, Any]],
+    fields: Sequence[str],
+    fmt: str,
+    headers: bool,
+    width: int | None = None,
+    cuttable: Collection[str] = (),
+) -> Iterator[str]:
+    """``render_rows``'s text in pages, written as the rows come. Only tables for a terminal
+    (``width``) are cut to fit; csv and tsv never are."""
+    if fmt in FLAT_FORMATS:
+        delimiter = "," if fmt == "csv" else "\t"
+        iterator = iter(rows)
+        yield to_delimited(islice(iterator, PAGE), fields, delimiter, headers)
+        while page := list(islice(iterator, PAGE)):
+            yield to_delimited(page, fields, delimiter, False)
+        return
+    yield from table_pages(rows, fields, fmt, headers, width, cuttable)
+
+
+def json_pages(records: Iterable[Any]) -> Iterator[str]:
+    """``to_json(list(records))``'s text, byte for byte, a record at a time."""
+    opened = False
+    for record in records:
+        yield ("[\n  " if not opened else ",\n  ") + indented_json(record, "  ")
+        opened = True
+    yield "\n]\n" if opened else "[]\n"
+
+
+def jsonl_pages(records: Iterable[Any]) -> Iterator[str]:
+    for record in records:
+        yield json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"

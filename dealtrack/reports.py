@@ -1,25 +1,32 @@
 """``report``: deal counts and value totals by group, one total per currency, aggregated in SQL.
 
-Amounts in different currencies are never added. SQLite raises on a 64-bit overflow in ``sum()``;
-the totals are then recomputed exactly in Python, streaming the amounts.
+Amounts in different currencies are never added, and rival bids for one target are counted once
+(their largest value): SQL sums every group, then the few deals that share a target are folded in
+Python by the domain's rule and their plain sums swapped for the folded ones. SQLite raises on a
+64-bit overflow in ``sum()``; the totals are then recomputed exactly in Python, streaming the
+amounts.
 """
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
+from itertools import groupby
 from typing import Any
 
-from sqlalchemy import Select, case, extract, func, literal, null, select, union
+from sqlalchemy import Select, and_, case, extract, func, literal, null, select, union
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.expression import Subquery
 
+from dealtrack.dates import PartialDate, from_storage
+from dealtrack.domain.rivals import RIVAL_KINDS, Bid, fold_total, life_end
 from dealtrack.models import Deal, Event, Participant, Party
 from dealtrack.money import to_decimal_string
 from dealtrack.queries import Filters, conditions, state_of_deals, with_state
 from dealtrack.services.parties import Notices
 from dealtrack.statuses import STATUSES
-from dealtrack.vocabulary import KINDS, NO_GROUP, PARTY_GROUPINGS
+from dealtrack.vocabulary import KINDS, NO_GROUP, PARTY_GROUPINGS, STATUS_TYPES
 
 Record = dict[str, Any]
 
@@ -29,7 +36,17 @@ def _members(session: Session, by: str, filters: Filters, notices: Notices) -> S
     state = state_of_deals(filters.as_of)
     group: Any
     base = with_state(
-        select(Deal.id.label("deal_id"), state.c.amount, state.c.high, state.c.currency), state
+        select(
+            Deal.id.label("deal_id"),
+            state.c.amount,
+            state.c.high,
+            state.c.currency,
+            # What the rival rule needs; only the few deals that share a target read them.
+            Deal.target_id,
+            Deal.kind,
+            Deal.reported,
+        ),
+        state,
     )
     where = conditions(session, filters, state, notices)
     if by in ("acquirer", "seller", "adviser", "backer"):
@@ -93,6 +110,12 @@ def _sub(members: Subquery) -> Any:
     return members.c.sub if "sub" in members.c else null()
 
 
+def _months(members: Subquery) -> list[Any]:
+    """The month column to group or order by, for ``--by month`` only (PostgreSQL refuses a
+    constant there)."""
+    return [members.c.sub] if "sub" in members.c else []
+
+
 def _label(by: str, group: Any, sub: Any | None) -> str:
     if by == "year":
         return f"{int(group):04d}"
@@ -112,7 +135,7 @@ def _totals(
         func.count(),
         func.sum(members.c.amount),
         func.sum(func.coalesce(members.c.high, members.c.amount)),
-    ).group_by(members.c.grp, *([sub] if "sub" in members.c else []), members.c.currency)
+    ).group_by(members.c.grp, *_months(members), members.c.currency)
     try:
         # A savepoint, so the failed sum leaves the surrounding transaction usable.
         with session.begin_nested():
@@ -140,6 +163,94 @@ def _exact_totals(
     return [(g, s, c, n, low, high) for (g, s, c), (n, low, high) in sums.items()]
 
 
+GroupKey = tuple[Any, Any, str]  # (group, month or NULL, currency)
+
+
+def _rival_bids(
+    session: Session, members: Subquery, as_of: PartialDate | None
+) -> dict[GroupKey, list[Bid]]:
+    """The valued acquisitions, mergers and asset sales whose target has another deal, by group
+    and currency: the only deals a total might fold. Other deals never meet a rival, so the SQL
+    sums stand for them; a target's deals are found through its index, read alone."""
+    shared = select(Deal.target_id).group_by(Deal.target_id).having(func.count() > 1)
+    effective = case((Event.type == "created", members.c.reported), else_=Event.on)
+    precision = case((Event.type == "created", Deal.reported_precision), else_=Event.on_precision)
+    query = (
+        select(
+            members.c.grp,
+            _sub(members),
+            members.c.currency,
+            members.c.deal_id,
+            members.c.target_id,
+            members.c.kind,
+            members.c.reported,
+            members.c.amount,
+            func.coalesce(members.c.high, members.c.amount),
+            Event.status,
+            effective,
+            precision,
+        )
+        .join(Deal, Deal.id == members.c.deal_id)
+        .join(
+            Event,
+            and_(
+                Event.deal_id == members.c.deal_id,
+                Event.type.in_(STATUS_TYPES),
+                Event.voided.is_(False),
+            ),
+        )
+        .where(
+            members.c.kind.in_(RIVAL_KINDS),
+            members.c.amount.is_not(None),
+            members.c.target_id.in_(shared),
+        )
+        .order_by(members.c.grp, *_months(members), members.c.currency, members.c.deal_id)
+        .order_by(effective, Event.recorded_at, Event.id)
+    )
+    today = datetime.date.today()
+    if as_of is not None:
+        query = query.where(effective <= as_of.last_day)
+        today = min(today, as_of.last_day)
+    last_days: dict[tuple[datetime.date, str], datetime.date] = {}  # few dates, many deals
+    bids: dict[GroupKey, list[Bid]] = defaultdict(list)
+    # Plain rows (no ORM), one per status-setting event, a deal's events together and in order.
+    for (grp, sub, currency, deal_id), events in groupby(
+        session.connection().execute(query), key=lambda row: tuple(row[:4])
+    ):
+        rows = list(events)
+        statuses = []
+        for *_, status, on, on_precision in rows:
+            last_day = last_days.get((on, on_precision))
+            if last_day is None:
+                last_day = last_days[(on, on_precision)] = from_storage(on, on_precision).last_day
+            statuses.append((status, last_day))
+        target, kind, reported, low, high = rows[0][4:9]
+        # A stored date is its period's first day, where a life starts.
+        end = life_end(statuses, today)
+        bids[(grp, sub, currency)].append(
+            Bid(deal_id, target, kind, reported, end, int(low), int(high))
+        )
+    return bids
+
+
+def _folded(
+    totals: Iterable[tuple[Any, Any, str | None, int, int, int]], bids: dict[GroupKey, list[Bid]]
+) -> list[tuple[Any, Any, str | None, int, int, int, int]]:
+    """The SQL totals with each set of rivals counted once: the candidates' plain sums are
+    swapped for their folded total (``folded`` is added to each row)."""
+    result = []
+    for grp, sub, currency, deals, amount, high in totals:
+        candidates = bids.get((grp, sub, currency), []) if currency is not None else []
+        if not candidates:
+            result.append((grp, sub, currency, deals, amount, high, 0))
+            continue
+        total = fold_total(candidates)
+        amount += total.low - sum(b.low for b in candidates)
+        high += total.high - sum(b.high for b in candidates)
+        result.append((grp, sub, currency, deals, amount, high, total.folded))
+    return result
+
+
 def _default_order(by: str, label: str, deals: int) -> tuple[Any, ...]:
     if label == NO_GROUP:
         return (1,)  # after every named group
@@ -160,14 +271,14 @@ def build_report(
     sort: str | None = None,
     limit: int | None = None,
 ) -> list[Record]:
-    """``[{group, deals, totals [{currency, deals, amount, high}]}]`` in the requested order."""
+    """``[{group, deals, totals [{currency, deals, folded, amount, high}]}]`` in the requested
+    order; each set of rival bids in a group adds only its largest value (``dealtrack.domain.rivals``)."""
     members = _members(session, by, filters, notices)
+    totals = _folded(_totals(session, members), _rival_bids(session, members, filters.as_of))
     groups: dict[str, Record] = {}
     # One pass: a row per (group, currency), undisclosed values under a NULL currency; a deal sits
     # once in each of its groups, so a group's deals are the sum of its rows' counts.
-    for grp, sub, currency, deals, amount, high in sorted(
-        _totals(session, members), key=lambda t: t[2] or ""
-    ):
+    for grp, sub, currency, deals, amount, high, folded in sorted(totals, key=lambda t: t[2] or ""):
         label = _label(by, grp, sub)
         group = groups.setdefault(label, {"group": label, "deals": 0, "totals": []})
         group["deals"] += deals
@@ -177,6 +288,7 @@ def build_report(
             {
                 "currency": currency,
                 "deals": deals,
+                "folded": folded,
                 "amount": to_decimal_string(int(amount)),
                 "high": to_decimal_string(int(high)),
             }

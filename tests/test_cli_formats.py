@@ -289,7 +289,7 @@ def test_empty_csv_with_fields_prints_just_their_header(story: Invoke) -> None:
     assert ok(story, "list", "--limit", "0", "-f", "csv", "--fields", "key,value") == "key,value\n"
     assert ok(story, "history", "--since", "2022", "-f", "json") == "[]\n"
     assert ok(story, "report", "--status", "agreed", "-f", "csv") == (
-        "group,deals,currency,currency_deals,amount,high\n"
+        "group,deals,currency,currency_deals,folded,amount,high\n"
     )
 
 

@@ -41,8 +41,16 @@ def report(run: Invoke, *args: str) -> list[dict[str, Any]]:
     return groups
 
 
-def total(currency: str, deals: int, amount: str, high: str | None = None) -> dict[str, Any]:
-    return {"currency": currency, "deals": deals, "amount": amount, "high": high or amount}
+def total(
+    currency: str, deals: int, amount: str, high: str | None = None, folded: int = 0
+) -> dict[str, Any]:
+    return {
+        "currency": currency,
+        "deals": deals,
+        "folded": folded,
+        "amount": amount,
+        "high": high or amount,
+    }
 
 
 def counts(groups: list[dict[str, Any]]) -> list[tuple[str, int]]:
@@ -54,8 +62,8 @@ def test_report_defaults_to_status_in_lifecycle_order(story: Invoke) -> None:
     assert result.exit_code == 0
     assert result.stderr == ""
     assert result.stdout == (
-        "group           deals    total\n"
-        "--------------  -------  --------\n"
+        "group           deals    total     folded\n"
+        "--------------  -------  --------  --------\n"
         "in-negotiation  1\n"
         "completed       1        USD 145m\n"
         "failed          1        USD 3bn\n"
@@ -289,14 +297,14 @@ def test_flat_formats_print_one_row_per_group_and_currency(ledger: Invoke) -> No
     result = ledger("report", "-f", "csv")
     assert result.exit_code == 0
     assert result.stdout == (
-        "group,deals,currency,currency_deals,amount,high\n"
-        "rumored,2,EUR,1,2000000000.00,3000000000.00\n"
-        "rumored,2,USD,1,1000000000.00,2000000000.00\n"
-        "in-negotiation,1,,,,\n"
-        "agreed,1,INR,1,247130000000.00,247130000000.00\n"
-        "completed,3,GBP,1,500000.00,500000.00\n"
-        "completed,3,USD,2,19145000000.00,19145000000.00\n"
-        "failed,2,USD,2,43000000000.00,43000000000.00\n"
+        "group,deals,currency,currency_deals,folded,amount,high\n"
+        "rumored,2,EUR,1,0,2000000000.00,3000000000.00\n"
+        "rumored,2,USD,1,0,1000000000.00,2000000000.00\n"
+        "in-negotiation,1,,,,,\n"
+        "agreed,1,INR,1,0,247130000000.00,247130000000.00\n"
+        "completed,3,GBP,1,0,500000.00,500000.00\n"
+        "completed,3,USD,2,0,19145000000.00,19145000000.00\n"
+        "failed,2,USD,2,0,43000000000.00,43000000000.00\n"
     )
 
 
@@ -304,8 +312,8 @@ def test_report_table_shows_compact_totals_per_currency(ledger: Invoke) -> None:
     result = ledger("report")
     assert result.exit_code == 0
     assert result.stdout == (
-        "group           deals    total\n"
-        "--------------  -------  ------------\n"
+        "group           deals    total         folded\n"
+        "--------------  -------  ------------  --------\n"
         "rumored         2        EUR 2\u20133bn\n"
         "rumored         2        USD 1\u20132bn\n"
         "in-negotiation  1\n"
@@ -320,9 +328,9 @@ def test_report_jsonl_is_one_group_a_line(story: Invoke) -> None:
     result = story("report", "--by", "kind", "-f", "jsonl")
     assert result.exit_code == 0
     assert result.stdout == (
-        '{"group":"asset-sale","deals":2,"totals":[{"currency":"USD","deals":1,'
+        '{"group":"asset-sale","deals":2,"totals":[{"currency":"USD","deals":1,"folded":0,'
         '"amount":"3000000000.00","high":"3000000000.00"}]}\n'
-        '{"group":"investment","deals":1,"totals":[{"currency":"USD","deals":1,'
+        '{"group":"investment","deals":1,"totals":[{"currency":"USD","deals":1,"folded":0,'
         '"amount":"145000000.00","high":"145000000.00"}]}\n'
     )
 
@@ -337,8 +345,8 @@ def test_sums_past_64_bits_fall_back_to_an_exact_sum(run: Invoke) -> None:
     assert result.exit_code == 0
     assert result.stderr == ""
     assert result.stdout == (
-        "group    deals    total\n"
-        "-------  -------  --------------\n"
+        "group    deals    total           folded\n"
+        "-------  -------  --------------  --------\n"
         "USD      3        \u2248USD 276,700tn\n"
     )
 
@@ -374,9 +382,9 @@ def test_report_by_country_groups_by_the_target_s_country(story: Invoke) -> None
     result = story("report", "--by", "country", "-f", "csv")
     assert (result.exit_code, result.stdout) == (
         0,
-        "group,deals,currency,currency_deals,amount,high\n"
-        "IN,2,USD,1,3000000000.00,3000000000.00\n"
-        "(none),1,USD,1,145000000.00,145000000.00\n",
+        "group,deals,currency,currency_deals,folded,amount,high\n"
+        "IN,2,USD,1,0,3000000000.00,3000000000.00\n"
+        "(none),1,USD,1,0,145000000.00,145000000.00\n",
     )
 
 

@@ -496,3 +496,18 @@ def test_list_as_of_leaves_out_later_notes_and_parties(later_news: Invoke) -> No
         f"{JIO},Morgan Stanley,Jio weighs the bid; talks stalled,2021-02-13\n"
         f"{GLANCE},,initial phase of negotiations,2021-02-13\n"
     )
+
+
+def test_history_table_marks_a_voided_event_even_when_its_void_is_not_listed(run: Invoke) -> None:
+    assert run("add", "Orbit", "--acquirer", "One", "--on", "2020-01").exit_code == 0
+    assert run("value", "orbit-one", "$3bn", "--on", "2020-06").exit_code == 0
+    assert run("void", "2", "--reason", "misread").exit_code == 0
+    # The void is dated today: --until 2021 leaves it out, but event 2 is void all the same.
+    result = run("history", "orbit-one", "--until", "2021", "--fields", "id,on,type,what")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == (
+        "id    on       type          what\n"
+        "----  -------  ------------  ---------------------------------------------------\n"
+        "1     2020-01  created       created rumored with Orbit (target), One (acquirer)\n"
+        "2     2020-06  value (void)  value USD 3bn\n"
+    )

@@ -23,7 +23,7 @@ def _sources(events: list[Record]) -> str:
     return "; ".join(seen)
 
 
-def deal_card(record: Record, fmt: str) -> str:
+def deal_card(record: Record, fmt: str, width: int | None = None) -> str:
     status = words(record["status"]) + (f" ({record['reason']})" if record["reason"] else "")
     value = compact_value(record["value"])
     if record["value"]:
@@ -45,7 +45,7 @@ def deal_card(record: Record, fmt: str) -> str:
     text = _lines(pairs)
     fields = ("id", "on", "type", "what", "source", "note")
     events = [EVENTS.flatten(e, fields, fmt) for e in mark_voided(record["events"])]
-    text += "\nHistory\n" + render_rows(events, fields, fmt, True)
+    text += "\nHistory\n" + render_rows(events, fields, fmt, True, width, EVENTS.cuttable)
     if record["rivals"]:
         rivals = [
             {
@@ -58,7 +58,7 @@ def deal_card(record: Record, fmt: str) -> str:
         ]
         target = record["target"]
         text += f"\nRival deals on {target}\n" + render_rows(
-            rivals, ("key", "acquirers", "status", "value"), fmt, True
+            rivals, ("key", "acquirers", "status", "value"), fmt, True, width, {"acquirers"}
         )
     return text
 

@@ -1,19 +1,25 @@
 """Reading commands: list, show, history, report. Data on stdout, notes on stderr."""
 
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from dealtrack.cli import types
 from dealtrack.cli.completion import complete_deal
 from dealtrack.cli.options import check_fields, filter_options, filters_from, output_options
-from dealtrack.cli.transactions import emit, emit_table, run
+from dealtrack.cli.transactions import emit, emit_pages, note_if_empty, run, terminal_width
 from dealtrack.render import JSON_FORMATS, OWN_FORMATS
 from dealtrack.vocabulary import LIST_SORTS, REPORT_GROUPINGS, REPORT_SORTS
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from dealtrack.services.parties import Notices
+
 
 def _render(
-    records: list[dict[str, Any]],
+    records: Iterable[dict[str, Any]],
     view_name: str,
     fmt: str,
     fields: Any,
@@ -21,20 +27,33 @@ def _render(
     json_data: Any = None,
     what: str = "deals",
 ) -> None:
-    """Records in the chosen format: JSON as documented, flat formats through the view's columns."""
+    """Records in the chosen format, written as they come: JSON as documented, flat formats
+    through the view's columns (tables on a terminal cut to its width)."""
     from dealtrack import output_columns, render
 
     if fmt == "json":
-        emit(render.to_json(records if json_data is None else json_data))
+        if json_data is not None:
+            emit(render.to_json(json_data))
+        else:
+            emit_pages(render.json_pages(records))
         return
     if fmt == "jsonl":
-        emit(render.to_jsonl(records))
+        emit_pages(render.jsonl_pages(records))
         return
     view: output_columns.View = getattr(output_columns, view_name)
     check_fields(fields, list(view.columns))
     chosen = view.fields(fmt, fields)
-    rows = (view.flatten(r, chosen, fmt) for r in records)
-    emit_table(render.render_rows(rows, chosen, fmt, headers), fmt, len(records), what)
+    found = 0
+
+    def rows() -> Iterator[dict[str, Any]]:
+        nonlocal found
+        for record in records:
+            found += 1
+            yield view.flatten(record, chosen, fmt)
+
+    width = terminal_width()
+    emit_pages(render.row_pages(rows(), chosen, fmt, headers, width, view.cuttable))
+    note_if_empty(fmt, found, what)
 
 
 @click.command("list")
@@ -66,8 +85,13 @@ def list_(
     from dealtrack.records import list_deals
 
     filters = filters_from(options)
-    records = run(False, lambda s, n: list(list_deals(s, filters, n, sort, desc, limit)))
-    _render(records, "DEALS", fmt, fields, not no_headers)
+    headers = not no_headers
+    run(
+        False,
+        lambda s, n: _render(
+            list_deals(s, filters, n, sort, desc, limit), "DEALS", fmt, fields, headers
+        ),
+    )
 
 
 @click.command()
@@ -88,7 +112,7 @@ def show(deal: str, as_of: Any, fmt: str, fields: Any, no_headers: bool) -> None
     if fmt in OWN_FORMATS or fields:
         _render([record], "DEALS", fmt, fields, not no_headers, json_data=record)
     else:
-        emit(deal_card(record, fmt))
+        emit(deal_card(record, fmt, terminal_width()))
 
 
 @click.command()
@@ -107,11 +131,14 @@ def history(deal: str | None, fmt: str, fields: Any, no_headers: bool, **options
     from dealtrack.records import history as events_of
 
     filters = filters_from(options)
-    from dealtrack.output_columns import mark_voided
+    marked = fmt not in OWN_FORMATS  # a table marks a voided event's type "(void)"
 
-    records = run(False, lambda s, n: events_of(s, deal, filters, n))
-    shown = records if fmt in OWN_FORMATS else mark_voided(records)
-    _render(shown, "EVENTS", fmt, fields, not no_headers, what="events")
+    def stream(session: "Session", notices: "Notices") -> None:
+        events = events_of(session, deal, filters, notices)
+        records = ({**e, "voided": True} if voided and marked else e for e, voided in events)
+        _render(records, "EVENTS", fmt, fields, not no_headers, what="events")
+
+    run(False, stream)
 
 
 @click.command()
@@ -139,6 +166,9 @@ def report(
     **options: Any,
 ) -> None:
     """Count deals and total their values by group, one total per currency.
+
+    Rival bids for one target (acquisitions, mergers or asset sales whose lives overlap) count
+    once in a total, at their largest value; "folded" says how many deals were left out.
 
     \b
     Example:

@@ -5,7 +5,7 @@ must not claim to have created anything.
 """
 
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -101,11 +101,45 @@ def emit(text: str) -> None:
 def emit_table(text: str, fmt: str, found: int, what: str) -> None:
     """A table on stdout, and when it has no rows a note on stderr saying so (a table's header
     alone reads like a failure); csv, tsv and JSON stay silent for the programs that read them."""
+    emit(text)
+    note_if_empty(fmt, found, what)
+
+
+def note_if_empty(fmt: str, found: int, what: str) -> None:
     from dealtrack.render import is_table
 
-    emit(text)
     if not found and is_table(fmt):
         click.echo(f"Note: no {what} match", err=True)
+
+
+FLUSH_AT = 1 << 16  # characters held back before a write, past the first piece
+
+
+def emit_pages(pages: Iterable[str]) -> None:
+    """Text made piece by piece, written as it comes: the first piece at once (a reader sees the
+    first rows, and ``| head`` can end the command early), then in large writes."""
+    held: list[str] = []
+    size = 0
+    first = True
+    for page in pages:
+        held.append(page)
+        size += len(page)
+        if first or size >= FLUSH_AT:
+            emit("".join(held))
+            held, size, first = [], 0, False
+    if held:
+        emit("".join(held))
+
+
+def terminal_width() -> int | None:
+    """The width tables must fit when stdout is a terminal (``COLUMNS`` overrides it), else
+    None: output piped to a file or a program is never cut."""
+    import shutil
+    import sys
+
+    if not sys.stdout.isatty():
+        return None
+    return shutil.get_terminal_size().columns
 
 
 def today() -> Any:
