@@ -35,7 +35,7 @@ from dealtrack.errors import LedgerUnavailable
 from dealtrack.location import Location, mask_password
 from dealtrack.models import Base
 
-HEAD_REVISION = "0005_roster_in_created_event"
+HEAD_REVISION = "0006_links"
 VERSION_TABLE = "dealtrack_version"
 WRITE_LOCK_KEY = 0x6465616C  # "deal": the one advisory lock all PostgreSQL writers share
 _WRITE = "dealtrack_write"

@@ -23,6 +23,7 @@ KNOWN_REVISIONS = (
     "0003_deal_status_index_again",
     "0004_keys_in_code_point_order",
     "0005_roster_in_created_event",
+    "0006_links",
 )
 
 
