@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -139,8 +140,9 @@ class Participant(Base):
 class Event(Base):
     """One append-only ledger entry. Only ``voided`` ever changes, when a void event names it.
 
-    Indexed for the per-deal history only: every index costs each of the millions of rows a bulk
-    import writes, and the rare lookups by party (``party rm``) can afford a scan.
+    Indexed for the per-deal history, and (partially) for a link's events: every index costs each
+    of the millions of rows a bulk import writes, and the rare lookups by party (``party rm``)
+    can afford a scan.
     """
 
     __tablename__ = "event"
@@ -156,6 +158,16 @@ class Event(Base):
         CheckConstraint(one_of("link_kind", LINK_KINDS), name="link_kind"),
         CheckConstraint(one_of("until_precision", PRECISIONS), name="until_precision"),
         Index("ix_event_deal_order", "deal_id", "on", "recorded_at", "id"),
+        # A link's events, found by holder, kind and party; partial, so deal events (the
+        # millions an import writes) cost it nothing.
+        Index(
+            "ix_event_link",
+            "holder_id",
+            "link_kind",
+            "party_id",
+            sqlite_where=text("holder_id IS NOT NULL"),
+            postgresql_where=text("holder_id IS NOT NULL"),
+        ),
         {"sqlite_autoincrement": True},
     )
 

@@ -278,7 +278,26 @@ def history(session: Session, ref: str | None, filters: Filters, notices: Notice
         query = query.where(Event.on <= filters.as_of.last_day)
     rows = session.execute(query.order_by(Event.on, Event.recorded_at, Event.id)).all()
     roster = roster_names(session, (event for event, _, _ in rows))
-    return [event_record(event, key, party, roster) for event, party, key in rows]
+    records = [event_record(event, key, party, roster) for event, party, key in rows]
+    if ref is None and replace(deal_filters, as_of=None) == Filters():
+        records = _with_link_events(session, rows, records, filters)
+    return records
+
+
+def _with_link_events(
+    session: Session, rows: Sequence[Any], records: list[Record], filters: Filters
+) -> list[Record]:
+    """The ledger-wide feed holds the events of links too (they belong to no deal), in order."""
+    from dealtrack.link_records import link_history, order_key
+
+    bound = filters.until.last_day if filters.until else None
+    if filters.as_of is not None:
+        bound = min(filter(None, (bound, filters.as_of.last_day)))
+    links = link_history(session, filters.since.start if filters.since else None, bound)
+    if not links:
+        return records
+    keyed = [(order_key(row[0]), record) for row, record in zip(rows, records, strict=True)]
+    return [record for _, record in sorted(keyed + links, key=lambda pair: pair[0])]
 
 
 def party_card(session: Session, name: str) -> Record:

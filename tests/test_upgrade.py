@@ -131,3 +131,34 @@ def test_upgrade_to_0005_folds_only_the_live_opening_party_events(
     ]  # fmt: skip
     checked = run("check")
     assert (checked.exit_code, checked.output) == (0, "")
+
+
+def test_a_ledger_upgraded_to_0006_numbers_link_events_after_its_deal_events(
+    story: Invoke, ledger_db: LedgerUnderTest
+) -> None:
+    ledger_db.downgrade("0005_roster_in_created_event")
+    assert story("db", "upgrade").exit_code == 0
+    linked = story("party", "link", "SoftBank", "--backs", "InMobi", "--source", "Bloomberg")
+    assert (linked.exit_code, linked.stderr) == (0, "Recorded event 5: SoftBank backs InMobi\n")
+    assert story("void", "5", "--reason", "unsure").stderr == "Recorded event 6: event 5 is void\n"
+    removed = story("rm", "tiktok-india-reliance-jio", "--yes")  # its events were 1 and 2
+    assert removed.exit_code == 0
+    again = story("party", "link", "SoftBank", "--backs", "ByteDance")
+    assert again.stderr == "Recorded event 7: SoftBank backs ByteDance\n"
+    checked = story("check")
+    assert (checked.exit_code, checked.output) == (0, "")
+    if ledger_db.path is not None:
+        assert_sqlite_references_hold(ledger_db.path)
+
+
+def test_downgrading_below_0006_drops_links_and_their_events_only(
+    story: Invoke, ledger_db: LedgerUnderTest
+) -> None:
+    before = story("export", "-f", "json").stdout
+    assert story("party", "link", "SoftBank", "--backs", "InMobi").exit_code == 0
+    assert story("void", "5", "--reason", "unsure").exit_code == 0
+    ledger_db.downgrade("0005_roster_in_created_event")
+    assert story("db", "upgrade").exit_code == 0
+    assert story("export", "-f", "json").stdout == before
+    assert story("db", "status").stdout.endswith("events: 4\n")
+    assert json.loads(story("history", "-f", "json").stdout)[-1]["deal"] is not None

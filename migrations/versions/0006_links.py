@@ -60,6 +60,13 @@ def upgrade() -> None:
             op.f("ck_event_until_precision"), one_of("until_precision", PRECISIONS)
         )
         batch.create_foreign_key(op.f("fk_event_holder_id_party"), "party", ["holder_id"], ["id"])
+    op.create_index(
+        "ix_event_link",
+        "event",
+        ["holder_id", "link_kind", "party_id"],
+        sqlite_where=sa.text("holder_id IS NOT NULL"),
+        postgresql_where=sa.text("holder_id IS NOT NULL"),
+    )
     op.create_table(
         "link",
         sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
@@ -98,6 +105,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("link")
+    op.drop_index("ix_event_link", "event")
     event = sa.table("event", sa.column("deal_id", sa.Integer), sa.column("type", sa.String))
     # Voids of link events belong to no deal either.
     op.execute(event.delete().where(event.c.deal_id.is_(None)))
