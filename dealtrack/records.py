@@ -210,7 +210,8 @@ def events_with_party_names() -> "Select[Event, str]":
 
 
 def show_deal(session: Session, ref: str, as_of: PartialDate | None) -> Record:
-    """The deal card: the deal, its events (up to ``as_of``) and its rivals on the same target."""
+    """The deal card: the deal, its events (up to ``as_of``), its rivals on the same target and
+    the parties in conflict on both its sides."""
     deal = find_deal(session, ref)
     rows = list(
         session.execute(
@@ -235,6 +236,9 @@ def show_deal(session: Session, ref: str, as_of: PartialDate | None) -> Record:
         event_record(e, deal.key, names.get(e.party_id or 0), roster) for e in events
     ]
     record["rivals"] = _rivals(session, deal, as_of)
+    from dealtrack.services.conflicts import conflicts_of_deal
+
+    record["conflicts"] = conflicts_of_deal(session, deal, as_of)
     return record
 
 

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from dealtrack.domain.conflicts import conflict_words
 from dealtrack.output_columns import EVENTS, compact_value, mark_voided, source_text, words
 from dealtrack.render import render_rows
 from dealtrack.vocabulary import ROLES
@@ -42,6 +43,7 @@ def deal_card(record: Record, fmt: str) -> str:
         label = role.capitalize() + ("s" if len(names) > 1 else "")
         pairs.append((label, ", ".join(names)))
     pairs += [("Notes", " | ".join(record["notes"])), ("Sources", _sources(record["events"]))]
+    pairs += [("Conflicts", conflict_words(c)) for c in record.get("conflicts", ())]
     text = _lines(pairs)
     fields = ("id", "on", "type", "what", "source", "note")
     events = [EVENTS.flatten(e, fields, fmt) for e in mark_voided(record["events"])]
