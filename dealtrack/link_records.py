@@ -1,14 +1,15 @@
-"""Records of links: link events as the history feed shows them, in the documented key order."""
+"""Records of links: link events as the history feed shows them, and a party's links in force,
+in the documented key order."""
 
 import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import case, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from dealtrack.dates import from_storage
+from dealtrack.dates import PartialDate, from_storage
 from dealtrack.domain.links import given_until, stake_string
-from dealtrack.models import Event, Party
+from dealtrack.models import Deal, Event, Link, Party
 
 Record = dict[str, Any]
 # Where an event stands in the ledger's order: undated first, then by date, time recorded, id.
@@ -73,3 +74,77 @@ def link_history(
     rows = session.execute(query).all()
     found = [(order_key(event), link_event_record(event, h, p)) for event, h, p in rows]
     return sorted(found, key=lambda pair: pair[0])
+
+
+KIND_ORDER = ("owns", "backs", "leads")
+
+
+def links_in_force(session: Session, party_id: int, as_of: PartialDate | None) -> list[Record]:
+    """The links of a party in force today (or on the last day of ``as_of``): who holds it
+    (``held_by``), then what it holds (``holds``); stored links, and those completed deals imply
+    (``via`` their key)."""
+    from dealtrack.domain.links import in_force
+    from dealtrack.graph import edges
+
+    day = as_of.last_day if as_of is not None else datetime.date.today()
+    found: list[Record] = []
+    names = aliased(Party)
+    stored = session.execute(
+        select(Link, names.name)
+        .join(
+            names,
+            names.id == case((Link.holder_id == party_id, Link.party_id), else_=Link.holder_id),
+        )
+        .where(or_(Link.holder_id == party_id, Link.party_id == party_id))
+    ).all()
+    for link, other in stored:
+        if not in_force(link.since, link.until, day):
+            continue
+        found.append(
+            {
+                "direction": "holds" if link.holder_id == party_id else "held_by",
+                "kind": link.kind,
+                "party": other,
+                "stake": stake_string(link.stake),
+                "since": _shown(link.since, link.since_precision),
+                "until": _shown(link.until, link.until_precision),
+                "via": None,
+            }
+        )
+    implied = edges(day, None)
+    rows = session.execute(
+        select(implied.c.holder, implied.c.party, implied.c.kind, Deal.key, Deal.id)
+        .join(Deal, Deal.id == implied.c.via)
+        .where(or_(implied.c.holder == party_id, implied.c.party == party_id))
+    ).all()
+    for holder, party, kind, key, deal_id in rows:
+        found.append(
+            {
+                "direction": "holds" if holder == party_id else "held_by",
+                "kind": kind,
+                "party": session.get_one(Party, party if holder == party_id else holder).name,
+                "stake": None,
+                "since": _completed_on(session, deal_id),
+                "until": None,
+                "via": key,
+            }
+        )
+    return sorted(
+        found,
+        key=lambda r: (r["direction"] != "held_by", KIND_ORDER.index(r["kind"]), r["party"]),
+    )
+
+
+def _shown(day: datetime.date | None, precision: str | None) -> str | None:
+    return None if day is None or precision is None else str(from_storage(day, precision))
+
+
+def _completed_on(session: Session, deal_id: int) -> str | None:
+    """The date a deal became completed, as its first live completed event gives it."""
+    event = session.scalars(
+        select(Event)
+        .where(Event.deal_id == deal_id, Event.status == "completed", Event.voided.is_(False))
+        .where(or_(Event.type == "created", Event.type == "status"))
+        .order_by(Event.on, Event.recorded_at, Event.id)
+    ).first()
+    return None if event is None else _shown(event.on, event.on_precision)

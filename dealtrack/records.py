@@ -304,7 +304,9 @@ def _with_link_events(
     return [record for _, record in sorted(keyed + links, key=lambda pair: pair[0])]
 
 
-def party_card(session: Session, name: str) -> Record:
+def party_card(session: Session, name: str, as_of: PartialDate | None = None) -> Record:
+    from dealtrack.link_records import links_in_force
+
     party = get_party(session, name)
     parent = session.get(Party, party.parent_id) if party.parent_id else None
     aliases = session.scalars(
@@ -341,6 +343,7 @@ def party_card(session: Session, name: str) -> Record:
             }
             for d, role in roles
         ],
+        "links": links_in_force(session, party.id, as_of),
     }
 
 

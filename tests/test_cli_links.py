@@ -239,3 +239,48 @@ def test_party_rm_keeps_a_linked_party(run: Invoke) -> None:
 def test_each_kind_of_link_is_recorded_under_its_name(run: Invoke, kind: str) -> None:
     ok(run, "party", "link", "H", kind, "P")
     assert feed(run)[0]["kind"] == kind[2:]
+
+
+def link(direction: str, kind: str, party: str, **fields: Any) -> dict[str, Any]:
+    base = {"stake": None, "since": None, "until": None, "via": None}
+    return {"direction": direction, "kind": kind, "party": party, **(base | fields)}
+
+
+def links_of(run: Invoke, name: str, *args: str) -> list[dict[str, Any]]:
+    result = run("party", "show", name, "-f", "json", *args)
+    assert result.exit_code == 0, result.stderr
+    links: list[dict[str, Any]] = json.loads(result.stdout)["links"]
+    return links
+
+
+def test_party_show_lists_links_in_force_with_implied_ones_and_their_deal(story: Invoke) -> None:
+    run = story
+    ok(run, "party", "link", "SoftBank", "--backs", "InMobi", "--source", "Bloomberg")
+    ok(run, "party", "link", "Peter Thiel", "--leads", "Mithril Capital")
+    ok(run, "party", "link", "Mithril Capital", "--owns", "Glance", "--stake", "7.5",
+       "--on", "2021-01", "--until", "2022")  # fmt: skip
+    via = "glance-digital-experience-google"
+    assert links_of(run, "Glance") == [  # today: the stake ended in 2022
+        link("held_by", "backs", "Google", since="2020-12", via=via),
+        link("held_by", "backs", "Mithril Capital", since="2020-12", via=via),
+    ]
+    as_of = links_of(run, "Glance", "--as-of", "2021-06")
+    assert as_of == [
+        link("held_by", "owns", "Mithril Capital", stake="7.50", since="2021-01", until="2022"),
+        link("held_by", "backs", "Google", since="2020-12", via=via),
+        link("held_by", "backs", "Mithril Capital", since="2020-12", via=via),
+    ]
+    assert links_of(run, "Glance", "--as-of", "2020-11") == []
+    assert links_of(run, "Mithril Capital", "--as-of", "2021-06") == [
+        link("held_by", "leads", "Peter Thiel"),
+        link("holds", "owns", "Glance Digital Experience", stake="7.50", since="2021-01",
+             until="2022"),
+        link("holds", "backs", "Glance Digital Experience", since="2020-12", via=via),
+    ]  # fmt: skip
+    card = run("party", "show", "Peter Thiel").stdout
+    assert card.endswith(
+        "Links\n"
+        "direction    kind    party            stake    since    until    via\n"
+        "-----------  ------  ---------------  -------  -------  -------  -----\n"
+        "holds        leads   Mithril Capital\n"
+    )

@@ -86,4 +86,11 @@ def party_card(record: Record, fmt: str) -> str:
     ]
     if deals:
         text += "\nDeals\n" + render_rows(deals, ("key", "role", "status", "value"), fmt, True)
+    links = [
+        {**link, "direction": link["direction"].replace("_", " ")}
+        for link in record.get("links", ())
+    ]
+    if links:
+        columns = ("direction", "kind", "party", "stake", "since", "until", "via")
+        text += "\nLinks\n" + render_rows(links, columns, fmt, True)
     return text

@@ -160,9 +160,10 @@ def party_list(kind: str | None, fmt: str, fields: Any, no_headers: bool) -> Non
 
 @party.command("show")
 @click.argument("name", shell_complete=complete_party)
+@click.option("--as-of", type=types.DATE, help="Links in force on this date's last day.")
 @output_options
-def party_show(name: str, fmt: str, fields: Any, no_headers: bool) -> None:
-    """Show party NAME (or alias): its deals by role, parent, units and aliases.
+def party_show(name: str, as_of: Any, fmt: str, fields: Any, no_headers: bool) -> None:
+    """Show party NAME (or alias): its deals by role, parent, units, aliases and links in force.
 
     \b
     Example:
@@ -173,7 +174,7 @@ def party_show(name: str, fmt: str, fields: Any, no_headers: bool) -> None:
     from dealtrack.output_columns import compact_value
     from dealtrack.records import party_card as card_of
 
-    record = run(False, lambda s, n: card_of(s, name))
+    record = run(False, lambda s, n: card_of(s, name, as_of))
     if fmt == "json":
         emit(render.to_json(record))
     elif fmt == "jsonl":
