@@ -13,8 +13,8 @@ from typing import Any
 
 from sqlalchemy import (
     CTE,
+    CompoundSelect,
     Integer,
-    Select,
     String,
     Text,
     and_,
@@ -138,7 +138,7 @@ def edges(day: datetime.date, deal_id: int | None) -> CTE:
     return union_all(parents, links, implied).cte("edges")
 
 
-def side_members(deal_id: int) -> Select[Any]:
+def side_members(deal_id: int) -> CompoundSelect[Any]:
     """The parties on the deal's two sides, each with its role: ``member, role``."""
     target = select(
         Deal.target_id.label("member"), cast(literal("target"), String(20)).label("role")
@@ -147,7 +147,7 @@ def side_members(deal_id: int) -> Select[Any]:
         Participant.deal_id == deal_id,
         or_(*(Participant.role == role for role in BUY_SIDE + SELL_SIDE)),
     )
-    return union_all(target, others)  # type: ignore[return-value]
+    return union_all(target, others)
 
 
 def walk_up(session: Session, deal_id: int, day: datetime.date, depth: int) -> list[Walked]:

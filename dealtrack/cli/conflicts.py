@@ -43,7 +43,7 @@ def conflicts(
     (target, sellers) on the deal's reported date (or --as-of), each through at most --depth
     links (parents, owns, backs, leads, and links implied by completed deals), with at most one
     link of mere interest (backs, a minority stake) in each chain. An adviser that reaches
-    either side is one too.
+    either side is one too. With DEAL, of the FILTERS only --as-of applies.
 
     \b
     Example:
