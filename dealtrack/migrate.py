@@ -24,6 +24,7 @@ KNOWN_REVISIONS = (
     "0004_keys_in_code_point_order",
     "0005_roster_in_created_event",
     "0006_updated_ignores_corrections",
+    "0007_links",
 )
 
 

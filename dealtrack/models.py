@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -28,6 +29,8 @@ from dealtrack.vocabulary import (
     BASES,
     EVENT_TYPES,
     KINDS,
+    LINK_EVENT_TYPES,
+    LINK_KINDS,
     PARTICIPANT_ROLES,
     PARTY_KINDS,
     ROLES,
@@ -137,13 +140,14 @@ class Participant(Base):
 class Event(Base):
     """One append-only ledger entry. Only ``voided`` ever changes, when a void event names it.
 
-    Indexed for the per-deal history only: every index costs each of the millions of rows a bulk
-    import writes, and the rare lookups by party (``party rm``) can afford a scan.
+    Indexed for the per-deal history, and (partially) for a link's events: every index costs each
+    of the millions of rows a bulk import writes, and the rare lookups by party (``party rm``)
+    can afford a scan.
     """
 
     __tablename__ = "event"
     __table_args__ = (
-        CheckConstraint(one_of("type", EVENT_TYPES), name="type"),
+        CheckConstraint(one_of("type", EVENT_TYPES + LINK_EVENT_TYPES), name="type"),
         CheckConstraint(one_of("on_precision", PRECISIONS), name="on_precision"),
         CheckConstraint(one_of("status", STATUSES), name="status"),
         CheckConstraint(one_of("basis", BASES), name="basis"),
@@ -151,15 +155,29 @@ class Event(Base):
         CheckConstraint(one_of("action", ("added", "removed")), name="action"),
         CheckConstraint(one_of("source_attribution", ATTRIBUTIONS), name="source_attribution"),
         CheckConstraint("voided = false OR voided = true", name="voided"),
+        CheckConstraint(one_of("link_kind", LINK_KINDS), name="link_kind"),
+        CheckConstraint(one_of("until_precision", PRECISIONS), name="until_precision"),
         Index("ix_event_deal_order", "deal_id", "on", "recorded_at", "id"),
+        # A link's events, found by holder, kind and party; partial, so deal events (the
+        # millions an import writes) cost it nothing.
+        Index(
+            "ix_event_link",
+            "holder_id",
+            "link_kind",
+            "party_id",
+            sqlite_where=text("holder_id IS NOT NULL"),
+            postgresql_where=text("holder_id IS NOT NULL"),
+        ),
         {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    deal_id: Mapped[int] = mapped_column(ForeignKey("deal.id", ondelete="CASCADE"))
+    # NULL for the events of links between parties, which belong to no deal; an undated link's
+    # event has no date either. Typed as never NULL: every event of a deal has both.
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deal.id", ondelete="CASCADE"), nullable=True)
     type: Mapped[str] = mapped_column(String(10))
-    on: Mapped[datetime.date] = mapped_column(Date)
-    on_precision: Mapped[str] = mapped_column(String(5))
+    on: Mapped[datetime.date] = mapped_column(Date, nullable=True)
+    on_precision: Mapped[str] = mapped_column(String(5), nullable=True)
     recorded_at: Mapped[str] = mapped_column(String(27))
     status: Mapped[str | None] = mapped_column(String(20))
     reason: Mapped[str | None] = mapped_column(Text)
@@ -183,3 +201,43 @@ class Event(Base):
     # A created event's opening roster, ``[[party_id, role], …]`` (target first, role order):
     # one row a deal instead of one party event per party, which halved what an import writes.
     parties: Mapped[str | None] = mapped_column(Text)
+    # A link event's holder, kind, stake (hundredths of a percent) and end; its party is party_id.
+    holder_id: Mapped[int | None] = mapped_column(ForeignKey("party.id"))
+    link_kind: Mapped[str | None] = mapped_column(String(10))
+    stake: Mapped[int | None] = mapped_column()
+    until: Mapped[datetime.date | None] = mapped_column(Date)
+    until_precision: Mapped[str | None] = mapped_column(String(5))
+
+
+class Link(Base):
+    """A link in force for a while: the state its ``link`` event and any later events imply.
+
+    Like the deal row, a cache: its id is the id of the ``link`` event that records it, it is
+    rewritten whenever an event of its holder, kind and party is recorded or voided, and
+    ``dealtrack check`` recomputes it. Indexed on holder and on party, the two ways a chain of
+    interests is walked.
+    """
+
+    __tablename__ = "link"
+    __table_args__ = (
+        CheckConstraint(one_of("kind", LINK_KINDS), name="kind"),
+        CheckConstraint(one_of("since_precision", PRECISIONS), name="since_precision"),
+        CheckConstraint(one_of("until_precision", PRECISIONS), name="until_precision"),
+        CheckConstraint(one_of("source_attribution", ATTRIBUTIONS), name="source_attribution"),
+    )
+
+    id: Mapped[int] = mapped_column(
+        ForeignKey("event.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    holder_id: Mapped[int] = mapped_column(ForeignKey("party.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    party_id: Mapped[int] = mapped_column(ForeignKey("party.id"), index=True)
+    stake: Mapped[int | None] = mapped_column()
+    since: Mapped[datetime.date | None] = mapped_column(Date)
+    since_precision: Mapped[str | None] = mapped_column(String(5))
+    until: Mapped[datetime.date | None] = mapped_column(Date)
+    until_precision: Mapped[str | None] = mapped_column(String(5))
+    source_outlet: Mapped[str | None] = mapped_column(Text)
+    source_url: Mapped[str | None] = mapped_column(Text)
+    source_attribution: Mapped[str | None] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)

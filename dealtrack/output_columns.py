@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from dealtrack.domain.links import describe_link_event
 from dealtrack.money import Amount, format_compact, format_total
 from dealtrack.render import FLAT_FORMATS
 from dealtrack.statuses import STATUSES, status_words
@@ -86,6 +87,8 @@ def describe(event: Record) -> str:
         text = f"{event['action']} {event['role']} {event['party']}"
     elif kind == "note":
         text = f"note: {event['text']}"
+    elif kind in ("link", "unlink"):
+        text = describe_link_event(event)
     elif kind == "edit":
         text = "; ".join(
             f"{k}: {old or '(default)'} → {new}" for k, (old, new) in event["changes"].items()
@@ -98,8 +101,16 @@ def describe(event: Record) -> str:
 
 def mark_voided(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Events as tables show them: a voided one stays visible, its type marked ``(void)``."""
-    voided = {e.get("voids") for e in events if e["type"] == "void"}
-    return [{**e, "voided": True} if e["id"] in voided else e for e in events]
+    naming: dict[Any, list[Any]] = {}
+    for event in events:
+        if event["type"] == "void":
+            naming.setdefault(event.get("voids"), []).append(event["id"])
+
+    def is_void(event_id: Any) -> bool:
+        # a void of a link's event may itself be voided, which brings that event back
+        return any(not is_void(void) for void in naming.get(event_id, ()))
+
+    return [{**e, "voided": True} if is_void(e["id"]) else e for e in events]
 
 
 def source_text(source: Record | None) -> str:

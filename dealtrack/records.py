@@ -4,9 +4,11 @@ Records are built in batches (one query per batch for parties and notes, never o
 their keys are in the documented order so every output format agrees.
 """
 
+import heapq
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from itertools import islice
 from typing import Any
 
@@ -17,6 +19,7 @@ from dealtrack.dates import PartialDate, from_storage
 from dealtrack.deal_details import notes_of, parties_of
 from dealtrack.domain.fold import decode_roster, effective_on
 from dealtrack.domain.new_deal import default_title
+from dealtrack.link_records import KeyedRecord, link_history, order_key
 from dealtrack.models import Alias, Deal, Event, Participant, Party
 from dealtrack.money import to_decimal_string
 from dealtrack.queries import Filters, select_deals, select_history
@@ -170,7 +173,8 @@ def events_with_party_names() -> "Select[Event, str]":
 
 
 def show_deal(session: Session, ref: str, as_of: PartialDate | None) -> Record:
-    """The deal card: the deal, its events (up to ``as_of``) and its rivals on the same target."""
+    """The deal card: the deal, its events (up to ``as_of``), its rivals on the same target and
+    the parties in conflict on both its sides."""
     deal = find_deal(session, ref)
     rows = list(
         session.execute(
@@ -195,6 +199,9 @@ def show_deal(session: Session, ref: str, as_of: PartialDate | None) -> Record:
         event_record(e, deal.key, names.get(e.party_id or 0), roster) for e in events
     ]
     record["rivals"] = _rivals(session, deal, as_of)
+    from dealtrack.services.conflicts import conflicts_of_deal
+
+    record["conflicts"] = conflicts_of_deal(session, deal, as_of)
     return record
 
 
@@ -233,18 +240,35 @@ def history(
     query = events_with_party_names().add_columns(Deal.key).join(Deal, Deal.id == Event.deal_id)
     query = select_history(session, query, deal_id, filters, notices)
     rows = session.execute(query.execution_options(yield_per=BATCH))
-    return _event_records(session, rows)
+    records = _event_records(session, rows)
+    if ref is None and replace(filters, since=None, until=None, as_of=None) == Filters():
+        records = _with_link_events(session, records, filters)
+    return ((record, voided) for _, record, voided in records)
 
 
-def _event_records(session: Session, rows: Iterable[Any]) -> Iterator[tuple[Record, bool]]:
+def _event_records(session: Session, rows: Iterable[Any]) -> Iterator[KeyedRecord]:
     iterator = iter(rows)
     while batch := list(islice(iterator, BATCH)):
         roster = roster_names(session, (event for event, _, _ in batch))
         for event, party, key in batch:
-            yield event_record(event, key, party, roster), event.voided
+            yield order_key(event), event_record(event, key, party, roster), event.voided
 
 
-def party_card(session: Session, name: str) -> Record:
+def _with_link_events(
+    session: Session, records: Iterator[KeyedRecord], filters: Filters
+) -> Iterator[KeyedRecord]:
+    """The ledger-wide feed holds the events of links too (they belong to no deal), in order;
+    there are few, so they are read whole and merged into the stream of deal events."""
+    bound = filters.until.last_day if filters.until else None
+    if filters.as_of is not None:
+        bound = min(filter(None, (bound, filters.as_of.last_day)))
+    links = link_history(session, filters.since.start if filters.since else None, bound)
+    return heapq.merge(records, links, key=lambda keyed: keyed[0])
+
+
+def party_card(session: Session, name: str, as_of: PartialDate | None = None) -> Record:
+    from dealtrack.link_records import links_in_force
+
     party = get_party(session, name)
     parent = session.get(Party, party.parent_id) if party.parent_id else None
     aliases = session.scalars(
@@ -281,6 +305,7 @@ def party_card(session: Session, name: str) -> Record:
             }
             for d, role in roles
         ],
+        "links": links_in_force(session, party.id, as_of),
     }
 
 

@@ -29,6 +29,10 @@ BASES: tuple[str, ...] = ("disclosed", "reported", "estimated")
 ATTRIBUTIONS: tuple[str, ...] = ("official", "on-record", "anonymous", "unattributed")
 
 EVENT_TYPES: tuple[str, ...] = ("created", "status", "value", "party", "note", "edit", "void")
+# The events of links between parties, which belong to no deal (a void may name one, too).
+LINK_EVENT_TYPES: tuple[str, ...] = ("link", "unlink")
+# owns: control or a stake; backs: an investor or lender without control; leads: runs it.
+LINK_KINDS: tuple[str, ...] = ("owns", "backs", "leads")
 # The events that set a deal's status, its value, and its ``updated`` date: the news about a deal.
 # Corrections (``edit`` and ``void`` events) never move ``updated``.
 STATUS_TYPES: tuple[str, ...] = ("created", "status")

@@ -21,6 +21,11 @@ dealtrack add "TikTok India" --seller ByteDance --acquirer "Glance Digital Exper
     --source Bloomberg --attribution anonymous --note "initial phase of negotiations"
 dealtrack add "Glance Digital Experience" --kind investment --acquirer Google \
     --acquirer "Mithril Capital" --value '$145 million' --status completed --on 2020-12
+dealtrack party link SoftBank --backs InMobi --source Bloomberg
+dealtrack party link SoftBank --backs ByteDance --source Bloomberg
+dealtrack party add "Peter Thiel" --kind person
+dealtrack party link "Peter Thiel" --leads "Mithril Capital"
 dealtrack list --status failed
 dealtrack show tiktok-india-glance-digital-experience
+dealtrack conflicts tiktok-india-glance-digital-experience
 dealtrack report --by status

@@ -25,9 +25,11 @@ def without_recorded_at(event: dict[str, Any]) -> dict[str, Any]:
 
 
 def deal(run: Invoke, ref: str) -> dict[str, Any]:
-    """The deal as ``show -f json`` gives it, without its events and rivals."""
+    """The deal as ``show -f json`` gives it, without its events, rivals and conflicts."""
     card = _read(run, "show", ref)
-    return {name: value for name, value in card.items() if name not in ("events", "rivals")}
+    return {
+        name: value for name, value in card.items() if name not in ("events", "rivals", "conflicts")
+    }
 
 
 def deals(run: Invoke) -> list[dict[str, Any]]:

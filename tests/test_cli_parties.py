@@ -28,7 +28,7 @@ def glance(run: Invoke) -> Invoke:
 
 def card(name: str, **fields: object) -> dict[str, object]:
     return {"name": name, "kind": "company", "country": None, "parent": None, "aliases": [],
-            "units": [], "deals": [], **fields}  # fmt: skip
+            "units": [], "deals": [], "links": [], **fields}  # fmt: skip
 
 
 def test_party_add_records_kind_country_parent_and_aliases(run: Invoke) -> None:

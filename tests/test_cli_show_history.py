@@ -155,11 +155,12 @@ def test_show_card_names_several_acquirers_and_the_value_basis(story: Invoke) ->
     assert "Rival deals" not in result.stdout
 
 
-def test_show_json_is_the_deal_then_events_then_rivals(story: Invoke) -> None:
+def test_show_json_is_the_deal_then_events_then_rivals_then_conflicts(story: Invoke) -> None:
     result = story("show", JIO, "-f", "json")
     assert result.exit_code == 0
     card = json.loads(result.stdout)
-    assert list(card) == [*DEAL_KEYS, "events", "rivals"]
+    assert list(card) == [*DEAL_KEYS, "events", "rivals", "conflicts"]
+    assert card["conflicts"] == []
     assert card["status"] == "failed"
     assert card["reason"] == "did not go through for undisclosed reasons"
     assert card["value"] == {

@@ -20,6 +20,10 @@ from tests.conftest import Invoke
 
 ROOT = Path(__file__).parent.parent
 SCRIPT = ROOT / "examples" / "tiktok-india.sh"
+SOFTBANK = (
+    "SoftBank — buy: backs InMobi, parent of Glance Digital Experience (acquirer); backer · "
+    "sell: backs ByteDance, parent of TikTok India (target); backs ByteDance (seller)"
+)
 BIN = Path(sys.executable).parent
 INSTALLED = BIN / "dealtrack"
 
@@ -72,7 +76,7 @@ def deals_as_of(env: dict[str, str], date: str) -> dict[str, dict[str, Any]]:
     return {deal["key"]: deal for deal in json.loads(listed.stdout)}
 
 
-def test_example_script_records_the_story_and_prints_list_card_and_report(
+def test_example_script_records_the_story_and_prints_list_card_conflicts_and_report(
     env: dict[str, str], ledger_url: str
 ) -> None:
     done = run_script(env)
@@ -99,8 +103,11 @@ def test_example_script_records_the_story_and_prints_list_card_and_report(
         "Backer: SoftBank",
         "Notes: initial phase of negotiations",
         "Sources: Bloomberg (anonymous)",
+        f"Conflicts: {SOFTBANK}",
     ):
         assert line in lines
+    # dealtrack conflicts tiktok-india-glance-digital-experience
+    assert SOFTBANK in lines
     # dealtrack report --by status
     report = lines[lines.index("group deals total folded") :]
     assert report[2:] == ["in-negotiation 1", "completed 1 USD 145m", "failed 1 USD 3bn"]

@@ -72,7 +72,7 @@ def test_importing_the_cli_stays_light() -> None:
     assert done.stdout == "[]\n"
 
 
-COMMAND_MODULES = ("recording", "reading", "bulk", "parties", "database")
+COMMAND_MODULES = ("recording", "reading", "conflicts", "bulk", "parties", "database")
 
 
 def test_each_command_is_found_in_the_module_that_defines_it() -> None:

@@ -77,7 +77,7 @@ def test_first_command_on_an_older_ledger_file_backs_it_up_then_upgrades_it(
         assert connection.execute("SELECT version_num FROM dealtrack_version").fetchall() == [
             (revision,)
         ]
-        # Before revision 0005 each party of the opening rosters was an event of its own.
+        # From revision 0005 on, a deal's opening roster is in its created event.
         events = 14 if revision < "0005" else 4
         assert connection.execute("SELECT count(*) FROM event").fetchone() == (events,)
 
@@ -184,3 +184,34 @@ def test_upgrade_to_0006_dates_updated_by_the_latest_news_not_the_latest_correct
     assert listed.stdout == "key,updated\nt-a,2020-03\nu,2019\nv-deal,2021-01\n"
     checked = run("check")
     assert (checked.exit_code, checked.output) == (0, "")
+
+
+def test_a_ledger_upgraded_to_0007_numbers_link_events_after_its_deal_events(
+    story: Invoke, ledger_db: LedgerUnderTest
+) -> None:
+    ledger_db.downgrade("0006_updated_ignores_corrections")
+    assert story("db", "upgrade").exit_code == 0
+    linked = story("party", "link", "SoftBank", "--backs", "InMobi", "--source", "Bloomberg")
+    assert (linked.exit_code, linked.stderr) == (0, "Recorded event 5: SoftBank backs InMobi\n")
+    assert story("void", "5", "--reason", "unsure").stderr == "Recorded event 6: event 5 is void\n"
+    removed = story("rm", "tiktok-india-reliance-jio", "--yes")  # its events were 1 and 2
+    assert removed.exit_code == 0
+    again = story("party", "link", "SoftBank", "--backs", "ByteDance")
+    assert again.stderr == "Recorded event 7: SoftBank backs ByteDance\n"
+    checked = story("check")
+    assert (checked.exit_code, checked.output) == (0, "")
+    if ledger_db.path is not None:
+        assert_sqlite_references_hold(ledger_db.path)
+
+
+def test_downgrading_below_0007_drops_links_and_their_events_only(
+    story: Invoke, ledger_db: LedgerUnderTest
+) -> None:
+    before = story("export", "-f", "json").stdout
+    assert story("party", "link", "SoftBank", "--backs", "InMobi").exit_code == 0
+    assert story("void", "5", "--reason", "unsure").exit_code == 0
+    ledger_db.downgrade("0006_updated_ignores_corrections")
+    assert story("db", "upgrade").exit_code == 0
+    assert story("export", "-f", "json").stdout == before
+    assert story("db", "status").stdout.endswith("events: 4\n")
+    assert json.loads(story("history", "-f", "json").stdout)[-1]["deal"] is not None

@@ -46,6 +46,7 @@ _COMMAND_MODULES = {
     "show": "reading",
     "history": "reading",
     "report": "reading",
+    "conflicts": "conflicts",
     "import": "bulk",
     "export": "bulk",
     "party": "parties",

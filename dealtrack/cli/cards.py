@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from dealtrack.domain.conflicts import conflict_words
 from dealtrack.output_columns import EVENTS, compact_value, mark_voided, source_text, words
 from dealtrack.render import render_rows
 from dealtrack.vocabulary import ROLES
@@ -42,6 +43,7 @@ def deal_card(record: Record, fmt: str, width: int | None = None) -> str:
         label = role.capitalize() + ("s" if len(names) > 1 else "")
         pairs.append((label, ", ".join(names)))
     pairs += [("Notes", " | ".join(record["notes"])), ("Sources", _sources(record["events"]))]
+    pairs += [("Conflicts", conflict_words(c)) for c in record.get("conflicts", ())]
     text = _lines(pairs)
     fields = ("id", "on", "type", "what", "source", "note")
     events = [EVENTS.flatten(e, fields, fmt) for e in mark_voided(record["events"])]
@@ -84,4 +86,11 @@ def party_card(record: Record, fmt: str) -> str:
     ]
     if deals:
         text += "\nDeals\n" + render_rows(deals, ("key", "role", "status", "value"), fmt, True)
+    links = [
+        {**link, "direction": link["direction"].replace("_", " ")}
+        for link in record.get("links", ())
+    ]
+    if links:
+        columns = ("direction", "kind", "party", "stake", "since", "until", "via")
+        text += "\nLinks\n" + render_rows(links, columns, fmt, True)
     return text

@@ -1,4 +1,4 @@
-"""``party`` commands: add, edit, rm, list, show."""
+"""``party`` commands: add, edit, rm, list, show, link, unlink."""
 
 from typing import Any
 
@@ -6,7 +6,7 @@ import click
 
 from dealtrack.cli import types
 from dealtrack.cli.completion import complete_party
-from dealtrack.cli.options import check_fields, output_options
+from dealtrack.cli.options import check_fields, output_options, source_from, source_options
 from dealtrack.cli.transactions import confirm, emit, emit_table, run
 from dealtrack.names import InvalidName, check_party_name
 from dealtrack.render import FLAT_FORMATS
@@ -160,9 +160,10 @@ def party_list(kind: str | None, fmt: str, fields: Any, no_headers: bool) -> Non
 
 @party.command("show")
 @click.argument("name", shell_complete=complete_party)
+@click.option("--as-of", type=types.DATE, help="Links in force on this date's last day.")
 @output_options
-def party_show(name: str, fmt: str, fields: Any, no_headers: bool) -> None:
-    """Show party NAME (or alias): its deals by role, parent, units and aliases.
+def party_show(name: str, as_of: Any, fmt: str, fields: Any, no_headers: bool) -> None:
+    """Show party NAME (or alias): its deals by role, parent, units, aliases and links in force.
 
     \b
     Example:
@@ -173,7 +174,7 @@ def party_show(name: str, fmt: str, fields: Any, no_headers: bool) -> None:
     from dealtrack.output_columns import compact_value
     from dealtrack.records import party_card as card_of
 
-    record = run(False, lambda s, n: card_of(s, name))
+    record = run(False, lambda s, n: card_of(s, name, as_of))
     if fmt == "json":
         emit(render.to_json(record))
     elif fmt == "jsonl":
@@ -194,6 +195,139 @@ def party_show(name: str, fmt: str, fields: Any, no_headers: bool) -> None:
         emit(render.render_rows(rows, fields or known[:-1], fmt, not no_headers))
     else:
         emit(party_card(record, fmt))
+
+
+class StakeType(click.ParamType[int]):
+    """A stake in percent, exact to 0.01, kept as hundredths of a percent."""
+
+    name = "PCT"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        from dealtrack.domain.links import StakeError, parse_stake
+
+        if isinstance(value, int):
+            return value
+        try:
+            return parse_stake(str(value))
+        except StakeError as error:
+            self.fail(str(error), param, ctx)
+
+
+_LINK_KINDS = (
+    click.option(
+        "--owns", "kind", flag_value="owns", help="HOLDER owns PARTY (control, or --stake)."
+    ),
+    click.option(
+        "--backs", "kind", flag_value="backs", help="HOLDER invests in or lends to PARTY."
+    ),
+    click.option("--leads", "kind", flag_value="leads", help="HOLDER runs PARTY (control)."),
+)
+
+
+def _link_options(function: Any) -> Any:
+    for option in reversed(_LINK_KINDS):
+        function = option(function)
+    return function
+
+
+def _required_kind(kind: str | None) -> str:
+    if kind is None:
+        raise click.UsageError("say how HOLDER is linked to PARTY: --owns, --backs or --leads")
+    return kind
+
+
+@party.command("link")
+@click.argument("holder", callback=party_names, shell_complete=complete_party)
+@_link_options
+@click.argument("party_name", metavar="PARTY", callback=party_names, shell_complete=complete_party)
+@click.option(
+    "--stake", type=StakeType(), help="Percent owned, e.g. 39.5 (more than 50 is control)."
+)
+@click.option("--on", type=types.EFFECTIVE_DATE, help="Since when (omitted: known, undated).")
+@click.option("--until", type=types.DATE, help="Until when, if it has ended.")
+@source_options
+@click.option("--note", help="A note on the link.")
+def party_link(
+    holder: str,
+    kind: str | None,
+    party_name: str,
+    stake: int | None,
+    on: Any,
+    until: Any,
+    outlet: str | None,
+    url: str | None,
+    attribution: str | None,
+    note: str | None,
+) -> None:
+    """Record that HOLDER owns, backs or leads PARTY.
+
+    Unknown parties are created. An undated link counts as always in force.
+
+    \b
+    Example:
+      dealtrack party link SoftBank --backs ByteDance --source Bloomberg
+    """
+    from dealtrack.services.links import LinkChange, link_parties
+
+    kind = _required_kind(kind)
+    if stake is not None and kind != "owns":
+        raise click.UsageError("--stake goes with --owns")
+    change = LinkChange(
+        holder, kind, party_name, on, stake, until, source_from(outlet, url, attribution), note
+    )
+    recorded = run(True, lambda s, n: link_parties(s, change, True, n))
+    if recorded.event_id is not None:
+        confirm(f"Recorded event {recorded.event_id}: {_described(recorded, change)}")
+
+
+@party.command("unlink")
+@click.argument("holder", callback=party_names, shell_complete=complete_party)
+@_link_options
+@click.argument("party_name", metavar="PARTY", callback=party_names, shell_complete=complete_party)
+@click.option("--on", type=types.EFFECTIVE_DATE, required=True, help="When the link ended.")
+@source_options
+@click.option("--note", help="A note on the end of the link.")
+def party_unlink(
+    holder: str,
+    kind: str | None,
+    party_name: str,
+    on: Any,
+    outlet: str | None,
+    url: str | None,
+    attribution: str | None,
+    note: str | None,
+) -> None:
+    """Record that HOLDER no longer owns, backs or leads PARTY, from a date.
+
+    \b
+    Example:
+      dealtrack party unlink SoftBank --backs ByteDance --on 2024-06 --source Reuters
+    """
+    from dealtrack.services.links import LinkChange, unlink_parties
+
+    change = LinkChange(
+        holder,
+        _required_kind(kind),
+        party_name,
+        on,
+        source=source_from(outlet, url, attribution),
+        note=note,
+    )
+    recorded = run(True, lambda s, n: unlink_parties(s, change, n))
+    if recorded.event_id is not None:
+        confirm(f"Recorded event {recorded.event_id}: {_described(recorded, change, ended=True)}")
+
+
+def _described(recorded: Any, change: Any, ended: bool = False) -> str:
+    from dealtrack.domain.links import stake_words
+
+    stake = f" {stake_words(change.stake)} of" if change.stake is not None else ""
+    text = f"{recorded.holder} {change.kind}{stake} {recorded.party}"
+    if ended:
+        return f"{text} until {change.on}"
+    if change.on is not None:
+        text += f" since {change.on}"
+    return text + (f" until {change.until}" if change.until is not None else "")
 
 
 COMMANDS = (party,)

@@ -1,10 +1,11 @@
-"""Party rules every path shares: roles that cannot combine, country codes, parent chains.
+"""Party rules every path shares: roles that cannot combine, country codes, chains of control.
 
 Parties are whatever the caller identifies them by (ids, or name keys before a party exists), so
 the recording commands, the imports and ``check`` ask the same questions of the same code.
 """
 
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections import deque
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -103,23 +104,93 @@ def parent_loop(party: P, parent: P, parent_of: "ParentOf[P]") -> ParentLoop[P] 
     for) and stops at the first party seen twice, so it ends even on data that already loops.
     """
     lookup = _lookup(parent_of)
-    chain: list[P] = [party]
-    position: dict[P, int] = {party: 0}
-    node: P | None = parent
-    while node is not None:
-        if node in position:
-            return ParentLoop((*chain[position[node] :], node), new=node == party)
-        position[node] = len(chain)
-        chain.append(node)
-        node = lookup(node)
+
+    def controllers_of(node: P) -> tuple[P, ...]:
+        above = lookup(node)
+        return () if above is None else (above,)
+
+    return control_loop(party, parent, controllers_of)
+
+
+def control_loop(
+    party: P, controller: P, controllers_of: Callable[[P], Iterable[P]]
+) -> ParentLoop[P] | None:
+    """The loop that making ``controller`` control ``party`` would leave, or None.
+
+    Control is a parent over its unit, or a holder over what it leads or owns with control; a
+    party may have several controllers, so this walks up a graph, not a chain. A loop through
+    ``party`` is the shortest one (``new``); failing that, a loop already above ``controller``
+    (``new=False``). ``party``'s own controllers are never asked for: they are not changed, and
+    a loop needs a way back up to ``party``, which the walk finds without them. Each party is
+    visited once, so the walk ends on any data, and asked for its controllers once.
+    """
+    asked: dict[P, tuple[P, ...]] = {}
+
+    def above_of(node: P) -> tuple[P, ...]:
+        if node not in asked:
+            asked[node] = tuple(controllers_of(node))
+        return asked[node]
+
+    came_from: dict[P, P | None] = {controller: None}
+    queue = deque([controller])
+    while queue:
+        node = queue.popleft()
+        if node == party:
+            chain: list[P] = []
+            step: P | None = node
+            while step is not None:
+                chain.append(step)
+                step = came_from[step]
+            return ParentLoop((party, *reversed(chain)), new=True)
+        for above in above_of(node):
+            if above not in came_from:
+                came_from[above] = node
+                queue.append(above)
+    return _loop_above(controller, above_of)
+
+
+def _loop_above(start: P, controllers_of: Callable[[P], Iterable[P]]) -> ParentLoop[P] | None:
+    """The first loop a depth-first walk up from ``start`` meets, as a chain that starts and ends
+    with the same party; on a chain of single parents, the loop the chain runs into."""
+    path: list[P] = []
+    on_path: dict[P, int] = {}
+    finished: set[P] = set()
+    stack: list[tuple[P, Iterator[P]]] = [(start, iter(controllers_of(start)))]
+    on_path[start] = 0
+    path.append(start)
+    while stack:
+        node, above = stack[-1]
+        following = next(above, None)
+        if following is None:
+            stack.pop()
+            path.pop()
+            del on_path[node]
+            finished.add(node)
+        elif following in on_path:
+            return ParentLoop((*path[on_path[following] :], following), new=False)
+        elif following not in finished:
+            on_path[following] = len(path)
+            path.append(following)
+            stack.append((following, iter(controllers_of(following))))
     return None
 
 
 def parent_problem(
-    party: P, parent: P, parent_of: "ParentOf[P]", name: Callable[[P], str]
+    party: P,
+    parent: P,
+    parent_of: "ParentOf[P]",
+    name: Callable[[P], str],
+    controllers_of: Callable[[P], Iterable[P]] | None = None,
 ) -> str | None:
-    """Why ``parent`` cannot be the parent of ``party`` (a message naming both), or None."""
-    loop = parent_loop(party, parent, parent_of)
+    """Why ``parent`` cannot be the parent of ``party`` (a message naming both), or None.
+
+    ``controllers_of``, when the ledger knows links, gives each party's parent and the holders
+    that control it, so a parent cannot close a loop of control either.
+    """
+    if controllers_of is None:
+        loop = parent_loop(party, parent, parent_of)
+    else:
+        loop = control_loop(party, parent, controllers_of)
     if loop is None:
         return None
     refused = f'"{name(parent)}" cannot be the parent of "{name(party)}"'
@@ -128,6 +199,30 @@ def parent_problem(
     return (
         f'{refused}: the parent chain of "{name(parent)}" already loops '
         f"({describe_chain(loop.chain, name)}); give one of those parties another parent first"
+    )
+
+
+def control_problem(
+    holder: P,
+    party: P,
+    verb: str,
+    controllers_of: Callable[[P], Iterable[P]],
+    name: Callable[[P], str],
+) -> str | None:
+    """Why ``holder`` cannot take control of ``party`` (``verb``: lead, own), or None.
+
+    ``controllers_of`` gives each party's controllers: its parent and the holders of the control
+    links in force beside the new one.
+    """
+    loop = control_loop(party, holder, controllers_of)
+    if loop is None:
+        return None
+    refused = f'"{name(holder)}" cannot {verb} "{name(party)}"'
+    if loop.new:
+        return f"{refused}: that is a loop of control ({describe_chain(loop.chain, name)})"
+    return (
+        f'{refused}: the chain of control above "{name(holder)}" already loops '
+        f"({describe_chain(loop.chain, name)}); end one of those links or parents first"
     )
 
 

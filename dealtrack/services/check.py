@@ -1,8 +1,8 @@
 """``dealtrack check``: recompute every deal's cached state and verify the ledger's integrity.
 
 The deal row is a cache of its events; a cache nobody verifies is a rumour. Problems are reported
-one a line as ``deal KEY: message`` or ``party NAME: message`` (or ``ledger: message`` for the
-file itself).
+one a line as ``deal KEY: message``, ``party NAME: message`` or ``link ID: message`` (or
+``ledger: message`` for the file itself).
 """
 
 from collections.abc import Iterator, Sequence
@@ -14,6 +14,7 @@ from dealtrack.dates import from_storage
 from dealtrack.domain.fold import decode_roster, fold_state, roster
 from dealtrack.models import Deal, Event, Party
 from dealtrack.services.ledger import CHUNK, Loaded, load_deals
+from dealtrack.services.links import link_problems
 
 _FIELDS = ("status", "reason", "amount", "high", "currency", "basis", "updated")
 
@@ -44,6 +45,7 @@ def find_problems(session: Session) -> Iterator[str]:
             session.expunge_all()  # keep memory flat on large ledgers
     yield from _missing_roster_parties(session, rosters)
     yield from _parent_problems(session)
+    yield from link_problems(session)
 
 
 def _roster_ids(events: Sequence[Event]) -> set[int]:

@@ -265,6 +265,10 @@ def void_event(session: Session, event_id: int, reason: str, today: PartialDate)
     target = session.get(Event, event_id)
     if target is None:
         raise NotFound(f"no event {event_id} (see dealtrack history)")
+    if target.deal_id is None:  # an event of a link between parties
+        from dealtrack.services.links import void_link_event
+
+        return void_link_event(session, target, reason, today)
     deal = session.get_one(Deal, target.deal_id)
     if target.voided:
         raise Refused(f"event {event_id} is already void")

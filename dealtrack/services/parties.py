@@ -84,6 +84,8 @@ def _claim_name(session: Session, name: str, owner: Party | None = None) -> tupl
 
 
 def _set_parent(session: Session, party: Party, parent_name: str, notices: Notices) -> None:
+    from dealtrack.services.links import controllers_lookup
+
     parent = resolve_party(session, parent_name, create=True, notices=notices)
 
     def parent_of(party_id: int) -> int | None:
@@ -92,7 +94,7 @@ def _set_parent(session: Session, party: Party, parent_name: str, notices: Notic
     def name(party_id: int) -> str:
         return session.get_one(Party, party_id).name
 
-    problem = parent_problem(party.id, parent.id, parent_of, name)
+    problem = parent_problem(party.id, parent.id, parent_of, name, controllers_lookup(session))
     if problem is not None:
         raise Refused(problem)
     party.parent_id = parent.id
@@ -207,6 +209,11 @@ def remove_party(session: Session, name: str) -> str:
             )
         )
     )
+    linked = exists().where(
+        Event.deal_id.is_(None), or_(Event.holder_id == party.id, Event.party_id == party.id)
+    )
+    if session.scalar(select(linked)):
+        raise Refused(f'party "{party.name}" is in a link; a linked party is kept')
     if in_use:
         raise Refused(f'party "{party.name}" is in a deal; remove it from its deals first')
     session.execute(update(Party).where(Party.parent_id == party.id).values(parent_id=None))

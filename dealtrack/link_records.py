@@ -1,0 +1,155 @@
+"""Records of links: link events as the history feed shows them, and a party's links in force,
+in the documented key order."""
+
+import datetime
+from typing import Any
+
+from sqlalchemy import case, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from dealtrack.dates import PartialDate, from_storage
+from dealtrack.domain.links import given_until, stake_string
+from dealtrack.models import Deal, Event, Link, Party
+
+Record = dict[str, Any]
+# Where an event stands in the ledger's order: undated first, then by date, time recorded, id.
+OrderKey = tuple[bool, datetime.date, str, int]
+# An event's record with its place in that order and whether it is voided.
+KeyedRecord = tuple[OrderKey, Record, bool]
+
+
+def order_key(event: Event) -> OrderKey:
+    return (event.on is not None, event.on or datetime.date.min, event.recorded_at, event.id)
+
+
+def link_event_record(event: Event, holder: str | None, party: str | None) -> Record:
+    """A link, unlink or void event of a link: no deal, and a date only if one was given."""
+    record: Record = {
+        "id": event.id,
+        "deal": None,
+        "type": event.type,
+        "on": None if event.on is None else str(from_storage(event.on, event.on_precision)),
+        "recorded_at": event.recorded_at,
+    }
+    if event.type in ("link", "unlink"):
+        record |= {"holder": holder, "kind": event.link_kind, "party": party}
+    if event.type == "link":
+        until = given_until(event)
+        record |= {
+            "stake": stake_string(event.stake),
+            "until": None if until is None else str(until),
+        }
+    if event.type == "void":
+        record |= {"voids": event.voids, "reason": event.reason}
+    has_source = event.source_outlet or event.source_url or event.source_attribution
+    record["source"] = (
+        {
+            "outlet": event.source_outlet,
+            "url": event.source_url,
+            "attribution": event.source_attribution,
+        }
+        if has_source
+        else None
+    )
+    record["note"] = event.note
+    return record
+
+
+def link_history(
+    session: Session,
+    since: datetime.date | None,
+    until: datetime.date | None,
+) -> list[KeyedRecord]:
+    """The events of links (and their voids) in ledger order, each with its place in that order
+    and whether it is voided;
+    ``since`` and ``until`` bound their dates (an undated link has none: only ``until`` keeps it)."""
+    holder, party = aliased(Party), aliased(Party)
+    query = (
+        select(Event, holder.name, party.name)
+        .outerjoin(holder, holder.id == Event.holder_id)
+        .outerjoin(party, party.id == Event.party_id)
+        .where(Event.deal_id.is_(None))
+    )
+    if since is not None:
+        query = query.where(Event.on >= since)
+    if until is not None:
+        query = query.where((Event.on <= until) | Event.on.is_(None))
+    rows = session.execute(query).all()
+    found = [
+        (order_key(event), link_event_record(event, h, p), event.voided) for event, h, p in rows
+    ]
+    return sorted(found, key=lambda pair: pair[0])
+
+
+KIND_ORDER = ("owns", "backs", "leads")
+
+
+def links_in_force(session: Session, party_id: int, as_of: PartialDate | None) -> list[Record]:
+    """The links of a party in force today (or on the last day of ``as_of``): who holds it
+    (``held_by``), then what it holds (``holds``); stored links, and those completed deals imply
+    (``via`` their key)."""
+    from dealtrack.domain.links import in_force
+    from dealtrack.graph import edges
+
+    day = as_of.last_day if as_of is not None else datetime.date.today()
+    found: list[Record] = []
+    names = aliased(Party)
+    stored = session.execute(
+        select(Link, names.name)
+        .join(
+            names,
+            names.id == case((Link.holder_id == party_id, Link.party_id), else_=Link.holder_id),
+        )
+        .where(or_(Link.holder_id == party_id, Link.party_id == party_id))
+    ).all()
+    for link, other in stored:
+        if not in_force(link.since, link.until, day):
+            continue
+        found.append(
+            {
+                "direction": "holds" if link.holder_id == party_id else "held_by",
+                "kind": link.kind,
+                "party": other,
+                "stake": stake_string(link.stake),
+                "since": _shown(link.since, link.since_precision),
+                "until": _shown(link.until, link.until_precision),
+                "via": None,
+            }
+        )
+    implied = edges(day, None)
+    rows = session.execute(
+        select(implied.c.holder, implied.c.party, implied.c.kind, Deal.key, Deal.id)
+        .join(Deal, Deal.id == implied.c.via)
+        .where(or_(implied.c.holder == party_id, implied.c.party == party_id))
+    ).all()
+    for holder, party, kind, key, deal_id in rows:
+        found.append(
+            {
+                "direction": "holds" if holder == party_id else "held_by",
+                "kind": kind,
+                "party": session.get_one(Party, party if holder == party_id else holder).name,
+                "stake": None,
+                "since": _completed_on(session, deal_id),
+                "until": None,
+                "via": key,
+            }
+        )
+    return sorted(
+        found,
+        key=lambda r: (r["direction"] != "held_by", KIND_ORDER.index(r["kind"]), r["party"]),
+    )
+
+
+def _shown(day: datetime.date | None, precision: str | None) -> str | None:
+    return None if day is None or precision is None else str(from_storage(day, precision))
+
+
+def _completed_on(session: Session, deal_id: int) -> str | None:
+    """The date a deal became completed, as its first live completed event gives it."""
+    event = session.scalars(
+        select(Event)
+        .where(Event.deal_id == deal_id, Event.status == "completed", Event.voided.is_(False))
+        .where(or_(Event.type == "created", Event.type == "status"))
+        .order_by(Event.on, Event.recorded_at, Event.id)
+    ).first()
+    return None if event is None else _shown(event.on, event.on_precision)
