@@ -194,6 +194,14 @@ def report_rows(groups: Sequence[Record]) -> list[dict[str, Any]]:
     return rows
 
 
+def report_fields(rows: Sequence[Record], fmt: str, chosen: tuple[str, ...] | None) -> Any:
+    """The report's columns: a table shows ``folded`` only when some total left a rival bid out,
+    so an everyday report reads group, deals, total."""
+    if chosen or fmt in FLAT_FORMATS or any(row["folded"] for row in rows):
+        return chosen
+    return tuple(f for f in REPORT_TABLE if f != "folded")
+
+
 @dataclass(frozen=True)
 class View:
     """The columns of one kind of record: all of them, and the ones a table shows by default."""

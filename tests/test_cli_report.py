@@ -62,8 +62,8 @@ def test_report_defaults_to_status_in_lifecycle_order(story: Invoke) -> None:
     assert result.exit_code == 0
     assert result.stderr == ""
     assert result.stdout == (
-        "group           deals    total     folded\n"
-        "--------------  -------  --------  --------\n"
+        "group           deals    total\n"
+        "--------------  -------  --------\n"
         "in-negotiation  1\n"
         "completed       1        USD 145m\n"
         "failed          1        USD 3bn\n"
@@ -312,8 +312,8 @@ def test_report_table_shows_compact_totals_per_currency(ledger: Invoke) -> None:
     result = ledger("report")
     assert result.exit_code == 0
     assert result.stdout == (
-        "group           deals    total         folded\n"
-        "--------------  -------  ------------  --------\n"
+        "group           deals    total\n"
+        "--------------  -------  ------------\n"
         "rumored         2        EUR 2\u20133bn\n"
         "rumored         2        USD 1\u20132bn\n"
         "in-negotiation  1\n"
@@ -345,8 +345,8 @@ def test_sums_past_64_bits_fall_back_to_an_exact_sum(run: Invoke) -> None:
     assert result.exit_code == 0
     assert result.stderr == ""
     assert result.stdout == (
-        "group    deals    total           folded\n"
-        "-------  -------  --------------  --------\n"
+        "group    deals    total\n"
+        "-------  -------  --------------\n"
         "USD      3        \u2248USD 276,700tn\n"
     )
 

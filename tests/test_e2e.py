@@ -109,7 +109,7 @@ def test_example_script_records_the_story_and_prints_list_card_conflicts_and_rep
     # dealtrack conflicts tiktok-india-glance-digital-experience
     assert SOFTBANK in lines
     # dealtrack report --by status
-    report = lines[lines.index("group deals total folded") :]
+    report = lines[lines.index("group deals total") :]
     assert report[2:] == ["in-negotiation 1", "completed 1 USD 145m", "failed 1 USD 3bn"]
     assert done.stderr.splitlines()[0] == f"Recording into {ledger_url}"
     assert not any(line.startswith("Error:") for line in done.stderr.splitlines())

@@ -174,7 +174,7 @@ def report(
     Example:
       dealtrack report --by acquirer --currency USD --sort value --limit 10
     """
-    from dealtrack.output_columns import report_rows
+    from dealtrack.output_columns import report_fields, report_rows
     from dealtrack.reports import build_report
 
     filters = filters_from(options)
@@ -182,7 +182,8 @@ def report(
     if fmt in JSON_FORMATS:
         _render(groups, "REPORT", fmt, fields, not no_headers)
     else:
-        _render(report_rows(groups), "REPORT", fmt, fields, not no_headers)
+        rows = report_rows(groups)
+        _render(rows, "REPORT", fmt, report_fields(rows, fmt, fields), not no_headers)
 
 
 COMMANDS = (list_, show, history, report)
