@@ -14,6 +14,7 @@ from dealtrack.cli.transactions import confirm, run, today
 from dealtrack.render import FLAT_FORMATS, JSON_FORMATS, OWN_FORMATS
 
 if TYPE_CHECKING:
+    from dealtrack.bulk.outcomes import ImportResult
     from dealtrack.bulk.rows import FileForms
 
 # Export offers the ledger document first: it is the default and the one that round-trips.
@@ -123,7 +124,6 @@ def import_(
     """
     from dealtrack.bulk.importer import ImportOptions, import_stream
     from dealtrack.bulk.input_files import format_of
-    from dealtrack.bulk.outcomes import summary
     from dealtrack.bulk.rows import plan_columns
 
     kind = format_of(file, fmt)
@@ -148,6 +148,13 @@ def import_(
         )
     if options.progress is not None:
         click.echo("\r\033[K", err=True, nl=False)
+    _report(result, dry_run)
+
+
+def _report(result: "ImportResult", dry_run: bool) -> None:
+    """The problems of rejected rows, a dry run's plan, the summary; exit 3 if any was rejected."""
+    from dealtrack.bulk.outcomes import summary
+
     for line in result.problems:
         click.echo(line, err=True)
     if dry_run:
@@ -185,21 +192,13 @@ def _import_links(
     file: str, kind: str, delimiter: str | None, dry_run: bool, skip_invalid: bool
 ) -> None:
     from dealtrack.bulk.links import LinkFile, import_links
-    from dealtrack.bulk.outcomes import summary
 
     delimiter = _forms(kind, delimiter, False, False, None).delimiter  # checked as for deals
     source = "<stdin>" if file == "-" else file
     with _open_input(file) as stream:
         link_file = LinkFile(stream, source, kind, delimiter, skip_invalid)
         result = run(True, lambda s, n: import_links(s, link_file, today()), dry_run=dry_run)
-    for line in result.problems:
-        click.echo(line, err=True)
-    if dry_run:
-        for action, described in result.plan:
-            click.echo(f"{action}\t{described}")
-    confirm(summary(result, dry_run))
-    if result.rejected:
-        raise SystemExit(3)
+    _report(result, dry_run)
 
 
 def _progress_line() -> Callable[[str, int, int | None], None] | None:
