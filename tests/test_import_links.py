@@ -314,6 +314,7 @@ def test_a_document_link_that_loops_or_links_to_itself_is_refused(
         "links": [
             {"holder": "Unit", "kind": "leads", "party": "Group", "events": [event]},
             {"holder": "Acme", "kind": "owns", "party": "ACME", "events": [event]},
+            {"holder": "A;B", "kind": "owns", "party": "C", "events": [event]},
         ],
         "fx_rates": [],
         "deals": [],
@@ -325,7 +326,9 @@ def test_a_document_link_that_loops_or_links_to_itself_is_refused(
         f'{path}:6: party: "Unit" cannot lead "Group": that is a loop of control '
         "(Group → Unit → Group)\n"
         f'{path}:19: party: "Acme" cannot own itself\n'
-        f"Error: 2 problems in {path}; nothing imported\n",
+        f"{path}:32: holder: 'A;B' is not a valid party name: it may not contain ';', NUL or "
+        "control characters\n"
+        f"Error: 3 problems in {path}; nothing imported\n",
     )
     assert [p["name"] for p in json.loads(run("party", "list", "-f", "json").stdout)] == [
         "Group",

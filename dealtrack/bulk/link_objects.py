@@ -24,6 +24,7 @@ from dealtrack.domain.links import link_identity, parse_stake
 from dealtrack.errors import Refused
 from dealtrack.link_records import Record, link_event_record, order_key
 from dealtrack.models import Event, Party
+from dealtrack.names import check_party_name
 from dealtrack.services.links import events_of_link, link_ends, settle_link
 from dealtrack.services.parties import Notices
 
@@ -94,8 +95,8 @@ class LinkObjects:
             lambda t: vocabulary.parse_term(t, vocabulary.LINK_KINDS, "link kind"),
             text_field(fields, "kind", True),
         )
-        holder_name = text_field(fields, "holder", True) or ""
-        party_name = text_field(fields, "party", True) or ""
+        holder_name = checked("holder", check_party_name, text_field(fields, "holder", True))
+        party_name = checked("party", check_party_name, text_field(fields, "party", True))
         raw_events = fields.get("events")
         if not isinstance(raw_events, list) or not raw_events:
             raise RowError("events", "expected a list of the link's events")
