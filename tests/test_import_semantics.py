@@ -491,8 +491,8 @@ def test_a_created_roster_in_another_order_is_the_same_event(run: Invoke, tmp_pa
         roster = deal_object["events"][0]["parties"]
         roster.append(roster.pop(0))  # the target last
     reordered = write(tmp_path, "reordered.json", json.dumps(document))
-    assert summary(run, str(example)) == (3, 3, 0, 0, 0)
-    assert summary(run, reordered) == (3, 0, 0, 3, 0)
+    assert summary(run, str(example)) == (6, 6, 0, 0, 0)  # three deals and three links
+    assert summary(run, reordered) == (6, 0, 0, 6, 0)
 
 
 def test_history_in_flat_formats_lists_the_created_roster(run: Invoke) -> None:

@@ -5,7 +5,7 @@ recorded times), so a second export is byte-identical. Into a ledger that alread
 events are matched on (type, on, recorded_at, payload with source): present ones are skipped,
 missing ones appended, and events the file lacks are kept. Histories are not re-checked against
 the status rules: they already happened. The document's parties are DocumentParties'
-(party_records.py).
+(party_records.py), its links LinkObjects' (link_objects.py).
 """
 
 from typing import Any
@@ -24,6 +24,7 @@ from dealtrack.bulk.fields import (
     text_field,
     value_fields,
 )
+from dealtrack.bulk.link_objects import LinkObjects
 from dealtrack.bulk.matching import RowError
 from dealtrack.bulk.party_records import DocumentParties
 from dealtrack.bulk.snapshot import Snapshot
@@ -66,6 +67,7 @@ class DealObjects:
         self.records = 0  # party records and deal objects, kept in the stage until applied
         self.created = IdSet()  # deals this import created
         self.parties = DocumentParties(session, snapshot, stage)
+        self.links = LinkObjects(session, self._number)
         self.writer: BulkWriter | None = None
         # Ids the file asks for are kept when free. Ids at or past these were unused when the
         # deal objects began, so only the ones this import took need checking.
@@ -83,11 +85,15 @@ class DealObjects:
         if kind == "ledger":
             return
         party = record.section == "parties" or kind == "party"
-        self.stage.add_document("party" if party else "deal", record.line, fields)
+        link = record.section == "links" or kind == "link"
+        self.stage.add_document(
+            "party" if party else "link" if link else "deal", record.line, fields
+        )
         self.records += 1
 
     def apply(self, writer: BulkWriter, result: Any, problems: Any) -> None:
-        """Write the parties, then the deals; ``writer`` must hold nothing unflushed."""
+        """Write the parties, then the deals, then the links; ``writer`` must hold nothing
+        unflushed."""
         self.unused_deal_ids = self.snapshot.next_deal_id
         self.unused_event_ids = self.snapshot.next_event_id
         self.parties.apply(self.stage.documents("party", CHUNK), problems)
@@ -102,6 +108,7 @@ class DealObjects:
                     continue
                 result.count(outcome, key)
         writer.flush()
+        self.links.apply(self.stage.documents("link", CHUNK), result, problems)
 
     def _preload_deals(self, chunk: list[tuple[int, dict[str, Any]]]) -> list[Deal]:
         """The ledger's deals among a chunk of deal objects (by key) and their events."""

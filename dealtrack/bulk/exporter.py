@@ -13,6 +13,7 @@ from typing import IO, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
+from dealtrack.bulk.link_objects import link_objects
 from dealtrack.bulk.rows import COLUMNS
 from dealtrack.models import Alias, Deal, Event, Party
 from dealtrack.queries import Filters, select_deals
@@ -94,9 +95,10 @@ def write_document(out: IO[str], session: Session, filters: Filters, notices: No
     out.write(f'{{\n  "format": "dealtrack",\n  "version": {DOCUMENT_VERSION},\n')
     if filters.as_of is not None:
         out.write(f'  "as_of": {json.dumps(str(filters.as_of))},\n')
+    day = filters.as_of.last_day if filters.as_of else None
     sections: tuple[tuple[str, Iterable[Any], bool], ...] = (
         ("parties", parties(session), False),
-        ("links", (), False),
+        ("links", link_objects(session, day), False),
         ("fx_rates", (), False),
         ("deals", deals(session, filters, notices), True),
     )
@@ -119,6 +121,10 @@ def write_jsonl(out: IO[str], session: Session, filters: Filters, notices: Notic
     for party in parties(session):
         out.write(
             json.dumps({"type": "party", **party}, ensure_ascii=False, separators=(",", ":")) + "\n"
+        )
+    for link in link_objects(session, filters.as_of.last_day if filters.as_of else None):
+        out.write(
+            json.dumps({"type": "link", **link}, ensure_ascii=False, separators=(",", ":")) + "\n"
         )
     for deal in deals(session, filters, notices):
         out.write(

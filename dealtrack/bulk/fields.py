@@ -24,7 +24,7 @@ def is_deal_object(record: dict[str, Any]) -> bool:
     return (
         isinstance(record.get("parties"), list)
         or isinstance(record.get("value"), dict)
-        or record.get("type") in ("deal", "party", "ledger")
+        or record.get("type") in ("deal", "party", "link", "ledger")
     )
 
 

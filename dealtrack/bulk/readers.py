@@ -32,7 +32,7 @@ class RawRecord:
     line: int
     fields: dict[str, Any] | None
     problem: str | None = None
-    section: str = "deals"  # for ledger documents: "parties" or "deals"
+    section: str = "deals"  # for ledger documents: "parties", "links" or "deals"
 
 
 class FileProblem(Exception):
@@ -198,8 +198,8 @@ FORMAT = "dealtrack"
 VERSIONS = (1, 2)
 # Parts of a version 2 document this dealtrack does not read yet. Empty, as this dealtrack writes
 # them, they are nothing to import; a record in one is a row problem, never silently dropped.
-LATER_SECTIONS = {"links": "links between parties", "fx_rates": "exchange rates"}
-LATER_TYPES = {"link": "links", "fx_rate": "fx_rates"}
+LATER_SECTIONS = {"fx_rates": "exchange rates"}
+LATER_TYPES = {"fx_rate": "fx_rates"}
 
 
 def _not_read_yet(record: RawRecord, section: str) -> RawRecord:

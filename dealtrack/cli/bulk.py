@@ -14,6 +14,7 @@ from dealtrack.cli.transactions import confirm, run, today
 from dealtrack.render import FLAT_FORMATS, JSON_FORMATS, OWN_FORMATS
 
 if TYPE_CHECKING:
+    from dealtrack.bulk.outcomes import ImportResult
     from dealtrack.bulk.rows import FileForms
 
 # Export offers the ledger document first: it is the default and the one that round-trips.
@@ -86,6 +87,12 @@ def _pairs(values: tuple[str, ...], option: str, check_field: bool = True) -> di
 @click.option(
     "--rejects", type=click.Path(dir_okay=False, path_type=Path), help="Write rejected rows here."
 )
+@click.option(
+    "--links",
+    is_flag=True,
+    help="Read links between parties (holder, kind, party, stake, since, until, source, url, "
+    "attribution, note) instead of deals.",
+)
 def import_(
     file: str,
     fmt: str | None,
@@ -101,21 +108,30 @@ def import_(
     on_conflict: str,
     skip_invalid: bool,
     rejects: Path | None,
+    links: bool,
 ) -> None:
     """Import deals from a CSV, TSV, JSON or JSON Lines FILE (or - for stdin), atomically.
+
+    With --links, the file holds links between parties, one a row, each recorded as party
+    link records it.
 
     \b
     Example:
       dealtrack import acquisitions.csv --map target=company_name \\
           --map acquirers=acquirer_name --map reported=acquired_at \\
           --ignore-extra --set status=completed
+      dealtrack import --links stakes.csv
     """
     from dealtrack.bulk.importer import ImportOptions, import_stream
     from dealtrack.bulk.input_files import format_of
-    from dealtrack.bulk.outcomes import summary
     from dealtrack.bulk.rows import plan_columns
 
     kind = format_of(file, fmt)
+    if links:
+        _refuse_with_links(maps, sets, ignore, ignore_extra, on_conflict, rejects,
+                           decimal_comma or grouping_comma or date_format is not None)  # fmt: skip
+        _import_links(file, kind, delimiter, dry_run, skip_invalid)
+        return
     forms = _forms(kind, delimiter, decimal_comma, grouping_comma, date_format)
     columns = plan_columns(
         _pairs(maps, "--map"), _pairs(sets, "--set"), ignore, ignore_extra, forms
@@ -132,6 +148,13 @@ def import_(
         )
     if options.progress is not None:
         click.echo("\r\033[K", err=True, nl=False)
+    _report(result, dry_run)
+
+
+def _report(result: "ImportResult", dry_run: bool) -> None:
+    """The problems of rejected rows, a dry run's plan, the summary; exit 3 if any was rejected."""
+    from dealtrack.bulk.outcomes import summary
+
     for line in result.problems:
         click.echo(line, err=True)
     if dry_run:
@@ -140,6 +163,42 @@ def import_(
     confirm(summary(result, dry_run))
     if result.rejected:
         raise SystemExit(3)
+
+
+def _refuse_with_links(
+    maps: tuple[str, ...],
+    sets: tuple[str, ...],
+    ignore: tuple[str, ...],
+    ignore_extra: bool,
+    on_conflict: str,
+    rejects: Path | None,
+    number_forms: bool,
+) -> None:
+    """The options that read deals only."""
+    given = [
+        name
+        for name, used in (
+            ("--map", maps), ("--set", sets), ("--ignore", ignore), ("--ignore-extra", ignore_extra),
+            ("--on-conflict", on_conflict != "update"), ("--rejects", rejects),
+            ("--decimal-comma, --grouping-comma and --date-format", number_forms),
+        )
+        if used
+    ]  # fmt: skip
+    if given:
+        raise click.UsageError(f"{given[0]} reads deals, not --links")
+
+
+def _import_links(
+    file: str, kind: str, delimiter: str | None, dry_run: bool, skip_invalid: bool
+) -> None:
+    from dealtrack.bulk.links import LinkFile, import_links
+
+    delimiter = _forms(kind, delimiter, False, False, None).delimiter  # checked as for deals
+    source = "<stdin>" if file == "-" else file
+    with _open_input(file) as stream:
+        link_file = LinkFile(stream, source, kind, delimiter, skip_invalid)
+        result = run(True, lambda s, n: import_links(s, link_file, today()), dry_run=dry_run)
+    _report(result, dry_run)
 
 
 def _progress_line() -> Callable[[str, int, int | None], None] | None:

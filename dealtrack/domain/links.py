@@ -162,9 +162,13 @@ def unlink_problem(periods: Sequence[LinkPeriod], on: PartialDate) -> str | None
     return f"no link in force on {on} to end"
 
 
-def until_problem(since: PartialDate | None, until: PartialDate) -> str | None:
+def until_problem(
+    since: PartialDate | None, until: PartialDate, names: tuple[str, str] = ("--on", "--until")
+) -> str | None:
+    """Why a link cannot end on ``until``: not after it began. ``names``: what the caller calls
+    the two dates (options for a command, columns for an import)."""
     if since is not None and until.start <= since.start:
-        return f"--until {until} is not after --on {since}"
+        return f"{names[1]} {until} is not after {names[0]} {since}"
     return None
 
 

@@ -248,16 +248,18 @@ def void_link_event(session: Session, target: Event, reason: str, today: Partial
     session.flush()
     link_event = _settle(session, target)
     if link_event.holder_id is not None and link_event.party_id is not None:
-        kind = link_event.link_kind or ""
-        periods = _refresh(session, link_event.holder_id, kind, link_event.party_id)
-        for period in periods:
-            if is_control(kind, period.event.stake):
-                since = period.since.start if period.since else None
-                until = period.until.start if period.until else None
-                _refuse_control_loop(
-                    session, link_event.holder_id, kind, link_event.party_id, (since, until)
-                )
+        _recheck(session, link_event.holder_id, link_event.link_kind or "", link_event.party_id)
     return void
+
+
+def _recheck(session: Session, holder_id: int, kind: str, party_id: int) -> None:
+    """Rewrite the cached periods of one holder, kind and party, refusing any that would close a
+    loop of control."""
+    for period in _refresh(session, holder_id, kind, party_id):
+        if is_control(kind, period.event.stake):
+            since = period.since.start if period.since else None
+            until = period.until.start if period.until else None
+            _refuse_control_loop(session, holder_id, kind, party_id, (since, until))
 
 
 def _settle(session: Session, changed: Event) -> Event:
@@ -313,3 +315,29 @@ def link_problems(session: Session) -> Iterator[str]:
 
 def _columns(link: Link) -> dict[str, object]:
     return {column.name: getattr(link, column.name) for column in Link.__table__.columns}
+
+
+# A ledger document's link histories are recorded through the same steps as the commands'.
+
+
+def link_ends(
+    session: Session, holder: str, kind: str, party: str, notices: Notices
+) -> tuple[Party, Party]:
+    """The holder and party of a link, created if new; a party linked to itself is refused."""
+    return _parties(session, LinkChange(holder, kind, party), True, notices)
+
+
+def events_of_link(session: Session, holder_id: int, kind: str, party_id: int) -> Sequence[Event]:
+    """Every event of one holder, kind and party, voided or not."""
+    return _events_of(session, holder_id, kind, party_id)
+
+
+def settle_link(
+    session: Session, holder_id: int, kind: str, party_id: int, voids: Sequence[Event]
+) -> None:
+    """After a link's events were added (an imported history): set the void marks ``voids``
+    leave, rewrite its cached periods, and refuse one that closes a loop of control."""
+    session.flush()
+    for void in voids:
+        _settle(session, void)
+    _recheck(session, holder_id, kind, party_id)
