@@ -144,8 +144,7 @@ def test_merge_on_a_terminal_says_it_is_final_and_asks_first(duplicates: Invoke)
     result = duplicates("party", "merge", "Glance", "Glance Digital Experience", input="y\n")
     assert result.exit_code == 0
     assert result.stderr == (
-        f"{QUESTION} [y/N]: y\n"
-        'Recorded event 5: merged "Glance" into "Glance Digital Experience"\n'
+        f'{QUESTION} [y/N]: y\nRecorded event 5: merged "Glance" into "Glance Digital Experience"\n'
     )
 
 
