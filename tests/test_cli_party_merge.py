@@ -274,3 +274,21 @@ def test_link_events_of_the_merged_party_can_still_be_voided(duplicates: Invoke)
     assert [link["party"] for link in party(duplicates, "Glance")["links"]] == ["SoftBank"]
     checked = duplicates("check")
     assert (checked.exit_code, checked.output) == (0, "")
+
+
+def test_a_link_both_parties_had_from_one_source_is_kept_once(run: Invoke) -> None:
+    run("party", "link", "SoftBank", "--backs", "Glance", "--on", "2020", "--source", "FT")
+    run("party", "link", "SoftBank", "--backs", "Glance Digital Experience", "--on", "2020",
+        "--source", "FT")  # fmt: skip
+    run("party", "link", "SoftBank", "--backs", "Glance Digital Experience", "--on", "2021")
+    assert merge(run, "Glance", "Glance Digital Experience", "--yes")[0] == 0
+    history = json.loads(run("party", "history", "SoftBank", "-f", "json").stdout)
+    assert [(e["id"], e["party"], e["on"]) for e in history] == [
+        (1, "Glance Digital Experience", "2020"), (3, "Glance Digital Experience", "2021"),
+    ]  # fmt: skip
+    links = party(run, "Glance")["links"]
+    assert [(link["party"], link["since"], link["until"]) for link in links] == [
+        ("SoftBank", "2021", None),
+    ]
+    checked = run("check")
+    assert (checked.exit_code, checked.output) == (0, "")

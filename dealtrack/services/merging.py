@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from dealtrack.dates import PartialDate
 from dealtrack.domain.fold import decode_roster, encode_roster, roster
-from dealtrack.domain.links import is_control
+from dealtrack.domain.links import is_control, link_identity
 from dealtrack.domain.parties import (
     control_loop,
     describe_chain,
@@ -165,7 +165,28 @@ def _move_links(session: Session, merged: int, into: int) -> None:
         return into if party_id == merged else party_id
 
     for holder, kind, party in sorted({(moved(h), k or "", moved(p)) for h, k, p in triples}):
+        _drop_repeats(session, holder, kind, party)
         refresh_links(session, holder, kind, party)
+
+
+def _drop_repeats(session: Session, holder: int, kind: str, party: int) -> None:
+    """A link both parties had from one source (SoftBank backs "Glance" and backs "Glance
+    Digital Experience") is now one report twice: the first is kept, as a re-run would keep it."""
+    events = session.scalars(
+        select(Event)
+        .where(Event.holder_id == holder, Event.link_kind == kind, Event.party_id == party)
+        .order_by(Event.id)
+    ).all()
+    named = set(session.scalars(select(Event.voids).where(Event.voids.in_([e.id for e in events]))))
+    seen: set[tuple[object, ...]] = set()
+    for event in events:
+        if event.voided or event.id in named:
+            continue
+        identity = link_identity(event)
+        if identity in seen:
+            session.delete(event)
+        seen.add(identity)
+    session.flush()
 
 
 def _move_party(session: Session, merged: Party, into: Party) -> None:
