@@ -2,6 +2,7 @@
 in the documented key order."""
 
 import datetime
+import json
 from typing import Any
 
 from sqlalchemy import case, or_, select
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session, aliased
 from dealtrack.dates import PartialDate, from_storage
 from dealtrack.domain.links import given_until, stake_string
 from dealtrack.models import Deal, Event, Link, Party
+from dealtrack.vocabulary import PARTY_EVENT_TYPES
 
 Record = dict[str, Any]
 # Where an event stands in the ledger's order: undated first, then by date, time recorded, id.
@@ -23,7 +25,8 @@ def order_key(event: Event) -> OrderKey:
 
 
 def link_event_record(event: Event, holder: str | None, party: str | None) -> Record:
-    """A link, unlink or void event of a link: no deal, and a date only if one was given."""
+    """An event of no deal (a link, unlink, a void of one, a rename or merge of a party), with
+    a date only if one was given."""
     record: Record = {
         "id": event.id,
         "deal": None,
@@ -41,6 +44,8 @@ def link_event_record(event: Event, holder: str | None, party: str | None) -> Re
         }
     if event.type == "void":
         record |= {"voids": event.voids, "reason": event.reason}
+    if event.type in PARTY_EVENT_TYPES:  # a rename or merge: the party, and its names then
+        record |= {"party": party, "changes": json.loads(event.changes or "{}")}
     has_source = event.source_outlet or event.source_url or event.source_attribution
     record["source"] = (
         {

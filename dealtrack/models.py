@@ -32,6 +32,7 @@ from dealtrack.vocabulary import (
     LINK_EVENT_TYPES,
     LINK_KINDS,
     PARTICIPANT_ROLES,
+    PARTY_EVENT_TYPES,
     PARTY_KINDS,
     ROLES,
 )
@@ -147,7 +148,9 @@ class Event(Base):
 
     __tablename__ = "event"
     __table_args__ = (
-        CheckConstraint(one_of("type", EVENT_TYPES + LINK_EVENT_TYPES), name="type"),
+        CheckConstraint(
+            one_of("type", EVENT_TYPES + LINK_EVENT_TYPES + PARTY_EVENT_TYPES), name="type"
+        ),
         CheckConstraint(one_of("on_precision", PRECISIONS), name="on_precision"),
         CheckConstraint(one_of("status", STATUSES), name="status"),
         CheckConstraint(one_of("basis", BASES), name="basis"),

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from dealtrack.domain.links import describe_link_event
+from dealtrack.domain.parties import describe_party_event
 from dealtrack.money import Amount, format_compact, format_total
 from dealtrack.render import FLAT_FORMATS
 from dealtrack.statuses import STATUSES, status_words
@@ -89,6 +90,8 @@ def describe(event: Record) -> str:
         text = f"note: {event['text']}"
     elif kind in ("link", "unlink"):
         text = describe_link_event(event)
+    elif kind in ("rename", "merge"):
+        text = describe_party_event(event)
     elif kind == "edit":
         text = "; ".join(
             f"{k}: {old or '(default)'} → {new}" for k, (old, new) in event["changes"].items()

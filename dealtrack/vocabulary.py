@@ -31,6 +31,8 @@ ATTRIBUTIONS: tuple[str, ...] = ("official", "on-record", "anonymous", "unattrib
 EVENT_TYPES: tuple[str, ...] = ("created", "status", "value", "party", "note", "edit", "void")
 # The events of links between parties, which belong to no deal (a void may name one, too).
 LINK_EVENT_TYPES: tuple[str, ...] = ("link", "unlink")
+# The events of a party's own history, which belong to no deal: a new name, a duplicate merged in.
+PARTY_EVENT_TYPES: tuple[str, ...] = ("rename", "merge")
 # owns: control or a stake; backs: an investor or lender without control; leads: runs it.
 LINK_KINDS: tuple[str, ...] = ("owns", "backs", "leads")
 # The events that set a deal's status, its value, and its ``updated`` date: the news about a deal.

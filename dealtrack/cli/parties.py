@@ -1,4 +1,4 @@
-"""``party`` commands: add, edit, rm, list, show, link, unlink."""
+"""``party`` commands: add, edit, rm, list, show, link, unlink (and merge, history)."""
 
 from typing import Any
 
@@ -7,6 +7,7 @@ import click
 from dealtrack.cli import types
 from dealtrack.cli.completion import complete_party
 from dealtrack.cli.options import check_fields, output_options, source_from, source_options
+from dealtrack.cli.party_events import party_history, party_merge
 from dealtrack.cli.transactions import confirm, emit, emit_table, run
 from dealtrack.names import InvalidName, check_party_name
 from dealtrack.render import FLAT_FORMATS
@@ -94,6 +95,8 @@ def party_add(
 @click.option(
     "--remove-alias", "removed", multiple=True, metavar="A", help="Remove an alias (repeatable)."
 )
+@click.option("--on", type=types.EFFECTIVE_DATE, help="When it took the new name [default: today].")
+@source_options
 def party_edit(
     name: str,
     new_name: str | None,
@@ -102,18 +105,31 @@ def party_edit(
     parent: str | None,
     aliases: tuple[str, ...],
     removed: tuple[str, ...],
+    on: Any,
+    outlet: str | None,
+    url: str | None,
+    attribution: str | None,
 ) -> None:
     """Change party NAME (found by name or alias).
+
+    A new name keeps the old one as an alias and is recorded in the party's history; --on and
+    --source say when it took effect and who reported it.
 
     \b
     Example:
       dealtrack party edit Glance --country IN --alias "Glance InMobi"
     """
-    from dealtrack.services.parties import edit_party
+    from dealtrack.cli.transactions import today
+    from dealtrack.services.parties import Renaming, edit_party
 
+    renamed = None
+    if new_name is not None:
+        renamed = Renaming(new_name, on or today(), source_from(outlet, url, attribution))
+    elif on is not None or outlet or url or attribution:
+        raise click.UsageError("--on and --source date and source a new name; give --name")
     shown = run(
         True,
-        lambda s, n: edit_party(s, name, new_name, kind, country, parent, aliases, removed, n).name,
+        lambda s, n: edit_party(s, name, kind, country, parent, aliases, removed, n, renamed).name,
     )
     confirm(f'Edited party "{shown}"')
 
@@ -329,5 +345,8 @@ def _described(recorded: Any, change: Any, ended: bool = False) -> str:
         text += f" since {change.on}"
     return text + (f" until {change.until}" if change.until is not None else "")
 
+
+party.add_command(party_merge)
+party.add_command(party_history)
 
 COMMANDS = (party,)

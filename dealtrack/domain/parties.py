@@ -262,3 +262,54 @@ def parent_cycles(
         done.update(path)
     cycles.sort(key=lambda chain: key(chain[0]))
     return cycles
+
+
+# Renames and merges
+
+
+def merged_party(party: P, merged: P, into: P) -> P:
+    """Who ``party`` is once ``merged`` has been merged into ``into``."""
+    return into if party == merged else party
+
+
+def merged_roster(pairs: Iterable[tuple[P, str]], merged: P, into: P) -> list[tuple[P, str]]:
+    """A roster of (party, role) pairs once ``merged`` is ``into``: each pair once, where it
+    first stood (the two parties in one role of one deal become one party in it)."""
+    kept: dict[tuple[P, str], None] = {}
+    for party, role in pairs:
+        kept.setdefault((merged_party(party, merged, into), role), None)
+    return list(kept)
+
+
+def merge_roster_problem(
+    target: P, roles: Iterable[tuple[str, P]], merged: P, into: P, name: Callable[[P], str]
+) -> str | None:
+    """Why a deal's roster (its target and (role, party) pairs) cannot stand once ``merged`` is
+    ``into``: the one party would hold roles that cannot combine. None when it may stand."""
+    return roster_problem(
+        merged_party(target, merged, into),
+        [(role, merged_party(party, merged, into)) for role, party in roles],
+        name,
+    )
+
+
+def describe_party_event(event: Mapping[str, Any]) -> str:
+    """What a rename or merge event record says, in words."""
+    if event["type"] == "rename":
+        old, new = event["changes"]["name"]
+        return f"renamed {old} → {new}"
+    merged, into = event["changes"]["party"]
+    return f"merged {merged} into {into}"
+
+
+def party_event_void_problem(event_id: int, kind: str) -> str | None:
+    """Why a party's own event cannot be voided (a rename is undone by renaming back; a merge
+    moved the duplicate's whole history and is final), or None for any other event."""
+    if kind == "rename":
+        return (
+            f"event {event_id} is a rename and cannot be voided; "
+            "rename the party back with dealtrack party edit NAME --name OLD"
+        )
+    if kind == "merge":
+        return f"event {event_id} is a merge, which is final, and cannot be voided"
+    return None

@@ -265,8 +265,13 @@ def void_event(session: Session, event_id: int, reason: str, today: PartialDate)
     target = session.get(Event, event_id)
     if target is None:
         raise NotFound(f"no event {event_id} (see dealtrack history)")
-    if target.deal_id is None:  # an event of a link between parties
+    if target.deal_id is None:  # an event of a link between parties, or of a party's own
+        from dealtrack.domain.parties import party_event_void_problem
         from dealtrack.services.links import void_link_event
+
+        problem = party_event_void_problem(target.id, target.type)
+        if problem is not None:
+            raise Refused(problem)
 
         return void_link_event(session, target, reason, today)
     deal = session.get_one(Deal, target.deal_id)

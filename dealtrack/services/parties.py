@@ -5,14 +5,20 @@ Names and aliases share one namespace of name keys, so "Glance" can never mean t
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.orm import Session
 
+from dealtrack.dates import PartialDate
 from dealtrack.domain.parties import parent_problem, roster_problem
 from dealtrack.errors import BadInput, NotFound, Refused
 from dealtrack.models import Alias, Deal, Event, Participant, Party
 from dealtrack.names import InvalidName, check_party_name, did_you_mean, name_key
+from dealtrack.vocabulary import PARTY_EVENT_TYPES
+
+if TYPE_CHECKING:
+    from dealtrack.services.deals import Source
 
 
 def _display_name(name: str) -> str:
@@ -164,19 +170,19 @@ def _add_alias(session: Session, party: Party, alias: str) -> None:
 def edit_party(
     session: Session,
     name: str,
-    new_name: str | None,
     kind: str | None,
     country: str | None,
     parent: str | None,
     aliases: tuple[str, ...],
     removed_aliases: tuple[str, ...],
     notices: Notices,
+    renamed: "Renaming | None" = None,
 ) -> Party:
+    """Change a party; a new name (``renamed.name``) keeps the old one as an alias, so filters,
+    imports and scripts still find the party by it, and is recorded as a ``rename`` event."""
     party = get_party(session, name)
-    if new_name is not None:
-        display, key = _claim_name(session, new_name, owner=party)
-        session.execute(delete(Alias).where(Alias.party_id == party.id, Alias.name_key == key))
-        party.name, party.name_key = display, key
+    if renamed is not None:
+        _rename(session, party, renamed)
     if kind is not None:
         party.kind = kind
     if country is not None:
@@ -195,6 +201,30 @@ def edit_party(
     return party
 
 
+@dataclass(frozen=True)
+class Renaming:
+    """A new name for a party, when it took effect and who reported it."""
+
+    name: str
+    on: PartialDate
+    source: "Source"
+
+
+def _rename(session: Session, party: Party, renamed: Renaming) -> None:
+    from dealtrack.services.party_events import record_rename
+
+    display, key = _claim_name(session, renamed.name, owner=party)
+    if display == party.name:
+        return
+    old, old_key = party.name, party.name_key
+    session.execute(delete(Alias).where(Alias.party_id == party.id, Alias.name_key == key))
+    party.name, party.name_key = display, key
+    session.flush()
+    if old_key != key:  # a new spelling of the same name needs no alias
+        session.add(Alias(party_id=party.id, name=old, name_key=old_key))
+    record_rename(session, party, old, renamed.on, renamed.source)
+
+
 def remove_party(session: Session, name: str) -> str:
     """Delete a party that no deal mentions, even in its history; returns its display name."""
     party = get_party(session, name)
@@ -203,20 +233,24 @@ def remove_party(session: Session, name: str) -> str:
             or_(
                 exists().where(Deal.target_id == party.id),
                 exists().where(Participant.party_id == party.id),
-                exists().where(Event.party_id == party.id),
+                exists().where(Event.party_id == party.id, Event.deal_id.is_not(None)),
                 # a created event's roster, ``[[id,"role"],…]``: an id follows a "[" and precedes a ","
                 exists().where(Event.parties.contains(f"[{party.id},")),
             )
         )
     )
     linked = exists().where(
-        Event.deal_id.is_(None), or_(Event.holder_id == party.id, Event.party_id == party.id)
+        Event.holder_id.is_not(None),
+        or_(Event.holder_id == party.id, Event.party_id == party.id),
     )
     if session.scalar(select(linked)):
         raise Refused(f'party "{party.name}" is in a link; a linked party is kept')
     if in_use:
         raise Refused(f'party "{party.name}" is in a deal; remove it from its deals first')
     session.execute(update(Party).where(Party.parent_id == party.id).values(parent_id=None))
+    # Its renames and merges are its own history, and go with it.
+    own = Event.type.in_(PARTY_EVENT_TYPES)
+    session.execute(delete(Event).where(own, Event.party_id == party.id))
     session.delete(party)
     session.flush()
     return party.name
