@@ -4,7 +4,7 @@ in the documented key order."""
 import datetime
 from typing import Any
 
-from sqlalchemy import case, or_, select
+from sqlalchemy import case, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from dealtrack.dates import PartialDate, from_storage
@@ -89,7 +89,6 @@ def links_in_force(session: Session, party_id: int, as_of: PartialDate | None) -
     (``held_by``), then what it holds (``holds``); stored links, and those completed deals imply
     (``via`` their key)."""
     from dealtrack.domain.links import in_force
-    from dealtrack.graph import edges
 
     day = as_of.last_day if as_of is not None else datetime.date.today()
     found: list[Record] = []
@@ -116,13 +115,7 @@ def links_in_force(session: Session, party_id: int, as_of: PartialDate | None) -
                 "via": None,
             }
         )
-    implied = edges(day, None)
-    rows = session.execute(
-        select(implied.c.holder, implied.c.party, implied.c.kind, Deal.key, Deal.id)
-        .join(Deal, Deal.id == implied.c.via)
-        .where(or_(implied.c.holder == party_id, implied.c.party == party_id))
-    ).all()
-    for holder, party, kind, key, deal_id in rows:
+    for holder, party, kind, key, deal_id in _implied(session, party_id, day):
         found.append(
             {
                 "direction": "holds" if holder == party_id else "held_by",
@@ -138,6 +131,24 @@ def links_in_force(session: Session, party_id: int, as_of: PartialDate | None) -
         found,
         key=lambda r: (r["direction"] != "held_by", KIND_ORDER.index(r["kind"]), r["party"]),
     )
+
+
+def _implied(session: Session, party_id: int, day: datetime.date) -> list[Any]:
+    """The links completed deals imply into and out of a party on ``day``: holder, party,
+    kind, and the deal's key and id."""
+    from dealtrack.graph import DOWN, UP, neighbours
+
+    node = select(literal(party_id).label("node")).subquery("node")
+    rows: list[Any] = []
+    for direction in (UP, DOWN):
+        edge = neighbours(node, node.c.node, direction, None)
+        rows += session.execute(
+            select(edge.holder, edge.party, edge.kind, Deal.key, Deal.id)
+            .select_from(edge.joined)
+            .join(Deal, Deal.id == edge.via)
+            .where(edge.found, edge.in_force(day))
+        ).all()
+    return rows
 
 
 def _shown(day: datetime.date | None, precision: str | None) -> str | None:
