@@ -123,3 +123,57 @@ def test_group_ends_on_a_loop_of_parents_in_imported_data(
         "jd-mart-tata",
         "saavn-tata",
     ]
+
+
+def test_party_show_tree_draws_what_the_party_controls_with_stakes_today_or_as_of(
+    built_ledger: BuiltLedger,
+) -> None:
+    run = built_ledger(GROUP)
+    result = run("party", "show", "Reliance Industries", "--tree")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == (
+        "Reliance Industries\n"
+        "  Jio Platforms (owns 67.03%)\n"
+        "    Saavn (leads)\n"
+        "  Reliance Retail (unit)\n"
+        "    Just Dial (owns via just-dial-reliance-retail)\n"
+        "    Reliance Fresh (unit)\n"
+    )
+    before = run("party", "show", "Reliance Industries", "--tree", "--as-of", "2019")
+    assert before.stdout == (
+        "Reliance Industries\n  Reliance Retail (unit)\n    Reliance Fresh (unit)\n"
+    )
+    drawn = json.loads(run("party", "show", "Jio Platforms", "--tree", "-f", "json").stdout)
+    assert drawn == {
+        "party": "Jio Platforms",
+        "controls": [
+            {"party": "Saavn", "kind": "leads", "stake": None, "via": None, "controls": []}
+        ],
+    }
+
+
+def test_party_show_tree_of_an_unknown_party_is_an_error(built_ledger: BuiltLedger) -> None:
+    result = built_ledger(GROUP)("party", "show", "Reliance Industrie", "--tree")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.startswith('Error: no party named "Reliance Industrie"')
+
+
+def test_check_reports_a_loop_of_control_made_of_links_once(
+    run: Invoke, ledger_db: LedgerUnderTest
+) -> None:
+    for holder, kind, party in (("Alpha", "--leads", "Beta"), ("Beta", "--owns", "Gamma")):
+        assert run("party", "link", holder, kind, party).exit_code == 0
+    assert run("check").exit_code == 0
+    # Imported data (or raw SQL) can close the loop: Gamma becomes Alpha's parent.
+    ledger_db.sql(
+        "UPDATE party SET parent_id = (SELECT id FROM party WHERE name = 'Gamma') "
+        "WHERE name = 'Alpha'"
+    )
+    result = run("check")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "party Alpha: its chain of control loops (Alpha → Gamma → Beta → Alpha)\n"
+        "Error: 1 problem in the ledger; see above\n"
+    )
+    tree = run("party", "show", "Alpha", "--tree")
+    assert tree.stdout == "Alpha\n  Beta (leads)\n    Gamma (owns)\n"
