@@ -10,6 +10,7 @@ backends print the same.
 """
 
 import datetime
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     and_,
+    bindparam,
     case,
     cast,
     exists,
@@ -80,7 +82,7 @@ class Neighbours:
     since: Any
     until: Any
 
-    def in_force(self, day: datetime.date) -> Any:
+    def in_force(self, day: Any) -> Any:
         return and_(
             or_(self.since.is_(None), self.since <= day),
             or_(self.until.is_(None), self.until > day),
@@ -93,6 +95,7 @@ def completed_on(deal: Any) -> Any:
         select(func.min(Event.on))
         .where(Event.deal_id == deal.id, Event.status == "completed")
         .where(or_(*(Event.type == kind for kind in STATUS_TYPES)), Event.voided.is_(False))
+        .correlate_except(Event)
         .scalar_subquery()
     )
 
@@ -101,33 +104,39 @@ def _is_control_deal(deal: Any) -> Any:
     return or_(*(deal.kind == kind for kind in CONTROL_DEALS))
 
 
-def _taken_over(target: Any, keeper: Any, after: Any, deal_id: int | None) -> Any:
+def _taken_over(target: Any, keeper: Any, after: Any, leaving_out: Any) -> Any:
     """When another party first took ``target`` over: the first completion of a control deal
     on it (after ``after``, if given) in which ``keeper`` was not an acquirer; NULL if none."""
     other, acquirer = aliased(Deal), aliased(Participant)
-    kept = exists().where(
-        acquirer.deal_id == other.id, acquirer.role == "acquirer", acquirer.party_id == keeper
+    # Explicitly correlated: ``keeper`` and ``target`` belong to a query two levels up.
+    kept = (
+        exists()
+        .where(acquirer.deal_id == other.id, acquirer.role == "acquirer")
+        .where(acquirer.party_id == keeper)
+        .correlate_except(acquirer)
     )
     done = completed_on(other)
     return (
         select(func.min(done))
         .where(other.target_id == target, other.status == "completed", _is_control_deal(other))
-        .where(other.id != (deal_id or 0), ~kept)
+        .where(other.id != leaving_out, ~kept)
         .where(true() if after is None else done > after)
+        .correlate_except(other)
         .scalar_subquery()
     )
 
 
-def neighbours(start: FromClause, node: Any, direction: str, deal_id: int | None) -> Neighbours:
+def neighbours(start: FromClause, node: Any, direction: str, leaving_out: Any = 0) -> Neighbours:
     """The edges into ``node`` (``UP``: ``other`` is a holder of it) or out of it (``DOWN``:
-    ``other`` is a party it holds), leaving out links implied by deal ``deal_id`` itself."""
+    ``other`` is a party it holds), leaving out links implied by the deal whose id is
+    ``leaving_out`` (a number or a bound parameter) itself."""
     branch = union_all(*(select(literal(n).label("k")) for n in (1, 2, 3))).subquery("branch")
     unit, link, deal, buyer = aliased(Party), aliased(Link), aliased(Deal), aliased(Participant)
     up = direction == UP
     implied_deal = and_(
         deal.status == "completed",
         or_(*(deal.kind == kind for kind in CONTROL_DEALS + INTEREST_DEALS)),
-        deal.id != (deal_id or 0),
+        deal.id != leaving_out,
     )
     joined = start.join(branch, true()).outerjoin(
         unit,
@@ -186,14 +195,14 @@ def neighbours(start: FromClause, node: Any, direction: str, deal_id: int | None
         via=case((branch.c.k == 3, deal.id)),
         since=case((branch.c.k == 2, link.since), (branch.c.k == 3, done)),
         until=case(
-            (branch.c.k == 1, _taken_over(unit.id, unit.parent_id, None, deal_id)),
+            (branch.c.k == 1, _taken_over(unit.id, unit.parent_id, None, leaving_out)),
             (branch.c.k == 2, link.until),
-            (owning, _taken_over(deal.target_id, buyer.party_id, done, deal_id)),
+            (owning, _taken_over(deal.target_id, buyer.party_id, done, leaving_out)),
         ),
     )
 
 
-def side_members(deal_id: int) -> CompoundSelect[Any]:
+def side_members(deal_id: Any) -> CompoundSelect[Any]:
     """The parties on the deal's two sides, each with its role: ``member, role``."""
     target = select(
         Deal.target_id.label("member"), cast(literal("target"), String(20)).label("role")
@@ -225,6 +234,16 @@ def _unvisited(visited: Any, party: Any) -> Any:
 def walk_up(session: Session, deal_id: int, day: datetime.date, depth: int) -> list[Walked]:
     """Every chain of at most ``depth`` edges in force on ``day``, holding at most one interest
     edge and no party twice, that leads from some party down to a member of the deal's sides."""
+    rows = session.execute(_walk_up(), {"deal_id": deal_id, "day": day, "depth": depth})
+    return [Walked(member, role, node, _steps(path)) for member, role, node, path in rows]
+
+
+@functools.cache
+def _walk_up() -> Select[Any]:
+    """``walk_up``'s statement, built once with bound parameters: building it costs more than
+    running it, and ``conflicts [FILTERS]`` runs it for deal after deal."""
+    deal_id = bindparam("deal_id", type_=Integer)
+    day = bindparam("day", type_=Date)
     members = side_members(deal_id).subquery("members")
     start = select(
         members.c.member,
@@ -250,11 +269,11 @@ def walk_up(session: Session, deal_id: int, day: datetime.date, depth: int) -> l
             cast(reach.c.visited + _text(edge.holder) + literal(SEP), Text),
         )
         .select_from(edge.joined)
-        .where(edge.found, edge.in_force(day), reach.c.depth < depth, interests <= 1)
+        .where(edge.found, edge.in_force(day), interests <= 1)
+        .where(reach.c.depth < bindparam("depth", type_=Integer))
         .where(_unvisited(reach.c.visited, edge.holder))
     )
-    rows = session.execute(select(reach.c.member, reach.c.role, reach.c.node, reach.c.path))
-    return [Walked(member, role, node, _steps(path)) for member, role, node, path in rows]
+    return select(reach.c.member, reach.c.role, reach.c.node, reach.c.path)
 
 
 def controlled(roots: Select[Any], day: datetime.date | None) -> CTE:
@@ -271,7 +290,7 @@ def controlled(roots: Select[Any], day: datetime.date | None) -> CTE:
         cast(literal(SEP) + _text(root) + literal(SEP), Text).label("visited"),
     )
     reach = start.cte("controlled", recursive=True)
-    edge = neighbours(reach, reach.c.node, DOWN, None)
+    edge = neighbours(reach, reach.c.node, DOWN)
     since = case(
         (reach.c.since.is_(None), edge.since),
         (edge.since.is_(None), reach.c.since),

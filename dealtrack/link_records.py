@@ -142,7 +142,7 @@ def _implied(session: Session, party_id: int, day: datetime.date) -> list[Any]:
     node = select(literal(party_id).label("node")).subquery("node")
     rows: list[Any] = []
     for direction in (UP, DOWN):
-        edge = neighbours(node, node.c.node, direction, None)
+        edge = neighbours(node, node.c.node, direction)
         rows += session.execute(
             select(edge.holder, edge.party, edge.kind, Deal.key, Deal.id)
             .select_from(edge.joined)
