@@ -2,6 +2,11 @@
 ``party show NAME --tree``; and ``check`` finding loops of control made of links."""
 
 import json
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pytest
 
 from tests.conftest import BuiltLedger, Invoke, LedgerUnderTest
 
@@ -177,3 +182,28 @@ def test_check_reports_a_loop_of_control_made_of_links_once(
     )
     tree = run("party", "show", "Alpha", "--tree")
     assert tree.stdout == "Alpha\n  Beta (leads)\n    Gamma (owns)\n"
+
+
+@pytest.mark.sqlite_only("query plans are SQLite's")
+def test_the_walk_finds_edges_by_index_and_never_scans_links_deals_or_events(
+    story: Invoke, db_path: Path
+) -> None:
+    from sqlalchemy import create_engine
+
+    from dealtrack.graph import _walk_up
+
+    compiled = _walk_up().compile(create_engine("sqlite://"))
+    values = compiled.construct_params({"deal_id": 1, "day": "2021-01-01", "depth": 3})
+    assert compiled.positiontup is not None
+    with closing(sqlite3.connect(db_path)) as connection:
+        plan = connection.execute(
+            f"EXPLAIN QUERY PLAN {compiled}", [values[name] for name in compiled.positiontup]
+        ).fetchall()
+    steps = [row[-1] for row in plan]
+    assert "SEARCH link_1 USING INDEX ix_link_party_id (party_id=?) LEFT-JOIN" in steps
+    scans = [
+        s
+        for s in steps
+        if s.startswith("SCAN") and s.split()[1] not in ("branch", "reach", "CONSTANT")
+    ]
+    assert scans == []
