@@ -282,6 +282,9 @@ def main() -> None:
         rows += compare_startup(work, max(args.repeats, 5))
         if not args.skip_scaling:
             rows += scaling(work, 1_000, large, args.repeats)
+            from conflicts import scaling as conflicts_scaling  # benchmarks/conflicts.py
+
+            rows += conflicts_scaling(work, 1_000, large, args.repeats)
     width = max(len(label) for label, _ in rows)
     for label, value in rows:
         print(f"{label:<{width}}  {value}")

@@ -3,9 +3,10 @@ in the documented key order."""
 
 import datetime
 import json
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import case, or_, select
+from sqlalchemy import case, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from dealtrack.dates import PartialDate, from_storage
@@ -94,7 +95,6 @@ def links_in_force(session: Session, party_id: int, as_of: PartialDate | None) -
     (``held_by``), then what it holds (``holds``); stored links, and those completed deals imply
     (``via`` their key)."""
     from dealtrack.domain.links import in_force
-    from dealtrack.graph import edges
 
     day = as_of.last_day if as_of is not None else datetime.date.today()
     found: list[Record] = []
@@ -121,13 +121,7 @@ def links_in_force(session: Session, party_id: int, as_of: PartialDate | None) -
                 "via": None,
             }
         )
-    implied = edges(day, None)
-    rows = session.execute(
-        select(implied.c.holder, implied.c.party, implied.c.kind, Deal.key, Deal.id)
-        .join(Deal, Deal.id == implied.c.via)
-        .where(or_(implied.c.holder == party_id, implied.c.party == party_id))
-    ).all()
-    for holder, party, kind, key, deal_id in rows:
+    for holder, party, kind, key, deal_id in _implied(session, party_id, day):
         found.append(
             {
                 "direction": "holds" if holder == party_id else "held_by",
@@ -145,6 +139,24 @@ def links_in_force(session: Session, party_id: int, as_of: PartialDate | None) -
     )
 
 
+def _implied(session: Session, party_id: int, day: datetime.date) -> list[Any]:
+    """The links completed deals imply into and out of a party on ``day``: holder, party,
+    kind, and the deal's key and id."""
+    from dealtrack.graph import DOWN, UP, neighbours
+
+    node = select(literal(party_id).label("node")).subquery("node")
+    rows: list[Any] = []
+    for direction in (UP, DOWN):
+        edge = neighbours(node, node.c.node, direction)
+        rows += session.execute(
+            select(edge.holder, edge.party, edge.kind, Deal.key, Deal.id)
+            .select_from(edge.joined)
+            .join(Deal, Deal.id == edge.via)
+            .where(edge.found, edge.in_force(day))
+        ).all()
+    return rows
+
+
 def _shown(day: datetime.date | None, precision: str | None) -> str | None:
     return None if day is None or precision is None else str(from_storage(day, precision))
 
@@ -158,3 +170,63 @@ def _completed_on(session: Session, deal_id: int) -> str | None:
         .order_by(Event.on, Event.recorded_at, Event.id)
     ).first()
     return None if event is None else _shown(event.on, event.on_precision)
+
+
+def control_tree(session: Session, name: str, as_of: PartialDate | None) -> Record:
+    """``party show NAME --tree``: what the party controls today (or on the last day of
+    ``as_of``), as a tree: ``{party, controls [{party, kind, stake, via, controls}…]}``; its
+    units, and the parties it leads or owns with control, stored or implied by completed deals,
+    each under the party that holds it, by name. A party reached by two chains shows under both."""
+    from dealtrack.graph import controlled
+    from dealtrack.services.parties import get_party
+
+    root = get_party(session, name)
+    day = as_of.last_day if as_of is not None else datetime.date.today()
+    reach = controlled(select(literal(root.id)), day)
+    paths = [
+        [step.split(":") for step in path.split("/")]
+        for path in session.scalars(select(reach.c.path).where(reach.c.path != ""))
+    ]
+    ids = {int(step[n]) for path in paths for step in path for n in (0, 2)}
+    deal_ids = {int(step[3]) for path in paths for step in path if step[3]}
+    names = dict(session.execute(select(Party.id, Party.name).where(Party.id.in_(ids))).all())
+    keys = dict(session.execute(select(Deal.id, Deal.key).where(Deal.id.in_(deal_ids))).all())
+    tree: Record = {"party": root.name, "controls": []}
+    for path in sorted(paths, key=len):
+        node = tree
+        for _, kind, party, via, stake in path:
+            branch = {
+                "party": names[int(party)],
+                "kind": kind,
+                "stake": stake_string(int(stake)) if stake else None,
+                "via": keys[int(via)] if via else None,
+            }
+            same = [c for c in node["controls"] if all(c[k] == branch[k] for k in branch)]
+            if not same:
+                same = [{**branch, "controls": []}]
+                node["controls"].append(same[0])
+            node = same[0]
+    _sort_tree(tree)
+    return tree
+
+
+def _sort_tree(node: Record) -> None:
+    from dealtrack.names import name_key
+
+    node["controls"].sort(key=lambda c: (name_key(c["party"]), c["party"], c["kind"]))
+    for child in node["controls"]:
+        _sort_tree(child)
+
+
+def tree_lines(node: Record, depth: int = 0) -> list[str]:
+    """The tree as indented lines: ``Jio Platforms (owns 67.03%)``, ``Reliance Retail (unit)``."""
+    from dealtrack.domain.links import stake_words
+
+    if depth == 0:
+        line = node["party"]
+    else:
+        kind = "unit" if node["kind"] == "parent" else node["kind"]
+        stake = f" {stake_words(int(Decimal(node['stake']) * 100))}" if node["stake"] else ""
+        via = f" via {node['via']}" if node["via"] else ""
+        line = f"{'  ' * depth}{node['party']} ({kind}{stake}{via})"
+    return [line, *(text for child in node["controls"] for text in tree_lines(child, depth + 1))]

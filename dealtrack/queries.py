@@ -22,8 +22,9 @@ from sqlalchemy import (
     or_,
     select,
     true,
+    union,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.expression import FromClause, Subquery
 
 from dealtrack.dates import PartialDate
@@ -55,6 +56,7 @@ class Filters:
     search: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()  # outlets, compared without regard to case
     attributions: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()  # parties, with their units and what they control
     as_of: PartialDate | None = None
 
 
@@ -157,6 +159,36 @@ def _in_role_on(
     return in_roster if role is not None else or_(Deal.target_id.in_(ids), in_roster)
 
 
+def _in_group(session: Session, ids: list[int], as_of: PartialDate | None) -> ColumnElement[bool]:
+    """Deals in which one of the parties ``ids``, or a party it controls (its units, and what
+    it leads or owns with control, through chains of them), holds any role on the deal's
+    ``reported`` date; with ``as_of``, on its day, among the parties in force then."""
+    from dealtrack.graph import controlled
+
+    if not ids:
+        return false()
+    roots = select(Party.id).where(Party.id.in_(ids))
+    if as_of is not None:
+        day = as_of.last_day
+        reached = sorted(set(session.scalars(select(controlled(roots, day).c.node))))
+        return _in_role_on(session, reached, None, day)
+    reach = controlled(roots, None)
+    # Aliased, so that the subqueries read deals of their own rather than correlate.
+    deal = aliased(Deal)
+    holds = and_(
+        or_(reach.c.since.is_(None), reach.c.since <= deal.reported),
+        or_(reach.c.until.is_(None), reach.c.until > deal.reported),
+    )
+    as_target = select(deal.id).join(reach, reach.c.node == deal.target_id).where(holds)
+    as_participant = (
+        select(deal.id)
+        .join(Participant, Participant.deal_id == deal.id)
+        .join(reach, reach.c.node == Participant.party_id)
+        .where(holds)
+    )
+    return Deal.id.in_(union(as_target, as_participant))
+
+
 def _search(text: str) -> ColumnElement[bool]:
     lowered, key = text.lower(), name_key(text)
     named = or_(
@@ -217,6 +249,8 @@ def conditions(
         high = filters.max_value
         where.append(state.c.currency == high.currency)
         where.append(state.c.amount <= (high.high if high.high is not None else high.low))
+    if filters.groups:
+        where.append(_in_group(session, party_ids(session, filters.groups, notices), filters.as_of))
     if filters.search:
         where.append(or_(*(_search(text) for text in filters.search)))
     if filters.sources:

@@ -125,6 +125,14 @@ filter_options = _stack(
         multiple=True,
         help="With a live event of this attribution (repeatable).",
     ),
+    click.option(
+        "--group",
+        "groups",
+        multiple=True,
+        metavar="NAME",
+        shell_complete=complete_party,
+        help="Deals of this party, its units or a party it controls on their date, in any role.",
+    ),
     click.option("--as-of", type=types.DATE, help="State in force on this date's last day."),
 )
 

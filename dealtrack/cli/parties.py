@@ -177,19 +177,27 @@ def party_list(kind: str | None, fmt: str, fields: Any, no_headers: bool) -> Non
 @party.command("show")
 @click.argument("name", shell_complete=complete_party)
 @click.option("--as-of", type=types.DATE, help="Links in force on this date's last day.")
+@click.option("--tree", is_flag=True, help="Draw what the party controls, indented, with stakes.")
 @output_options
-def party_show(name: str, as_of: Any, fmt: str, fields: Any, no_headers: bool) -> None:
+def party_show(name: str, as_of: Any, tree: bool, fmt: str, fields: Any, no_headers: bool) -> None:
     """Show party NAME (or alias): its deals by role, parent, units, aliases and links in force.
 
     \b
     Example:
       dealtrack party show ByteDance
+      dealtrack party show "Reliance Industries" --tree
     """
     from dealtrack import render
     from dealtrack.cli.cards import party_card
     from dealtrack.output_columns import compact_value
     from dealtrack.records import party_card as card_of
 
+    if tree:
+        from dealtrack.link_records import control_tree, tree_lines
+
+        drawn = run(False, lambda s, n: control_tree(s, name, as_of))
+        emit(render.to_json(drawn) if fmt == "json" else "\n".join(tree_lines(drawn)) + "\n")
+        return
     record = run(False, lambda s, n: card_of(s, name, as_of))
     if fmt == "json":
         emit(render.to_json(record))

@@ -14,7 +14,7 @@ from dealtrack.dates import from_storage
 from dealtrack.domain.fold import decode_roster, fold_state, roster
 from dealtrack.models import Deal, Event, Party
 from dealtrack.services.ledger import CHUNK, Loaded, load_deals
-from dealtrack.services.links import link_problems
+from dealtrack.services.links import control_loop_problems, link_problems
 
 _FIELDS = ("status", "reason", "amount", "high", "currency", "basis", "updated")
 
@@ -46,6 +46,7 @@ def find_problems(session: Session) -> Iterator[str]:
     yield from _missing_roster_parties(session, rosters)
     yield from _parent_problems(session)
     yield from link_problems(session)
+    yield from control_loop_problems(session)
 
 
 def _roster_ids(events: Sequence[Event]) -> set[int]:

@@ -22,6 +22,7 @@ from dealtrack.services.parties import Notices
 
 Record = dict[str, Any]
 DEPTH = 3
+PAGE = 100
 
 
 def _sort_key(name: str) -> tuple[str, str]:
@@ -96,5 +97,13 @@ def ledger_conflicts(
 
 
 def _deals(session: Session, filters: Filters, notices: Notices) -> Iterator[Deal]:
-    ids = matching_deal_ids(session, filters, notices).subquery()
-    yield from session.scalars(select(Deal).where(Deal.id.in_(select(ids.c.id))).order_by(Deal.id))
+    """The matching deals in id order, a page at a time: ``--limit`` is usually met within the
+    first pages, and a million matching deals are never loaded at once."""
+    matching = matching_deal_ids(session, filters, notices)
+    last = 0
+    while True:
+        ids = session.scalars(matching.where(Deal.id > last).order_by(Deal.id).limit(PAGE)).all()
+        yield from session.scalars(select(Deal).where(Deal.id.in_(ids)).order_by(Deal.id))
+        if len(ids) < PAGE:
+            return
+        last = ids[-1]

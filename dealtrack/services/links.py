@@ -341,3 +341,36 @@ def settle_link(
     for void in voids:
         _settle(session, void)
     _recheck(session, holder_id, kind, party_id)
+
+
+def control_loop_problems(session: Session) -> Iterator[str]:
+    """Each loop of control that runs through a link, once (an import of an older dealtrack,
+    or raw SQL, may hold one), found by the rule that refuses one when a link is recorded and
+    named by the party of the loop whose name sorts first. Loops of parents alone are ``check``'s
+    parent rule."""
+    from dealtrack.domain.parties import control_loop, describe_chain
+
+    # Only a link into a party that controls something can close a loop.
+    controlling = select(Link.holder_id).union(
+        select(Party.parent_id).where(Party.parent_id.is_not(None))
+    )
+    links = session.scalars(
+        select(Link).where(Link.party_id.in_(controlling)).order_by(Link.id)
+    ).all()
+
+    def name(party: int) -> str:
+        return session.get_one(Party, party).name
+
+    found: set[tuple[int, ...]] = set()
+    for link in links:
+        if not is_control(link.kind, link.stake):
+            continue
+        controllers_of = controllers_lookup(session, (link.since, link.until), link.id)
+        loop = control_loop(link.party_id, link.holder_id, controllers_of)
+        if loop is None or not loop.new:
+            continue
+        ring = loop.chain[:-1]
+        first = min(range(len(ring)), key=lambda n: (name(ring[n]), ring[n]))
+        found.add((*ring[first:], *ring[:first], ring[first]))
+    for chain in sorted(found, key=lambda chain: [(name(p), p) for p in chain]):
+        yield f"party {name(chain[0])}: its chain of control loops ({describe_chain(chain, name)})"
