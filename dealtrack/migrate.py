@@ -25,6 +25,7 @@ KNOWN_REVISIONS = (
     "0005_roster_in_created_event",
     "0006_updated_ignores_corrections",
     "0007_links",
+    "0008_fx_rates",
 )
 
 
