@@ -18,6 +18,7 @@ from dealtrack.domain.fx import (
     PairRates,
     RateBook,
     RateError,
+    RateTable,
     parse_rate,
     rate_text,
 )
@@ -299,6 +300,10 @@ class _LedgerPairs(Mapping[tuple[str, str], PairRates]):
 
 def rate_book(session: Session) -> RateBook:
     """The rates a conversion may use: the ledger's, then the built-in ECB ones (read lazily)."""
-    from dealtrack.fx_data import built_in_table
 
-    return RateBook(_LedgerPairs(session), built_in_table)
+    def built_in() -> RateTable:
+        from dealtrack.fx_data import built_in_table
+
+        return built_in_table()
+
+    return RateBook(_LedgerPairs(session), built_in)
