@@ -147,16 +147,7 @@ class RateBook:
     def _choose(self, source: str, target: str, day: int | None) -> Conversion | None:
         last = day if day is not None else datetime.date.max.toordinal()
         first = last - WINDOW_DAYS if day is not None else 0
-        quotes: list[_Quote] = []
-        for built_in, table in enumerate(self._tables()):
-            direct = _newest(table.get((source, target)), first, last)
-            if direct is not None:
-                quotes.append(_Quote(direct[0], built_in, 0, Decimal(direct[1]), _ONE, direct[2]))
-            inverse = _newest(table.get((target, source)), first, last)
-            if inverse is not None:
-                quotes.append(
-                    _Quote(inverse[0], built_in, 1, _ONE, Decimal(inverse[1]), inverse[2])
-                )
+        quotes = self._pair(source, target, first, last)
         if EURO not in (source, target):
             through = self._through_euro(source, target, first, last)
             if through is not None:
@@ -175,17 +166,21 @@ class RateBook:
 
     def _leg(self, currency: str, first: int, last: int) -> _Quote | None:
         """Units of ``currency`` per euro: the newest rate, the ledger's first on one date."""
+        return min(self._pair(EURO, currency, first, last), key=_Quote.order, default=None)
+
+    def _pair(self, source: str, target: str, first: int, last: int) -> list[_Quote]:
+        """The newest direct and inverse rate of the pair in each table, within the days."""
         quotes = []
         for built_in, table in enumerate(self._tables()):
-            direct = _newest(table.get((EURO, currency)), first, last)
+            direct = _newest(table.get((source, target)), first, last)
             if direct is not None:
                 quotes.append(_Quote(direct[0], built_in, 0, Decimal(direct[1]), _ONE, direct[2]))
-            inverse = _newest(table.get((currency, EURO)), first, last)
+            inverse = _newest(table.get((target, source)), first, last)
             if inverse is not None:
                 quotes.append(
                     _Quote(inverse[0], built_in, 1, _ONE, Decimal(inverse[1]), inverse[2])
                 )
-        return min(quotes, key=_Quote.order, default=None)
+        return quotes
 
     def _through_euro(self, source: str, target: str, first: int, last: int) -> _Quote | None:
         """amount × (target per euro) ÷ (source per euro), as one fraction."""
