@@ -26,6 +26,7 @@ KNOWN_REVISIONS = (
     "0006_updated_ignores_corrections",
     "0007_links",
     "0008_party_events",
+    "0009_fx_rates",
 )
 
 

@@ -244,3 +244,19 @@ class Link(Base):
     source_url: Mapped[str | None] = mapped_column(Text)
     source_attribution: Mapped[str | None] = mapped_column(String(20))
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class FxRate(Base):
+    """An exchange rate the ledger holds (``fx set``, ``fx import``): 1 ``base`` = ``rate``
+    ``currency`` on ``on``. The rate is exact decimal text (at most 12 significant digits), never
+    a float; one rate a pair and day, a later ``fx set`` replacing it."""
+
+    __tablename__ = "fx_rate"
+    __table_args__ = (UniqueConstraint("on", "base", "currency", name="uq_fx_rate_on_pair"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    on: Mapped[datetime.date] = mapped_column(Date)
+    base: Mapped[str] = mapped_column(String(3))
+    currency: Mapped[str] = mapped_column(String(3))
+    rate: Mapped[str] = mapped_column(String(40))
+    source: Mapped[str | None] = mapped_column(Text)

@@ -142,6 +142,7 @@ def test_upgrading_an_empty_database_creates_the_schema_at_head(migrated: Ledger
         ("deal",),
         ("dealtrack_version",),
         ("event",),
+        ("fx_rate",),
         ("link",),
         ("participant",),
         ("party",),

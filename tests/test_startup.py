@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from dealtrack import __version__
 from dealtrack.cli import _COMMAND_MODULES, dealtrack
 
-HEAVY = ("sqlalchemy", "alembic", "tabulate")
+HEAVY = ("sqlalchemy", "alembic", "tabulate", "currency_converter")
 
 
 def loaded_after(*args: str, watch: tuple[str, ...] = HEAVY) -> tuple[list[str], str, int]:
@@ -55,7 +55,7 @@ def test_help_and_version_import_neither_sqlalchemy_alembic_nor_tabulate(
     assert heavy == []
 
 
-@pytest.mark.parametrize("group", ["party", "db"])
+@pytest.mark.parametrize("group", ["party", "db", "fx"])
 def test_subgroup_help_stays_light(group: str) -> None:
     heavy, output, exit_code = loaded_after(group, "--help")
     assert exit_code == 0
@@ -72,7 +72,7 @@ def test_importing_the_cli_stays_light() -> None:
     assert done.stdout == "[]\n"
 
 
-COMMAND_MODULES = ("recording", "reading", "conflicts", "bulk", "parties", "database")
+COMMAND_MODULES = ("recording", "reading", "conflicts", "bulk", "parties", "database", "fx")
 
 
 def test_each_command_is_found_in_the_module_that_defines_it() -> None:
@@ -101,6 +101,20 @@ def test_a_command_loads_only_its_own_command_module() -> None:
     loaded, output, exit_code = loaded_after("--db", "ledger.db", "db", "path", watch=modules)
     assert (output, exit_code) == (f"{Path('ledger.db').resolve()}\n", 0)
     assert loaded == ["dealtrack.cli.database"]
+
+
+@pytest.mark.parametrize(
+    "command", [("list",), ("report",), ("list", "--in", "USD", "--currency", "USD")]
+)
+def test_commands_that_convert_nothing_read_no_built_in_rates(
+    tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    ledger = str(tmp_path / "ledger.db")
+    assert loaded_after("--db", ledger, "add", "Arm", "--value", "USD 40bn")[2] == 0
+    rates = ("currency_converter", "dealtrack.fx_data")
+    loaded, output, exit_code = loaded_after("--db", ledger, *command, watch=rates)
+    assert (loaded, exit_code) == ([], 0)
+    assert "USD 40bn" in output
 
 
 def test_the_collector_is_back_on_once_the_ledger_is_open(tmp_path: Path) -> None:

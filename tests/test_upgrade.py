@@ -215,3 +215,26 @@ def test_downgrading_below_0007_drops_links_and_their_events_only(
     assert story("export", "-f", "json").stdout == before
     assert story("db", "status").stdout.endswith("events: 4\n")
     assert json.loads(story("history", "-f", "json").stdout)[-1]["deal"] is not None
+
+
+def test_a_ledger_upgraded_to_0009_keeps_exchange_rates_and_downgrading_drops_only_them(
+    story: Invoke, ledger_db: LedgerUnderTest
+) -> None:
+    before = story("export", "-f", "json").stdout
+    ledger_db.downgrade("0008_party_events")
+    assert story("db", "upgrade").exit_code == 0
+    assert story("export", "-f", "json").stdout == before
+    said = story("fx", "set", "INR", "USD", "0.0135", "--on", "2020-08-28", "--source", "RBI")
+    assert (said.exit_code, said.stderr) == (
+        0,
+        "Recorded rate: 1 INR = 0.0135 USD on 2020-08-28 (RBI)\n",
+    )
+    assert story("fx", "list", "-f", "csv").stdout == (
+        "on,base,currency,rate,source\n2020-08-28,INR,USD,0.0135,RBI\n"
+    )
+    ledger_db.downgrade("0008_party_events")
+    assert story("db", "upgrade").exit_code == 0
+    assert story("fx", "list", "-f", "csv").stdout == "on,base,currency,rate,source\n"
+    assert story("export", "-f", "json").stdout == before
+    checked = story("check")
+    assert (checked.exit_code, checked.output) == (0, "")

@@ -52,6 +52,7 @@ _COMMAND_MODULES = {
     "party": "parties",
     "db": "database",
     "check": "database",
+    "fx": "fx",
 }
 
 

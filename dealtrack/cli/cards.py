@@ -24,11 +24,15 @@ def _sources(events: list[Record]) -> str:
     return "; ".join(seen)
 
 
-def deal_card(record: Record, fmt: str, width: int | None = None) -> str:
+def deal_card(record: Record, fmt: str, width: int | None = None, into: str | None = None) -> str:
     status = words(record["status"]) + (f" ({record['reason']})" if record["reason"] else "")
     value = compact_value(record["value"])
     if record["value"]:
         value += f" ({record['value']['basis']})"
+        if into is not None:  # show --in CUR: the conversion, with its rate, date and source
+            from dealtrack.fx_columns import card_line
+
+            value += "  " + card_line(record["value_in"], into)
     pairs = [
         ("Deal", f"{record['key']} (#{record['id']})"),
         ("Title", record["title"]),

@@ -103,8 +103,12 @@ filter_options = _stack(
         multiple=True,
         help="Valued in this currency.",
     ),
-    click.option("--min-value", type=types.AMOUNT, help="Value at least this (same currency)."),
-    click.option("--max-value", type=types.AMOUNT, help="Value at most this (same currency)."),
+    click.option(
+        "--min-value", type=types.AMOUNT, help="Value at least this (same currency, or with --in)."
+    ),
+    click.option(
+        "--max-value", type=types.AMOUNT, help="Value at most this (same currency, or with --in)."
+    ),
     click.option(
         "--search",
         multiple=True,
@@ -174,3 +178,47 @@ def check_fields(fields: tuple[str, ...] | None, known: tuple[str, ...] | list[s
             f"unknown field {', '.join(unknown)}; use some of: {', '.join(known)}",
             param_hint="'--fields'",
         )
+
+
+class FxOnType(click.ParamType[Any]):
+    """``--fx-on``: a date, or ``latest`` for each currency's newest rate."""
+
+    name = "DATE|latest"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and value.strip().lower() == "latest":
+            return "latest"
+        return types.DATE.convert(value, param, ctx)
+
+
+into_options = _stack(
+    click.option(
+        "--in",
+        "into",
+        metavar="CUR",
+        type=types.CURRENCY,
+        help="Also show values converted into CUR, at the rate of each value's date.",
+    ),
+    click.option(
+        "--fx-on",
+        type=FxOnType(),
+        help="With --in: convert at this date's rates, or 'latest' (each currency's newest).",
+    ),
+)
+
+
+def into_from(into: str | None, fx_on: Any, filters: "Filters") -> Any:
+    """The ``--in`` conversion, or None; value bounds must then be given in CUR."""
+    if into is None:
+        if fx_on is not None:
+            raise click.UsageError("--fx-on needs --in CUR")
+        return None
+    from dealtrack.fx_values import Into
+
+    for name, bound in (("--min-value", filters.min_value), ("--max-value", filters.max_value)):
+        if bound is not None and bound.currency != into:
+            raise click.BadParameter(
+                f"{bound.currency} with --in {into}; give the bound in {into}",
+                param_hint=f"'{name}'",
+            )
+    return Into(into, fx_on)

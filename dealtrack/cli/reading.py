@@ -7,7 +7,14 @@ import click
 
 from dealtrack.cli import types
 from dealtrack.cli.completion import complete_deal
-from dealtrack.cli.options import check_fields, filter_options, filters_from, output_options
+from dealtrack.cli.options import (
+    check_fields,
+    filter_options,
+    filters_from,
+    into_from,
+    into_options,
+    output_options,
+)
 from dealtrack.cli.transactions import emit, emit_pages, note_if_empty, run, terminal_width
 from dealtrack.render import JSON_FORMATS, OWN_FORMATS
 from dealtrack.vocabulary import LIST_SORTS, REPORT_GROUPINGS, REPORT_SORTS
@@ -20,7 +27,7 @@ if TYPE_CHECKING:
 
 def _render(
     records: Iterable[dict[str, Any]],
-    view_name: str,
+    view_name: Any,
     fmt: str,
     fields: Any,
     headers: bool,
@@ -40,7 +47,9 @@ def _render(
     if fmt == "jsonl":
         emit_pages(render.jsonl_pages(records))
         return
-    view: output_columns.View = getattr(output_columns, view_name)
+    view: output_columns.View = (
+        getattr(output_columns, view_name) if isinstance(view_name, str) else view_name
+    )
     check_fields(fields, list(view.columns))
     chosen = view.fields(fmt, fields)
     found = 0
@@ -66,11 +75,14 @@ def _render(
 )
 @click.option("--desc", is_flag=True, help="Reverse the order.")
 @click.option("--limit", type=click.IntRange(min=0), help="At most N deals.")
+@into_options
 @output_options
 def list_(
     sort: str,
     desc: bool,
     limit: int | None,
+    into: str | None,
+    fx_on: Any,
     fmt: str,
     fields: Any,
     no_headers: bool,
@@ -86,6 +98,23 @@ def list_(
 
     filters = filters_from(options)
     headers = not no_headers
+    conversion = into_from(into, fx_on, filters)
+    if conversion is not None:
+        from dealtrack.fx_columns import deals_view
+        from dealtrack.fx_values import list_deals_in
+
+        view = deals_view(conversion.currency)
+        run(
+            False,
+            lambda s, n: _render(
+                list_deals_in(s, filters, n, conversion, sort, desc, limit),
+                view,
+                fmt,
+                fields,
+                headers,
+            ),
+        )
+        return
     run(
         False,
         lambda s, n: _render(
@@ -97,8 +126,11 @@ def list_(
 @click.command()
 @click.argument("deal", shell_complete=complete_deal)
 @click.option("--as-of", type=types.DATE, help="State in force on this date's last day.")
+@into_options
 @output_options
-def show(deal: str, as_of: Any, fmt: str, fields: Any, no_headers: bool) -> None:
+def show(
+    deal: str, as_of: Any, into: str | None, fx_on: Any, fmt: str, fields: Any, no_headers: bool
+) -> None:
     """Show DEAL's card: parties, status, value, history and rival deals.
 
     \b
@@ -106,13 +138,27 @@ def show(deal: str, as_of: Any, fmt: str, fields: Any, no_headers: bool) -> None
       dealtrack show tiktok-india-glance-digital-experience
     """
     from dealtrack.cli.cards import deal_card
+    from dealtrack.queries import Filters
     from dealtrack.records import show_deal
 
-    record = run(False, lambda s, n: show_deal(s, deal, as_of))
-    if fmt in OWN_FORMATS or fields:
-        _render([record], "DEALS", fmt, fields, not no_headers, json_data=record)
+    conversion = into_from(into, fx_on, Filters())
+    view: Any = "DEALS"
+    if conversion is not None:
+        from dealtrack.fx_columns import deals_view
+        from dealtrack.fx_values import converted_records
+
+        view = deals_view(conversion.currency)
+
+        def shown(s: "Session", n: "Notices") -> dict[str, Any]:
+            return next(converted_records(s, [show_deal(s, deal, as_of)], conversion, as_of))
+
+        record = run(False, shown)
     else:
-        emit(deal_card(record, fmt, terminal_width()))
+        record = run(False, lambda s, n: show_deal(s, deal, as_of))
+    if fmt in OWN_FORMATS or fields:
+        _render([record], view, fmt, fields, not no_headers, json_data=record)
+    else:
+        emit(deal_card(record, fmt, terminal_width(), into))
 
 
 @click.command()
@@ -155,11 +201,14 @@ def history(deal: str | None, fmt: str, fields: Any, no_headers: bool, **options
     help="Order groups by deal count or total value.",
 )
 @click.option("--limit", type=click.IntRange(min=0), help="At most N groups.")
+@into_options
 @output_options
 def report(
     by: str,
     sort: str | None,
     limit: int | None,
+    into: str | None,
+    fx_on: Any,
     fmt: str,
     fields: Any,
     no_headers: bool,
@@ -178,6 +227,17 @@ def report(
     from dealtrack.reports import build_report
 
     filters = filters_from(options)
+    conversion = into_from(into, fx_on, filters)
+    if conversion is not None:
+        from dealtrack.fx_columns import report_rows_in, report_view
+        from dealtrack.fx_reports import build_report_in
+
+        converted = run(
+            False, lambda s, n: build_report_in(s, by, filters, n, conversion, sort, limit)
+        )
+        rows = converted if fmt in JSON_FORMATS else report_rows_in(converted)
+        _render(rows, report_view(), fmt, fields, not no_headers)
+        return
     groups = run(False, lambda s, n: build_report(s, by, filters, n, sort, limit))
     if fmt in JSON_FORMATS:
         _render(groups, "REPORT", fmt, fields, not no_headers)

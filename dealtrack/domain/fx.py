@@ -1,0 +1,225 @@
+"""Which exchange rate converts a value, and the exact arithmetic of the conversion.
+
+A conversion is an estimate shown beside the recorded value, so it must say how it was made: the
+rate, the rate's date and its source travel with every converted figure. Rates are exact decimals
+of at most 12 significant digits and nothing here ever touches a float.
+
+The rule, for an amount in FROM on a day, into TO: the candidates are rates dated on or before the
+day and at most ``WINDOW_DAYS`` older (weekends and holidays have none). Among them the newest date
+wins; on one date the ledger's own rates come before the built-in ones; then the direct pair, its
+inverse, and last the route through EUR (each leg the newest within the window; the route's date is
+its older leg's). Through EUR the amount is multiplied by the target's rate and divided by the
+source's in one Decimal expression, so only the converted amount is rounded: half-even, to
+hundredths, once per deal. Totals add the rounded amounts.
+
+Pure code: rates come in as plain tables (``RateTable``); where they come from is not its business.
+"""
+
+import bisect
+import datetime
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
+
+EURO = "EUR"
+WINDOW_DAYS = 7
+MAX_DIGITS = 12
+BUILT_IN_SOURCE = "ECB"
+OWN_SOURCE = "ledger"  # a rate set without --source
+# 28 significant digits, the precision every conversion is worked in; rounding only at the end.
+WORK = Context(prec=28, rounding=ROUND_HALF_EVEN)
+SHOWN = Context(prec=MAX_DIGITS, rounding=ROUND_HALF_EVEN)
+_RATE_TEXT = re.compile(r"[0-9]+(?:\.[0-9]+)?|\.[0-9]+")
+_ONE = Decimal(1)
+
+# One pair's rates, oldest first: the days (proleptic ordinals, for bisect) and, at the same
+# index, the rate as exact decimal text and its source.
+PairRates = tuple[Sequence[int], Sequence[tuple[str, str]]]
+# Rates by (base, currency): 1 base = rate currency.
+RateTable = Mapping[tuple[str, str], PairRates]
+
+
+class RateError(ValueError):
+    """Text that is not a rate dealtrack can store; the message says how to write one."""
+
+
+def parse_rate(text: str) -> Decimal:
+    """A positive exact decimal of at most 12 significant digits (``0.0135``, ``87.062``)."""
+    shown = text.strip()
+    if not _RATE_TEXT.fullmatch(shown):
+        raise RateError(f"'{text}' is not a rate; write a positive decimal number, e.g. 1.1933")
+    rate = Decimal(shown)
+    if rate == 0:
+        raise RateError(f"'{text}' is not a rate; a rate is more than zero")
+    if len(rate.normalize().as_tuple().digits) > MAX_DIGITS:
+        raise RateError(f"'{text}' has more than {MAX_DIGITS} significant digits; round it")
+    return rate.normalize()
+
+
+def rate_text(rate: Decimal) -> str:
+    """Exact text for storage and JSON, without exponent or trailing zeros (``120000``, ``0.0135``)."""
+    return format(rate.normalize(), "f")
+
+
+@dataclass(frozen=True, slots=True)
+class Conversion:
+    """How an amount in one currency becomes another: ``amount × numerator ÷ denominator``.
+
+    ``rate`` is that quotient to 12 significant digits, shown to people but never used to convert;
+    ``on`` is the rate's date (the older leg's through EUR), ``source`` its outlet(s).
+    """
+
+    numerator: Decimal
+    denominator: Decimal
+    rate: Decimal
+    on: datetime.date | None
+    source: str | None
+
+    def apply(self, hundredths: int) -> int | None:
+        """The converted amount in hundredths, rounded half-even once; None past 28 digits."""
+        exact = WORK.divide(WORK.multiply(Decimal(hundredths), self.numerator), self.denominator)
+        try:
+            return int(exact.quantize(_ONE, context=WORK))
+        except InvalidOperation:
+            return None
+
+
+IDENTITY = Conversion(_ONE, _ONE, _ONE, None, None)
+
+
+@dataclass(frozen=True, slots=True)
+class _Quote:
+    """One candidate: its date, whether it is built in (1) or the ledger's (0), its route's rank
+    (direct 0, inverse 1, through EUR 2), and its fraction."""
+
+    day: int
+    built_in: int
+    route: int
+    numerator: Decimal
+    denominator: Decimal
+    source: str
+
+    def order(self) -> tuple[int, int, int]:
+        return (-self.day, self.built_in, self.route)
+
+
+def _newest(pair: PairRates | None, first: int, last: int) -> tuple[int, str, str] | None:
+    """The pair's newest rate dated from ``first`` to ``last`` (ordinals), if any."""
+    if pair is None:
+        return None
+    days, rates = pair
+    index = bisect.bisect_right(days, last) - 1
+    if index < 0 or days[index] < first:
+        return None
+    return days[index], *rates[index]
+
+
+class RateBook:
+    """The ledger's rates and the built-in ones, and the choice of rate for each conversion.
+
+    ``built_in`` is called the first time a conversion needs rates (the built-in data is large and
+    most commands never convert). Choices are remembered: a report converts a million deals on a
+    few thousand dates.
+    """
+
+    def __init__(self, own: RateTable, built_in: Callable[[], RateTable]) -> None:
+        self._own = own
+        self._load_built_in = built_in
+        self._built_in: RateTable | None = None
+        self._chosen: dict[tuple[str, str, int | None], Conversion | None] = {}
+
+    def _tables(self) -> tuple[RateTable, RateTable]:
+        if self._built_in is None:
+            self._built_in = self._load_built_in()
+        return self._own, self._built_in
+
+    def conversion(self, source: str, target: str, day: datetime.date | None) -> Conversion | None:
+        """How to convert from ``source`` to ``target`` on ``day`` (None: at the newest rates,
+        however old), or None when no rate is near enough."""
+        if source == target:
+            return IDENTITY
+        key = (source, target, day.toordinal() if day is not None else None)
+        if key not in self._chosen:
+            self._chosen[key] = self._choose(source, target, key[2])
+        return self._chosen[key]
+
+    def _choose(self, source: str, target: str, day: int | None) -> Conversion | None:
+        last = day if day is not None else datetime.date.max.toordinal()
+        first = last - WINDOW_DAYS if day is not None else 0
+        quotes = self._pair(source, target, first, last)
+        if EURO not in (source, target):
+            through = self._through_euro(source, target, first, last)
+            if through is not None:
+                quotes.append(through)
+        if not quotes:
+            return None
+        best = min(quotes, key=_Quote.order)
+        shown = SHOWN.divide(best.numerator, best.denominator)
+        return Conversion(
+            best.numerator,
+            best.denominator,
+            shown.normalize(SHOWN),
+            datetime.date.fromordinal(best.day),
+            best.source,
+        )
+
+    def _leg(self, currency: str, first: int, last: int) -> _Quote | None:
+        """Units of ``currency`` per euro: the newest rate, the ledger's first on one date."""
+        return min(self._pair(EURO, currency, first, last), key=_Quote.order, default=None)
+
+    def _pair(self, source: str, target: str, first: int, last: int) -> list[_Quote]:
+        """The newest direct and inverse rate of the pair in each table, within the days."""
+        quotes = []
+        for built_in, table in enumerate(self._tables()):
+            direct = _newest(table.get((source, target)), first, last)
+            if direct is not None:
+                quotes.append(_Quote(direct[0], built_in, 0, Decimal(direct[1]), _ONE, direct[2]))
+            inverse = _newest(table.get((target, source)), first, last)
+            if inverse is not None:
+                quotes.append(
+                    _Quote(inverse[0], built_in, 1, _ONE, Decimal(inverse[1]), inverse[2])
+                )
+        return quotes
+
+    def _through_euro(self, source: str, target: str, first: int, last: int) -> _Quote | None:
+        """amount × (target per euro) ÷ (source per euro), as one fraction."""
+        out, into = self._leg(source, first, last), self._leg(target, first, last)
+        if out is None or into is None:
+            return None
+        sources = list(dict.fromkeys((out.source, into.source)))
+        return _Quote(
+            min(out.day, into.day),
+            max(out.built_in, into.built_in),
+            2,
+            WORK.multiply(into.numerator, out.denominator),
+            WORK.multiply(into.denominator, out.numerator),
+            "+".join(sources),
+        )
+
+
+def conversion_day(last_day: datetime.date, fx_on: datetime.date | None) -> datetime.date:
+    """The day a value converts on: ``--fx-on``'s date when given, else the last day of the
+    period its value event is dated (a month converts on its last day)."""
+    return fx_on if fx_on is not None else last_day
+
+
+def within(low: int, high: int | None, floor: int | None, ceiling: int | None) -> bool:
+    """Whether a converted value (a range when ``high``) meets ``--min-value``/``--max-value``:
+    a range matches if it overlaps the bounds."""
+    top = high if high is not None else low
+    if floor is not None and top < floor:
+        return False
+    return not (ceiling is not None and low > ceiling)
+
+
+def table_of(rows: Sequence[tuple[datetime.date, str, str, str, str]]) -> RateTable:
+    """A RateTable from rows of (day, base, currency, rate text, source), in any order."""
+    by_pair: dict[tuple[str, str], list[tuple[int, str, str]]] = {}
+    for day, base, currency, rate, source in rows:
+        by_pair.setdefault((base, currency), []).append((day.toordinal(), rate, source))
+    table: dict[tuple[str, str], PairRates] = {}
+    for pair, entries in by_pair.items():
+        entries.sort()
+        table[pair] = ([e[0] for e in entries], [(e[1], e[2]) for e in entries])
+    return table

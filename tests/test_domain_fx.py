@@ -1,0 +1,191 @@
+"""The rate rule and the conversion arithmetic, as pure code: exact decimals, never floats."""
+
+import ast
+import datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dealtrack.domain import fx
+from dealtrack.domain.fx import RateBook, RateError, parse_rate, table_of, within
+
+D = datetime.date
+
+
+def book(
+    own: list[tuple[D, str, str, str, str]], built: list[tuple[D, str, str, str, str]]
+) -> RateBook:
+    return RateBook(table_of(own), lambda: table_of(built))
+
+
+ECB_DAY = [
+    (D(2020, 8, 31), "EUR", "USD", "1.194", "ECB"),
+    (D(2020, 8, 31), "EUR", "INR", "87.4685", "ECB"),
+]
+
+
+def test_through_euro_multiplies_by_the_targets_rate_and_divides_by_the_sources() -> None:
+    conversion = book([], ECB_DAY).conversion("INR", "USD", D(2020, 8, 31))
+    assert conversion is not None
+    assert (conversion.rate, conversion.on, conversion.source) == (
+        Decimal("0.013650628512"),
+        D(2020, 8, 31),
+        "ECB",
+    )
+    assert conversion.apply(300000000000) == 4095188554  # INR 3bn → USD 40,951,885.54
+
+
+def test_a_rate_up_to_seven_days_old_applies_and_an_older_one_does_not() -> None:
+    rates = book([], ECB_DAY)
+    assert rates.conversion("EUR", "USD", D(2020, 9, 7)) is not None
+    assert rates.conversion("EUR", "USD", D(2020, 9, 8)) is None
+    assert rates.conversion("EUR", "USD", D(2020, 8, 30)) is None  # never a later rate
+
+
+def test_the_newest_date_wins_then_the_ledgers_rate_then_direct_before_inverse() -> None:
+    own = [
+        (D(2020, 8, 28), "INR", "USD", "0.0135", "RBI"),
+        (D(2020, 8, 31), "USD", "INR", "73", "Desk"),
+    ]
+    rates = book(own, ECB_DAY)
+    on_31 = rates.conversion("INR", "USD", D(2020, 8, 31))
+    assert on_31 is not None and (on_31.source, on_31.on) == ("Desk", D(2020, 8, 31))
+    assert on_31.apply(7300) == 100  # inverse: INR 73 → USD 1
+    on_30 = rates.conversion("INR", "USD", D(2020, 8, 30))
+    assert on_30 is not None and (on_30.rate, on_30.source) == (Decimal("0.0135"), "RBI")
+
+
+def test_on_one_date_the_ledgers_rate_comes_before_the_built_in_one() -> None:
+    own = [(D(2020, 8, 31), "EUR", "USD", "1.2", "Desk")]
+    conversion = book(own, ECB_DAY).conversion("EUR", "USD", D(2020, 8, 31))
+    assert conversion is not None and (conversion.rate, conversion.source) == (
+        Decimal("1.2"),
+        "Desk",
+    )
+
+
+def test_through_euro_dates_by_the_older_leg_and_names_both_sources() -> None:
+    own = [(D(2020, 8, 31), "EUR", "INR", "87", "RBI")]
+    built = [(D(2020, 8, 28), "EUR", "USD", "1.19", "ECB")]
+    conversion = book(own, built).conversion("INR", "USD", D(2020, 8, 31))
+    assert conversion is not None
+    assert (conversion.on, conversion.source) == (D(2020, 8, 28), "RBI+ECB")
+
+
+def test_latest_takes_the_newest_rate_however_old() -> None:
+    conversion = book([], ECB_DAY).conversion("EUR", "USD", None)
+    assert conversion is not None and conversion.on == D(2020, 8, 31)
+
+
+def test_a_currency_without_rates_has_no_conversion_and_one_currency_needs_none() -> None:
+    rates = book([], ECB_DAY)
+    assert rates.conversion("AED", "USD", D(2020, 8, 31)) is None
+    assert rates.conversion("USD", "USD", D(1990, 1, 1)) == fx.IDENTITY
+
+
+def test_built_in_rates_are_read_only_when_a_conversion_needs_them() -> None:
+    loads: list[int] = []
+
+    def built_in() -> fx.RateTable:
+        loads.append(1)
+        return table_of(ECB_DAY)
+
+    rates = RateBook({}, built_in)
+    assert loads == []
+    rates.conversion("USD", "USD", D(2020, 8, 31))
+    assert loads == []
+    rates.conversion("EUR", "USD", D(2020, 8, 31))
+    rates.conversion("EUR", "INR", D(2020, 8, 31))
+    assert loads == [1]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("0", "'0' is not a rate; a rate is more than zero"),
+        ("-1.2", "'-1.2' is not a rate; write a positive decimal number, e.g. 1.1933"),
+        ("1e3", "'1e3' is not a rate; write a positive decimal number, e.g. 1.1933"),
+        ("1.0000000000001", "'1.0000000000001' has more than 12 significant digits; round it"),
+    ],
+)
+def test_a_rate_is_a_positive_decimal_of_at_most_twelve_digits(text: str, message: str) -> None:
+    with pytest.raises(RateError) as error:
+        parse_rate(text)
+    assert str(error.value) == message
+
+
+def test_a_rate_is_kept_exactly() -> None:
+    assert fx.rate_text(parse_rate("120000.000")) == "120000"
+    assert fx.rate_text(parse_rate("0.013500")) == "0.0135"
+
+
+def test_a_range_matches_bounds_it_overlaps() -> None:
+    assert within(100, 300, 200, None)
+    assert not within(100, None, 200, None)
+    assert within(100, 300, None, 150)
+    assert not within(200, 300, None, 150)
+
+
+def test_no_float_appears_in_the_rule() -> None:
+    source = Path(fx.__file__).read_text()
+    names = {node.id for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Name)}
+    floats = [
+        n
+        for n in ast.walk(ast.parse(source))
+        if isinstance(n, ast.Constant) and isinstance(n.value, float)
+    ]
+    assert "float" not in names and floats == []
+
+
+# Rates as the ECB writes them: at most 6 significant digits, so their products stay exact.
+small_rates = st.decimals(min_value=Decimal("0.0001"), max_value=Decimal("9999"), places=4).filter(
+    lambda d: d > 0 and len(d.normalize().as_tuple().digits) <= 6
+)
+amounts = st.integers(min_value=0, max_value=9_223_372_036_854_775_807)
+
+
+@given(usd_per_euro=small_rates, inr_per_usd=small_rates, amount=amounts)
+def test_through_euro_and_a_direct_rate_agree_to_the_cent_when_the_direct_rate_is_their_quotient(
+    usd_per_euro: Decimal, inr_per_usd: Decimal, amount: int
+) -> None:
+    inr_per_euro = usd_per_euro * inr_per_usd  # exact: at most 12 significant digits
+    day = D(2021, 2, 12)
+    legs = [
+        (day, "EUR", "USD", str(usd_per_euro), "ECB"),
+        (day, "EUR", "INR", str(inr_per_euro), "ECB"),
+    ]
+    through = book([], legs).conversion("USD", "INR", day)
+    direct = book([(day, "USD", "INR", str(inr_per_usd), "Desk")], []).conversion("USD", "INR", day)
+    assert through is not None and direct is not None
+    assert through.apply(amount) == direct.apply(amount)
+
+
+@given(rate=small_rates, amount=amounts)
+def test_a_conversion_is_an_int_rounded_half_even_from_the_exact_product(
+    rate: Decimal, amount: int
+) -> None:
+    day = D(2021, 2, 12)
+    conversion = book([(day, "GBP", "USD", str(rate), "Desk")], []).conversion("GBP", "USD", day)
+    assert conversion is not None
+    converted = conversion.apply(amount)
+    assert type(converted) is int
+    exact = Decimal(amount) * rate  # exact: 19 + 6 digits fit in 28
+    assert abs(Decimal(converted) - exact) <= Decimal("0.5")
+    assert len(conversion.rate.as_tuple().digits) <= 12
+
+
+@given(euro_rates=st.lists(small_rates, min_size=2, max_size=2))
+def test_the_shown_rate_has_at_most_twelve_significant_digits_and_is_decimal(
+    euro_rates: list[Decimal],
+) -> None:
+    day = D(2021, 2, 12)
+    legs = [
+        (day, "EUR", "USD", str(euro_rates[0]), "ECB"),
+        (day, "EUR", "JPY", str(euro_rates[1]), "ECB"),
+    ]
+    conversion = book([], legs).conversion("USD", "JPY", day)
+    assert conversion is not None
+    assert isinstance(conversion.rate, Decimal) and len(conversion.rate.as_tuple().digits) <= 12
