@@ -124,7 +124,7 @@ def test_stake_and_kind_are_checked_as_usage(run: Invoke, ledger_db: LedgerUnder
         (("--owns", "B", "--stake", "0"), "a stake is above 0 and at most 100 percent"),
         (("--owns", "B", "--stake", "100.01"), "a stake is above 0 and at most 100 percent"),
         (("--owns", "B", "--stake", "1.234"), "with at most two decimals"),
-        (("--backs", "B", "--stake", "5"), "--stake goes with --owns"),
+        (("--backs", "B", "--stake", "5"), "--stake: a stake goes with owns, not backs"),
         (("B",), "say how HOLDER is linked to PARTY: --owns, --backs or --leads"),
     ):
         result = run("party", "link", "A", *args)

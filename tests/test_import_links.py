@@ -120,7 +120,7 @@ def test_bad_link_rows_are_listed_by_line_and_nothing_is_imported(
         f"{path}:4: until: until 2019 is not after since 2020",
         f"{path}:4: attribution: 'sure' is not an attribution; use one of: official, on-record, "
         "anonymous, unattributed",
-        f"{path}:5: stake: a stake goes with kind owns, not backs",
+        f"{path}:5: stake: a stake goes with owns, not backs",
         f"{path}:6: holder: required",
         f"{path}:6: party: required",
         f"{path}:7: since: '2999' is after today ({today.group(1)}); effective dates cannot be "
@@ -334,3 +334,28 @@ def test_a_document_link_that_loops_or_links_to_itself_is_refused(
         "Group",
         "Unit",
     ]
+
+
+def test_a_document_link_that_backs_with_a_stake_is_refused_as_on_the_command_line(
+    run: Invoke, tmp_path: Path
+) -> None:
+    assert run("party", "add", "Co").exit_code == 0
+    event = {"id": 1, "type": "link", "on": None, "recorded_at": "2021-02-13T09:30:00.000000Z"}
+    document = {
+        "format": "dealtrack",
+        "version": 2,
+        "parties": [],
+        "links": [
+            {"holder": "Fund", "kind": "backs", "party": "Co", "events": [event | {"stake": "5"}]}
+        ],
+        "fx_rates": [],
+        "deals": [],
+    }
+    path = write(tmp_path, "d.json", json.dumps(document, indent=2))
+    refused = run("import", path)
+    assert (refused.exit_code, refused.stderr) == (
+        1,
+        f"{path}:6: events: a stake goes with owns, not backs\n"
+        f"Error: 1 problem in {path}; nothing imported\n",
+    )
+    assert [p["name"] for p in json.loads(run("party", "list", "-f", "json").stdout)] == ["Co"]

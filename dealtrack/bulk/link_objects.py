@@ -20,7 +20,7 @@ from dealtrack import dates, vocabulary
 from dealtrack.bulk.fields import _RECORDED_AT, checked, text_field
 from dealtrack.bulk.matching import RowError
 from dealtrack.domain.json_values import json_date_text
-from dealtrack.domain.links import link_identity, parse_stake
+from dealtrack.domain.links import link_identity, parse_stake, stake_problem
 from dealtrack.errors import Refused
 from dealtrack.link_records import Record, link_event_record, order_key
 from dealtrack.models import Event, Party
@@ -106,6 +106,8 @@ class LinkObjects:
         except Refused as error:
             raise RowError("party", str(error)) from None
         for event, _ in parsed:
+            if problem := stake_problem(kind, event.stake):
+                raise RowError("events", problem)
             if event.type != "void":
                 event.holder_id, event.link_kind, event.party_id = holder.id, kind, party.id
         existing = self._ledger_events(holder.id, kind, party.id)

@@ -21,7 +21,7 @@ from dealtrack.bulk.delimited import read_delimited
 from dealtrack.bulk.outcomes import ImportResult, Problems
 from dealtrack.dates import PartialDate
 from dealtrack.domain.json_values import json_date_text, json_text
-from dealtrack.domain.links import VERBS, StakeError, parse_stake, until_problem
+from dealtrack.domain.links import VERBS, StakeError, parse_stake, stake_problem, until_problem
 from dealtrack.errors import DealtrackError, Refused
 from dealtrack.names import InvalidName, check_party_name
 from dealtrack.render import FLAT_FORMATS
@@ -180,14 +180,15 @@ def _change(cells: dict[str, str], found: Found, today: datetime.date) -> LinkCh
 def _stake(text: str, kind: str, found: Found) -> int | None:
     if not text:
         return None
-    if kind in VERBS and kind != "owns":
-        found.append(("stake", f"a stake goes with kind owns, not {kind}"))
-        return None
     try:
-        return parse_stake(text)
+        stake = parse_stake(text)
     except StakeError as error:
         found.append(("stake", str(error)))
         return None
+    if kind in VERBS and (problem := stake_problem(kind, stake)):
+        found.append(("stake", problem))
+        return None
+    return stake
 
 
 def _date(cells: dict[str, str], column: str, found: Found, parse: Any) -> PartialDate | None:

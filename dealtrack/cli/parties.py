@@ -291,11 +291,12 @@ def party_link(
     Example:
       dealtrack party link SoftBank --backs ByteDance --source Bloomberg
     """
+    from dealtrack.domain.links import stake_problem
     from dealtrack.services.links import LinkChange, link_parties
 
     kind = _required_kind(kind)
-    if stake is not None and kind != "owns":
-        raise click.UsageError("--stake goes with --owns")
+    if problem := stake_problem(kind, stake):
+        raise click.UsageError(f"--stake: {problem}")
     change = LinkChange(
         holder, kind, party_name, on, stake, until, source_from(outlet, url, attribution), note
     )

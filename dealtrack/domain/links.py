@@ -63,6 +63,13 @@ def describe_link_event(event: Mapping[str, Any]) -> str:
     return f"{holder} {kind}{of} {party}{until}"
 
 
+def stake_problem(kind: str, stake: int | None) -> str | None:
+    """Only ownership comes in percent: backing and leading are not measured in stakes."""
+    if stake is not None and kind != "owns":
+        return f"a stake goes with owns, not {kind}"
+    return None
+
+
 def is_control(kind: str, stake: int | None) -> bool:
     """Leading is control, and owning is unless a stake of at most half is given."""
     return kind == "leads" or (kind == "owns" and (stake is None or stake > CONTROL_STAKE))
