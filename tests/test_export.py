@@ -90,6 +90,7 @@ def test_export_json_is_the_ledger_document(story: Invoke) -> None:
         "country": None,
         "parent": "InMobi",
         "aliases": ["Glance"],
+        "history": [],
     }
     first = document["deals"][0]
     assert list(first) == [
@@ -454,3 +455,24 @@ def test_deals_told_apart_only_by_key_round_trip(run: Invoke, tmp_path: Path) ->
         "acme-big-co",
         "acme-big-co-2",
     ]
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_renames_and_merges_travel_in_their_partys_history(
+    run: Invoke, tmp_path: Path, fmt: str
+) -> None:
+    ok(run, "add", "Glance", "--acquirer", "Google", "--on", "2020")
+    ok(run, "party", "edit", "Glance", "--name", "Glance Digital Experience")
+    ok(run, "party", "add", "Goog")
+    ok(run, "party", "merge", "Goog", "Google", "--yes")
+    first, second = round_trip(run, tmp_path, fmt)
+    assert second == first
+    if fmt == "json":
+        parties = {p["name"]: p for p in json.loads(first)["parties"]}
+        assert [(e["id"], e["type"], e["changes"]) for e in parties["Google"]["history"]] == [
+            (3, "merge", {"party": ["Goog", "Google"]})
+        ]
+        assert [e["changes"] for e in parties["Glance Digital Experience"]["history"]] == [
+            {"name": ["Glance", "Glance Digital Experience"]}
+        ]
+        assert json.loads(first)["links"] == []

@@ -66,7 +66,7 @@ class DealObjects:
         self.session, self.snapshot, self.stage = session, snapshot, stage
         self.records = 0  # party records and deal objects, kept in the stage until applied
         self.created = IdSet()  # deals this import created
-        self.parties = DocumentParties(session, snapshot, stage)
+        self.parties = DocumentParties(session, snapshot, stage, self._number)
         self.links = LinkObjects(session, self._number)
         self.writer: BulkWriter | None = None
         # Ids the file asks for are kept when free. Ids at or past these were unused when the

@@ -15,12 +15,13 @@ from sqlalchemy.orm import Session, aliased
 
 from dealtrack.bulk.link_objects import link_objects
 from dealtrack.bulk.rows import COLUMNS
+from dealtrack.link_records import link_event_record
 from dealtrack.models import Alias, Deal, Event, Party
 from dealtrack.queries import Filters, select_deals
 from dealtrack.records import deal_records, event_record, events_with_party_names, roster_names
 from dealtrack.render import DelimitedWriter, indented_json, neutralise
 from dealtrack.services.parties import Notices
-from dealtrack.vocabulary import PARTICIPANT_ROLES, STATUS_TYPES, VALUE_TYPES
+from dealtrack.vocabulary import PARTICIPANT_ROLES, PARTY_EVENT_TYPES, STATUS_TYPES, VALUE_TYPES
 
 PAGE = 1000
 # Version 2 holds the created event's roster and has a place for links and exchange rates; the
@@ -29,7 +30,9 @@ DOCUMENT_VERSION = 2
 
 
 def parties(session: Session) -> Iterator[dict[str, Any]]:
-    """Party records by name key: {name, kind, country, parent, aliases}, a page at a time."""
+    """Party records by name key: {name, kind, country, parent, aliases, history}, a page at a
+    time; ``history`` holds the party's renames and merges (its links have a section of their
+    own)."""
     parent = aliased(Party)
     last = ""
     while True:
@@ -46,6 +49,7 @@ def parties(session: Session) -> Iterator[dict[str, Any]]:
         rows = select(Alias.party_id, Alias.name).where(Alias.party_id.in_([p[0] for p in page]))
         for party_id, alias in session.execute(rows.order_by(Alias.id)):
             aliases[party_id].append(alias)
+        history = _party_histories(session, [p[0] for p in page])
         for party_id, name, _, kind, country, parent_name in page:
             yield {
                 "name": name,
@@ -53,8 +57,23 @@ def parties(session: Session) -> Iterator[dict[str, Any]]:
                 "country": country,
                 "parent": parent_name,
                 "aliases": aliases[party_id],
+                "history": history[party_id],
             }
         last = page[-1][2]
+
+
+def _party_histories(session: Session, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """The renames and merges of parties ``ids``, each party's in ledger order."""
+    events = session.execute(
+        select(Event, Party.id, Party.name)
+        .join(Party, Party.id == Event.party_id)
+        .where(Event.party_id.in_(ids), Event.type.in_(PARTY_EVENT_TYPES))
+        .order_by(Event.id)
+    )
+    history: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for event, party_id, name in events:
+        history[party_id].append(link_event_record(event, None, name))
+    return history
 
 
 def deals(session: Session, filters: Filters, notices: Notices) -> Iterator[dict[str, Any]]:

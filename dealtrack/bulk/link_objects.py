@@ -10,6 +10,7 @@ loop of control are refused, by the same code as ``party link`` and ``void``.
 """
 
 import datetime
+import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -41,7 +42,7 @@ def link_objects(session: Session, day: datetime.date | None) -> Iterator[Record
         select(Event, holder.name, party.name)
         .outerjoin(holder, holder.id == Event.holder_id)
         .outerjoin(party, party.id == Event.party_id)
-        .where(Event.deal_id.is_(None))
+        .where(Event.deal_id.is_(None), Event.type.not_in(vocabulary.PARTY_EVENT_TYPES))
         .order_by(Event.id)
     )
     owner: dict[int, Triple] = {}
@@ -100,7 +101,9 @@ class LinkObjects:
         raw_events = fields.get("events")
         if not isinstance(raw_events, list) or not raw_events:
             raise RowError("events", "expected a list of the link's events")
-        parsed = [_parse(number, raw) for number, raw in enumerate(raw_events, start=1)]
+        parsed = [
+            parse_event(number, raw, LINK_EVENTS) for number, raw in enumerate(raw_events, start=1)
+        ]
         try:
             holder, party = link_ends(self.session, holder_name, kind, party_name, Notices())
         except Refused as error:
@@ -172,13 +175,19 @@ def _identity(event: Event) -> tuple[object, ...]:
     return (*link_identity(event), event.recorded_at)
 
 
-def _parse(number: int, raw: Any) -> tuple[Event, Any]:
-    """One event of a link object, checked field by field, with the id the file gives it."""
+LINK_EVENTS = ("link", "unlink", "void")
+
+
+def parse_event(number: int, raw: Any, kinds: tuple[str, ...]) -> tuple[Event, Any]:
+    """One event of a link object (or of a party's history: ``kinds`` says which types), checked
+    field by field, with the id the file gives it."""
     if not isinstance(raw, dict):
         raise RowError("events", f"event {number}: expected an event object")
     kind = raw.get("type")
-    if kind not in ("link", "unlink", "void"):
-        raise RowError("events", f"event {number}: {kind!r} is not link, unlink or void")
+    if kind not in kinds:
+        raise RowError(
+            "events", f"event {number}: {kind!r} is not {', '.join(kinds[:-1])} or {kinds[-1]}"
+        )
     on = None if raw.get("on") is None else checked("events", dates.parse_date, _date(raw, "on"))
     recorded_at = text_field(raw, "recorded_at", True) or ""
     if not _RECORDED_AT.fullmatch(recorded_at):
@@ -211,8 +220,10 @@ def _parse(number: int, raw: Any) -> tuple[Event, Any]:
         )  # fmt: skip
         event.until = until.start if until else None
         event.until_precision = until.precision.value if until else None
-    if kind == "unlink" and on is None:
-        raise RowError("events", f"event {number}: an unlink event needs its date")
+    if kind in vocabulary.PARTY_EVENT_TYPES:
+        event.changes = _changes(number, raw.get("changes"))
+    if kind in ("unlink", *vocabulary.PARTY_EVENT_TYPES) and on is None:
+        raise RowError("events", f"event {number}: {an(kind)} event needs its date")
     if kind == "void":
         voids = raw.get("voids")
         if type(voids) is not int:
@@ -224,6 +235,24 @@ def _parse(number: int, raw: Any) -> tuple[Event, Any]:
         if on is None:
             raise RowError("events", f"event {number}: a void event needs its date")
     return event, raw.get("id")
+
+
+def an(kind: str) -> str:
+    return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
+
+
+def _changes(number: int, raw: Any) -> str:
+    """A rename's or merge's ``changes``: each field's names before and after, kept as given."""
+    if (
+        not isinstance(raw, dict)
+        or not raw
+        or not all(
+            isinstance(pair, list) and len(pair) == 2 and all(isinstance(n, str) for n in pair)
+            for pair in raw.values()
+        )
+    ):
+        raise RowError("events", f"event {number}: changes must map a field to [before, after]")
+    return json.dumps(raw, ensure_ascii=False)
 
 
 def _date(raw: dict[str, Any], key: str) -> str:

@@ -13,21 +13,25 @@ from sqlalchemy.orm import Session
 
 from dealtrack import vocabulary
 from dealtrack.bulk.fields import checked, text_field
+from dealtrack.bulk.link_objects import Numbering, parse_event
 from dealtrack.bulk.matching import RowError
 from dealtrack.bulk.snapshot import Snapshot
 from dealtrack.bulk.staging import Stage
 from dealtrack.domain.json_values import json_names, json_type
 from dealtrack.domain.parties import parent_problem, parse_country, roster_problem
-from dealtrack.models import Alias, Party
+from dealtrack.models import Alias, Event, Party
 from dealtrack.names import check_party_name, name_key
+from dealtrack.vocabulary import PARTY_EVENT_TYPES
 from dealtrack.writer import BulkWriter
 
 
 class DocumentParties:
     """Names to party ids for a ledger document, creating the parties the ledger lacks."""
 
-    def __init__(self, session: Session, snapshot: Snapshot, stage: Stage) -> None:
-        self.session, self.snapshot, self.stage = session, snapshot, stage
+    def __init__(
+        self, session: Session, snapshot: Snapshot, stage: Stage, number: Numbering
+    ) -> None:
+        self.session, self.snapshot, self.stage, self.number = session, snapshot, stage, number
         # Parties of the parties section are ORM objects (kind, country, parent, aliases); those
         # first named by a deal are written by the BulkWriter with the deals that name them.
         self.new_parties: dict[int, Party] = {}
@@ -80,11 +84,13 @@ class DocumentParties:
     def apply(self, chunks: Iterable[list[tuple[int, dict[str, Any]]]], problems: Any) -> None:
         """Write the parties section, ``(line, record)`` a chunk at a time."""
         aliases: list[Alias] = []
+        history: list[Event] = []
         for chunk in chunks:
             self.loaded = self._preload(chunk)
             for line, fields in chunk:
                 try:
                     party_id, parent_id, named = self._record(fields)
+                    history += self._history(party_id, fields.get("history"))
                 except RowError as error:
                     problems.reject(line, fields, [(error.field_name, error.message)])
                     continue
@@ -97,8 +103,28 @@ class DocumentParties:
             self.session.execute(
                 update(Party), [{"id": p, "parent_id": up} for p, up in self.parents.items()]
             )
-        self.session.add_all(aliases)
+        self.session.add_all([*aliases, *history])
         self.session.flush()
+
+    def _history(self, party_id: int, raw: Any) -> list[Event]:
+        """The renames and merges of a party record's ``history`` that the ledger lacks."""
+        if raw is None:
+            return []
+        if not isinstance(raw, list):
+            raise RowError("history", f"expected an array of events, found {json_type(raw)}")
+        kept = self.session.scalars(
+            select(Event).where(Event.party_id == party_id, Event.type.in_(PARTY_EVENT_TYPES))
+        )
+        known = {_identity(event) for event in kept}
+        missing = []
+        for number, item in enumerate(raw, start=1):
+            event, file_id = parse_event(number, item, PARTY_EVENT_TYPES)
+            event.party_id = party_id
+            if _identity(event) not in known:
+                self.number(event, file_id, {})
+                known.add(_identity(event))
+                missing.append(event)
+        return missing
 
     def _preload(self, chunk: list[tuple[int, dict[str, Any]]]) -> list[Party]:
         """The ledger's parties among a chunk of party records, in one query: the session finds
@@ -151,6 +177,10 @@ class DocumentParties:
         )
         if problem is not None:
             raise RowError("parent", problem)
+
+
+def _identity(event: Event) -> tuple[object, ...]:
+    return (event.type, event.on, event.on_precision, event.recorded_at, event.changes)
 
 
 def _alias_names(raw: Any) -> list[str]:
