@@ -25,6 +25,17 @@ def order_key(event: Event) -> OrderKey:
     return (event.on is not None, event.on or datetime.date.min, event.recorded_at, event.id)
 
 
+def source_record(event: Event) -> Record | None:
+    """An event's source as JSON shows it: ``{outlet, url, attribution}``, or null for none."""
+    if not (event.source_outlet or event.source_url or event.source_attribution):
+        return None
+    return {
+        "outlet": event.source_outlet,
+        "url": event.source_url,
+        "attribution": event.source_attribution,
+    }
+
+
 def link_event_record(event: Event, holder: str | None, party: str | None) -> Record:
     """An event of no deal (a link, unlink, a void of one, a rename or merge of a party), with
     a date only if one was given."""
@@ -47,16 +58,7 @@ def link_event_record(event: Event, holder: str | None, party: str | None) -> Re
         record |= {"voids": event.voids, "reason": event.reason}
     if event.type in PARTY_EVENT_TYPES:  # a rename or merge: the party, and its names then
         record |= {"party": party, "changes": json.loads(event.changes or "{}")}
-    has_source = event.source_outlet or event.source_url or event.source_attribution
-    record["source"] = (
-        {
-            "outlet": event.source_outlet,
-            "url": event.source_url,
-            "attribution": event.source_attribution,
-        }
-        if has_source
-        else None
-    )
+    record["source"] = source_record(event)
     record["note"] = event.note
     return record
 

@@ -19,7 +19,7 @@ from dealtrack.dates import PartialDate, from_storage
 from dealtrack.deal_details import notes_of, parties_of
 from dealtrack.domain.fold import decode_roster, effective_on
 from dealtrack.domain.new_deal import default_title
-from dealtrack.link_records import KeyedRecord, link_history, order_key
+from dealtrack.link_records import KeyedRecord, link_history, order_key, source_record
 from dealtrack.models import Alias, Deal, Event, Participant, Party
 from dealtrack.money import to_decimal_string
 from dealtrack.queries import Filters, select_deals, select_history
@@ -128,16 +128,7 @@ def event_record(
         record["changes"] = json.loads(event.changes or "{}")
     if event.type == "void":
         record |= {"reason": event.reason, "voids": event.voids}  # documented key order
-    has_source = event.source_outlet or event.source_url or event.source_attribution
-    record["source"] = (
-        {
-            "outlet": event.source_outlet,
-            "url": event.source_url,
-            "attribution": event.source_attribution,
-        }
-        if has_source
-        else None
-    )
+    record["source"] = source_record(event)
     record["note"] = event.note
     return record
 
