@@ -1,10 +1,14 @@
 """Batched inserts with Core: tuples through one compiled statement per table, executemany.
 
 Building a dict (or an ORM object) per row costs more than SQLite's own work; a statement compiled
-once for the current dialect and fed plain tuples is the cheapest way to write many rows.
+once for the current dialect and fed plain tuples is the cheapest way to write many rows. On
+SQLite the statement inserts ``ROWS_PER_STATEMENT`` rows at once (``VALUES (…), (…), …``): the
+driver's work for each execution (reset, step, its checks) then comes once per group rather than
+once per row, which took about a third off the cost of writing an import's rows.
 """
 
 from collections.abc import Sequence
+from itertools import chain
 from typing import Any, cast
 
 from sqlalchemy import Connection, Table, bindparam, false, insert, literal_column
@@ -22,6 +26,9 @@ PARTY_COLUMNS = ("id", "name", "name_key", "kind")
 # Every column of the event table, in its own order (the order full event tuples are built in).
 EVENT_COLUMNS = tuple(column.name for column in Event.__table__.columns)
 BATCH = 20_000
+# Rows one SQLite statement inserts: 50 of the widest (24 columns) stay far below SQLite's limit
+# of 32,766 parameters; more rows a statement saved nothing measurable.
+ROWS_PER_STATEMENT = 50
 
 
 def _table(model: type[Any]) -> Table:
@@ -47,12 +54,22 @@ class _Buffer:
             and tuple(compiled.positiontup or ()) == self.columns
         )
         self.sql = str(compiled)
+        head, values = self.sql.split(" VALUES ", 1)
+        self.group_sql = f"{head} VALUES {', '.join([values] * ROWS_PER_STATEMENT)}"
 
     def flush(self) -> None:
         if not self.rows:
             return
         if self.positional:
-            self.connection.exec_driver_sql(self.sql, self.rows)
+            rows, per = self.rows, ROWS_PER_STATEMENT
+            grouped = len(rows) - len(rows) % per
+            if grouped:
+                groups = [
+                    tuple(chain.from_iterable(rows[i : i + per])) for i in range(0, grouped, per)
+                ]
+                self.connection.exec_driver_sql(self.group_sql, groups)
+            if grouped < len(rows):
+                self.connection.exec_driver_sql(self.sql, rows[grouped:])
         else:
             self.connection.execute(
                 self.statement, [dict(zip(self.columns, r, strict=True)) for r in self.rows]

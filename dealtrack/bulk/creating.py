@@ -5,6 +5,7 @@ roster. When the row's ``date`` is after ``reported``, the deal is created rumor
 and its status and value follow on ``date``.
 """
 
+from collections.abc import Iterator
 from typing import Protocol
 
 from dealtrack.bulk.rows import FlatRow
@@ -25,6 +26,22 @@ from dealtrack.vocabulary import PARTICIPANT_ROLES
 
 def source_of(row: FlatRow) -> SourceColumns:
     return source_columns(row.outlet, row.url, row.attribution)
+
+
+def party_names(row: FlatRow) -> list[str]:
+    """The names of a new deal's parties in the order ``create`` numbers them: the target, then
+    each role's names in role order (so a name new to the ledger gets its id where it first
+    appears in the file)."""
+    assert row.target is not None  # checked when matched
+    return [row.target, *(name for role in PARTICIPANT_ROLES for name in row.roles.get(role, ()))]
+
+
+def number_parties(
+    stage: Stage, snapshot: Snapshot, names: list[str]
+) -> tuple[list[int], list[tuple[int, str, str]]]:
+    """``NewDeals.party_id`` of each name, for a process that numbers parties apart from the
+    deals (``parsing``): the ids, and (id, name, name key) of the parties it created."""
+    return stage.parties(snapshot, [name_key(name) for name in names], names)
 
 
 class DealSink(Protocol):
@@ -54,9 +71,14 @@ class NewDeals:
             self.sink.add_party(found, display, key)
         return found
 
-    def create(self, row: FlatRow) -> str:
-        """Hand the rows of one new deal to the sink; returns its key."""
+    def create(self, row: FlatRow, party_ids: Iterator[int] | None = None) -> str:
+        """Hand the rows of one new deal to the sink; returns its key.
+
+        ``party_ids``: the ids of ``party_names(row)``, when another process numbered them
+        (``parsing``); the parties it created are then the caller's to hand to the sink.
+        """
         assert row.target is not None and row.reported is not None  # checked when matched
+        party_id = self.party_id if party_ids is None else lambda _: next(party_ids)
         deal_id = self.snapshot.allocate_deal()
         acquirers = row.roles.get("acquirer", [])
         key = row.key
@@ -69,9 +91,9 @@ class NewDeals:
             key=key,
             title=stored_title(row.title, row.target, acquirers),
             kind=row.kind or "acquisition",
-            target_id=self.party_id(row.target),
+            target_id=party_id(row.target),
             roster=[
-                (self.party_id(name), role)
+                (party_id(name), role)
                 for role in PARTICIPANT_ROLES
                 for name in row.roles.get(role, ())
             ],
