@@ -11,6 +11,7 @@ Peak memory is the child's maximum resident set size (``resource.getrusage``).
 
 import argparse
 import csv
+import itertools
 import os
 import random
 import resource
@@ -166,8 +167,11 @@ def write_floor(work: Path, imported: Path) -> float:
     """Seconds to write the rows the import stored, as ready-made tuples, into an empty ledger.
 
     No parsing, matching or validation: only pysqlite and SQLite, in one transaction, through the
-    same schema (indexes, CHECKs, foreign keys). What an import must store costs at least this.
+    same schema (indexes, CHECKs, foreign keys), as many rows to a statement as the writer puts.
+    What an import must store costs at least this.
     """
+    from dealtrack.writer import ROWS_PER_STATEMENT as per
+
     empty = work / "floor.db"
     for path in work.glob("floor.db*"):
         path.unlink()
@@ -187,8 +191,15 @@ def write_floor(work: Path, imported: Path) -> float:
     target.execute("BEGIN IMMEDIATE")
     for table in tables:
         if rows[table]:
-            marks = ", ".join("?" * len(rows[table][0]))
-            target.executemany(f"INSERT INTO {table} VALUES ({marks})", rows[table])  # noqa: S608
+            marks = "(" + ", ".join("?" * len(rows[table][0])) + ")"
+            whole = len(rows[table]) - len(rows[table]) % per
+            groups = [
+                tuple(itertools.chain.from_iterable(rows[table][i : i + per]))
+                for i in range(0, whole, per)
+            ]
+            grouped = ", ".join([marks] * per)
+            target.executemany(f"INSERT INTO {table} VALUES {grouped}", groups)  # noqa: S608
+            target.executemany(f"INSERT INTO {table} VALUES {marks}", rows[table][whole:])  # noqa: S608
     target.execute("COMMIT")
     elapsed = time.perf_counter() - started
     target.close()

@@ -264,6 +264,7 @@ class _Import:
         """Group, in file order, the rows that may meet another row or a ledger deal; returns
         the new deals' groups by the staged row that opened each."""
         opened: dict[int, Group] = {}
+        load = self.stage.row_at  # one bound method for every waiting group, not one each
         for seq, packed, record in self.stage.rows_to_match():
             row = unpack(packed)
             try:
@@ -275,7 +276,7 @@ class _Import:
                 if group.deal_id is None:
                     opened[seq] = group
                 else:
-                    group.wait_in_stage(seq, self.stage.row_at)
+                    group.wait_in_stage(seq, load)
             if self.problems.rejects and group.deal_id is not None:
                 group.keep_record(record)  # checked against the ledger only later
         return opened
