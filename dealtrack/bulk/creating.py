@@ -78,25 +78,34 @@ class NewDeals:
         (``parsing``); the parties it created are then the caller's to hand to the sink.
         """
         assert row.target is not None and row.reported is not None  # checked when matched
-        party_id = self.party_id if party_ids is None else lambda _: next(party_ids)
         deal_id = self.snapshot.allocate_deal()
         acquirers = row.roles.get("acquirer", [])
         key = row.key
         if key is None or key in self.snapshot.deal_keys:
             derived = derived_deal_key(row.target, acquirers, deal_id)
             key = self.stage.free_key(derived, self.snapshot.deal_keys)
+        if party_ids is None:
+            target_id = self.party_id(row.target)
+            roster = [
+                (self.party_id(name), role)
+                for role in PARTICIPANT_ROLES
+                for name in row.roles.get(role, ())
+            ]
+        else:  # in the order of party_names
+            target_id = next(party_ids)
+            roster = [
+                (next(party_ids), role)
+                for role in PARTICIPANT_ROLES
+                for _ in row.roles.get(role, ())
+            ]
         on_reported = row.date is None or row.date.start == row.reported.start
         opening = Opening(
             deal_id=deal_id,
             key=key,
             title=stored_title(row.title, row.target, acquirers),
             kind=row.kind or "acquisition",
-            target_id=party_id(row.target),
-            roster=[
-                (party_id(name), role)
-                for role in PARTICIPANT_ROLES
-                for name in row.roles.get(role, ())
-            ],
+            target_id=target_id,
+            roster=roster,
             reported=row.reported,
             effective=row.date or row.reported,
             recorded_at=self.recorded_at,
