@@ -84,20 +84,10 @@ class NewDeals:
         if key is None or key in self.snapshot.deal_keys:
             derived = derived_deal_key(row.target, acquirers, deal_id)
             key = self.stage.free_key(derived, self.snapshot.deal_keys)
-        if party_ids is None:
-            target_id = self.party_id(row.target)
-            roster = [
-                (self.party_id(name), role)
-                for role in PARTICIPANT_ROLES
-                for name in row.roles.get(role, ())
-            ]
-        else:  # in the order of party_names
-            target_id = next(party_ids)
-            roster = [
-                (next(party_ids), role)
-                for role in PARTICIPANT_ROLES
-                for _ in row.roles.get(role, ())
-            ]
+        # Ids in the order of party_names, numbered here on demand unless given.
+        ids = map(self.party_id, party_names(row)) if party_ids is None else party_ids
+        target_id = next(ids)
+        roster = [(next(ids), role) for role in PARTICIPANT_ROLES for _ in row.roles.get(role, ())]
         on_reported = row.date is None or row.date.start == row.reported.start
         opening = Opening(
             deal_id=deal_id,
