@@ -11,7 +11,6 @@ Peak memory is the child's maximum resident set size (``resource.getrusage``).
 
 import argparse
 import csv
-import itertools
 import os
 import random
 import resource
@@ -170,7 +169,7 @@ def write_floor(work: Path, imported: Path) -> float:
     same schema (indexes, CHECKs, foreign keys), as many rows to a statement as the writer puts.
     What an import must store costs at least this.
     """
-    from dealtrack.writer import ROWS_PER_STATEMENT as per
+    from dealtrack.writer import in_groups, rows_per_statement
 
     empty = work / "floor.db"
     for path in work.glob("floor.db*"):
@@ -192,11 +191,8 @@ def write_floor(work: Path, imported: Path) -> float:
     for table in tables:
         if rows[table]:
             marks = "(" + ", ".join("?" * len(rows[table][0])) + ")"
-            whole = len(rows[table]) - len(rows[table]) % per
-            groups = [
-                tuple(itertools.chain.from_iterable(rows[table][i : i + per]))
-                for i in range(0, whole, per)
-            ]
+            per = rows_per_statement(len(rows[table][0]))
+            groups, whole = in_groups(rows[table], per)
             grouped = ", ".join([marks] * per)
             target.executemany(f"INSERT INTO {table} VALUES {grouped}", groups)  # noqa: S608
             target.executemany(f"INSERT INTO {table} VALUES {marks}", rows[table][whole:])  # noqa: S608

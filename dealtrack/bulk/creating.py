@@ -45,8 +45,7 @@ def number_parties(
 
 
 class DealSink(Protocol):
-    """Where the rows of new deals go: the writer's buffers, or (in the process that reads a
-    delimited file) a batch on its way to the writer."""
+    """Where the rows of new deals go: the writer's buffers."""
 
     def add_party(self, party_id: int, name: str, key: str) -> None: ...
 

@@ -15,7 +15,6 @@ import datetime
 import marshal
 import sqlite3
 from collections.abc import Iterator
-from itertools import chain
 from typing import Any
 
 from dealtrack.bulk.rows import FlatRow
@@ -24,7 +23,7 @@ from dealtrack.dates import PartialDate, Precision
 from dealtrack.domain.duplicates import NaturalKey, natural_text
 from dealtrack.money import Amount
 from dealtrack.names import first_free
-from dealtrack.writer import ROWS_PER_STATEMENT
+from dealtrack.writer import in_groups, rows_per_statement
 
 BATCH = 5_000
 _FILTER_BYTES = 1 << 21  # 16 million bits, a few per name key even for millions of parties
@@ -278,18 +277,12 @@ class Stage:
 
 
 def _insert(db: sqlite3.Connection, into: str, width: int, rows: list[tuple[Any, ...]]) -> None:
-    """Insert ``rows`` of ``width`` values, ROWS_PER_STATEMENT to a statement (see ``writer``)."""
+    """Insert ``rows`` of ``width`` values, several to a statement (see ``writer``)."""
     one = f"({', '.join('?' * width)})"
-    grouped = len(rows) - len(rows) % ROWS_PER_STATEMENT
-    if grouped:
-        many = f"INSERT INTO {into} VALUES {', '.join([one] * ROWS_PER_STATEMENT)}"  # noqa: S608
-        db.executemany(
-            many,
-            [
-                tuple(chain.from_iterable(rows[i : i + ROWS_PER_STATEMENT]))
-                for i in range(0, grouped, ROWS_PER_STATEMENT)
-            ],
-        )
+    per = rows_per_statement(width)
+    groups, grouped = in_groups(rows, per)
+    if groups:
+        db.executemany(f"INSERT INTO {into} VALUES {', '.join([one] * per)}", groups)  # noqa: S608
     if grouped < len(rows):
         db.executemany(f"INSERT INTO {into} VALUES {one}", rows[grouped:])  # noqa: S608
 
