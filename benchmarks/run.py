@@ -166,8 +166,11 @@ def write_floor(work: Path, imported: Path) -> float:
     """Seconds to write the rows the import stored, as ready-made tuples, into an empty ledger.
 
     No parsing, matching or validation: only pysqlite and SQLite, in one transaction, through the
-    same schema (indexes, CHECKs, foreign keys). What an import must store costs at least this.
+    same schema (indexes, CHECKs, foreign keys), as many rows to a statement as the writer puts.
+    What an import must store costs at least this.
     """
+    from dealtrack.writer import in_groups, rows_per_statement
+
     empty = work / "floor.db"
     for path in work.glob("floor.db*"):
         path.unlink()
@@ -187,8 +190,12 @@ def write_floor(work: Path, imported: Path) -> float:
     target.execute("BEGIN IMMEDIATE")
     for table in tables:
         if rows[table]:
-            marks = ", ".join("?" * len(rows[table][0]))
-            target.executemany(f"INSERT INTO {table} VALUES ({marks})", rows[table])  # noqa: S608
+            marks = "(" + ", ".join("?" * len(rows[table][0])) + ")"
+            per = rows_per_statement(len(rows[table][0]))
+            groups, whole = in_groups(rows[table], per)
+            grouped = ", ".join([marks] * per)
+            target.executemany(f"INSERT INTO {table} VALUES {grouped}", groups)  # noqa: S608
+            target.executemany(f"INSERT INTO {table} VALUES {marks}", rows[table][whole:])  # noqa: S608
     target.execute("COMMIT")
     elapsed = time.perf_counter() - started
     target.close()

@@ -1,10 +1,16 @@
 """Batched inserts with Core: tuples through one compiled statement per table, executemany.
 
 Building a dict (or an ORM object) per row costs more than SQLite's own work; a statement compiled
-once for the current dialect and fed plain tuples is the cheapest way to write many rows.
+once for the current dialect and fed plain tuples is the cheapest way to write many rows. On
+SQLite the statement inserts up to ``ROWS_PER_STATEMENT`` rows at once (``VALUES (…), (…), …``): the
+driver's work for each execution (reset, step, its checks) then comes once per group rather than
+once per row, which took about a third off the cost of writing an import's rows.
 """
 
+import datetime
+import sqlite3
 from collections.abc import Sequence
+from itertools import chain
 from typing import Any, cast
 
 from sqlalchemy import Connection, Table, bindparam, false, insert, literal_column
@@ -22,6 +28,28 @@ PARTY_COLUMNS = ("id", "name", "name_key", "kind")
 # Every column of the event table, in its own order (the order full event tuples are built in).
 EVENT_COLUMNS = tuple(column.name for column in Event.__table__.columns)
 BATCH = 20_000
+# Rows one SQLite statement inserts: more saved nothing measurable. SQLite before 3.32 takes at
+# most 999 parameters a statement, so wide rows go fewer to a statement.
+ROWS_PER_STATEMENT = 50
+MAX_PARAMETERS = 999
+
+
+def rows_per_statement(width: int) -> int:
+    """How many rows of ``width`` values one statement inserts."""
+    return max(1, min(ROWS_PER_STATEMENT, MAX_PARAMETERS // max(width, 1)))
+
+
+def in_groups(rows: Sequence[tuple[Any, ...]], per: int) -> tuple[list[tuple[Any, ...]], int]:
+    """The parameters of the statements that insert ``per`` rows each (one flat tuple each), and
+    how many rows they cover; the rest go one a statement."""
+    grouped = len(rows) - len(rows) % per
+    flat = [tuple(chain.from_iterable(rows[i : i + per])) for i in range(0, grouped, per)]
+    return flat, grouped
+
+
+# SQLite stores a date as its ISO text. The driver's own adapter does the same through a Python
+# function called for every date bound; the C method itself is cheaper for a million deals.
+sqlite3.register_adapter(datetime.date, datetime.date.isoformat)
 
 
 def _table(model: type[Any]) -> Table:
@@ -47,12 +75,19 @@ class _Buffer:
             and tuple(compiled.positiontup or ()) == self.columns
         )
         self.sql = str(compiled)
+        head, values = self.sql.split(" VALUES ", 1)
+        self.per = rows_per_statement(len(self.columns))
+        self.group_sql = f"{head} VALUES {', '.join([values] * self.per)}"
 
     def flush(self) -> None:
         if not self.rows:
             return
         if self.positional:
-            self.connection.exec_driver_sql(self.sql, self.rows)
+            groups, grouped = in_groups(self.rows, self.per)
+            if groups:
+                self.connection.exec_driver_sql(self.group_sql, groups)
+            if grouped < len(self.rows):
+                self.connection.exec_driver_sql(self.sql, self.rows[grouped:])
         else:
             self.connection.execute(
                 self.statement, [dict(zip(self.columns, r, strict=True)) for r in self.rows]

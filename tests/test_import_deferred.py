@@ -86,6 +86,8 @@ def test_references_left_to_the_end_are_checked_before_commit(run: Invoke, db_pa
         "a-1,T1,B1,rumored,2021\n,T3,B1,agreed,2021\nc-3,B1,T1,failed,2022\n",
         # a keyless row ends writing while reading; a later row meets a written one by natural key
         "a-1,T1,B1,rumored,2021\n,T3,B1,agreed,2021\nc-3,T1,B1,failed,2021\n",
+        # more rows than one statement inserts, naming parties new and seen before
+        "".join(f"k-{n},T{n},B{n % 7},agreed,20{10 + n % 9}\n" for n in range(1, 124)),
     ],
 )
 def test_rows_written_while_reading_end_as_if_staged(

@@ -9,10 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dealtrack.bulk.creating import number_parties, party_names
 from dealtrack.bulk.rows import FlatRow
+from dealtrack.bulk.snapshot import Snapshot
 from dealtrack.bulk.staging import RECENT, IdSet, Stage, pack, unpack
 from dealtrack.dates import PartialDate, Precision
 from dealtrack.money import Amount
+from dealtrack.names import name_key
 
 
 def staged(rows: list[tuple[str | None, str | None, bool]]) -> Stage:
@@ -79,6 +82,47 @@ def test_a_new_party_is_found_after_the_recent_names_are_forgotten() -> None:
     assert "acme" not in stage.recent_parties
     assert stage.new_party("acme") == 1
     assert (stage.party_name(1), stage.party_name(0)) == ("Acme", None)
+
+
+def test_rows_and_parties_staged_by_the_hundred_come_back_all_and_in_order() -> None:
+    stage = Stage()
+    for line in range(2, 125):  # two statements of 50 rows, then 23 one by one
+        stage.add_row(FlatRow(line, key=f"k{line}"), f"n{line}", False)
+        stage.add_party(f"party {line}", line, f"Party {line}")
+    stage._flush_parties()
+    stage.finish_reading()
+    assert [row.line for _, row, _ in stage.rows_in_order() if row] == list(range(2, 125))
+    assert stage.db.execute("SELECT count(*), min(id), max(id) FROM party").fetchone() == (
+        123,
+        2,
+        124,
+    )
+    stage.recent_parties.clear()
+    assert [stage.new_party(f"party {line}") for line in (2, 51, 52, 124)] == [2, 51, 52, 124]
+
+
+names = st.lists(st.sampled_from(["Acme", "ACME ", "Beta", "Gamma", "Ledger Co"]), max_size=6)
+
+
+@given(st.lists(names, max_size=8))
+def test_a_deals_parties_numbered_at_once_get_the_ids_one_by_one_would(
+    deals: list[list[str]],
+) -> None:
+    def snapshot() -> Snapshot:
+        return Snapshot(party_ids={"ledger co": 3}, next_party_id=10)
+
+    one_by_one, at_once = (Stage(), snapshot()), (Stage(), snapshot())
+    for deal in deals:
+        expected = [one_by_one[0].party(one_by_one[1], name_key(n), n) for n in deal]
+        ids, created = number_parties(*at_once, deal)
+        assert ids == [found for found, _ in expected]
+        assert [party_id for party_id, _, _ in created] == [f for f, new in expected if new]
+    assert at_once[1].next_party_id == one_by_one[1].next_party_id
+
+
+def test_a_new_deals_parties_are_numbered_target_first_then_by_role() -> None:
+    row = FlatRow(2, target="T", roles={"adviser": ["V"], "acquirer": ["A", "B"], "seller": ["S"]})
+    assert party_names(row) == ["T", "A", "B", "S", "V"]
 
 
 def test_deals_made_by_deal_objects_are_found_by_key_and_by_natural_key() -> None:

@@ -9,7 +9,7 @@ The path of one imported row:
    (``parsing.RowChecker``, ``children``).
 3. The valid row waits in the import's scratch database (``staging.Stage``). Into a ledger
    without deals, a row with its own key is written straight away instead (``straight``), its
-   deal numbered by ``parsing.Numberer`` in another process, unless a later row meets it.
+   parties numbered by ``parsing.RowChecker`` in the reading process, unless a later row meets it.
 4. Rows that meet another row or a ledger deal are merged by the Matcher; a ledger deal is
    brought to its row by ``updating.update_deal``, a new one built by ``creating.NewDeals``.
 5. Every row reaches the database through the one writer (``dealtrack.writer.BulkWriter``), in

@@ -5,6 +5,7 @@ roster. When the row's ``date`` is after ``reported``, the deal is created rumor
 and its status and value follow on ``date``.
 """
 
+from collections.abc import Iterator
 from typing import Protocol
 
 from dealtrack.bulk.rows import FlatRow
@@ -27,9 +28,24 @@ def source_of(row: FlatRow) -> SourceColumns:
     return source_columns(row.outlet, row.url, row.attribution)
 
 
+def party_names(row: FlatRow) -> list[str]:
+    """The names of a new deal's parties in the order ``create`` numbers them: the target, then
+    each role's names in role order (so a name new to the ledger gets its id where it first
+    appears in the file)."""
+    assert row.target is not None  # checked when matched
+    return [row.target, *(name for role in PARTICIPANT_ROLES for name in row.roles.get(role, ()))]
+
+
+def number_parties(
+    stage: Stage, snapshot: Snapshot, names: list[str]
+) -> tuple[list[int], list[tuple[int, str, str]]]:
+    """``NewDeals.party_id`` of each name, for a process that numbers parties apart from the
+    deals (``parsing``): the ids, and (id, name, name key) of the parties it created."""
+    return stage.parties(snapshot, [name_key(name) for name in names], names)
+
+
 class DealSink(Protocol):
-    """Where the rows of new deals go: the writer's buffers, or (in the process that reads a
-    delimited file) a batch on its way to the writer."""
+    """Where the rows of new deals go: the writer's buffers."""
 
     def add_party(self, party_id: int, name: str, key: str) -> None: ...
 
@@ -54,8 +70,12 @@ class NewDeals:
             self.sink.add_party(found, display, key)
         return found
 
-    def create(self, row: FlatRow) -> str:
-        """Hand the rows of one new deal to the sink; returns its key."""
+    def create(self, row: FlatRow, party_ids: Iterator[int] | None = None) -> str:
+        """Hand the rows of one new deal to the sink; returns its key.
+
+        ``party_ids``: the ids of ``party_names(row)``, when another process numbered them
+        (``parsing``); the parties it created are then the caller's to hand to the sink.
+        """
         assert row.target is not None and row.reported is not None  # checked when matched
         deal_id = self.snapshot.allocate_deal()
         acquirers = row.roles.get("acquirer", [])
@@ -63,18 +83,18 @@ class NewDeals:
         if key is None or key in self.snapshot.deal_keys:
             derived = derived_deal_key(row.target, acquirers, deal_id)
             key = self.stage.free_key(derived, self.snapshot.deal_keys)
+        # Ids in the order of party_names, numbered here on demand unless given.
+        ids = map(self.party_id, party_names(row)) if party_ids is None else party_ids
+        target_id = next(ids)
+        roster = [(next(ids), role) for role in PARTICIPANT_ROLES for _ in row.roles.get(role, ())]
         on_reported = row.date is None or row.date.start == row.reported.start
         opening = Opening(
             deal_id=deal_id,
             key=key,
             title=stored_title(row.title, row.target, acquirers),
             kind=row.kind or "acquisition",
-            target_id=self.party_id(row.target),
-            roster=[
-                (self.party_id(name), role)
-                for role in PARTICIPANT_ROLES
-                for name in row.roles.get(role, ())
-            ],
+            target_id=target_id,
+            roster=roster,
             reported=row.reported,
             effective=row.date or row.reported,
             recorded_at=self.recorded_at,

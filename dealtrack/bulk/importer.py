@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,7 +22,7 @@ from dealtrack.bulk.delimited import physical_lines
 from dealtrack.bulk.input_files import json_columns, records_of
 from dealtrack.bulk.matching import Group, Matcher, RowError, required_natural
 from dealtrack.bulk.outcomes import ImportResult, Problems
-from dealtrack.bulk.parsing import NEW_ROW_FIELDS, Numberer, RowChecker, checked_rows
+from dealtrack.bulk.parsing import NEW_ROW_FIELDS, RowChecker, checked_rows
 from dealtrack.bulk.rejects import RejectWriter
 from dealtrack.bulk.rows import ColumnPlan, FlatRow, RowProblems, parse_row
 from dealtrack.bulk.snapshot import Snapshot
@@ -30,7 +30,6 @@ from dealtrack.bulk.staging import Stage, unpack
 from dealtrack.bulk.straight import StraightWrites
 from dealtrack.bulk.updating import update_deal
 from dealtrack.dates import PartialDate
-from dealtrack.domain.new_deal import DealRows
 from dealtrack.errors import DealtrackError
 from dealtrack.ids import advance_sequences, check_references
 from dealtrack.models import Deal, Event, Party
@@ -144,14 +143,15 @@ class _Import:
         self._settle_written()
 
     def take_all_checked(self, records: Iterator[readers.RawRecord]) -> None:
-        """Take a delimited file's records checked (and numbered) by child processes."""
+        """Take a delimited file's records checked (and their parties numbered) by a child."""
+        numbering = (self.snapshot, self.straight) if self.straight.open else None
         check = RowChecker(
-            self.columns, self.today.start, self.matcher, self.problems.rejects is not None
-        )
-        number = Numberer(self.snapshot, self.straight, self.recorded_at)
+            self.columns, self.today.start, self.matcher, self.problems.rejects is not None,
+            numbering,
+        )  # fmt: skip
         progress = self.options.progress
         self.columns_checked_in_child = True
-        for item in checked_rows(records, check, number if self.straight.open else None):
+        for item in checked_rows(records, check):
             self.result.rows += item[0]
             if item[1] == "bad":
                 line, fields_read, found, whole = item[2:]
@@ -165,24 +165,22 @@ class _Import:
                 line, key, natural, known, data, kept = item[2:NEW_ROW_FIELDS]
                 self.stage.add_packed(key, natural, known, data, kept)
                 if item[1] == "new":
-                    self._store_numbered(key, *item[NEW_ROW_FIELDS:])
+                    self._store_numbered(data, *item[NEW_ROW_FIELDS:])
             if progress and self.result.rows % PROGRESS_EVERY == 0:
                 progress("reading", self.result.rows, None)
 
     def _store_numbered(
         self,
-        key: str,
-        rows: tuple[Any, ...],
+        data: bytes,
+        party_ids: list[int],
         parties: list[tuple[int, str, str]],
-        ids: tuple[int, int, int],
+        next_party_id: int,
     ) -> None:
-        """Store a new deal the child numbered, with the parties it created."""
+        """Store a new deal whose parties the child numbered, with the parties it created."""
         for party_id, name, name_key in parties:  # the stage learns them if it needs them
             self.writer.add_party(party_id, name, name_key)
-        self.writer.add_deal(DealRows(*rows))
-        snapshot = self.snapshot
-        snapshot.next_party_id, snapshot.next_deal_id, snapshot.next_event_id = ids
-        self.result.count("added", key)
+        self.result.count("added", self.new_deals.create(unpack(data), iter(party_ids)))
+        self.snapshot.next_party_id = next_party_id
         self.written += 1
 
     def _write(self, row: FlatRow) -> None:
@@ -270,6 +268,7 @@ class _Import:
         """Group, in file order, the rows that may meet another row or a ledger deal; returns
         the new deals' groups by the staged row that opened each."""
         opened: dict[int, Group] = {}
+        load = self.stage.row_at  # one bound method for every waiting group, not one each
         for seq, packed, record in self.stage.rows_to_match():
             row = unpack(packed)
             try:
@@ -281,7 +280,7 @@ class _Import:
                 if group.deal_id is None:
                     opened[seq] = group
                 else:
-                    group.wait_in_stage(seq, self.stage.row_at)
+                    group.wait_in_stage(seq, load)
             if self.problems.rejects and group.deal_id is not None:
                 group.keep_record(record)  # checked against the ledger only later
         return opened

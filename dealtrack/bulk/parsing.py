@@ -1,9 +1,8 @@
-"""The steps that read a delimited file's rows in processes of their own (see ``children``).
+"""The step that reads a delimited file's rows in a process of its own (see ``children``).
 
-The first step checks each record as a row; the second numbers the new deal of each row that may
-be written as soon as it is read (see ``straight``) and builds its rows, so that the importing
-process only stores them. Rows travel as plain values: dates as the ISO text SQLite stores and
-PostgreSQL accepts.
+It checks each record as a row and, for a row whose new deal is written as soon as it is read
+(see ``straight``), numbers the parties the row names, so that the importing process only numbers
+the deal and its events, builds its rows and stores them. Rows travel packed (``staging.pack``).
 """
 
 from collections.abc import Iterator
@@ -11,40 +10,55 @@ from typing import Any
 
 from dealtrack.bulk import readers
 from dealtrack.bulk.children import in_child
-from dealtrack.bulk.creating import NewDeals
+from dealtrack.bulk.creating import number_parties, party_names
 from dealtrack.bulk.matching import Matcher, RowError, required_natural
 from dealtrack.bulk.rows import ColumnPlan, RowProblems, parse_row
 from dealtrack.bulk.snapshot import Snapshot
-from dealtrack.bulk.staging import Stage, pack, unpack
+from dealtrack.bulk.staging import Stage, pack
 from dealtrack.bulk.straight import StraightWrites
-from dealtrack.domain.new_deal import CREATED_FIELDS, DEAL_FIELDS, FOLLOWING_FIELDS, DealRows
 
 # One checked record, as sent:
 #   (counted, "bad", line, record, [(field, message)], whole-record problem)
 #   (counted, "row", line, key, natural key, known, packed row, record kept for --rejects)
-#   (counted, "new", line, key, natural key, known, packed row, kept, deal rows, new parties,
-#    the next free (party, deal, event) ids): a row whose new deal is to be written now
+#   (counted, "new", line, key, natural key, known, packed row, kept, party ids, new parties,
+#    the next free party id): a row whose new deal is to be written now, its parties numbered
+#    (the ids of ``creating.party_names``; new parties as (id, name, name key))
 Checked = tuple[Any, ...]
 NEW_ROW_FIELDS = 8  # the items of a "new" item up to the kept record, as in a "row" item
 
 
-def checked_rows(
-    records: Iterator[readers.RawRecord], check: "RowChecker", number: "Numberer | None"
-) -> Iterator[Checked]:
-    """The records, checked (and numbered, unless ``number`` is None) in child processes."""
-    checked = in_child(records, check)
-    return checked if number is None else in_child(checked, number)
+def checked_rows(records: Iterator[readers.RawRecord], check: "RowChecker") -> Iterator[Checked]:
+    """The records, checked (and their parties numbered) in a child process."""
+    return in_child(records, check)
 
 
 class RowChecker:
-    """Checks a record as an import row, against the import's Matcher (as forked)."""
+    """Checks a record as an import row, against the import's Matcher (as forked).
 
-    def __init__(self, columns: ColumnPlan, today: Any, matcher: Matcher, keep: bool) -> None:
+    With ``numbering`` (the import's Snapshot and its StraightWrites), it also numbers the
+    parties of each row ``straight`` admits, continuing from the ledger's ids and keeping the
+    parties it creates in a Stage of its own, made in its process on first use. Numbering them
+    here, where they are read in file order, leaves the importing process only the deal to number,
+    build and store, so that the two processes share the work about evenly.
+    """
+
+    def __init__(
+        self,
+        columns: ColumnPlan,
+        today: Any,
+        matcher: Matcher,
+        keep: bool,
+        numbering: tuple[Snapshot, StraightWrites] | None = None,
+    ) -> None:
         self.columns, self.today, self.matcher, self.keep = columns, today, matcher, keep
+        self.numbering = numbering
+        self.problems = 0
+        self.parties: Stage | None = None
 
     def __call__(self, record: readers.RawRecord) -> Checked:
         counted = (record.fields or {}).get("type") not in ("party", "ledger")
         if record.problem is not None or record.fields is None:
+            self.problems += 1
             problem = [("row", record.problem or "unreadable")]
             return (counted, "bad", record.line, record.fields or {}, problem, True)
         try:
@@ -55,80 +69,21 @@ class RowChecker:
             if row.key is None:
                 required_natural(row)  # without a key, only the natural key can find its deal
         except RowProblems as error:
+            self.problems += 1
             return (counted, "bad", record.line, record.fields, error.problems, False)
         except RowError as error:
+            self.problems += 1
             found = [(error.field_name, error.message)]
             return (counted, "bad", record.line, record.fields, found, False)
         natural, known = self.matcher.file_natural(row), self.matcher.known(row)
         kept = record.fields if self.keep else None
-        return (counted, "row", record.line, row.key, natural, known, pack(row), kept)
-
-
-class Numberer:
-    """Numbers the new deal of each checked row ``straight`` admits and builds its rows.
-
-    It works on its copy of the import's Snapshot (ids continue from the ledger's) and keeps
-    the parties it creates in a Stage of its own, made in its process on first use.
-    """
-
-    def __init__(self, snapshot: Snapshot, straight: StraightWrites, recorded_at: str) -> None:
-        self.snapshot, self.straight, self.recorded_at = snapshot, straight, recorded_at
-        self.problems = 0
-        self.numbering: tuple[NewDeals, _Collected] | None = None
-
-    def __call__(self, item: Checked) -> Checked:
-        if item[1] == "bad":
-            self.problems += 1
-            return item
-        key, natural, known, packed = item[3:7]
-        if not self.straight.admits(key, natural, known, self.problems):
-            return item
-        new_deals, collected = self._numbering()
-        new_deals.create(unpack(packed))
-        ids = (self.snapshot.next_party_id, self.snapshot.next_deal_id, self.snapshot.next_event_id)
-        return (item[0], "new", *item[2:], *collected.taken(), ids)
-
-    def _numbering(self) -> tuple[NewDeals, "_Collected"]:
-        if self.numbering is None:
-            collected = _Collected()
-            self.numbering = (
-                NewDeals(self.snapshot, Stage(), collected, self.recorded_at),
-                collected,
-            )
-        return self.numbering
-
-
-class _Collected:
-    """The rows of one new deal, as the numbering step sends them (a DealSink)."""
-
-    def __init__(self) -> None:
-        self.rows: tuple[Any, ...] = ()
-        self.parties: list[tuple[int, str, str]] = []
-
-    def add_party(self, party_id: int, name: str, key: str) -> None:
-        self.parties.append((party_id, name, key))
-
-    def add_deal(self, rows: DealRows) -> None:
-        self.rows = (
-            _dates_as_text(rows.deal, _DEAL_DATES),
-            _dates_as_text(rows.created, _CREATED_DATES),
-            [_dates_as_text(event, _FOLLOWING_DATES) for event in rows.following],
-            rows.participants,
-        )
-
-    def taken(self) -> tuple[tuple[Any, ...], list[tuple[int, str, str]]]:
-        taken = self.rows, self.parties
-        self.rows, self.parties = (), []
-        return taken
-
-
-_DEAL_DATES = (DEAL_FIELDS.index("reported"), DEAL_FIELDS.index("updated"))
-_CREATED_DATES = (CREATED_FIELDS.index("on"),)
-_FOLLOWING_DATES = (FOLLOWING_FIELDS.index("on"),)
-
-
-def _dates_as_text(row: tuple[Any, ...], positions: tuple[int, ...]) -> tuple[Any, ...]:
-    values = list(row)
-    for position in positions:
-        values[position] = values[position].isoformat()
-    return tuple(values)
+        checked = (counted, "row", record.line, row.key, natural, known, pack(row), kept)
+        if self.numbering is None or not self.numbering[1].admits(
+            row.key, natural, known, self.problems
+        ):
+            return checked
+        snapshot = self.numbering[0]
+        if self.parties is None:
+            self.parties = Stage()
+        ids, parties = number_parties(self.parties, snapshot, party_names(row))
+        return (counted, "new", *checked[2:], ids, parties, snapshot.next_party_id)

@@ -23,6 +23,7 @@ from dealtrack.dates import PartialDate, Precision
 from dealtrack.domain.duplicates import NaturalKey, natural_text
 from dealtrack.money import Amount
 from dealtrack.names import first_free
+from dealtrack.writer import in_groups, rows_per_statement
 
 BATCH = 5_000
 _FILTER_BYTES = 1 << 21  # 16 million bits, a few per name key even for millions of parties
@@ -91,10 +92,7 @@ class Stage:
             self._flush_rows()
 
     def _flush_rows(self) -> None:
-        self.db.executemany(
-            "INSERT INTO row (key, natural_key, known, data, record) VALUES (?, ?, ?, ?, ?)",
-            self.pending,
-        )
+        _insert(self.db, "row (key, natural_key, known, data, record)", 5, self.pending)
         self.pending = []
 
     def add_document(self, kind: str, line: int, record: dict[str, Any]) -> None:
@@ -165,15 +163,32 @@ class Stage:
     def party(self, snapshot: Snapshot, key: str, display: str) -> tuple[int, bool]:
         """The id of the party a name key names, in the ledger or created by this import, and
         whether it is new: then its id is allocated here, and the caller writes it."""
-        found = snapshot.party_ids.get(key)
-        if found is None:
-            found = self.new_party(key)
-        if found is not None:
-            return found, False
-        found = snapshot.next_party_id
-        snapshot.next_party_id += 1
-        self.add_party(key, found, display)
-        return found, True
+        ids, created = self.parties(snapshot, [key], [display])
+        return ids[0], bool(created)
+
+    def parties(
+        self, snapshot: Snapshot, keys: list[str], names: list[str]
+    ) -> tuple[list[int], list[tuple[int, str, str]]]:
+        """``party`` of each (name key, name), in order: the ids, and (id, name, name key) of the
+        parties created here. One call for a deal's names, as a large import asks for millions;
+        a name this import created lately is looked up first (the ledger cannot have it).
+        """
+        ids: list[int] = []
+        created: list[tuple[int, str, str]] = []
+        recent, ledger = self.recent_parties, snapshot.party_ids
+        for key, display in zip(keys, names, strict=True):
+            found = recent.get(key)
+            if found is None:
+                found = ledger.get(key) if ledger else None
+                if found is None:
+                    found = self.new_party(key)
+                    if found is None:
+                        found = snapshot.next_party_id
+                        snapshot.next_party_id += 1
+                        self.add_party(key, found, display)
+                        created.append((found, display, key))
+            ids.append(found)
+        return ids, created
 
     def new_party(self, key: str) -> int | None:
         """The id this import gave the party with name key ``key``, if it created one."""
@@ -201,10 +216,8 @@ class Stage:
         self._remember(key, party_id)
 
     def _flush_parties(self) -> None:
-        self.db.executemany(
-            "INSERT INTO party VALUES (?, ?, ?)",
-            [(key, party_id, name) for key, (party_id, name) in self.pending_parties.items()],
-        )
+        pending = [(key, party_id, name) for key, (party_id, name) in self.pending_parties.items()]
+        _insert(self.db, "party", 3, pending)
         self.pending_parties = {}
 
     def party_name(self, party_id: int) -> str | None:
@@ -261,6 +274,17 @@ class Stage:
 
     def close(self) -> None:
         self.db.close()
+
+
+def _insert(db: sqlite3.Connection, into: str, width: int, rows: list[tuple[Any, ...]]) -> None:
+    """Insert ``rows`` of ``width`` values, several to a statement (see ``writer``)."""
+    one = f"({', '.join('?' * width)})"
+    per = rows_per_statement(width)
+    groups, grouped = in_groups(rows, per)
+    if groups:
+        db.executemany(f"INSERT INTO {into} VALUES {', '.join([one] * per)}", groups)  # noqa: S608
+    if grouped < len(rows):
+        db.executemany(f"INSERT INTO {into} VALUES {one}", rows[grouped:])  # noqa: S608
 
 
 _PRECISIONS = {p.value: p for p in Precision}
