@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import ColumnElement, ScalarSelect, case, select
+from sqlalchemy import ColumnElement, ScalarSelect, Subquery, case, func, select
 from sqlalchemy.orm import Session
 
 from dealtrack.dates import PartialDate, from_storage
@@ -72,6 +72,23 @@ def value_event_id(deal_id: Any, as_of: PartialDate | None) -> ScalarSelect[Any]
     if as_of is not None:
         query = query.where(effective <= as_of.last_day)
     return query.scalar_subquery()
+
+
+def value_days_in_force(as_of: PartialDate | None) -> Subquery:
+    """Each deal's value date and its precision (``deal_id, day, precision``), from its value
+    event in force (by ``as_of``): one pass over the value events, ranked in SQL, rather than a
+    lookup a deal."""
+    on, precision = value_day_columns(Event, Deal)
+    order = (on.desc(), Event.recorded_at.desc(), Event.id.desc())
+    rank = func.row_number().over(partition_by=Event.deal_id, order_by=order).label("rank")
+    query = (
+        select(Event.deal_id, on.label("day"), precision.label("precision"), rank)
+        .join(Deal, Deal.id == Event.deal_id)
+        .where(Event.type.in_(VALUE_TYPES), Event.voided.is_(False))
+    )
+    if as_of is not None:
+        query = query.where(on <= as_of.last_day)
+    return query.subquery("value_day")
 
 
 def value_day_columns(event: Any, deal: Any) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
