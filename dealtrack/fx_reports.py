@@ -11,20 +11,19 @@ import datetime
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import Select, Subquery, and_, func, null, select
+from sqlalchemy import Select, Subquery, and_, null, select
 from sqlalchemy.orm import Session
 
 from dealtrack.dates import PartialDate, from_storage
-from dealtrack.domain.fx import RateBook, within
+from dealtrack.domain.fx import IDENTITY, Conversion, RateBook, within
 from dealtrack.domain.rivals import Bid, fold_total
-from dealtrack.fx_values import BATCH, Into, split_bounds, value_days, value_days_in_force
+from dealtrack.fx_values import BATCH, Into, changed_value_days, split_bounds, value_days
 from dealtrack.money import to_decimal_string
 from dealtrack.queries import Filters
 from dealtrack.reports import (
     _default_order,
     _label,
     _members,
-    _months,
     _rival_bids,
     _sub,
     _value_order,
@@ -63,30 +62,29 @@ def build_report_in(
     bids = _rival_bids(session, members, filters.as_of)
     book = rate_book(session)
     groups: dict[GroupKey, _Group] = defaultdict(_Group)
-    days = _LastDays()
-    for grp, sub, currency, day, kind, amount, high, count in session.connection().execute(
-        _alike_deals(members, into, filters.as_of)
-    ):
-        if amount is None:
-            if not bounded:
-                groups[(grp, sub)].deals += count
-            continue
-        pair = _convert(book, into, currency, days.last_day(day, kind), amount, high)
-        if pair is None:
-            if not bounded:
-                group = groups[(grp, sub)]
-                group.deals += count
-                group.unconverted[currency] += count
-            continue
-        low, top = pair
-        if not within(low, top, floor, ceiling):
-            continue
-        group = groups[(grp, sub)]
-        group.deals += count
-        group.priced += count
-        # Alike deals round alike: each deal's rounded amount, added ``count`` times.
-        group.amount += low * count
-        group.high += top * count
+    conversions = _Conversions(book, into)
+    for query in _valued_deals(members, into, filters.as_of):
+        rows = session.connection().execution_options(stream_results=True).execute(query)
+        for grp, sub, currency, day, kind, amount, high in rows:
+            if amount is None:
+                if not bounded:
+                    groups[(grp, sub)].deals += 1
+                continue
+            pair = conversions.convert(currency, day, kind, amount, high)
+            if pair is None:
+                if not bounded:
+                    group = groups[(grp, sub)]
+                    group.deals += 1
+                    group.unconverted[currency] += 1
+                continue
+            low, top = pair
+            if bounded and not within(low, top, floor, ceiling):
+                continue
+            group = groups[(grp, sub)]
+            group.deals += 1
+            group.priced += 1
+            group.amount += low
+            group.high += top
     _fold_rivals(groups, bids, _converted_bids(session, book, into, bids, filters.as_of))
     records = [_record(by, key, group, into.currency) for key, group in groups.items()]
     ordered = sorted(records, key=lambda g: _default_order(by, g["group"], g["deals"]))
@@ -97,69 +95,56 @@ def build_report_in(
     return ordered[:limit] if limit is not None else ordered
 
 
-def _alike_deals(members: Subquery, into: Into, as_of: PartialDate | None) -> Select[Any]:
-    """``(group, month, currency, value date, precision, amount, high, deals)``: deals that
-    convert alike counted together in SQL, so each distinct value is converted once. The value
-    date is needed only when each deal converts at its own date's rates."""
-    sub = _sub(members)
+def _valued_deals(members: Subquery, into: Into, as_of: PartialDate | None) -> list[Select[Any]]:
+    """``(group, month, currency, value date, precision, amount, high)`` for every member, read
+    in table order (no sort). A deal whose value no ``value`` event changed is valued on its
+    ``reported`` date, read from its own row; only the few changed deals have their value
+    event in force ranked. The date is not needed at all with ``--fx-on``."""
+    values = (members.c.amount, members.c.high)
     if into.fx_on is not None:
-        day: Any = null()
-        kind: Any = null()
-        query = select(members)
-    else:
-        dated = value_days_in_force(as_of)
-        day, kind = dated.c.day, dated.c.precision
-        query = select(members).outerjoin(
-            dated, and_(dated.c.deal_id == members.c.deal_id, dated.c.rank == 1)
-        )
-    alike = (members.c.grp, *_months(members), members.c.currency, members.c.amount)
-    columns = (*alike, members.c.high, *((day, kind) if into.fx_on is None else ()))
-    return query.with_only_columns(
-        members.c.grp,
-        sub,
-        members.c.currency,
-        day,
-        kind,
-        members.c.amount,
-        members.c.high,
-        func.count(),
-    ).group_by(*columns)
+        return [select(members.c.grp, _sub(members), members.c.currency, null(), null(), *values)]
+    changed = changed_value_days(as_of)
+    head = (members.c.grp, _sub(members), members.c.currency)
+    return [
+        select(*head, members.c.reported, members.c.reported_precision, *values).where(
+            members.c.deal_id.not_in(select(changed.c.deal_id))
+        ),
+        select(*head, changed.c.day, changed.c.precision, *values).join(
+            changed, and_(changed.c.deal_id == members.c.deal_id, changed.c.rank == 1)
+        ),
+    ]
 
 
-class _LastDays:
-    """A value date's period's last day, worked out once per date (a few thousand dates
-    among a million deals)."""
+class _Conversions:
+    """Values converted and rounded once each, the rate chosen once per (currency, date) and a
+    date's period's last day worked out once (a few thousand dates among a million deals)."""
 
-    def __init__(self) -> None:
-        self._days: dict[tuple[Any, Any], datetime.date | None] = {}
+    def __init__(self, book: RateBook, into: Into) -> None:
+        self._book = book
+        self._into = into
+        self._chosen: dict[tuple[Any, Any, Any], Conversion | None] = {}
 
-    def last_day(self, day: Any, kind: Any) -> datetime.date | None:
-        if day is None:
+    def convert(
+        self, currency: str, day: Any, kind: Any, amount: int, high: int | None
+    ) -> tuple[int, int] | None:
+        """The amount and high converted and rounded once each, or None without a rate."""
+        key = (currency, day, kind)
+        try:
+            conversion = self._chosen[key]
+        except KeyError:
+            last_day = from_storage(day, kind).last_day if day is not None else None
+            conversion = self._chosen[key] = self._book.conversion(
+                currency, self._into.currency, self._into.day(last_day)
+            )
+        if conversion is None:
             return None
-        key = (day, kind)
-        found = self._days.get(key)
-        if found is None:
-            found = self._days[key] = from_storage(day, kind).last_day
-        return found
-
-
-def _convert(
-    book: RateBook,
-    into: Into,
-    currency: str,
-    last_day: datetime.date | None,
-    amount: int,
-    high: int | None,
-) -> tuple[int, int] | None:
-    """The amount and high converted and rounded once each, or None without a rate."""
-    conversion = book.conversion(currency, into.currency, into.day(last_day))
-    if conversion is None:
-        return None
-    low = conversion.apply(amount)
-    top = conversion.apply(high) if high is not None else low
-    if low is None or top is None:
-        return None
-    return low, top
+        if conversion is IDENTITY:
+            return amount, high if high is not None else amount
+        low = conversion.apply(amount)
+        top = conversion.apply(high) if high is not None else low
+        if low is None or top is None:
+            return None
+        return low, top
 
 
 def _converted_bids(
@@ -176,13 +161,16 @@ def _converted_bids(
     values = {bid.deal: bid for group in bids.values() for bid in group}
     ids = sorted(values)
     dates: dict[int, datetime.date] = {}
+    conversions = _Conversions(book, into)
     if into.fx_on is None:
         for start in range(0, len(ids), BATCH):
             dates.update(value_days(session, ids[start : start + BATCH], as_of))
     converted = {}
     for deal_id in ids:
         bid = values[deal_id]
-        pair = _convert(book, into, currencies[deal_id], dates.get(deal_id), bid.low, bid.high)
+        day = dates.get(deal_id)
+        # A day's own precision: the date already is its period's last day.
+        pair = conversions.convert(currencies[deal_id], day, "day", bid.low, bid.high)
         if pair is not None and within(*pair, floor, ceiling):
             converted[deal_id] = pair
     return converted
