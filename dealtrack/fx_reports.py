@@ -2,6 +2,8 @@
 
 The groups are ``report``'s own (the same SQL gathers each deal's group and value); each valued
 deal is then converted here at its own date's rate, rounded once, and the rounded amounts added.
+A deal's value date is its ``reported`` date, read from its own row, unless a ``value`` event
+changed its value: only those deals have their value event in force looked up.
 Rival bids fold after conversion, so two bids priced in different currencies count once, at the
 larger. A deal whose currency had no rate near its date is counted under ``unconverted``: never
 dropped, never guessed.
