@@ -45,6 +45,8 @@ def _members(session: Session, by: str, filters: Filters, notices: Notices) -> S
             Deal.target_id,
             Deal.kind,
             Deal.reported,
+            # A deal's value date when its value was never changed (for ``--in``).
+            Deal.reported_precision,
         ),
         state,
     )

@@ -128,6 +128,10 @@ class RateBook:
         self._load_built_in = built_in
         self._built_in: RateTable | None = None
         self._chosen: dict[tuple[str, str, int | None], Conversion | None] = {}
+        # A report asks for tens of thousands of (currency, day) choices: each pair's rates are
+        # looked up in the (lazy) tables once, and each euro leg is worked out once per day.
+        self._pairs: dict[tuple[int, str, str], PairRates | None] = {}
+        self._legs: dict[tuple[str, int, int], _Quote | None] = {}
 
     def _tables(self) -> tuple[RateTable, RateTable]:
         if self._built_in is None:
@@ -166,16 +170,26 @@ class RateBook:
 
     def _leg(self, currency: str, first: int, last: int) -> _Quote | None:
         """Units of ``currency`` per euro: the newest rate, the ledger's first on one date."""
-        return min(self._pair(EURO, currency, first, last), key=_Quote.order, default=None)
+        key = (currency, first, last)
+        if key not in self._legs:
+            quotes = self._pair(EURO, currency, first, last)
+            self._legs[key] = min(quotes, key=_Quote.order, default=None)
+        return self._legs[key]
+
+    def _rates(self, built_in: int, table: RateTable, source: str, target: str) -> PairRates | None:
+        key = (built_in, source, target)
+        if key not in self._pairs:
+            self._pairs[key] = table.get((source, target))
+        return self._pairs[key]
 
     def _pair(self, source: str, target: str, first: int, last: int) -> list[_Quote]:
         """The newest direct and inverse rate of the pair in each table, within the days."""
         quotes = []
         for built_in, table in enumerate(self._tables()):
-            direct = _newest(table.get((source, target)), first, last)
+            direct = _newest(self._rates(built_in, table, source, target), first, last)
             if direct is not None:
                 quotes.append(_Quote(direct[0], built_in, 0, Decimal(direct[1]), _ONE, direct[2]))
-            inverse = _newest(table.get((target, source)), first, last)
+            inverse = _newest(self._rates(built_in, table, target, source), first, last)
             if inverse is not None:
                 quotes.append(
                     _Quote(inverse[0], built_in, 1, _ONE, Decimal(inverse[1]), inverse[2])
