@@ -3,6 +3,7 @@ code ``fx import`` uses (same checks, same messages), idempotent, atomic, on bot
 
 import json
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -38,7 +39,7 @@ def with_rates(run: Invoke) -> None:
     ok(run, "fx", "set", "EUR", "INR", "87.062", "--on", "2020-08-31")
 
 
-def document(tmp_path: Path, rates: list[object], name: str = "ledger.json") -> Path:
+def document(tmp_path: Path, rates: Sequence[object], name: str = "ledger.json") -> Path:
     """A version 2 document with one rate object a line from line 7 on (line 7 + index)."""
     lines = [json.dumps(rate, ensure_ascii=False) for rate in rates]
     path = tmp_path / name
@@ -136,7 +137,7 @@ def test_a_document_rate_replaces_the_ledgers_rate_of_that_pair_and_day(
     )
 
 
-BAD_RATES: list[object] = [
+BAD_RATES: list[dict[str, object]] = [
     {**INR_USD, "rate": "1.23456789012345"},
     {**INR_USD, "rate": 0.0135},
     {**INR_USD, "currency": "INR"},
@@ -201,3 +202,12 @@ def test_dry_run_plans_the_rates_and_writes_nothing(run: Invoke, tmp_path: Path)
     assert result.stdout == "unchanged\t2020-08-28 INR USD\nadd\t2021-02-12 EUR JPY\n"
     assert result.stderr == "Dry run: 2 rows: 1 to add, 0 to update, 1 unchanged, 0 rejected\n"
     assert json.loads(ok(run, "export"))["fx_rates"] == [INR_USD]
+
+
+def test_rejects_holds_the_refused_rates_with_their_error(run: Invoke, tmp_path: Path) -> None:
+    rejects = tmp_path / "rejects.json"
+    path = document(tmp_path, [INR_USD, BAD_RATES[0]])
+    result = run("import", str(path), "--skip-invalid", "--rejects", str(rejects))
+    assert result.exit_code == 3
+    error = "rate: '1.23456789012345' has more than 12 significant digits; round it"
+    assert json.loads(rejects.read_text(encoding="utf-8")) == [{**BAD_RATES[0], "error": error}]

@@ -57,6 +57,8 @@ class RateObjects:
                     problems.reject(line, fields, found)
                     continue
                 rates.append(rate)
+        if not rates:
+            return  # nothing to store: the ledger's rates (perhaps an ECB history) go unread
         for rate, outcome in zip(rates, store_rates(self.session, rates), strict=True):
             shown = f"{rate.on} {rate.base} {rate.currency}"
             result.count("updated" if outcome == "repeat" else outcome, shown)
