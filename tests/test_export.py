@@ -63,7 +63,19 @@ def rich(run: Invoke) -> Invoke:
     ok(run, "add", "Zed", "--on", "2018-05-01", "--key", "zed-only")
     ok(run, "rm", "zed-only", "--yes")  # a freed id: the next deal's id is not reused
     ok(run, "add", "Ω Corp", "--acquirer", "Ünicode AG", "--on", "2022", "--value", "€2-3bn")
+    rates(run)
     return run
+
+
+def rates(run: Invoke) -> None:
+    """The ledger's own rates: set, replaced, and imported, with and without a source."""
+    ok(run, "fx", "set", "INR", "USD", "0.0135", "--on", "2020-08-28", "--source", "RBI")
+    ok(run, "fx", "set", "INR", "USD", "0.01361", "--on", "2020-08-28", "--source", "RBI")
+    ok(run, "fx", "set", "EUR", "JPY", "126.310000001", "--on", "2021-02-12")
+    ok(run, "fx", "import", str(RATES))
+
+
+RATES = Path(__file__).resolve().parent / "data" / "rates-for-export.csv"
 
 
 def round_trip(run: Invoke, tmp_path: Path, fmt: str, *extra: str) -> tuple[str, str]:
@@ -418,7 +430,8 @@ def test_importing_an_export_into_its_own_ledger_changes_nothing(
     path.write_text(first, encoding="utf-8")
     result = story("import", str(path))
     assert result.exit_code == 0, result.stderr
-    assert result.stderr.startswith("Imported 5 rows: 0 added, 0 updated, 5 unchanged, 0 rejected")
+    # 5 deals and 4 rates, all already in the ledger
+    assert result.stderr.startswith("Imported 9 rows: 0 added, 0 updated, 9 unchanged, 0 rejected")
     assert ok(story, "export") == first
 
 

@@ -471,7 +471,7 @@ def test_a_head_written_after_the_records_is_checked_all_the_same(
 
 
 @pytest.mark.parametrize("fmt", DOCUMENTS)
-def test_rates_and_bad_links_in_a_version_2_document_are_row_problems_not_dropped(
+def test_bad_rates_and_bad_links_in_a_version_2_document_are_row_problems_not_dropped(
     ledger: Invoke, ledger_db: LedgerUnderTest, tmp_path: Path, fmt: str
 ) -> None:
     later: dict[str, Any] = {"links": [], "fx_rates": []}
@@ -484,13 +484,21 @@ def test_rates_and_bad_links_in_a_version_2_document_are_row_problems_not_droppe
         link = {"type": "link", "holder": "SoftBank", "kind": "backs", "party": "InMobi"}
         with open(path, "a", encoding="utf-8") as out:
             out.write(json.dumps(link) + "\n" + json.dumps({"type": "fx_rate", "rate": "1"}) + "\n")
-    rates = "row: this dealtrack cannot import exchange rates yet (fx_rates section)"
     if fmt == "json":
         refused(ledger, ledger_db, path, f"{links_line(path)}: kind: required")
     else:
         lines = len(Path(path).read_text().splitlines())
         links = "events: expected a list of the link's events"
-        refused(ledger, ledger_db, path, f"{lines - 1}: {links}", f"{lines}: {rates}")
+        date = "date: '' is not a day; write YYYY-MM-DD"
+        currency = "currency: '' is not an ISO 4217 currency code; use one such as USD, EUR or INR"
+        refused(
+            ledger,
+            ledger_db,
+            path,
+            f"{lines - 1}: {links}",
+            f"{lines}: {date}",
+            f"{lines}: {currency}",
+        )
 
 
 def test_an_exported_ledger_still_imports(

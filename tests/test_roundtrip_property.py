@@ -1,14 +1,16 @@
-"""Property: any ledger built through the CLI (deals and links between its parties) survives
-export → import into an empty ledger.
+"""Property: any ledger built through the CLI (deals, links between its parties and its own
+exchange rates) survives export → import into an empty ledger.
 
 JSON (and JSON Lines) exports are byte-identical after the round trip; a raw CSV export reaches a
 fixed point (export → import into empty → export is identical).
 """
 
+import datetime
 import json
 import os
 import tempfile
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import TypedDict
 
@@ -121,6 +123,48 @@ def record_links(db: Path, names: list[str], links: list[LinkSpec]) -> None:
             invoke(db, "void", str(last), "--reason", "mistake")
 
 
+# A rate the ledger holds: day of 2020, base and currency (indexes into RATE_CURRENCIES), the
+# rate as a mantissa of up to 12 digits and a power of ten, its source, and whether ``fx import``
+# (a CSV file) records it rather than ``fx set``.
+RateSpec = tuple[int, int, int, int, int, str | None, bool]
+RATE_CURRENCIES = ["EUR", "USD", "INR", "JPY", "GBP"]
+
+
+@st.composite
+def rate_specs(draw: st.DrawFn) -> list[RateSpec]:
+    return draw(
+        st.lists(
+            st.tuples(
+                st.integers(1, 366), st.integers(0, 4), st.integers(0, 4),
+                st.integers(1, 999_999_999_999), st.integers(-14, 4),
+                st.one_of(st.none(), st.sampled_from(["RBI", "Fed", "Bloomberg, London"])),
+                st.booleans(),
+            ),
+            max_size=5,
+        )
+    )  # fmt: skip
+
+
+def record_rates(db: Path, folder: Path, rates: list[RateSpec]) -> None:
+    """Each rate by ``fx set`` or ``fx import``; a later rate of a pair and day replaces one."""
+    for day, base, currency, mantissa, power, source, imported in rates:
+        if base == currency:
+            continue
+        on = (datetime.date(2020, 1, 1) + datetime.timedelta(days=day - 1)).isoformat()
+        rate = format(Decimal(mantissa).scaleb(power).normalize(), "f")
+        pair = (RATE_CURRENCIES[base], RATE_CURRENCIES[currency])
+        if imported:
+            path = folder / "rates.csv"
+            path.write_text(
+                f'date,base,currency,rate,source\n{on},{pair[0]},{pair[1]},{rate},"{source or ""}"\n',
+                encoding="utf-8",
+            )
+            ok(db, "fx", "import", str(path))
+        else:
+            extra = ["--source", source] if source else []
+            ok(db, "fx", "set", *pair, rate, "--on", on, *extra)
+
+
 @st.composite
 def ledgers(draw: st.DrawFn) -> tuple[list[str], list[DealSpec]]:
     names = draw(st.lists(party_names, min_size=2, max_size=6, unique_by=name_key))
@@ -214,9 +258,9 @@ def round_trip(db: Path, folder: Path, fmt: str, *extra: str) -> tuple[str, str]
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(ledgers(), link_specs())
+@given(ledgers(), link_specs(), rate_specs())
 def test_random_ledgers_round_trip_through_export_and_import(
-    ledger: tuple[list[str], list[DealSpec]], links: list[LinkSpec]
+    ledger: tuple[list[str], list[DealSpec]], links: list[LinkSpec], rates: list[RateSpec]
 ) -> None:
     names, deals = ledger
     with tempfile.TemporaryDirectory() as folder:
@@ -224,8 +268,11 @@ def test_random_ledgers_round_trip_through_export_and_import(
         db = base / "ledger.db"
         record(db, names, deals)
         record_links(db, names, links)
+        record_rates(db, base, rates)
+        held = ok(db, "fx", "list", "-f", "json")
         for fmt in ("json", "jsonl"):
             first, second = round_trip(db, base, fmt)
             assert second == first, fmt
+            assert ok(base / f"copy-{fmt}.db", "fx", "list", "-f", "json") == held, fmt
         first, second = round_trip(db, base, "csv", "--raw")
         assert second == first

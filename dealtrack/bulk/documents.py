@@ -5,7 +5,8 @@ recorded times), so a second export is byte-identical. Into a ledger that alread
 events are matched on (type, on, recorded_at, payload with source): present ones are skipped,
 missing ones appended, and events the file lacks are kept. Histories are not re-checked against
 the status rules: they already happened. The document's parties are DocumentParties'
-(party_records.py), its links LinkObjects' (link_objects.py).
+(party_records.py), its links LinkObjects' (link_objects.py), its exchange rates RateObjects'
+(rate_objects.py).
 """
 
 from typing import Any
@@ -27,6 +28,7 @@ from dealtrack.bulk.fields import (
 from dealtrack.bulk.link_objects import LinkObjects
 from dealtrack.bulk.matching import RowError
 from dealtrack.bulk.party_records import DocumentParties
+from dealtrack.bulk.rate_objects import RateObjects
 from dealtrack.bulk.snapshot import Snapshot
 from dealtrack.bulk.staging import IdSet, Stage
 from dealtrack.domain.duplicates import NaturalKey, natural_key
@@ -68,6 +70,7 @@ class DealObjects:
         self.created = IdSet()  # deals this import created
         self.parties = DocumentParties(session, snapshot, stage, self._number)
         self.links = LinkObjects(session, self._number)
+        self.rates = RateObjects(session)
         self.writer: BulkWriter | None = None
         # Ids the file asks for are kept when free. Ids at or past these were unused when the
         # deal objects began, so only the ones this import took need checking.
@@ -86,14 +89,14 @@ class DealObjects:
             return
         party = record.section == "parties" or kind == "party"
         link = record.section == "links" or kind == "link"
-        self.stage.add_document(
-            "party" if party else "link" if link else "deal", record.line, fields
-        )
+        rate = record.section == "fx_rates" or kind == "fx_rate"
+        stored = "party" if party else "link" if link else "fx_rate" if rate else "deal"
+        self.stage.add_document(stored, record.line, fields)
         self.records += 1
 
     def apply(self, writer: BulkWriter, result: Any, problems: Any) -> None:
-        """Write the parties, then the deals, then the links; ``writer`` must hold nothing
-        unflushed."""
+        """Write the parties, then the deals, the links and the rates; ``writer`` must hold
+        nothing unflushed."""
         self.unused_deal_ids = self.snapshot.next_deal_id
         self.unused_event_ids = self.snapshot.next_event_id
         self.parties.apply(self.stage.documents("party", CHUNK), problems)
@@ -109,6 +112,7 @@ class DealObjects:
                 result.count(outcome, key)
         writer.flush()
         self.links.apply(self.stage.documents("link", CHUNK), result, problems)
+        self.rates.apply(self.stage.documents("fx_rate", CHUNK), result, problems)
 
     def _preload_deals(self, chunk: list[tuple[int, dict[str, Any]]]) -> list[Deal]:
         """The ledger's deals among a chunk of deal objects (by key) and their events."""

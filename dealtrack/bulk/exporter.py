@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from dealtrack.bulk.link_objects import link_objects
+from dealtrack.bulk.rate_objects import rate_objects
 from dealtrack.bulk.rows import COLUMNS
 from dealtrack.link_records import link_event_record
 from dealtrack.models import Alias, Deal, Event, Party
@@ -24,8 +25,8 @@ from dealtrack.services.parties import Notices
 from dealtrack.vocabulary import PARTICIPANT_ROLES, PARTY_EVENT_TYPES, STATUS_TYPES, VALUE_TYPES
 
 PAGE = 1000
-# Version 2 holds the created event's roster and has a place for links and exchange rates; the
-# sections are written (empty) before they have content, so readers meet one shape.
+# Version 2 holds the created event's roster, the links and the ledger's own exchange rates; every
+# section is written, empty or not, so readers meet one shape.
 DOCUMENT_VERSION = 2
 
 
@@ -118,7 +119,7 @@ def write_document(out: IO[str], session: Session, filters: Filters, notices: No
     sections: tuple[tuple[str, Iterable[Any], bool], ...] = (
         ("parties", parties(session), False),
         ("links", link_objects(session, day), False),
-        ("fx_rates", (), False),
+        ("fx_rates", rate_objects(session, day), False),
         ("deals", deals(session, filters, notices), True),
     )
     for name, items, last in sections:
@@ -141,9 +142,15 @@ def write_jsonl(out: IO[str], session: Session, filters: Filters, notices: Notic
         out.write(
             json.dumps({"type": "party", **party}, ensure_ascii=False, separators=(",", ":")) + "\n"
         )
-    for link in link_objects(session, filters.as_of.last_day if filters.as_of else None):
+    day = filters.as_of.last_day if filters.as_of else None
+    for link in link_objects(session, day):
         out.write(
             json.dumps({"type": "link", **link}, ensure_ascii=False, separators=(",", ":")) + "\n"
+        )
+    for rate in rate_objects(session, day):
+        out.write(
+            json.dumps({"type": "fx_rate", **rate}, ensure_ascii=False, separators=(",", ":"))
+            + "\n"
         )
     for deal in deals(session, filters, notices):
         out.write(

@@ -20,11 +20,15 @@ from dealtrack.vocabulary import EVENT_TYPES, ROLES, STATUS_TYPES
 _RECORDED_AT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z")
 
 
+# The sections of a ledger document other than its deals; their records are never flat rows.
+SECTIONS = ("parties", "links", "fx_rates")
+
+
 def is_deal_object(record: dict[str, Any]) -> bool:
     return (
         isinstance(record.get("parties"), list)
         or isinstance(record.get("value"), dict)
-        or record.get("type") in ("deal", "party", "link", "ledger")
+        or record.get("type") in ("deal", "party", "link", "fx_rate", "ledger")
     )
 
 

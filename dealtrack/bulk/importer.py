@@ -222,7 +222,7 @@ class _Import:
             if self.problems.rejects:
                 self.problems.rejects.write(record.fields or {}, record.problem or "unreadable")
             return
-        if fields.is_deal_object(record.fields) or record.section in ("parties", "links"):
+        if fields.is_deal_object(record.fields) or record.section in fields.SECTIONS:
             self.deal_objects.add(record)
             return
         try:

@@ -32,7 +32,7 @@ class RawRecord:
     line: int
     fields: dict[str, Any] | None
     problem: str | None = None
-    section: str = "deals"  # for ledger documents: "parties", "links" or "deals"
+    section: str = "deals"  # for ledger documents: "parties", "links", "fx_rates" or "deals"
 
 
 class FileProblem(Exception):
@@ -196,15 +196,6 @@ def read_json(stream: BinaryIO) -> tuple[str, Iterator[RawRecord], list[str]]:
 
 FORMAT = "dealtrack"
 VERSIONS = (1, 2)
-# Parts of a version 2 document this dealtrack does not read yet. Empty, as this dealtrack writes
-# them, they are nothing to import; a record in one is a row problem, never silently dropped.
-LATER_SECTIONS = {"fx_rates": "exchange rates"}
-LATER_TYPES = {"fx_rate": "fx_rates"}
-
-
-def _not_read_yet(record: RawRecord, section: str) -> RawRecord:
-    problem = f"this dealtrack cannot import {LATER_SECTIONS[section]} yet ({section} section)"
-    return RawRecord(record.line, None, problem, section)
 
 
 def header_problem(head: Mapping[str, Any], complete: bool = True) -> str | None:
@@ -262,14 +253,9 @@ def checked_records(
     if head is not None:
         yield from _document(records, head, source)
         return
-    ledger = False
     for record in records:
-        kind = None if record.fields is None else record.fields.get("type")
-        if kind == "ledger" and record.fields is not None:
+        if record.fields is not None and record.fields.get("type") == "ledger":
             _refuse(header_problem(record.fields), source)
-            ledger = True
-        elif ledger and isinstance(kind, str) and kind in LATER_TYPES:
-            record = _not_read_yet(record, LATER_TYPES[kind])
         yield record
 
 
@@ -279,11 +265,7 @@ def _document(records: Iterator[RawRecord], head: list[str], source: str) -> Ite
         if first:  # what precedes the first record (as export writes it, format and version)
             _refuse(header_problem(head_fields(head), complete=False), source)
             first = False
-        yield (
-            record
-            if record.section not in LATER_SECTIONS
-            else _not_read_yet(record, record.section)
-        )
+        yield record
     _refuse(header_problem(head_fields(head)), source)
 
 

@@ -171,6 +171,15 @@ def parse_rate_row(fields: Mapping[str, Any]) -> tuple[NewRate | None, list[tupl
     return NewRate(on, base, currency, rate, text("source") or None), []
 
 
+def rate_of_record(fields: Mapping[str, Any]) -> tuple[NewRate | None, list[tuple[str, str]]]:
+    """A rate from a record of ``fx import`` or of a ledger document's ``fx_rates`` section (its
+    fields the import columns), or the (field, message) problems that keep it out."""
+    unknown = [k for k in fields if k not in COLUMNS]
+    if unknown:
+        return None, [("row", f"unknown field {', '.join(unknown)}")]
+    return parse_rate_row(fields)
+
+
 def import_rates(session: Session, path: Path, shown: str) -> RateCounts:
     """``fx import FILE``: every rate, or (any problem) none, each problem with its line."""
     problems: list[str] = []
@@ -179,11 +188,7 @@ def import_rates(session: Session, path: Path, shown: str) -> RateCounts:
         if problem is not None or fields is None:
             problems.append(f"{shown}:{line}: row: {problem}")
             continue
-        unknown = [k for k in fields if k not in COLUMNS]
-        if unknown:
-            problems.append(f"{shown}:{line}: row: unknown field {', '.join(unknown)}")
-            continue
-        rate, found = parse_rate_row(fields)
+        rate, found = rate_of_record(fields)
         problems += [f"{shown}:{line}: {name}: {message}" for name, message in found]
         if rate is not None:
             rates.append(rate)
@@ -222,23 +227,38 @@ def _refuse_if(problems: list[str], shown: str) -> None:
 def _store_all(session: Session, rates: Iterable[NewRate]) -> RateCounts:
     """Store many rates with one read of those the ledger holds (an ECB history is 200,000)."""
     counts = RateCounts()
+    for outcome in store_rates(session, rates):
+        if outcome == "added":
+            counts.added += 1
+        elif outcome == "unchanged":
+            counts.unchanged += 1
+        elif outcome == "updated":
+            counts.updated += 1
+    return counts
+
+
+def store_rates(session: Session, rates: Iterable[NewRate]) -> list[str]:
+    """Store rates as ``fx import`` does (one a pair and day, a later one replacing it), with one
+    read of those the ledger holds; each rate's outcome, in order: added, updated, unchanged, or
+    "repeat" for a rate whose pair and day an earlier rate of the same batch added."""
+    outcomes: list[str] = []
     held = {(r.on, r.base, r.currency): r for r in session.scalars(select(FxRate)).all()}
     new: dict[tuple[datetime.date, str, str], NewRate] = {}
     for rate in rates:
         key = (rate.on, rate.base, rate.currency)
         row = held.get(key)
         if row is None:
-            counts.added += key not in new
+            outcomes.append("repeat" if key in new else "added")
             new[key] = rate  # a later row of one file wins
         elif (row.rate, row.source) == (rate.rate, rate.source):
-            counts.unchanged += 1
+            outcomes.append("unchanged")
         else:
             row.rate, row.source = rate.rate, rate.source
-            counts.updated += 1
+            outcomes.append("updated")
     if new:
         session.execute(FxRate.__table__.insert(), [_fields(r) for r in new.values()])  # type: ignore[attr-defined]
     session.flush()
-    return counts
+    return outcomes
 
 
 def list_rates(
