@@ -101,6 +101,29 @@ def _money_text(value: dict[str, Any], name: str) -> str:
     raise ValueError(f"{name}: expected text{example}, found {found}")
 
 
+def recorded_fields(raw: dict[str, Any]) -> dict[str, Any]:
+    """An event object's recorded time and source, checked, as the event's columns: shared by
+    the events of deals, of links and of parties."""
+    recorded_at = text_field(raw, "recorded_at", True) or ""
+    if not _RECORDED_AT.fullmatch(recorded_at):
+        raise RowError(
+            "events",
+            f"recorded_at {recorded_at!r} is not RFC 3339 UTC with microseconds "
+            "(2021-02-13T09:30:00.000000Z)",
+        )
+    source = raw.get("source") or {}
+    if not isinstance(source, dict):
+        raise RowError("events", "source must be an object {outlet, url, attribution} or null")
+    return {
+        "recorded_at": recorded_at,
+        "source_outlet": text_field(source, "outlet"),
+        "source_url": text_field(source, "url"),
+        "source_attribution": checked(
+            "events", vocabulary.parse_attribution, text_field(source, "attribution")
+        ),
+    }
+
+
 def parse_event(
     deal_id: int, raw: Any, remap: dict[int, int], party_id: Callable[[str], int]
 ) -> Event:
@@ -113,30 +136,14 @@ def parse_event(
             "events", f"{kind!r} is not an event type; use one of: {', '.join(EVENT_TYPES)}"
         )
     on = checked("events", dates.parse_date, text_field(raw, "on", True))
-    recorded_at = text_field(raw, "recorded_at", True) or ""
-    if not _RECORDED_AT.fullmatch(recorded_at):
-        raise RowError(
-            "events",
-            f"recorded_at {recorded_at!r} is not RFC 3339 UTC with microseconds (2021-02-13T09:30:00.000000Z)",
-        )
-    source = raw.get("source") or {}
-    if not isinstance(source, dict):
-        raise RowError("events", "source must be an object {outlet, url, attribution} or null")
     event = Event(
         deal_id=deal_id,
         type=kind,
         on=on.start,
         on_precision=on.precision.value,
-        recorded_at=recorded_at,
         voided=False,
         note=text_field(raw, "note"),
-        source_outlet=text_field(source, "outlet"),
-        source_url=text_field(source, "url"),
-        source_attribution=checked(
-            "events",
-            vocabulary.parse_attribution,
-            text_field(source, "attribution"),
-        ),
+        **recorded_fields(raw),
     )
     if kind in STATUS_TYPES:
         event.status = checked("events", statuses.parse_status, text_field(raw, "status", True))

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from dealtrack import dates, vocabulary
-from dealtrack.bulk.fields import _RECORDED_AT, checked, text_field
+from dealtrack.bulk.fields import checked, recorded_fields, text_field
 from dealtrack.bulk.matching import RowError
 from dealtrack.domain.json_values import json_date_text
 from dealtrack.domain.links import link_identity, parse_stake, stake_problem
@@ -189,29 +189,14 @@ def parse_event(number: int, raw: Any, kinds: tuple[str, ...]) -> tuple[Event, A
             "events", f"event {number}: {kind!r} is not {', '.join(kinds[:-1])} or {kinds[-1]}"
         )
     on = None if raw.get("on") is None else checked("events", dates.parse_date, _date(raw, "on"))
-    recorded_at = text_field(raw, "recorded_at", True) or ""
-    if not _RECORDED_AT.fullmatch(recorded_at):
-        raise RowError(
-            "events",
-            f"recorded_at {recorded_at!r} is not RFC 3339 UTC with microseconds "
-            "(2021-02-13T09:30:00.000000Z)",
-        )
-    source = raw.get("source") or {}
-    if not isinstance(source, dict):
-        raise RowError("events", "source must be an object {outlet, url, attribution} or null")
     event = Event(
         deal_id=None,
         type=kind,
         on=on.start if on else None,
         on_precision=on.precision.value if on else None,
-        recorded_at=recorded_at,
         voided=False,
         note=text_field(raw, "note"),
-        source_outlet=text_field(source, "outlet"),
-        source_url=text_field(source, "url"),
-        source_attribution=checked(
-            "events", vocabulary.parse_attribution, text_field(source, "attribution")
-        ),
+        **recorded_fields(raw),
     )
     if kind == "link":
         event.stake = checked("events", parse_stake, text_field(raw, "stake"))
