@@ -197,12 +197,15 @@ def report_rows(groups: Sequence[Record]) -> list[dict[str, Any]]:
     return rows
 
 
-def report_fields(rows: Sequence[Record], fmt: str, chosen: tuple[str, ...] | None) -> Any:
-    """The report's columns: a table shows ``folded`` only when some total left a rival bid out,
-    so an everyday report reads group, deals, total."""
-    if chosen or fmt in FLAT_FORMATS or any(row["folded"] for row in rows):
+def report_fields(
+    rows: Sequence[Record], fmt: str, chosen: tuple[str, ...] | None, table: Sequence[str]
+) -> Any:
+    """The report's columns: a table shows ``folded`` (and ``unconverted``) only when some row
+    has one, so an everyday report reads group, deals, total."""
+    if chosen or fmt in FLAT_FORMATS:
         return chosen
-    return tuple(f for f in REPORT_TABLE if f != "folded")
+    rare = ("folded", "unconverted")
+    return tuple(f for f in table if f not in rare or any(row.get(f) for row in rows))
 
 
 @dataclass(frozen=True)

@@ -223,7 +223,7 @@ def report(
     Example:
       dealtrack report --by acquirer --currency USD --sort value --limit 10
     """
-    from dealtrack.output_columns import report_fields, report_rows
+    from dealtrack.output_columns import REPORT_TABLE, report_fields, report_rows
     from dealtrack.reports import build_report
 
     filters = filters_from(options)
@@ -235,15 +235,20 @@ def report(
         converted = run(
             False, lambda s, n: build_report_in(s, by, filters, n, conversion, sort, limit)
         )
-        rows = converted if fmt in JSON_FORMATS else report_rows_in(converted)
-        _render(rows, report_view(), fmt, fields, not no_headers)
+        view = report_view()
+        if fmt in JSON_FORMATS:
+            _render(converted, view, fmt, fields, not no_headers)
+        else:
+            rows = report_rows_in(converted)
+            _render(rows, view, fmt, report_fields(rows, fmt, fields, view.table), not no_headers)
         return
     groups = run(False, lambda s, n: build_report(s, by, filters, n, sort, limit))
     if fmt in JSON_FORMATS:
         _render(groups, "REPORT", fmt, fields, not no_headers)
     else:
         rows = report_rows(groups)
-        _render(rows, "REPORT", fmt, report_fields(rows, fmt, fields), not no_headers)
+        table = report_fields(rows, fmt, fields, REPORT_TABLE)
+        _render(rows, "REPORT", fmt, table, not no_headers)
 
 
 COMMANDS = (list_, show, history, report)
