@@ -140,3 +140,20 @@ def test_piped_output_is_never_cut_whatever_the_width(
     assert piped.returncode == 0
     assert piped.stdout == story("list").stdout
     assert "Glance Digital Experience" in piped.stdout
+
+
+def test_party_list_on_a_narrow_terminal_cuts_names_not_kinds_or_counts(
+    story: Invoke, ledger_url: str, tmp_path: Path
+) -> None:
+    assert on_a_terminal(ledger_url, 60, "party", "list", home=tmp_path) == (
+        "name       kind     country    parent     aliases    deals\n"
+        "---------  -------  ---------  ---------  ---------  -------\n"
+        "ByteDance  company                                   2\n"
+        "Glance D…  company             InMobi     Glance     2\n"
+        "Google     company                                   1\n"
+        "InMobi     company                                   0\n"
+        "Mithril …  company                                   1\n"
+        "Reliance…  company                                   1\n"
+        "SoftBank   company                                   1\n"
+        "TikTok I…  unit     IN         ByteDance             2\n"
+    )

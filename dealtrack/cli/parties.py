@@ -8,7 +8,7 @@ from dealtrack.cli import types
 from dealtrack.cli.completion import complete_party
 from dealtrack.cli.options import check_fields, output_options, source_from, source_options
 from dealtrack.cli.party_events import party_history, party_merge
-from dealtrack.cli.transactions import confirm, emit, emit_table, run
+from dealtrack.cli.transactions import confirm, emit, emit_table, run, terminal_width
 from dealtrack.names import InvalidName, check_party_name
 from dealtrack.render import FLAT_FORMATS
 
@@ -170,7 +170,9 @@ def party_list(kind: str | None, fmt: str, fields: Any, no_headers: bool) -> Non
     else:
         known = ["name", "kind", "country", "parent", "aliases", "deals"]
         check_fields(fields, known)
-        text = render.render_rows(records, fields or known, fmt, not no_headers)
+        names = ("name", "parent", "aliases")  # cut to fit a terminal; kind and counts never are
+        shown = fields or known
+        text = render.render_rows(records, shown, fmt, not no_headers, terminal_width(), names)
         emit_table(text, fmt, len(records), "parties")
 
 
