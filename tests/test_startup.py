@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from dealtrack import __version__
 from dealtrack.cli import _COMMAND_MODULES, dealtrack
 
-HEAVY = ("sqlalchemy", "alembic", "tabulate", "currency_converter")
+HEAVY = ("sqlalchemy", "alembic", "tabulate", "currency_converter", "rich")
 
 
 def loaded_after(*args: str, watch: tuple[str, ...] = HEAVY) -> tuple[list[str], str, int]:
@@ -72,7 +72,16 @@ def test_importing_the_cli_stays_light() -> None:
     assert done.stdout == "[]\n"
 
 
-COMMAND_MODULES = ("recording", "reading", "conflicts", "bulk", "parties", "database", "fx")
+COMMAND_MODULES = (
+    "recording",
+    "reading",
+    "conflicts",
+    "timeline",
+    "bulk",
+    "parties",
+    "database",
+    "fx",
+)
 
 
 def test_each_command_is_found_in_the_module_that_defines_it() -> None:

@@ -47,6 +47,7 @@ _COMMAND_MODULES = {
     "history": "reading",
     "report": "reading",
     "conflicts": "conflicts",
+    "timeline": "timeline",
     "import": "bulk",
     "export": "bulk",
     "party": "parties",

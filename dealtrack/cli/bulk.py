@@ -1,14 +1,14 @@
 """``import`` and ``export``: scripted feeds in and out of the ledger."""
 
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import click
 
 from dealtrack.bulk.rows import COLUMNS
+from dealtrack.cli.files import write_private_file
 from dealtrack.cli.options import filter_options, filters_from
 from dealtrack.cli.transactions import confirm, run, today
 from dealtrack.render import FLAT_FORMATS, JSON_FORMATS, OWN_FORMATS
@@ -292,22 +292,11 @@ def export(fmt: str | None, output: Path | None, raw: bool, **options: Any) -> N
         return
     run(
         False,
-        lambda s, n: _write_file(output, lambda out: write_export(out, s, kind, filters, n, raw)),
+        lambda s, n: write_private_file(
+            output, lambda out: write_export(out, s, kind, filters, n, raw)
+        ),
     )
     confirm(f"Exported to {output}")
-
-
-def _write_file(path: Path, write: Callable[[IO[str]], None]) -> None:
-    """Write a new 0600 file next to ``path`` and move it into place only when complete."""
-    partial = path.with_name(f".{path.name}.partial")
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-            write(out)
-        os.replace(partial, path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
 
 
 def _format_from(output: Path | None) -> str:
