@@ -88,7 +88,7 @@ def _text(prefix: str, prefix_style: str | None, cells: Sequence[Cell]) -> Text:
 
 def _axis_lines(chart: Chart, label: int) -> list[Text]:
     width = chart.axis.width
-    marks = ticks(chart.axis)
+    marks = ticks(chart.axis, gap=2)
     rule: list[Cell] = [("─", None)] * width
     names: list[Cell] = [(" ", None)] * width
     for tick in marks:
