@@ -131,7 +131,8 @@ def chart_lines(chart: Chart, label: int) -> list[Text]:
         name = cut(group.target, label + width)
         blank = _with_as_of([(" ", None)] * width, as_of)
         shown = max(len(name) - label, 0)
-        lines.append(_text(name.ljust(label)[: label + shown], "bold", blank[shown:]))
+        header = _text(name, "bold", [(" ", None)] * (label - len(name)) + blank[shown:])
+        lines.append(header)
         for row in group.rows:
             key = cut(row.life.key, label - len(INDENT) - 1).ljust(label - len(INDENT))
             lines.append(_text(INDENT + key, None, _with_as_of(_row_cells(row, width), as_of)))

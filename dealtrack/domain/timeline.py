@@ -281,19 +281,22 @@ def ticks(axis: Axis, char_width: float = 1.0, gap: float = 1.0) -> list[Tick]:
         *(("year", s) for s in _YEAR_STEPS),
     ]
     for unit, step in candidates:
-        found = [Tick(axis.column(day), label) for day, label in _tick_days(axis, unit, step)]
-        if len(found) >= 2 and _fits(found, axis.width, char_width, gap):
+        found = _within(axis, unit, step, char_width)
+        if len(found) >= 2 and _apart(found, char_width, gap):
             return found
     for unit, step in reversed(candidates):  # too narrow for two: the coarsest single label
-        found = [Tick(axis.column(day), label) for day, label in _tick_days(axis, unit, step)]
-        fitting = [t for t in found if t.column + len(t.label) * char_width <= axis.width]
-        if fitting:
-            return fitting[:1]
+        found = _within(axis, unit, step, char_width)
+        if found:
+            return found[:1]
     return []
 
 
-def _fits(found: Sequence[Tick], width: int, char_width: float, gap: float) -> bool:
+def _within(axis: Axis, unit: str, step: int, char_width: float) -> list[Tick]:
+    """The step's ticks whose labels end within the axis (a label is written from its tick on)."""
+    found = [Tick(axis.column(day), label) for day, label in _tick_days(axis, unit, step)]
+    return [t for t in found if t.column + len(t.label) * char_width <= axis.width]
+
+
+def _apart(found: Sequence[Tick], char_width: float, gap: float) -> bool:
     ends = [t.column + len(t.label) * char_width for t in found]
-    return ends[-1] <= width and all(
-        end + gap <= after.column for end, after in zip(ends, found[1:], strict=False)
-    )
+    return all(end + gap <= after.column for end, after in zip(ends, found[1:], strict=False))
