@@ -1,6 +1,7 @@
 """The timeline's model: deals' lives from their events, laid out in columns of an axis."""
 
 import datetime
+import itertools
 from dataclasses import dataclass
 
 from hypothesis import given
@@ -218,7 +219,7 @@ def test_segments_never_overlap_stay_within_the_width_and_are_ordered(
     for row in chart.rows:
         edges = [(s.start, s.end) for s in row.segments]
         assert all(0 <= a < b <= width for a, b in edges)
-        assert all(b <= c for (_, b), (c, _) in zip(edges, edges[1:], strict=False))
+        assert all(b <= c for (_, b), (c, _) in itertools.pairwise(edges))
         assert all(0 <= s.edge < s.end - s.start for s in row.segments)
         assert all(0 <= m.column < width for m in row.marks)
         assert [m.column for m in row.marks] == sorted(m.column for m in row.marks)
