@@ -181,7 +181,7 @@ def test_ticks_take_the_finest_step_whose_labels_fit() -> None:
 @st.composite
 def lives(draw: st.DrawFn) -> DealLife:
     start = draw(st.dates(D(1990, 1, 1), D(2030, 1, 1)))
-    periods = []
+    periods: list[Period] = []
     on = start
     for _ in range(draw(st.integers(1, 6))):
         precision = draw(st.sampled_from(list(Precision)))
