@@ -231,7 +231,7 @@ def render_html(chart: Chart) -> str:
         [
             "<!DOCTYPE html>",
             '<html lang="en">',
-            '<head><meta charset="utf-8"><title>Deal timeline</title>',
+            '<head><meta charset="utf-8"/><title>Deal timeline</title>',
             f"<style>body{{font-family:{FONT};color:#222;margin:2em}}"
             "ul.legend{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:0.5em 1.5em}"
             "svg{max-width:100%;height:auto}</style></head>",
