@@ -29,3 +29,4 @@ dealtrack list --status failed
 dealtrack show tiktok-india-glance-digital-experience
 dealtrack conflicts tiktok-india-glance-digital-experience
 dealtrack report --by status
+dealtrack timeline --target "TikTok India"

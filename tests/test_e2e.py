@@ -110,7 +110,16 @@ def test_example_script_records_the_story_and_prints_list_card_conflicts_and_rep
     assert SOFTBANK in lines
     # dealtrack report --by status
     report = lines[lines.index("group deals total") :]
-    assert report[2:] == ["in-negotiation 1", "completed 1 USD 145m", "failed 1 USD 3bn"]
+    assert report[2:5] == ["in-negotiation 1", "completed 1 USD 145m", "failed 1 USD 3bn"]
+    # dealtrack timeline --target "TikTok India" (its axis runs to today: the Glance talks are open)
+    chart = report[5:]
+    assert chart[0] == "TikTok India"
+    assert chart[1].startswith("tiktok-india-reliance-jio ┆▒") and chart[1].endswith("✕")
+    assert chart[2].startswith("tiktok-india-glance-digital-… ") and chart[2].endswith("▒")
+    assert chart[-2:] == [
+        "░ rumored ▒ in negotiation ▓ agreed █ completed ✕ failed ◆ value changed",
+        "┆ date known only to the month or year",
+    ]
     assert done.stderr.splitlines()[0] == f"Recording into {ledger_url}"
     assert not any(line.startswith("Error:") for line in done.stderr.splitlines())
 

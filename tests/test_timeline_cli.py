@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import STORY, BuiltLedger, Invoke, LedgerUnderTest
+from tests.test_docs import EXAMPLE, ROOT, console_sessions, section
 
 WORKED_EXAMPLE = """\
 TikTok India                                                                   │
@@ -176,3 +177,17 @@ def test_timeline_on_a_missing_ledger_is_an_error_and_creates_nothing(
         f"Error: no ledger at {ledger_db.display} (record a deal or import one)\n"
     )
     assert not ledger_db.exists()
+
+
+@pytest.mark.parametrize(
+    ("page", "heading"), [("README.md", "## Timeline"), ("docs/timeline.md", "## In the terminal")]
+)
+def test_the_documented_timelines_are_what_the_command_prints(
+    run: Invoke, page: str, heading: str
+) -> None:
+    imported = run("import", str(EXAMPLE))
+    assert imported.exit_code == 0, imported.output
+    sessions = console_sessions(section((ROOT / page).read_text(encoding="utf-8"), heading))
+    assert [argv[0] for argv, _ in sessions] == ["timeline"]
+    for argv, expected in sessions:
+        assert (argv, run(*argv).output.rstrip("\n")) == (argv, expected)

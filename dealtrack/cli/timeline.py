@@ -37,6 +37,7 @@ def _file_kind(output: Path | None) -> str | None:
 @click.option(
     "--width",
     type=click.IntRange(min=40),
+    metavar="N",
     help="Characters a line [default: the terminal's width, 80 when piped].",
 )
 @click.option(
