@@ -19,6 +19,7 @@ MARGIN = 16
 ROW = 22
 BAR = 12
 LABEL_MAX = 40  # characters of a deal's key before it is cut
+INDENT = 12  # a deal's key sits under its target's name
 COLOURS = {
     "rumored": "#9e9e9e",
     "in-negotiation": "#e0a100",
@@ -91,7 +92,7 @@ def _row(row: Row, x0: float, top: float, label_x: float, limit: int) -> Iterato
                 f'height="{BAR}" fill="url(#edge)"/>'
             )
     for mark in row.marks:
-        yield _mark(mark.kind, x0 + mark.column + 0.5, middle)
+        yield _mark(mark.kind, x0 + mark.column + 0.5, middle, 6 if mark.kind == "value" else 5)
     yield "</g>"
 
 
@@ -154,7 +155,7 @@ def _defs() -> str:
 def render_svg(chart: Chart, legend: bool = True) -> str:
     """The chart as an SVG document (a legend below it unless the page around it has one)."""
     limit = label_chars(chart)
-    x0 = MARGIN + limit * CHAR + 12
+    x0 = MARGIN + INDENT + limit * CHAR + 12
     as_of = chart.as_of.isoformat() if chart.as_of is not None else None
     top = MARGIN + (18 if as_of else 0)
     body: list[str] = []
@@ -172,7 +173,7 @@ def render_svg(chart: Chart, legend: bool = True) -> str:
             f'font-weight="bold">{escape(group.target)}</text>'
         )
         for number, row in enumerate(group.rows, 1):
-            body.extend(_row(row, x0, y + ROW * number, MARGIN + 12, limit - 2))
+            body.extend(_row(row, x0, y + ROW * number, MARGIN + INDENT, limit))
         body.append("</g>")
         y += height
     bottom = y
