@@ -56,16 +56,16 @@ def _mark(kind: str, x: float, y: float, size: float = 5) -> str:
         return (
             f'<path d="M{x - size:.1f},{y - size:.1f}L{x + size:.1f},{y + size:.1f}'
             f'M{x - size:.1f},{y + size:.1f}L{x + size:.1f},{y - size:.1f}" '
-            f'stroke="{colour}" stroke-width="2.5" stroke-linecap="round"/>'
+            f'stroke="{colour}" stroke-width="2.5" stroke-linecap="round" class="{kind}"/>'
         )
     if kind == "completed":
         return (
             f'<rect x="{x - size:.1f}" y="{y - size:.1f}" width="{2 * size:.1f}" '
-            f'height="{2 * size:.1f}" fill="{colour}"/>'
+            f'height="{2 * size:.1f}" fill="{colour}" class="{kind}"/>'
         )
     return (
         f'<path d="M{x:.1f},{y - size:.1f}L{x + size:.1f},{y:.1f}L{x:.1f},{y + size:.1f}'
-        f'L{x - size:.1f},{y:.1f}Z" fill="{colour}" stroke="#ffffff" stroke-width="1"/>'
+        f'L{x - size:.1f},{y:.1f}Z" fill="{colour}" stroke="#ffffff" stroke-width="1" class="{kind}"/>'
     )
 
 
@@ -154,39 +154,13 @@ def _defs() -> str:
 
 def render_svg(chart: Chart, legend: bool = True) -> str:
     """The chart as an SVG document (a legend below it unless the page around it has one)."""
-    limit = label_chars(chart)
-    x0 = MARGIN + INDENT + limit * CHAR + 12
+    x0 = MARGIN + INDENT + label_chars(chart) * CHAR + 12
     as_of = chart.as_of.isoformat() if chart.as_of is not None else None
     top = MARGIN + (18 if as_of else 0)
-    body: list[str] = []
-    y = top
-    for index, group in enumerate(chart.groups):
-        height = ROW * (len(group.rows) + 1)
-        shade = "#f4f4f4" if index % 2 == 0 else "#ffffff"
-        body.append(f'<g class="target"><title>{escape(group.target)}</title>')
-        body.append(
-            f'<rect x="{MARGIN / 2:.1f}" y="{y:.1f}" width="{x0 + chart.axis.width - MARGIN / 2:.1f}" '
-            f'height="{height}" fill="{shade}"/>'
-        )
-        body.append(
-            f'<text class="target-name" x="{MARGIN:.1f}" y="{y + ROW / 2 + 4:.1f}" '
-            f'font-weight="bold">{escape(group.target)}</text>'
-        )
-        for number, row in enumerate(group.rows, 1):
-            body.extend(_row(row, x0, y + ROW * number, MARGIN + INDENT, limit))
-        body.append("</g>")
-        y += height
-    bottom = y
+    body = list(_groups(chart, x0, top))
+    bottom = top + ROW * sum(len(group.rows) + 1 for group in chart.groups)
     body.extend(_axis(chart, x0, bottom))
-    column = chart.as_of_column
-    if column is not None:
-        x = x0 + column + 0.5
-        body.append(
-            f'<g class="as-of"><line x1="{x:.1f}" y1="{top - 4:.1f}" x2="{x:.1f}" y2="{bottom:.1f}" '
-            f'stroke="{COLOURS["as-of"]}" stroke-width="1.5" stroke-dasharray="4 3"/>'
-            f'<text x="{min(x, x0 + chart.axis.width - len(as_of or "") * CHAR - 40):.1f}" '
-            f'y="{top - 8:.1f}" fill="{COLOURS["as-of"]}">as of {as_of}</text></g>'
-        )
+    body.extend(_as_of_line(chart, x0, top, bottom))
     height = bottom + 44
     width = x0 + chart.axis.width + MARGIN
     if legend:
@@ -207,6 +181,43 @@ def render_svg(chart: Chart, legend: bool = True) -> str:
             "</svg>",
             "",
         ]
+    )
+
+
+def _groups(chart: Chart, x0: float, top: float) -> Iterator[str]:
+    """Each target's name over its deals' rows, on a band shaded every other target."""
+    limit = label_chars(chart)
+    room = int((x0 + chart.axis.width - MARGIN) / CHAR)  # a name may run over the chart's rows
+    y = top
+    for index, group in enumerate(chart.groups):
+        height = ROW * (len(group.rows) + 1)
+        shade = "#f4f4f4" if index % 2 == 0 else "#ffffff"
+        yield f'<g class="target"><title>{escape(group.target)}</title>'
+        yield (
+            f'<rect x="{MARGIN / 2:.1f}" y="{y:.1f}" '
+            f'width="{x0 + chart.axis.width - MARGIN / 2:.1f}" height="{height}" fill="{shade}"/>'
+        )
+        yield (
+            f'<text class="target-name" x="{MARGIN:.1f}" y="{y + ROW / 2 + 4:.1f}" '
+            f'font-weight="bold">{escape(_cut(group.target, room))}</text>'
+        )
+        for number, row in enumerate(group.rows, 1):
+            yield from _row(row, x0, y + ROW * number, MARGIN + INDENT, limit)
+        yield "</g>"
+        y += height
+
+
+def _as_of_line(chart: Chart, x0: float, top: float, bottom: float) -> Iterator[str]:
+    column = chart.as_of_column
+    if column is None or chart.as_of is None:
+        return
+    x = x0 + column + 0.5
+    words = f"as of {chart.as_of.isoformat()}"
+    left = min(x, x0 + chart.axis.width - len(words) * CHAR)  # kept within the chart
+    yield (
+        f'<g class="as-of"><line x1="{x:.1f}" y1="{top - 4:.1f}" x2="{x:.1f}" y2="{bottom:.1f}" '
+        f'stroke="{COLOURS["as-of"]}" stroke-width="1.5" stroke-dasharray="4 3"/>'
+        f'<text x="{left:.1f}" y="{top - 8:.1f}" fill="{COLOURS["as-of"]}">{words}</text></g>'
     )
 
 

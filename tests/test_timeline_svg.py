@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import STORY, BuiltLedger, Invoke
+from tests.test_timeline_cli import ARM
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_SVG = ROOT / "docs" / "timeline-example.svg"
@@ -167,3 +168,26 @@ def test_the_svg_renders_in_a_real_renderer(story: Invoke, tmp_path: Path) -> No
     assert (done.returncode, done.stderr) == (0, "")
     size = png_size((tmp_path / "chart.png").read_bytes())
     assert size == (int(root.get("width", "0")), int(root.get("height", "0")))
+
+
+def test_an_svg_draws_each_status_its_lighter_edge_and_its_marks(
+    built_ledger: BuiltLedger, tmp_path: Path
+) -> None:
+    run = built_ledger(STORY, ARM)
+    root = draw(run, tmp_path / "chart.svg", "--target", "Arm", "--as-of", "2022-06")
+    (arm,) = groups(root, "deal")
+    drawn = [(e.tag.removeprefix(SVG), e.get("class")) for e in arm if e.get("class")]
+    assert drawn == [
+        ("text", "label"),
+        ("rect", "segment rumored"),
+        ("rect", "edge"),
+        ("rect", "segment agreed"),
+        ("path", "value"),
+        ("path", "failed"),
+    ]
+    rumored, edge, agreed = (e for e in arm.iter(f"{SVG}rect"))
+    assert edge.get("x") == rumored.get("x")
+    assert 0 < int(edge.get("width", "0")) < int(rumored.get("width", "0"))
+    assert float(rumored.get("x", "0")) + int(rumored.get("width", "0")) == float(
+        agreed.get("x", "0")
+    )
