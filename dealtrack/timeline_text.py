@@ -140,5 +140,5 @@ def chart_lines(chart: Chart, label: int) -> list[Text]:
 
 
 def print_chart(chart: Chart, label: int, console: Console) -> None:
-    for line in chart_lines(chart, label):
-        console.print(line, soft_wrap=True)
+    """All lines in one print: rich's cost is per print, and a chart may have thousands of rows."""
+    console.print(Text("\n").join(chart_lines(chart, label)), soft_wrap=True)
