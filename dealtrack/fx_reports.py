@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import Select, String, Subquery, and_, null, select, true, type_coerce
+from sqlalchemy import Select, String, Subquery, null, select, true, type_coerce
 from sqlalchemy.orm import Session
 
 from dealtrack.dates import PartialDate, from_storage
@@ -36,6 +36,7 @@ from dealtrack.services.parties import Notices
 
 Record = dict[str, Any]
 GroupKey = tuple[Any, Any]  # (group, month or NULL)
+Changed = dict[int, tuple[Any, Any]]  # a changed value's date and precision, by deal id
 
 
 class _Group:
@@ -68,11 +69,11 @@ def build_report_in(
     if into.bounds() == (None, None):
         currencies = _sum_in_sql(session, members, book, into.currency, groups)
         if currencies:
-            for query in _valued_deals(members, into, filters.as_of, currencies):
-                _add_converted(groups, _rows(session, query), conversions)
+            query, changed = _valued_deals(session, members, into, filters.as_of, currencies)
+            _add_converted(groups, _rows(session, query), changed, conversions)
     else:
-        for query in _valued_deals(members, into, filters.as_of, None):
-            _add_within(groups, _rows(session, query), conversions, *into.bounds())
+        query, changed = _valued_deals(session, members, into, filters.as_of, None)
+        _add_within(groups, _rows(session, query), changed, conversions, *into.bounds())
     _fold_rivals(groups, bids, _converted_bids(session, book, into, bids, filters.as_of))
     records = [_record(by, key, group, into.currency) for key, group in groups.items()]
     ordered = sorted(records, key=lambda g: _default_order(by, g["group"], g["deals"]))
@@ -111,20 +112,35 @@ def _sum_in_sql(
 
 
 def _rows(session: Session, query: Select[Any]) -> Iterator[Any]:
-    """The query's rows, fetched thousands at a time (a million rows, one at a time, cost
-    seconds in the result's own bookkeeping)."""
-    result = session.connection().execution_options(yield_per=10_000).execute(query)
-    for rows in result.partitions():
+    """The query's rows as plain tuples: a million rows through the result's own bookkeeping
+    cost seconds. pysqlite reads as it goes, so its cursor is read directly; elsewhere the rows
+    are fetched (from a server-side cursor) thousands at a time."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        result = connection.execute(query)
+        try:
+            while rows := result.cursor.fetchmany(10_000):
+                yield from rows
+        finally:
+            result.close()
+        return
+    streamed = connection.execution_options(yield_per=10_000).execute(query)
+    for rows in streamed.partitions():
         yield from rows
 
 
 def _add_converted(
-    groups: dict[GroupKey, _Group], rows: Iterable[Any], conversions: "_Conversions"
+    groups: dict[GroupKey, _Group],
+    rows: Iterable[Any],
+    changed: Changed,
+    conversions: "_Conversions",
 ) -> None:
     """Add each deal's converted amount to its group (the deals were counted in SQL). The
     million-row loop: a dict lookup for the rate and integer arithmetic a deal."""
     chosen, choose = conversions.chosen, conversions.choose
-    for grp, sub, currency, day, kind, amount, high in rows:
+    for deal_id, grp, sub, currency, day, kind, amount, high in rows:
+        if changed and deal_id in changed:
+            day, kind = changed[deal_id]
         key = (currency, day, kind)
         conversion = chosen[key] if key in chosen else choose(key)
         group = groups[(grp, sub)]
@@ -144,14 +160,17 @@ def _add_converted(
 def _add_within(
     groups: dict[GroupKey, _Group],
     rows: Iterable[Any],
+    changed: Changed,
     conversions: "_Conversions",
     floor: int | None,
     ceiling: int | None,
 ) -> None:
     """Count and add the deals whose converted value meets ``--min-value``/``--max-value``."""
-    for grp, sub, currency, day, kind, amount, high in rows:
+    for deal_id, grp, sub, currency, day, kind, amount, high in rows:
         if amount is None:
             continue
+        if deal_id in changed:
+            day, kind = changed[deal_id]
         pair = conversions.convert(currency, day, kind, amount, high)
         if pair is None or not within(*pair, floor, ceiling):
             continue
@@ -163,28 +182,31 @@ def _add_within(
 
 
 def _valued_deals(
-    members: Subquery, into: Into, as_of: PartialDate | None, currencies: set[str] | None
-) -> list[Select[Any]]:
-    """``(group, month, currency, value date, precision, amount, high)`` for every member (of
-    ``currencies`` only, when given), read in table order (no sort). A deal whose value no
-    ``value`` event changed is valued on its ``reported`` date, read from its own row; only the
-    few changed deals have their value event in force ranked. The date is not needed at all
-    with ``--fx-on``. Dates come as the driver gives them (no conversion a row): a few thousand
-    distinct ones are worked out once each."""
-    values = (members.c.amount, members.c.high)
+    session: Session,
+    members: Subquery,
+    into: Into,
+    as_of: PartialDate | None,
+    currencies: set[str] | None,
+) -> tuple[Select[Any], Changed]:
+    """``(deal, group, month, currency, value date, precision, amount, high)`` for every member
+    (of ``currencies`` only, when given), read in table order (no sort), and the value date
+    and precision of the deals a ``value`` event changed. Any other deal is valued on its
+    ``reported`` date, read from its own row: only the few changed deals have their value
+    event in force ranked, once. No date is needed with ``--fx-on``. Dates come as the driver
+    gives them (no conversion a row): a few thousand distinct ones are worked out once each."""
     kept = members.c.currency.in_(sorted(currencies)) if currencies is not None else true()
-    head = (members.c.grp, _sub(members), members.c.currency)
+    head = (members.c.deal_id, members.c.grp, _sub(members), members.c.currency)
+    values = (members.c.amount, members.c.high)
     if into.fx_on is not None:
-        return [select(*head, null(), null(), *values).where(kept)]
-    changed = changed_value_days(as_of)
-    return [
-        select(*head, type_coerce(members.c.reported, String), members.c.reported_precision)
-        .add_columns(*values)
-        .where(kept, members.c.deal_id.not_in(select(changed.c.deal_id))),
-        select(*head, type_coerce(changed.c.day, String), changed.c.precision, *values)
-        .join(changed, and_(changed.c.deal_id == members.c.deal_id, changed.c.rank == 1))
-        .where(kept),
-    ]
+        return select(*head, null(), null(), *values).where(kept), {}
+    ranked = changed_value_days(as_of)
+    changed = session.execute(
+        select(ranked.c.deal_id, type_coerce(ranked.c.day, String), ranked.c.precision).where(
+            ranked.c.rank == 1
+        )
+    )
+    query = select(*head, type_coerce(members.c.reported, String), members.c.reported_precision)
+    return query.add_columns(*values).where(kept), {d: (day, kind) for d, day, kind in changed}
 
 
 class _Conversions:
