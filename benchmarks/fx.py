@@ -2,6 +2,7 @@
 
     python benchmarks/fx.py                  # 1,000 and 1,000,000 deals
     python benchmarks/fx.py --large 100000   # a first look
+    python benchmarks/fx.py --work DIR --reuse   # keep the ledgers, measure them again
 
 The deals are priced in several currencies (USD, EUR, GBP, INR, JPY and AED, which the built-in
 rates lack), dated 2000-2025, so most conversions go through EUR at the built-in ECB rates. Each
@@ -46,15 +47,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--large", type=int, default=1_000_000)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--work", type=Path, help="keep the ledgers in this directory")
+    parser.add_argument("--reuse", action="store_true", help="measure the ledgers --work holds")
     args = parser.parse_args()
     figures: dict[int, tuple[float, float]] = {}
     with tempfile.TemporaryDirectory(prefix="dealtrack-fx-") as directory:
-        work = Path(directory)
+        work = args.work or Path(directory)
         for size in (1_000, args.large):
             data, ledger = work / f"deals-{size}.csv", work / f"fx-{size}.db"
-            write_priced_deals(data, size)
             base = [str(BIN / "dealtrack"), "--db", str(ledger)]
-            timed([*base, "import", str(data)])
+            if not (args.reuse and ledger.exists()):
+                for old in work.glob(f"fx-{size}.db*"):
+                    old.unlink()
+                write_priced_deals(data, size)
+                timed([*base, "import", str(data)])
             plain = median_time([*base, "report", "--by", "status"], args.repeats)
             converted = median_time(
                 [*base, "report", "--by", "status", "--in", "USD"], args.repeats

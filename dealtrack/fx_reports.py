@@ -1,7 +1,10 @@
 """``report --in CUR``: one total per group in one currency, and the deals that had no rate.
 
-The groups are ``report``'s own (the same SQL gathers each deal's group and value); each valued
-deal is then converted here at its own date's rate, rounded once, and the rounded amounts added.
+The groups are ``report``'s own (the same SQL gathers each deal's group and value). What needs
+no rate is counted and summed in SQL, as ``report`` does: values already in the currency, values
+of a currency no rate could ever convert, undisclosed values. Every other valued deal is read
+back and converted here at its own date's rate, rounded once, and the rounded amounts added (with
+``--min-value``/``--max-value``, every valued deal, each compared after conversion).
 A deal's value date is its ``reported`` date, read from its own row, unless a ``value`` event
 changed its value: only those deals have their value event in force looked up.
 Rival bids fold after conversion, so two bids priced in different currencies count once, at the
@@ -11,9 +14,10 @@ dropped, never guessed.
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import Select, Subquery, and_, null, select
+from sqlalchemy import Select, String, Subquery, null, select, true, type_coerce
 from sqlalchemy.orm import Session
 
 from dealtrack.dates import PartialDate, from_storage
@@ -28,12 +32,14 @@ from dealtrack.reports import (
     _members,
     _rival_bids,
     _sub,
+    _totals,
     _value_order,
 )
 from dealtrack.services.parties import Notices
 
 Record = dict[str, Any]
 GroupKey = tuple[Any, Any]  # (group, month or NULL)
+Changed = dict[int, tuple[Any, Any]]  # a changed value's date and precision, by deal id
 
 
 class _Group:
@@ -58,35 +64,19 @@ def build_report_in(
     from dealtrack.services.fx import rate_book
 
     filters, into = split_bounds(filters, into)
-    floor, ceiling = into.bounds()
-    bounded = floor is not None or ceiling is not None
     members = _members(session, by, filters, notices)
     bids = _rival_bids(session, members, filters.as_of)
     book = rate_book(session)
     groups: dict[GroupKey, _Group] = defaultdict(_Group)
     conversions = _Conversions(book, into)
-    for query in _valued_deals(members, into, filters.as_of):
-        rows = session.connection().execution_options(stream_results=True).execute(query)
-        for grp, sub, currency, day, kind, amount, high in rows:
-            if amount is None:
-                if not bounded:
-                    groups[(grp, sub)].deals += 1
-                continue
-            pair = conversions.convert(currency, day, kind, amount, high)
-            if pair is None:
-                if not bounded:
-                    group = groups[(grp, sub)]
-                    group.deals += 1
-                    group.unconverted[currency] += 1
-                continue
-            low, top = pair
-            if bounded and not within(low, top, floor, ceiling):
-                continue
-            group = groups[(grp, sub)]
-            group.deals += 1
-            group.priced += 1
-            group.amount += low
-            group.high += top
+    if into.bounds() == (None, None):
+        currencies = _sum_in_sql(session, members, book, into.currency, groups)
+        if currencies:
+            query, changed = _valued_deals(session, members, into, filters.as_of, currencies)
+            _add_converted(groups, _rows(session, query), changed, conversions)
+    else:
+        query, changed = _valued_deals(session, members, into, filters.as_of, None)
+        _add_within(groups, _rows(session, query), changed, conversions, *into.bounds())
     _fold_rivals(groups, bids, _converted_bids(session, book, into, bids, filters.as_of))
     records = [_record(by, key, group, into.currency) for key, group in groups.items()]
     ordered = sorted(records, key=lambda g: _default_order(by, g["group"], g["deals"]))
@@ -97,24 +87,129 @@ def build_report_in(
     return ordered[:limit] if limit is not None else ordered
 
 
-def _valued_deals(members: Subquery, into: Into, as_of: PartialDate | None) -> list[Select[Any]]:
-    """``(group, month, currency, value date, precision, amount, high)`` for every member, read
-    in table order (no sort). A deal whose value no ``value`` event changed is valued on its
-    ``reported`` date, read from its own row; only the few changed deals have their value
-    event in force ranked. The date is not needed at all with ``--fx-on``."""
+def _sum_in_sql(
+    session: Session,
+    members: Subquery,
+    book: RateBook,
+    currency: str,
+    groups: dict[GroupKey, _Group],
+) -> set[str]:
+    """Count every deal, and total those that need no rate, as plain ``report`` does in SQL:
+    values already in ``currency`` add as they are, and a currency no rate of any date could
+    convert is all unconverted. The currencies left, whose deals convert one by one."""
+    left = set()
+    for grp, sub, held, deals, amount, high in _totals(session, members):
+        group = groups[(grp, sub)]
+        group.deals += deals
+        if held is None:
+            continue
+        if held == currency:
+            group.priced += deals
+            group.amount += int(amount)
+            group.high += int(high)
+        elif book.reaches(held, currency):
+            left.add(held)
+        else:
+            group.unconverted[held] += deals
+    return left
+
+
+def _rows(session: Session, query: Select[Any]) -> Iterator[Any]:
+    """The query's rows as plain tuples: a million rows through the result's own bookkeeping
+    cost seconds. pysqlite reads as it goes, so its cursor is read directly; elsewhere the rows
+    are fetched (from a server-side cursor) thousands at a time."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        result = connection.execute(query)
+        try:
+            while rows := result.cursor.fetchmany(10_000):
+                yield from rows
+        finally:
+            result.close()
+        return
+    streamed = connection.execution_options(yield_per=10_000).execute(query)
+    for rows in streamed.partitions():
+        yield from rows
+
+
+def _add_converted(
+    groups: dict[GroupKey, _Group],
+    rows: Iterable[Any],
+    changed: Changed,
+    conversions: "_Conversions",
+) -> None:
+    """Add each deal's converted amount to its group (the deals were counted in SQL). The
+    million-row loop: a dict lookup for the rate and integer arithmetic a deal."""
+    chosen, choose = conversions.chosen, conversions.choose
+    for deal_id, grp, sub, currency, day, kind, amount, high in rows:
+        if changed and deal_id in changed:
+            day, kind = changed[deal_id]
+        key = (currency, day, kind)
+        conversion = chosen[key] if key in chosen else choose(key)
+        group = groups[(grp, sub)]
+        if conversion is None:
+            group.unconverted[currency] += 1
+            continue
+        low = conversion.apply(amount)
+        top = low if high is None else conversion.apply(high)
+        if low is None or top is None:
+            group.unconverted[currency] += 1
+            continue
+        group.priced += 1
+        group.amount += low
+        group.high += top
+
+
+def _add_within(
+    groups: dict[GroupKey, _Group],
+    rows: Iterable[Any],
+    changed: Changed,
+    conversions: "_Conversions",
+    floor: int | None,
+    ceiling: int | None,
+) -> None:
+    """Count and add the deals whose converted value meets ``--min-value``/``--max-value``."""
+    for deal_id, grp, sub, currency, day, kind, amount, high in rows:
+        if amount is None:
+            continue
+        if deal_id in changed:
+            day, kind = changed[deal_id]
+        pair = conversions.convert(currency, day, kind, amount, high)
+        if pair is None or not within(*pair, floor, ceiling):
+            continue
+        group = groups[(grp, sub)]
+        group.deals += 1
+        group.priced += 1
+        group.amount += pair[0]
+        group.high += pair[1]
+
+
+def _valued_deals(
+    session: Session,
+    members: Subquery,
+    into: Into,
+    as_of: PartialDate | None,
+    currencies: set[str] | None,
+) -> tuple[Select[Any], Changed]:
+    """``(deal, group, month, currency, value date, precision, amount, high)`` for every member
+    (of ``currencies`` only, when given), read in table order (no sort), and the value date
+    and precision of the deals a ``value`` event changed. Any other deal is valued on its
+    ``reported`` date, read from its own row: only the few changed deals have their value
+    event in force ranked, once. No date is needed with ``--fx-on``. Dates come as the driver
+    gives them (no conversion a row): a few thousand distinct ones are worked out once each."""
+    kept = members.c.currency.in_(sorted(currencies)) if currencies is not None else true()
+    head = (members.c.deal_id, members.c.grp, _sub(members), members.c.currency)
     values = (members.c.amount, members.c.high)
     if into.fx_on is not None:
-        return [select(members.c.grp, _sub(members), members.c.currency, null(), null(), *values)]
-    changed = changed_value_days(as_of)
-    head = (members.c.grp, _sub(members), members.c.currency)
-    return [
-        select(*head, members.c.reported, members.c.reported_precision, *values).where(
-            members.c.deal_id.not_in(select(changed.c.deal_id))
-        ),
-        select(*head, changed.c.day, changed.c.precision, *values).join(
-            changed, and_(changed.c.deal_id == members.c.deal_id, changed.c.rank == 1)
-        ),
-    ]
+        return select(*head, null(), null(), *values).where(kept), {}
+    ranked = changed_value_days(as_of)
+    changed = session.execute(
+        select(ranked.c.deal_id, type_coerce(ranked.c.day, String), ranked.c.precision).where(
+            ranked.c.rank == 1
+        )
+    )
+    query = select(*head, type_coerce(members.c.reported, String), members.c.reported_precision)
+    return query.add_columns(*values).where(kept), {d: (day, kind) for d, day, kind in changed}
 
 
 class _Conversions:
@@ -124,20 +219,28 @@ class _Conversions:
     def __init__(self, book: RateBook, into: Into) -> None:
         self._book = book
         self._into = into
-        self._chosen: dict[tuple[Any, Any, Any], Conversion | None] = {}
+        self.chosen: dict[tuple[Any, Any, Any], Conversion | None] = {}
+
+    def choose(self, key: tuple[Any, Any, Any]) -> Conversion | None:
+        """The conversion of ``(currency, value date, precision)``, the date a ``date`` or its
+        stored text; remembered."""
+        currency, day, kind = key
+        last_day = None
+        if day is not None:
+            start = day if isinstance(day, datetime.date) else datetime.date.fromisoformat(day)
+            # A day is its own period's last day (most values are dated to the day).
+            last_day = start if kind == "day" else from_storage(start, kind).last_day
+        conversion = self.chosen[key] = self._book.conversion(
+            currency, self._into.currency, self._into.day(last_day)
+        )
+        return conversion
 
     def convert(
         self, currency: str, day: Any, kind: Any, amount: int, high: int | None
     ) -> tuple[int, int] | None:
         """The amount and high converted and rounded once each, or None without a rate."""
         key = (currency, day, kind)
-        try:
-            conversion = self._chosen[key]
-        except KeyError:
-            last_day = from_storage(day, kind).last_day if day is not None else None
-            conversion = self._chosen[key] = self._book.conversion(
-                currency, self._into.currency, self._into.day(last_day)
-            )
+        conversion = self.chosen[key] if key in self.chosen else self.choose(key)
         if conversion is None:
             return None
         if conversion is IDENTITY:

@@ -150,3 +150,47 @@ def test_fx_list_on_a_missing_ledger_creates_nothing(
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: no ledger at ")
     assert not ledger_db.exists()
+
+
+def test_fx_list_built_in_adds_the_ecb_rates_after_the_ledgers_own_on_one_date(
+    run: Invoke,
+) -> None:
+    assert (
+        run("fx", "set", "INR", "USD", "0.0135", "--on", "2020-08-28", "--source", "RBI").exit_code
+        == 0
+    )
+    listed = run(
+        "fx", "list", "USD", "--built-in", "--since", "2020-08-27", "--until", "2020-08-31"
+    )
+    assert (listed.exit_code, listed.stderr) == (0, "")
+    assert listed.stdout == (
+        "on          base    currency    rate    source\n"
+        "----------  ------  ----------  ------  --------\n"
+        "2020-08-27  EUR     USD         1.1806  ECB\n"
+        "2020-08-28  INR     USD         0.0135  RBI\n"
+        "2020-08-28  EUR     USD         1.1915  ECB\n"
+        "2020-08-31  EUR     USD         1.194   ECB\n"
+    )
+    day = run(
+        "fx", "list", "--built-in", "--since", "2020-08-31", "--until", "2020-08-31", "-f", "jsonl"
+    )
+    assert day.stdout.splitlines()[0] == (
+        '{"on":"2020-08-31","base":"EUR","currency":"AUD","rate":"1.6214","source":"ECB"}'
+    )
+    assert len(day.stdout.splitlines()) == 32  # every currency the ECB quoted that day
+
+
+def test_fx_list_built_in_needs_a_currency_or_a_start_and_plain_list_points_to_it(
+    run: Invoke,
+) -> None:
+    unbounded = run("fx", "list", "--built-in")
+    assert unbounded.exit_code == 2
+    assert unbounded.stderr.endswith(
+        "Error: --built-in lists thousands of rates; name a currency or give --since\n"
+    )
+    assert run("fx", "set", "INR", "USD", "0.0135", "--on", "2020-08-28").exit_code == 0
+    none = run("fx", "list", "GBP")
+    assert (none.exit_code, none.stderr) == (
+        0,
+        "Note: no rates match\nNote: the built-in ECB rates are listed with --built-in\n",
+    )

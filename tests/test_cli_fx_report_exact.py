@@ -94,3 +94,41 @@ def test_report_totals_add_the_amounts_list_converts_deal_by_deal(
         ok(repeats, "report", "--by", "kind", "--kind", "stake", "--in", "USD", *when, "-f", "json")
     )
     assert Decimal(groups[0]["totals"][0]["amount"]) == by_deal
+
+
+MIXED = (
+    ("fx", "set", "EUR", "USD", "1.1", "--on", "2020-02-03"),
+    ("fx", "set", "AED", "USD", "0.27", "--on", "2020-02-03"),
+    # Already in dollars, a range: added as it is, both ends.
+    ("add", "Iota", "--acquirer", "One", "--kind", "stake", "--value", "USD 2-3m",
+     "--on", "2020-02-03"),
+    # EUR 10 × 1.1 and AED 100 × 0.27.
+    ("add", "Kappa", "--acquirer", "One", "--kind", "stake", "--value", "EUR 10",
+     "--on", "2020-02-03"),
+    ("add", "Lambda", "--acquirer", "One", "--kind", "stake", "--value", "AED 100",
+     "--on", "2020-02-03"),
+    # Dirhams have a rate, but none within 7 days of this one; naira have none at all.
+    ("add", "Mu", "--acquirer", "One", "--kind", "stake", "--value", "AED 100",
+     "--on", "2019-06-03"),
+    ("add", "Nu", "--acquirer", "One", "--kind", "stake", "--value", "NGN 5m",
+     "--on", "2020-02-03"),
+    ("add", "Xi", "--acquirer", "One", "--kind", "stake", "--on", "2020-02-03"),
+)  # fmt: skip
+
+
+def test_values_in_the_reports_currency_add_as_they_are_and_the_rest_convert_or_are_listed(
+    built_ledger: BuiltLedger,
+) -> None:
+    run = built_ledger(MIXED)
+    groups = json.loads(ok(run, "report", "--by", "kind", "--in", "USD", "-f", "json"))
+    assert groups == [
+        {
+            "group": "stake",
+            "deals": 6,
+            "totals": [
+                {"currency": "USD", "deals": 3, "folded": 0,
+                 "amount": "2000038.00", "high": "3000038.00"}
+            ],
+            "unconverted": [{"currency": "AED", "deals": 1}, {"currency": "NGN", "deals": 1}],
+        }
+    ]  # fmt: skip

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dealtrack.domain import fx
-from dealtrack.domain.fx import RateBook, RateError, parse_rate, table_of, within
+from dealtrack.domain.fx import RateBook, RateError, parse_rate, rate_text, table_of, within
 
 D = datetime.date
 
@@ -189,3 +189,49 @@ def test_the_shown_rate_has_at_most_twelve_significant_digits_and_is_decimal(
     conversion = book([], legs).conversion("USD", "JPY", day)
     assert conversion is not None
     assert isinstance(conversion.rate, Decimal) and len(conversion.rate.as_tuple().digits) <= 12
+
+
+# Any rate dealtrack stores: at most 12 significant digits, from 10⁻¹² to 10¹².
+stored_rates = st.builds(
+    lambda digits, exponent: Decimal(digits).scaleb(exponent),
+    st.integers(min_value=1, max_value=999_999_999_999),
+    st.integers(min_value=-24, max_value=12),
+)
+wide_amounts = st.one_of(
+    st.integers(min_value=0, max_value=10**6),
+    st.integers(min_value=0, max_value=9_223_372_036_854_775_807),
+    st.integers(min_value=-(10**15), max_value=10**40),
+)
+
+
+@given(
+    rates=st.lists(stored_rates, min_size=2, max_size=2),
+    route=st.sampled_from(["direct", "inverse", "through euro"]),
+    amount=wide_amounts,
+)
+def test_a_conversion_in_integers_rounds_exactly_as_the_decimal_expression(
+    rates: list[Decimal], route: str, amount: int
+) -> None:
+    day = D(2021, 2, 12)
+    first, second = (rate_text(r) for r in rates)
+    rows = {
+        "direct": [(day, "GBP", "USD", first, "Desk")],
+        "inverse": [(day, "USD", "GBP", first, "Desk")],
+        "through euro": [(day, "EUR", "USD", first, "ECB"), (day, "EUR", "GBP", second, "ECB")],
+    }[route]
+    conversion = book([], rows).conversion("GBP", "USD", day)
+    assert conversion is not None
+    assert conversion.apply(amount) == conversion.apply_decimal(amount)
+
+
+@pytest.mark.parametrize(
+    ("rate", "amount", "converted"),
+    [("0.5", 1, 0), ("0.5", 3, 2), ("0.5", 5, 2), ("1.5", 1, 2), ("0.25", 2, 0), ("0.25", 6, 2)],
+)
+def test_half_way_amounts_round_to_the_even_hundredth(
+    rate: str, amount: int, converted: int
+) -> None:
+    day = D(2021, 2, 12)
+    conversion = book([(day, "GBP", "USD", rate, "Desk")], []).conversion("GBP", "USD", day)
+    assert conversion is not None
+    assert conversion.apply(amount) == conversion.apply_decimal(amount) == converted

@@ -125,25 +125,44 @@ def fx_import(file: Path, ecb: bool) -> None:
 @click.argument("currency", metavar="[CUR]", required=False, type=types.CURRENCY)
 @click.option("--since", type=types.DATE, help="Rates on or after this date's first day.")
 @click.option("--until", type=types.DATE, help="Rates on or before this date's last day.")
+@click.option(
+    "--built-in",
+    "built_in",
+    is_flag=True,
+    help="Also list the built-in ECB rates (source ECB); needs CUR or --since.",
+)
 @output_options
 def fx_list(
-    currency: str | None, since: Any, until: Any, fmt: str, fields: Any, no_headers: bool
+    currency: str | None,
+    since: Any,
+    until: Any,
+    built_in: bool,
+    fmt: str,
+    fields: Any,
+    no_headers: bool,
 ) -> None:
     """List the ledger's own rates (of CUR, either way round), by date.
 
-    The built-in ECB rates are not listed; they apply where the ledger has none.
+    The built-in ECB rates apply where the ledger has none; --built-in lists them too (1 EUR =
+    rate CUR, source ECB), after the ledger's own on one date. They are forty currencies a
+    working day since 1999, so --built-in needs a currency or --since.
 
     \b
     Example:
       dealtrack fx list INR --since 2020
+      dealtrack fx list USD --built-in --since 2020-08-24 --until 2020-08-31
     """
     from dealtrack import render
     from dealtrack.services.fx import list_rates
 
+    if built_in and currency is None and since is None:
+        raise click.UsageError(
+            "--built-in lists thousands of rates; name a currency or give --since"
+        )
     check_fields(fields, RATE_FIELDS)
     start = since.start if since is not None else None
     end = until.last_day if until is not None else None
-    rates = run(False, lambda s, n: list_rates(s, currency, start, end))
+    rates = run(False, lambda s, n: list_rates(s, currency, start, end, built_in))
     if fmt == "json":
         emit(render.to_json(rates))
     elif fmt == "jsonl":
@@ -151,6 +170,8 @@ def fx_list(
     else:
         emit(render.render_rows(rates, fields or RATE_FIELDS, fmt, not no_headers))
         note_if_empty(fmt, len(rates), "rates")
+        if not rates and not built_in and render.is_table(fmt):
+            click.echo("Note: the built-in ECB rates are listed with --built-in", err=True)
 
 
 COMMANDS = (fx,)

@@ -19,7 +19,7 @@ import bisect
 import datetime
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
 
 EURO = "EUR"
@@ -32,6 +32,8 @@ WORK = Context(prec=28, rounding=ROUND_HALF_EVEN)
 SHOWN = Context(prec=MAX_DIGITS, rounding=ROUND_HALF_EVEN)
 _RATE_TEXT = re.compile(r"[0-9]+(?:\.[0-9]+)?|\.[0-9]+")
 _ONE = Decimal(1)
+# Below this (amount × rate's top, and the rate's bottom) integers round as Decimal does.
+EXACT_BELOW = 10**27
 
 # One pair's rates, oldest first: the days (proleptic ordinals, for bisect) and, at the same
 # index, the rate as exact decimal text and its source.
@@ -75,14 +77,59 @@ class Conversion:
     rate: Decimal
     on: datetime.date | None
     source: str | None
+    # The fraction as integers (2 × numerator, denominator, 2 × denominator) and the largest
+    # amount whose integer rounding is the Decimal one's (see ``apply``); -1: none is.
+    _twice_top: int = field(init=False, repr=False, compare=False)
+    _bottom: int = field(init=False, repr=False, compare=False)
+    _twice_bottom: int = field(init=False, repr=False, compare=False)
+    _limit: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        top, bottom = integer_fraction(self.numerator, self.denominator)
+        # The Decimal product is exact while it has at most 28 digits.
+        exact_product = 10 ** (28 - len(self.numerator.as_tuple().digits)) - 1
+        limit = min((EXACT_BELOW - 1) // top, exact_product) if bottom < EXACT_BELOW else -1
+        object.__setattr__(self, "_twice_top", 2 * top)
+        object.__setattr__(self, "_bottom", bottom)
+        object.__setattr__(self, "_twice_bottom", 2 * bottom)
+        object.__setattr__(self, "_limit", limit)
 
     def apply(self, hundredths: int) -> int | None:
-        """The converted amount in hundredths, rounded half-even once; None past 28 digits."""
+        """The converted amount in hundredths, rounded half-even once; None past 28 digits.
+
+        A report converts a million amounts, and Decimal costs microseconds each: for amounts
+        up to ``_limit`` the same figure comes from integers (``apply_decimal``'s docstring
+        says why it is the same), and only larger ones take the Decimal expression.
+        """
+        if 0 <= hundredths <= self._limit:
+            # floor(amount × top ÷ bottom + ½), the half-way case taken back to the even one.
+            quotient, rest = divmod(hundredths * self._twice_top + self._bottom, self._twice_bottom)
+            return quotient - 1 if rest == 0 and quotient & 1 else quotient
+        return self.apply_decimal(hundredths)
+
+    def apply_decimal(self, hundredths: int) -> int | None:
+        """``apply`` as one Decimal expression of 28 significant digits, rounded once.
+
+        With the fraction top/bottom in integers, amount × top below 10²⁷, bottom below 10²⁷
+        and amount × the numerator's digits below 10²⁸, this is exactly the half-even rounding
+        of the true quotient: the product is exact; the quotient, rounded to 28 digits, keeps 28 − m
+        decimals when its whole part has m digits, and a fraction r/bottom that is not ½ lies
+        at least 1/(2 × bottom) from ½, more than half a unit of that last decimal
+        (bottom × 10^m < 10 × amount × top ≤ 10²⁸): so the second rounding, to a whole number,
+        goes the way the true quotient does.
+        """
         exact = WORK.divide(WORK.multiply(Decimal(hundredths), self.numerator), self.denominator)
         try:
             return int(exact.quantize(_ONE, context=WORK))
         except InvalidOperation:
             return None
+
+
+def integer_fraction(numerator: Decimal, denominator: Decimal) -> tuple[int, int]:
+    """``numerator ÷ denominator`` as a fraction of whole numbers."""
+    top, top_below = numerator.as_integer_ratio()
+    bottom, bottom_below = denominator.as_integer_ratio()
+    return top * bottom_below, top_below * bottom
 
 
 IDENTITY = Conversion(_ONE, _ONE, _ONE, None, None)
@@ -104,17 +151,6 @@ class _Quote:
         return (-self.day, self.built_in, self.route)
 
 
-def _newest(pair: PairRates | None, first: int, last: int) -> tuple[int, str, str] | None:
-    """The pair's newest rate dated from ``first`` to ``last`` (ordinals), if any."""
-    if pair is None:
-        return None
-    days, rates = pair
-    index = bisect.bisect_right(days, last) - 1
-    if index < 0 or days[index] < first:
-        return None
-    return days[index], *rates[index]
-
-
 class RateBook:
     """The ledger's rates and the built-in ones, and the choice of rate for each conversion.
 
@@ -132,6 +168,12 @@ class RateBook:
         # looked up in the (lazy) tables once, and each euro leg is worked out once per day.
         self._pairs: dict[tuple[int, str, str], PairRates | None] = {}
         self._legs: dict[tuple[str, int, int], _Quote | None] = {}
+        # Consecutive days mostly pick the same few rates: each rate read, each route through
+        # the euro and each conversion is built once, whichever days pick it.
+        self._routes: dict[tuple[str, str], list[tuple[int, int, PairRates]]] = {}
+        self._quotes: dict[tuple[int, int, int], _Quote] = {}
+        self._throughs: dict[tuple[int, int], _Quote] = {}
+        self._made: dict[int, Conversion] = {}
 
     def _tables(self) -> tuple[RateTable, RateTable]:
         if self._built_in is None:
@@ -148,6 +190,24 @@ class RateBook:
             self._chosen[key] = self._choose(source, target, key[2])
         return self._chosen[key]
 
+    def reaches(self, source: str, target: str) -> bool:
+        """Whether any rate, of any date, could convert ``source`` into ``target``: a report
+        counts the deals of a currency that cannot as unconverted without looking at them."""
+        if source == target:
+            return True
+        tables = list(enumerate(self._tables()))
+
+        def paired(one: str, other: str) -> bool:
+            return any(
+                self._rates(built_in, table, a, b) is not None
+                for built_in, table in tables
+                for a, b in ((one, other), (other, one))
+            )
+
+        if paired(source, target):
+            return True
+        return EURO not in (source, target) and paired(EURO, source) and paired(EURO, target)
+
     def _choose(self, source: str, target: str, day: int | None) -> Conversion | None:
         last = day if day is not None else datetime.date.max.toordinal()
         first = last - WINDOW_DAYS if day is not None else 0
@@ -159,14 +219,17 @@ class RateBook:
         if not quotes:
             return None
         best = min(quotes, key=_Quote.order)
-        shown = SHOWN.divide(best.numerator, best.denominator)
-        return Conversion(
-            best.numerator,
-            best.denominator,
-            shown.normalize(SHOWN),
-            datetime.date.fromordinal(best.day),
-            best.source,
-        )
+        made = self._made.get(id(best))  # quotes are kept, so their ids stay theirs
+        if made is None:
+            shown = SHOWN.divide(best.numerator, best.denominator)
+            made = self._made[id(best)] = Conversion(
+                best.numerator,
+                best.denominator,
+                shown.normalize(SHOWN),
+                datetime.date.fromordinal(best.day),
+                best.source,
+            )
+        return made
 
     def _leg(self, currency: str, first: int, last: int) -> _Quote | None:
         """Units of ``currency`` per euro: the newest rate, the ledger's first on one date."""
@@ -184,32 +247,52 @@ class RateBook:
 
     def _pair(self, source: str, target: str, first: int, last: int) -> list[_Quote]:
         """The newest direct and inverse rate of the pair in each table, within the days."""
+        key = (source, target)
+        if key not in self._routes:
+            self._routes[key] = [
+                (built_in, route, rates)
+                for built_in, table in enumerate(self._tables())
+                for route, pair in ((0, (source, target)), (1, (target, source)))
+                if (rates := self._rates(built_in, table, *pair)) is not None
+            ]
         quotes = []
-        for built_in, table in enumerate(self._tables()):
-            direct = _newest(self._rates(built_in, table, source, target), first, last)
-            if direct is not None:
-                quotes.append(_Quote(direct[0], built_in, 0, Decimal(direct[1]), _ONE, direct[2]))
-            inverse = _newest(self._rates(built_in, table, target, source), first, last)
-            if inverse is not None:
-                quotes.append(
-                    _Quote(inverse[0], built_in, 1, _ONE, Decimal(inverse[1]), inverse[2])
-                )
+        for built_in, route, rates in self._routes[key]:
+            days = rates[0]
+            index = bisect.bisect_right(days, last) - 1
+            if index >= 0 and days[index] >= first:
+                quotes.append(self._quote(built_in, route, rates, index))
         return quotes
+
+    def _quote(self, built_in: int, route: int, rates: PairRates, index: int) -> _Quote:
+        """The pair's rate at ``index`` as a candidate: direct (route 0) or inverse (1)."""
+        key = (id(rates), index, route)  # the tables are kept, so their ids stay theirs
+        quote = self._quotes.get(key)
+        if quote is None:
+            text, source = rates[1][index]
+            rate = Decimal(text)
+            top, bottom = (rate, _ONE) if route == 0 else (_ONE, rate)
+            quote = self._quotes[key] = _Quote(
+                rates[0][index], built_in, route, top, bottom, source
+            )
+        return quote
 
     def _through_euro(self, source: str, target: str, first: int, last: int) -> _Quote | None:
         """amount × (target per euro) ÷ (source per euro), as one fraction."""
         out, into = self._leg(source, first, last), self._leg(target, first, last)
         if out is None or into is None:
             return None
-        sources = list(dict.fromkeys((out.source, into.source)))
-        return _Quote(
-            min(out.day, into.day),
-            max(out.built_in, into.built_in),
-            2,
-            WORK.multiply(into.numerator, out.denominator),
-            WORK.multiply(into.denominator, out.numerator),
-            "+".join(sources),
-        )
+        quote = self._throughs.get((id(out), id(into)))
+        if quote is None:
+            sources = list(dict.fromkeys((out.source, into.source)))
+            quote = self._throughs[(id(out), id(into))] = _Quote(
+                min(out.day, into.day),
+                max(out.built_in, into.built_in),
+                2,
+                WORK.multiply(into.numerator, out.denominator),
+                WORK.multiply(into.denominator, out.numerator),
+                "+".join(sources),
+            )
+        return quote
 
 
 def conversion_day(last_day: datetime.date, fx_on: datetime.date | None) -> datetime.date:

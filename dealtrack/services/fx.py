@@ -266,8 +266,10 @@ def list_rates(
     currency: str | None,
     since: datetime.date | None,
     until: datetime.date | None,
+    built_in: bool = False,
 ) -> list[Record]:
-    """The ledger's own rates (not the built-in ones), by date, then pair."""
+    """The ledger's own rates (with ``built_in``, the built-in ECB ones too), by date, then
+    pair; on one date the ledger's before the built-in ones, as a conversion picks them."""
     query = select(FxRate).order_by(FxRate.on, FxRate.base, FxRate.currency)
     if currency is not None:
         query = query.where((FxRate.base == currency) | (FxRate.currency == currency))
@@ -275,16 +277,44 @@ def list_rates(
         query = query.where(FxRate.on >= since)
     if until is not None:
         query = query.where(FxRate.on <= until)
+    own = [(r.on, r.base, r.currency, r.rate, r.source) for r in session.scalars(query)]
+    rows = sorted(
+        [(on, 0, base, cur, rate, source) for on, base, cur, rate, source in own]
+        + (
+            [
+                (on, 1, base, cur, rate, source)
+                for on, base, cur, rate, source in _built_in_rates(currency, since, until)
+            ]
+            if built_in
+            else []
+        ),
+        key=lambda row: row[:4],
+    )
     return [
-        {
-            "on": r.on.isoformat(),
-            "base": r.base,
-            "currency": r.currency,
-            "rate": r.rate,
-            "source": r.source,
-        }
-        for r in session.scalars(query)
+        {"on": on.isoformat(), "base": base, "currency": cur, "rate": rate, "source": source}
+        for on, _, base, cur, rate, source in rows
     ]
+
+
+def _built_in_rates(
+    currency: str | None, since: datetime.date | None, until: datetime.date | None
+) -> Iterator[tuple[datetime.date, str, str, str, str]]:
+    """The built-in rates of ``currency`` (either way round) within the dates, as listed."""
+    import bisect
+
+    from dealtrack.fx_data import built_in_table
+
+    table = built_in_table()
+    first = since.toordinal() if since is not None else 0
+    last = until.toordinal() if until is not None else datetime.date.max.toordinal()
+    for pair in table:
+        if currency is not None and currency not in pair:
+            continue
+        days, rates = table[pair]
+        for index in range(bisect.bisect_left(days, first), bisect.bisect_right(days, last)):
+            text, source = rates[index]
+            day = datetime.date.fromordinal(days[index])
+            yield day, pair[0], pair[1], rate_text(Decimal(text)), source
 
 
 class _LedgerPairs(Mapping[tuple[str, str], PairRates]):
