@@ -34,8 +34,9 @@ from sqlalchemy.orm import Session
 from dealtrack.errors import LedgerUnavailable
 from dealtrack.location import Location, mask_password
 from dealtrack.models import Base
+from dealtrack.search_index import create_search_table, sqlite_functions
 
-HEAD_REVISION = "0009_fx_rates"
+HEAD_REVISION = "0010_search"
 VERSION_TABLE = "dealtrack_version"
 WRITE_LOCK_KEY = 0x6465616C  # "deal": the one advisory lock all PostgreSQL writers share
 _WRITE = "dealtrack_write"
@@ -82,6 +83,7 @@ def _sqlite_engine(path: Path) -> Engine:
         # SQLite's lower() folds ASCII only; PostgreSQL's folds every letter. Searches must
         # match alike on both (ÉVIAN for évian), so SQLite gets Python's.
         dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
+        sqlite_functions(dbapi_connection)  # the search index folds its words in SQL too
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
@@ -126,6 +128,7 @@ def _create_schema(session: Session) -> None:
     Base.metadata.create_all(connection, checkfirst=True)
     VERSION.create(connection, checkfirst=True)
     if connection.execute(select(VERSION.c.version_num)).first() is None:
+        create_search_table(connection)
         connection.execute(VERSION.insert().values(version_num=HEAD_REVISION))
 
 

@@ -1,0 +1,280 @@
+"""The search index in the database: its table, how it is rewritten, and how it is queried.
+
+One row a deal, keyed by the deal's id, holding the folded words (``domain.search.indexed``) of
+five fields: the title; the names and aliases of its parties in every role, the target too; its
+notes (note events and the notes given with any event); the reasons; and the outlets of its
+sources. Voided events are left out. The text is read from the ledger's own tables (the deal row,
+its cached roster, its live events), so the index says what ``show`` says.
+
+SQLite keeps it in an FTS5 table (``unicode61`` over the already-folded words, ranked by bm25 with
+titles and parties above notes); PostgreSQL in a plain table whose ``document`` column, generated
+from the same words under the ``simple`` configuration with a weight per field, has a GIN index.
+It is written by the code that writes deals, never by triggers: a command rewrites the rows of
+the deals it changed, an import rewrites its deals with one statement at its end.
+"""
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Select,
+    bindparam,
+    column,
+    delete,
+    func,
+    insert,
+    literal_column,
+    not_,
+    select,
+    table,
+    true,
+)
+from sqlalchemy.sql.expression import TableClause
+
+from dealtrack.domain.search import Query, fts5_match, indexed, tsquery
+from dealtrack.models import Alias, Deal, Event, Participant, Party
+
+SEARCH_TABLE = "deal_search"
+FIELDS = ("title", "parties", "notes", "reasons", "sources")
+# bm25's weight of each field, in FIELDS order: a word in a title or a party's name says more
+# about a deal than one in its notes.
+BM25_WEIGHTS = (10.0, 8.0, 1.0, 2.0, 3.0)
+WORDS_FUNCTION = "dealtrack_words"  # SQLite: domain.search.indexed over its arguments
+
+_SQLITE_DDL = (
+    f"CREATE VIRTUAL TABLE {SEARCH_TABLE} USING fts5("
+    + ", ".join(FIELDS)
+    + ", tokenize = 'unicode61 remove_diacritics 0')",
+)
+# Weights: A title, B parties, C sources, D notes and reasons (ts_rank_cd's 1.0, 0.4, 0.2, 0.1).
+_DOCUMENT = (
+    "setweight(to_tsvector('simple'::regconfig, title), 'A') || "
+    "setweight(to_tsvector('simple'::regconfig, parties), 'B') || "
+    "setweight(to_tsvector('simple'::regconfig, sources), 'C') || "
+    "setweight(to_tsvector('simple'::regconfig, notes || ' ' || reasons), 'D')"
+)
+_POSTGRESQL_DDL = (
+    f"CREATE TABLE {SEARCH_TABLE} ("
+    "deal_id INTEGER NOT NULL, "
+    + " ".join(f"{field} TEXT NOT NULL," for field in FIELDS)
+    + f" document tsvector GENERATED ALWAYS AS ({_DOCUMENT}) STORED, "
+    f"CONSTRAINT pk_{SEARCH_TABLE} PRIMARY KEY (deal_id), "
+    f"CONSTRAINT fk_{SEARCH_TABLE}_deal_id_deal FOREIGN KEY (deal_id) "
+    "REFERENCES deal (id) ON DELETE CASCADE)",
+    f"CREATE INDEX ix_{SEARCH_TABLE}_document ON {SEARCH_TABLE} USING gin (document)",
+)
+
+
+def search_table_ddl(dialect: str) -> tuple[str, ...]:
+    """The statements that create the index's table (the migration keeps its own copy)."""
+    return _SQLITE_DDL if dialect == "sqlite" else _POSTGRESQL_DDL
+
+
+def is_search_table(name: str) -> bool:
+    """The index's tables (FTS5's shadow tables too), which the models do not describe, so
+    that Alembic's autogenerate leaves them alone."""
+    return name == SEARCH_TABLE or name.startswith(f"{SEARCH_TABLE}_")
+
+
+def create_search_table(connection: Connection) -> None:
+    for statement in search_table_ddl(connection.dialect.name):
+        connection.exec_driver_sql(statement)
+
+
+def indexed_words(*values: str | None) -> str:
+    """The folded words of several values, as one index column (the SQLite function)."""
+    return indexed(" ".join(value for value in values if value))
+
+
+def _index_table(dialect: str) -> TableClause:
+    key = "rowid" if dialect == "sqlite" else "deal_id"
+    return table(SEARCH_TABLE, column(key), *(column(field) for field in FIELDS))
+
+
+def _joined(value: Any) -> Any:
+    return func.aggregate_strings(value, " ")
+
+
+def _of_events(value: Any) -> Any:
+    """A deal's values of one event column, over its live events."""
+    return (
+        select(_joined(value))
+        .where(Event.deal_id == Deal.id, Event.voided.is_(False))
+        .scalar_subquery()
+    )
+
+
+def ledger_texts(deal_ids: Any) -> Select[Any]:
+    """Each deal's raw text by field, as several columns a field (joined when folded):
+    deal id, title, parties ×4, notes ×2, reasons, sources. ``deal_ids``: a condition on
+    ``Deal.id``, or None for every deal."""
+    target_name = select(Party.name).where(Party.id == Deal.target_id).scalar_subquery()
+    target_aliases = (
+        select(_joined(Alias.name)).where(Alias.party_id == Deal.target_id).scalar_subquery()
+    )
+    names = (
+        select(_joined(Party.name))
+        .join(Participant, Participant.party_id == Party.id)
+        .where(Participant.deal_id == Deal.id)
+        .scalar_subquery()
+    )
+    aliases = (
+        select(_joined(Alias.name))
+        .join(Participant, Participant.party_id == Alias.party_id)
+        .where(Participant.deal_id == Deal.id)
+        .scalar_subquery()
+    )
+    query = select(
+        Deal.id,
+        Deal.title,
+        target_name,
+        target_aliases,
+        names,
+        aliases,
+        _of_events(Event.text),
+        _of_events(Event.note),
+        _of_events(Event.reason),
+        _of_events(Event.source_outlet),
+    )
+    return query if deal_ids is None else query.where(deal_ids)
+
+
+# Which of ledger_texts' columns (after the id) make each field.
+_FIELD_COLUMNS = ((0,), (1, 2, 3, 4), (5, 6), (7,), (8,))
+
+
+def folded_fields(row: Sequence[Any]) -> tuple[str, ...]:
+    """One ``ledger_texts`` row as the index's five columns."""
+    values = row[1:]
+    return tuple(indexed_words(*(values[i] for i in columns)) for columns in _FIELD_COLUMNS)
+
+
+def reindex(connection: Connection, deal_ids: Any) -> None:
+    """Rewrite the index rows of the deals ``deal_ids`` selects (a condition on ``Deal.id``;
+    None: every deal), deleted deals' rows going with them. One statement each way on SQLite,
+    where the folding runs inside the INSERT … SELECT; PostgreSQL folds here, in batches."""
+    dialect = connection.dialect.name
+    index = _index_table(dialect)
+    key = index.c.rowid if dialect == "sqlite" else index.c.deal_id
+    if deal_ids is None:
+        connection.execute(delete(index))
+    else:
+        chosen = select(Deal.id).where(deal_ids)
+        connection.execute(delete(index).where(key.in_(chosen)))
+        if dialect == "sqlite":  # deals removed since: no foreign key removes their rows
+            connection.execute(delete(index).where(key.not_in(select(Deal.id))))
+    texts = ledger_texts(deal_ids)
+    if dialect == "sqlite":
+        columns = texts.subquery()
+        c = list(columns.c)
+        words = getattr(func, WORDS_FUNCTION)
+        folded = [words(*(c[1 + i] for i in group)) for group in _FIELD_COLUMNS]
+        statement = insert(index).from_select([key.name, *FIELDS], select(c[0], *folded))
+        connection.execute(statement)
+        return
+    rows = connection.execution_options(yield_per=2000).execute(texts)
+    add = insert(index).values({name: bindparam(name) for name in (key.name, *FIELDS)})
+    for batch in rows.partitions():
+        params = [
+            dict(zip((key.name, *FIELDS), (row[0], *folded_fields(row)), strict=True))
+            for row in batch
+        ]
+        connection.execute(add, params)
+
+
+def forget(connection: Connection, deal_id: int) -> None:
+    """Drop a deal's row (``rm``); PostgreSQL's foreign key would, SQLite's FTS5 cannot."""
+    index = _index_table(connection.dialect.name)
+    key = index.c.rowid if connection.dialect.name == "sqlite" else index.c.deal_id
+    connection.execute(delete(index).where(key == deal_id))
+
+
+def _matching(dialect: str, phrases: Any, query: Query | None = None) -> tuple[Any, Any, Any]:
+    """(the id column, the WHERE clause, the score) of the index rows a query matches."""
+    index = _index_table(dialect)
+    if dialect == "sqlite":
+        where = literal_column(SEARCH_TABLE).op("MATCH")(
+            bindparam("fts", fts5_match(phrases), unique=True)
+        )
+        weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+        score = -literal_column(f"bm25({SEARCH_TABLE}, {weights})")
+        return index.c.rowid, where, score
+    document = literal_column(f"{SEARCH_TABLE}.document")
+    assert query is not None
+    ts = func.to_tsquery(
+        literal_column("'simple'::regconfig"), bindparam("ts", tsquery(query), unique=True)
+    )
+    return index.c.deal_id, document.op("@@")(ts), func.ts_rank_cd(document, ts)
+
+
+def matching_ids(dialect: str, query: Query) -> Select[Any] | None:
+    """Ids of the deals a query matches, for ``--search`` (None: the query has no words)."""
+    if query.is_empty:
+        return None
+    if dialect != "sqlite":
+        key, where, _ = _matching(dialect, (), query)
+        return select(key).select_from(_index_table(dialect)).where(where)
+    found = select(Deal.id).where(true())
+    if query.groups:
+        key, where, _ = _matching(dialect, query.groups)
+        found = select(key).select_from(_index_table(dialect)).where(where)
+    if query.excluded:
+        key, where, _ = _matching(dialect, (query.excluded,))
+        excluded = select(key).select_from(_index_table(dialect)).where(where)
+        found = found.where(not_(found.selected_columns[0].in_(excluded)))
+    return found
+
+
+def ranked(dialect: str, query: Query) -> Select[Any]:
+    """(deal_id, score) of every deal the query matches, higher scores better."""
+    index = _index_table(dialect)
+    if dialect != "sqlite":
+        key, where, score = _matching(dialect, (), query)
+        return select(key.label("deal_id"), score.label("score")).select_from(index).where(where)
+    if not query.groups:  # only exclusions: every other deal, unranked
+        ids = matching_ids(dialect, query)
+        assert ids is not None
+        return select(Deal.id.label("deal_id"), literal_column("0.0").label("score")).where(
+            Deal.id.in_(ids)
+        )
+    key, where, score = _matching(dialect, query.groups)
+    found = select(key.label("deal_id"), score.label("score")).select_from(index).where(where)
+    if query.excluded:
+        _, excluded_where, _ = _matching(dialect, (query.excluded,))
+        excluded = select(index.c.rowid).select_from(index).where(excluded_where)
+        found = found.where(key.not_in(excluded))
+    return found
+
+
+def stored_rows(connection: Connection) -> Any:
+    """Every index row: (deal id, the five folded fields)."""
+    index = _index_table(connection.dialect.name)
+    key = index.c.rowid if connection.dialect.name == "sqlite" else index.c.deal_id
+    return connection.execute(select(key, *(index.c[f] for f in FIELDS)).order_by(key))
+
+
+def sqlite_functions(dbapi_connection: Any) -> None:
+    """Register the folding function the SQLite INSERT … SELECT calls."""
+    dbapi_connection.create_function(WORDS_FUNCTION, -1, indexed_words, deterministic=True)
+
+
+def reindex_deals(connection: Connection, deal_ids: Sequence[int]) -> None:
+    """Rewrite the index rows of a command's deals (in its transaction)."""
+    if deal_ids:
+        reindex(connection, Deal.id.in_(list(deal_ids)))
+
+
+def reindex_party(connection: Connection, party_id: int) -> None:
+    """Rewrite the rows of every deal that names a party whose names changed."""
+    named = Deal.id.in_(select(Participant.deal_id).where(Participant.party_id == party_id)) | (
+        Deal.target_id == party_id
+    )
+    reindex(connection, named)
+
+
+def reindex_written_since(connection: Connection, first_event_id: int) -> None:
+    """Rewrite the rows of the deals an import wrote events to (every event it wrote has an id
+    from ``first_event_id`` on): one statement, after all the rows."""
+    written = select(Event.deal_id).where(Event.id >= first_event_id, Event.deal_id.is_not(None))
+    reindex(connection, Deal.id.in_(written))
