@@ -13,6 +13,7 @@ It is written by the code that writes deals, never by triggers: a command rewrit
 the deals it changed, an import rewrites its deals with one statement at its end.
 """
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -87,7 +88,9 @@ def indexed_words(*values: str | None) -> str:
     return indexed(" ".join(value for value in values if value))
 
 
+@functools.cache
 def _index_table(dialect: str) -> TableClause:
+    """One table object a dialect: two objects of one name would be two FROM items."""
     key = "rowid" if dialect == "sqlite" else "deal_id"
     return table(SEARCH_TABLE, column(key), *(column(field) for field in FIELDS))
 

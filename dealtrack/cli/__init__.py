@@ -47,6 +47,7 @@ _COMMAND_MODULES = {
     "history": "reading",
     "report": "reading",
     "conflicts": "conflicts",
+    "search": "search",
     "import": "bulk",
     "export": "bulk",
     "party": "parties",
