@@ -14,7 +14,7 @@ the deals it changed, an import rewrites its deals with one statement at its end
 """
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -281,3 +281,24 @@ def reindex_written_since(connection: Connection, first_event_id: int) -> None:
     from ``first_event_id`` on): one statement, after all the rows."""
     written = select(Event.deal_id).where(Event.id >= first_event_id, Event.deal_id.is_not(None))
     reindex(connection, Deal.id.in_(written))
+
+
+def index_problems(connection: Connection) -> Iterator[str]:
+    """The deals whose index row is missing or says other than their text, and rows of deals
+    that are gone (``check``). Words are compared as sorted lists: the order in which a backend
+    aggregates a deal's values may vary, the words may not."""
+    stored = {row[0]: _words(row[1:]) for row in stored_rows(connection)}
+    keys = dict(connection.execute(select(Deal.id, Deal.key)).all())
+    for row in connection.execution_options(yield_per=2000).execute(ledger_texts(None)):
+        deal_id = row[0]
+        held = stored.pop(deal_id, None)
+        if held is None:
+            yield f'search: deal "{keys[deal_id]}" is missing from the index'
+        elif held != _words(folded_fields(row)):
+            yield f'search: deal "{keys[deal_id]}" has a stale index entry'
+    for deal_id in sorted(stored):
+        yield f"search: the index holds deal id {deal_id}, which is not in the ledger"
+
+
+def _words(fields: Sequence[str]) -> tuple[list[str], ...]:
+    return tuple(sorted(field.split()) for field in fields)
