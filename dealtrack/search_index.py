@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import (
     Connection,
+    Float,
     Select,
     bindparam,
     column,
@@ -176,7 +177,7 @@ def reindex(connection: Connection, deal_ids: Any) -> None:
         statement = insert(index).from_select([key.name, *FIELDS], select(c[0], *folded))
         connection.execute(statement)
         return
-    rows = connection.execution_options(yield_per=2000).execute(texts)
+    rows = connection.execute(texts.execution_options(yield_per=2000))
     add = insert(index).values({name: bindparam(name) for name in (key.name, *FIELDS)})
     for batch in rows.partitions():
         params = [
@@ -201,9 +202,9 @@ def _matching(dialect: str, phrases: Any, query: Query | None = None) -> tuple[A
             bindparam("fts", fts5_match(phrases), unique=True)
         )
         weights = ", ".join(str(w) for w in BM25_WEIGHTS)
-        score = -literal_column(f"bm25({SEARCH_TABLE}, {weights})")
+        score: Any = -literal_column(f"bm25({SEARCH_TABLE}, {weights})", Float)
         return index.c.rowid, where, score
-    document = literal_column(f"{SEARCH_TABLE}.document")
+    document: Any = literal_column(f"{SEARCH_TABLE}.document")
     assert query is not None
     ts = func.to_tsquery(
         literal_column("'simple'::regconfig"), bindparam("ts", tsquery(query), unique=True)
@@ -238,9 +239,10 @@ def ranked(dialect: str, query: Query) -> Select[Any]:
     if not query.groups:  # only exclusions: every other deal, unranked
         ids = matching_ids(dialect, query)
         assert ids is not None
-        return select(Deal.id.label("deal_id"), literal_column("0.0").label("score")).where(
-            Deal.id.in_(ids)
+        unranked: Select[Any] = select(  # type: ignore[assignment]
+            Deal.id.label("deal_id"), literal_column("0.0").label("score")
         )
+        return unranked.where(Deal.id.in_(ids))
     key, where, score = _matching(dialect, query.groups)
     found = select(key.label("deal_id"), score.label("score")).select_from(index).where(where)
     if query.excluded:
@@ -289,7 +291,7 @@ def index_problems(connection: Connection) -> Iterator[str]:
     aggregates a deal's values may vary, the words may not."""
     stored = {row[0]: _words(row[1:]) for row in stored_rows(connection)}
     keys = dict(connection.execute(select(Deal.id, Deal.key)).all())
-    for row in connection.execution_options(yield_per=2000).execute(ledger_texts(None)):
+    for row in connection.execute(ledger_texts(None).execution_options(yield_per=2000)):
         deal_id = row[0]
         held = stored.pop(deal_id, None)
         if held is None:

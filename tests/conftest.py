@@ -256,13 +256,11 @@ def _copy_schema(source: str, target: str) -> None:
             for table in tables:
                 original = table.to_metadata(copies, schema=source)
                 connection.execute(table.insert().from_select(list(table.c), select(original)))
-            copied = ", ".join(("deal_id", *FIELDS))  # the document is generated from them
-            connection.execute(
-                text(
-                    f"INSERT INTO {SEARCH_TABLE} ({copied}) "
-                    f'SELECT {copied} FROM "{source}".{SEARCH_TABLE}'
-                )
-            )
+            # The document is generated from the text columns.
+            names = ("deal_id", *FIELDS)
+            found = lightweight_table(SEARCH_TABLE, *(column(n) for n in names), schema=source)
+            index = lightweight_table(SEARCH_TABLE, *(column(n) for n in names))
+            connection.execute(index.insert().from_select(list(names), select(found)))
             owned = connection.execute(text(_OWNED_SEQUENCES), {"schema": source}).all()
             for table_name, column_name, sequence in owned:
                 state = select(column("last_value", Integer), column("is_called", Boolean))

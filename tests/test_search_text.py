@@ -85,7 +85,8 @@ def fts5() -> Iterator[sqlite3.Connection]:
         connection.execute(statement)
     values = ["at t buys d arcy", "orsted", "s p 500", "jio platforms", "and or not near"]
     connection.execute(
-        f"INSERT INTO deal_search ({', '.join(FIELDS)}) VALUES (?, ?, ?, ?, ?)", values
+        f"INSERT INTO deal_search ({', '.join(FIELDS)}) VALUES (?, ?, ?, ?, ?)",  # noqa: S608
+        values,
     )
     yield connection
     connection.close()

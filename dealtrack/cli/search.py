@@ -1,6 +1,7 @@
 """``dealtrack search``: deals ranked by relevance, each with the field that matched."""
 
 import sys
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -40,9 +41,12 @@ def _view() -> Any:
     columns = ("key", "title", "status", "field", "snippet", "score")
     table = ("key", "status", "field", "snippet")
     # The snippet is never cut: a cut could split a mark from its end.
-    return View(
-        {c: (lambda r, c=c: r[c]) for c in columns}, table, columns, cuttable=frozenset({"title"})
-    )
+    cells = {column: _cell(column) for column in columns}
+    return View(cells, table, columns, cuttable=frozenset({"title"}))
+
+
+def _cell(column: str) -> Callable[[Mapping[str, Any]], Any]:
+    return lambda record: record[column]
 
 
 @click.command()

@@ -8,6 +8,7 @@ folding the index uses, so both backends show the same snippet for a deal.
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -64,7 +65,7 @@ def search_deals(
     return [_hit(row, texts[row.id], query) for row in rows]
 
 
-def _hit(row: object, fields: dict[str, list[str]], query: Query) -> Hit:
+def _hit(row: Any, fields: dict[str, list[str]], query: Query) -> Hit:
     title = row.title or default_title(fields["target"][0], fields["acquirers"])
     field, text, spans = _first_match(fields, query)
     return Hit(
