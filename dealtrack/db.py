@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 from dealtrack.errors import LedgerUnavailable
 from dealtrack.location import Location, mask_password
 from dealtrack.models import Base
-from dealtrack.search_index import create_search_table, sqlite_functions
+from dealtrack.search_index import create_search_table
 
 HEAD_REVISION = "0010_search"
 VERSION_TABLE = "dealtrack_version"
@@ -83,7 +83,6 @@ def _sqlite_engine(path: Path) -> Engine:
         # SQLite's lower() folds ASCII only; PostgreSQL's folds every letter. Searches must
         # match alike on both (ÉVIAN for évian), so SQLite gets Python's.
         dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
-        sqlite_functions(dbapi_connection)  # the search index folds its words in SQL too
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:

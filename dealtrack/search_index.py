@@ -170,6 +170,7 @@ def reindex(connection: Connection, deal_ids: Any) -> None:
             connection.execute(delete(index).where(key.not_in(select(Deal.id))))
     texts = ledger_texts(deal_ids)
     if dialect == "sqlite":
+        sqlite_functions(connection.connection.driver_connection)
         columns = texts.subquery()
         c = list(columns.c)
         words = getattr(func, WORDS_FUNCTION)

@@ -72,7 +72,9 @@ def test_importing_the_cli_stays_light() -> None:
     assert done.stdout == "[]\n"
 
 
-COMMAND_MODULES = ("recording", "reading", "conflicts", "bulk", "parties", "database", "fx")
+COMMAND_MODULES = (
+    "recording", "reading", "conflicts", "search", "bulk", "parties", "database", "fx",
+)  # fmt: skip
 
 
 def test_each_command_is_found_in_the_module_that_defines_it() -> None:

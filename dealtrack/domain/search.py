@@ -167,7 +167,8 @@ def matched_spans(text: str, query: Query) -> list[tuple[int, int]]:
 def snippet(text: str, spans: list[tuple[int, int]], marks: tuple[str, str], width: int) -> str:
     """``text`` cut to about ``width`` characters around its first match, matches marked."""
     first = spans[0][0]
-    start = max(0, first - width // 3)
+    # A third of the room before the match, more when the text ends soon after it.
+    start = max(0, min(first - width // 3, len(text) - width))
     end = min(len(text), max(start + width, spans[0][1]))
     if start > 0:  # begin at a word
         space = text.find(" ", start, first)

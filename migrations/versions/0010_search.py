@@ -43,14 +43,11 @@ POSTGRESQL = (
 
 
 def upgrade() -> None:
-    from dealtrack.search_index import reindex, sqlite_functions
+    from dealtrack.search_index import reindex
 
     connection = op.get_bind()
-    sqlite = connection.dialect.name == "sqlite"
-    for statement in SQLITE if sqlite else POSTGRESQL:
+    for statement in SQLITE if connection.dialect.name == "sqlite" else POSTGRESQL:
         connection.exec_driver_sql(statement)
-    if sqlite:  # a connection dealtrack did not open lacks the folding function
-        sqlite_functions(connection.connection.driver_connection)
     reindex(connection, None)
 
 
