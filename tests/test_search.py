@@ -200,3 +200,16 @@ def test_every_search_filter_goes_through_the_index(corpus: Invoke) -> None:
 def test_the_story_is_searchable(built_ledger: BuiltLedger) -> None:
     story = built_ledger(STORY)
     assert searched(story, "tiktok glance") == ["tiktok-india-glance-digital-experience"]
+
+
+def test_upgrading_from_0009_indexes_the_deals_already_there(
+    corpus: Invoke, ledger_db: LedgerUnderTest
+) -> None:
+    ledger_db.downgrade("0009_fx_rates")
+    upgraded = corpus("db", "upgrade")
+    assert upgraded.exit_code == 0, upgraded.output
+    assert ledger_db.revision() == "0010_search"
+    assert found(corpus, "orsted") == {"orsted"}
+    assert found(corpus, '"citing anonymous"') == {"socgen"}
+    checked = corpus("check")
+    assert (checked.exit_code, checked.output) == (0, "")
