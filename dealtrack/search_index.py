@@ -156,8 +156,9 @@ def folded_fields(row: Sequence[Any]) -> tuple[str, ...]:
 
 def reindex(connection: Connection, deal_ids: Any) -> None:
     """Rewrite the index rows of the deals ``deal_ids`` selects (a condition on ``Deal.id``;
-    None: every deal), deleted deals' rows going with them. One statement each way on SQLite,
-    where the folding runs inside the INSERT … SELECT; PostgreSQL folds here, in batches."""
+    None: every deal, and nothing else). One statement each way on SQLite, where the folding
+    runs inside the INSERT … SELECT; PostgreSQL folds here, in batches. A removed deal's row
+    goes with ``forget``: looking for such rows on every change would read the whole index."""
     dialect = connection.dialect.name
     index = _index_table(dialect)
     key = index.c.rowid if dialect == "sqlite" else index.c.deal_id
@@ -166,8 +167,6 @@ def reindex(connection: Connection, deal_ids: Any) -> None:
     else:
         chosen = select(Deal.id).where(deal_ids)
         connection.execute(delete(index).where(key.in_(chosen)))
-        if dialect == "sqlite":  # deals removed since: no foreign key removes their rows
-            connection.execute(delete(index).where(key.not_in(select(Deal.id))))
     texts = ledger_texts(deal_ids)
     if dialect == "sqlite":
         sqlite_functions(connection.connection.driver_connection)
@@ -282,6 +281,10 @@ def reindex_party(connection: Connection, party_id: int) -> None:
 def reindex_written_since(connection: Connection, first_event_id: int) -> None:
     """Rewrite the rows of the deals an import wrote events to (every event it wrote has an id
     from ``first_event_id`` on): one statement, after all the rows."""
+    earlier = select(Event.id).where(Event.id < first_event_id).limit(1)
+    if connection.scalar(earlier) is None:  # into an empty ledger: every deal, no lookup
+        reindex(connection, None)
+        return
     written = select(Event.deal_id).where(Event.id >= first_event_id, Event.deal_id.is_not(None))
     reindex(connection, Deal.id.in_(written))
 
