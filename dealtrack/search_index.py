@@ -299,8 +299,9 @@ def reindex_deals(connection: Connection, deal_ids: Sequence[int]) -> None:
 
 def reindex_party(connection: Connection, party_id: int) -> None:
     """Rewrite the rows of every deal that names a party whose names changed."""
-    named = select(Participant.deal_id).where(Participant.party_id == party_id)
-    reindex(connection, named.union(select(Deal.id).where(Deal.target_id == party_id)))
+    in_roster = select(Participant.deal_id).where(Participant.party_id == party_id)
+    named = select(Deal.id).where((Deal.target_id == party_id) | Deal.id.in_(in_roster))
+    reindex(connection, named)
 
 
 def reindex_written_since(connection: Connection, first_event_id: int) -> None:
