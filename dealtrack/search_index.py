@@ -42,7 +42,8 @@ FIELDS = ("title", "parties", "notes", "reasons", "sources")
 # bm25's weight of each field, in FIELDS order: a word in a title or a party's name says more
 # about a deal than one in its notes.
 BM25_WEIGHTS = (10.0, 8.0, 1.0, 2.0, 3.0)
-WORDS_FUNCTION = "dealtrack_words"  # SQLite: domain.search.indexed over its arguments
+WORDS_FUNCTION = "dealtrack_words"
+CHECKED_AT_ONCE = 2000  # deals whose index rows check compares in one round of queries  # SQLite: domain.search.indexed over its arguments
 
 _SQLITE_DDL = (
     f"CREATE VIRTUAL TABLE {SEARCH_TABLE} USING fts5("
@@ -279,13 +280,6 @@ def ranked(dialect: str, query: Query) -> Select[Any]:
     return found
 
 
-def stored_rows(connection: Connection) -> Any:
-    """Every index row: (deal id, the five folded fields)."""
-    index = _index_table(connection.dialect.name)
-    key = index.c.rowid if connection.dialect.name == "sqlite" else index.c.deal_id
-    return connection.execute(select(key, *(index.c[f] for f in FIELDS)).order_by(key))
-
-
 def sqlite_functions(dbapi_connection: Any) -> None:
     """Register the folding function the SQLite INSERT … SELECT calls."""
     dbapi_connection.create_function(WORDS_FUNCTION, -1, indexed_words, deterministic=True)
@@ -317,18 +311,29 @@ def reindex_written_since(connection: Connection, first_event_id: int) -> None:
 
 def index_problems(connection: Connection) -> Iterator[str]:
     """The deals whose index row is missing or says other than their text, and rows of deals
-    that are gone (``check``). Words are compared as sorted lists: the order in which a backend
-    aggregates a deal's values may vary, the words may not."""
-    stored = {row[0]: _words(row[1:]) for row in stored_rows(connection)}
-    keys = dict(connection.execute(select(Deal.id, Deal.key)).all())
-    for row in connection.execute(ledger_texts(None).execution_options(yield_per=2000)):
-        deal_id = row[0]
-        held = stored.pop(deal_id, None)
-        if held is None:
-            yield f'search: deal "{keys[deal_id]}" is missing from the index'
-        elif held != _words(folded_fields(row)):
-            yield f'search: deal "{keys[deal_id]}" has a stale index entry'
-    for deal_id in sorted(stored):
+    that are gone (``check``), a range of ids at a time so memory stays flat. Words are compared
+    as sorted lists: the order in which a backend aggregates a deal's values may vary, the words
+    may not."""
+    index = _index_table(connection.dialect.name)
+    key = index.c.rowid if connection.dialect.name == "sqlite" else index.c.deal_id
+    ids = list(connection.scalars(select(Deal.id).order_by(Deal.id)))
+    for start in range(0, len(ids), CHECKED_AT_ONCE):
+        low, high = ids[start], ids[min(start + CHECKED_AT_ONCE, len(ids)) - 1]
+        keys = dict(
+            connection.execute(select(Deal.id, Deal.key).where(Deal.id.between(low, high))).all()
+        )
+        held = select(key, *(index.c[f] for f in FIELDS)).where(key.between(low, high))
+        stored = {row[0]: _words(row[1:]) for row in connection.execute(held)}
+        for row in connection.execute(
+            ledger_texts(select(Deal.id).where(Deal.id.between(low, high)))
+        ):
+            words = stored.get(row[0])
+            if words is None:
+                yield f'search: deal "{keys[row[0]]}" is missing from the index'
+            elif words != _words(folded_fields(row)):
+                yield f'search: deal "{keys[row[0]]}" has a stale index entry'
+    orphans = select(key).where(key.not_in(select(Deal.id))).order_by(key)
+    for deal_id in connection.scalars(orphans):
         yield f"search: the index holds deal id {deal_id}, which is not in the ledger"
 
 

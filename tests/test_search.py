@@ -213,3 +213,23 @@ def test_upgrading_from_0009_indexes_the_deals_already_there(
     assert found(corpus, '"citing anonymous"') == {"socgen"}
     checked = corpus("check")
     assert (checked.exit_code, checked.output) == (0, "")
+
+
+def test_check_reports_a_stale_index_entry(corpus: Invoke, ledger_db: LedgerUnderTest) -> None:
+    ledger_db.sql("UPDATE deal_search SET title = 'other words' WHERE title = 'at t wireless unit'")
+    result = corpus("check")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == 'search: deal "att" has a stale index entry'
+
+
+@pytest.mark.sqlite_only("PostgreSQL's foreign key keeps such rows out")
+def test_check_reports_an_index_row_of_no_deal(corpus: Invoke, ledger_db: LedgerUnderTest) -> None:
+    ledger_db.sql(
+        "INSERT INTO deal_search (rowid, title, parties, notes, reasons, sources) VALUES (99, 'x', '', '', '', '')"
+    )
+    result = corpus("check")
+    assert result.exit_code == 1
+    assert (
+        result.stderr.splitlines()[0]
+        == "search: the index holds deal id 99, which is not in the ledger"
+    )
