@@ -1,8 +1,10 @@
 """The search rules as pure code: folding, the query grammar, and the query strings each backend
 receives (which no text can turn into a syntax error)."""
 
+import functools
 import sqlite3
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -20,6 +22,7 @@ from dealtrack.domain.search import (
     tsquery,
 )
 from dealtrack.search_index import FIELDS, search_table_ddl
+from tests.conftest import TEST_DB_URL, _libpq_url
 
 
 @pytest.mark.parametrize(
@@ -108,3 +111,18 @@ def test_any_text_is_a_query_fts5_accepts(fts5: sqlite3.Connection, text: str) -
         fts5.execute(
             "SELECT rowid FROM deal_search WHERE deal_search MATCH ?", (fts5_match(((excluded,),)),)
         ).fetchall()
+
+
+@functools.cache
+def _postgresql() -> Any:
+    import psycopg
+
+    return psycopg.connect(_libpq_url(TEST_DB_URL), autocommit=True)
+
+
+@pytest.mark.postgres
+@given(st.text(alphabet=st.sampled_from(list("aZé-*\"'&():!|<>\\ ø")) | st.characters()))
+def test_any_text_is_a_tsquery_postgresql_accepts(text: str) -> None:
+    query = parse_query(text)
+    if not query.is_empty:
+        _postgresql().execute("SELECT to_tsquery('simple', %s)", (tsquery(query),)).fetchall()
