@@ -21,7 +21,7 @@ from dealtrack.domain.search import (
     snippet,
     tsquery,
 )
-from dealtrack.search_index import FIELDS, search_table_ddl
+from dealtrack.search_index import FIELDS, indexed_words, search_table_ddl
 from tests.conftest import TEST_DB_URL, _libpq_url
 
 
@@ -126,3 +126,8 @@ def test_any_text_is_a_tsquery_postgresql_accepts(text: str) -> None:
     query = parse_query(text)
     if not query.is_empty:
         _postgresql().execute("SELECT to_tsquery('simple', %s)", (tsquery(query),)).fetchall()
+
+
+@given(st.lists(st.none() | st.text(), max_size=4))
+def test_the_sqlite_folding_function_gives_what_indexed_gives(values: list[str | None]) -> None:
+    assert indexed_words(*values) == indexed(" ".join(v for v in values if v))

@@ -19,6 +19,7 @@ _SPELLED = str.maketrans(
 # A word is a run of letters and digits; everything else (punctuation, `&`, `'`, `_`) parts words,
 # as SQLite's unicode61 tokenizer parts them.
 _WORD = re.compile(r"[^\W_]+")
+ASCII_WORD = re.compile(r"[a-z0-9]+")  # the same, for lowercase ASCII text
 
 
 def _fold_once(text: str) -> str:
