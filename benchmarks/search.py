@@ -97,6 +97,8 @@ def figures(large: int, repeats: int) -> list[str]:
             [str(BIN / "sqlite-utils"), "search", str(peer), "deals", COMMON, "--limit", "20"],
             repeats,
         )
+        # What any dealtrack command pays before its own work: Python, click and SQLAlchemy.
+        floor = median_time([sys.executable, "-c", "import click, sqlalchemy.orm"], repeats)
     small_ms, large_ms = rare[1_000] * 1000, rare[large] * 1000
     rows.append(
         f'search "{RARE}" (one deal): 1,000 → {large:,} deals: {small_ms:.0f} ms → '
@@ -106,6 +108,7 @@ def figures(large: int, repeats: int) -> list[str]:
         f'search "{COMMON}" (15% of {large:,} deals), best 20: {ours * 1000:.0f} ms against '
         f"sqlite-utils search {theirs * 1000:.0f} ms ({ours / theirs:.2f}×, budget ≤ 1.2×)"
     )
+    rows.append(f'python -c "import click, sqlalchemy.orm" alone: {floor * 1000:.0f} ms')
     return rows
 
 
