@@ -42,8 +42,8 @@ FIELDS = ("title", "parties", "notes", "reasons", "sources")
 # bm25's weight of each field, in FIELDS order: a word in a title or a party's name says more
 # about a deal than one in its notes.
 BM25_WEIGHTS = (10.0, 8.0, 1.0, 2.0, 3.0)
-WORDS_FUNCTION = "dealtrack_words"
-CHECKED_AT_ONCE = 2000  # deals whose index rows check compares in one round of queries  # SQLite: domain.search.indexed over its arguments
+WORDS_FUNCTION = "dealtrack_words"  # SQLite: indexed_words, called inside INSERT … SELECT
+CHECKED_AT_ONCE = 2000  # deals whose index rows check compares in one round of queries
 
 _SQLITE_DDL = (
     f"CREATE VIRTUAL TABLE {SEARCH_TABLE} USING fts5("

@@ -47,7 +47,13 @@ def search_deals(
     if query.is_empty:
         notices.add(f'Note: "{text}" has no word to search for')
         return []
-    hits = ranked(session.get_bind().dialect.name, query).subquery("hits")
+    best = ranked(session.get_bind().dialect.name, query)
+    if filters == Filters():
+        # Nothing to filter: the index alone picks the best, and only those are joined to
+        # their deals (a common word matches a tenth of a large ledger).
+        best = best.order_by(best.selected_columns.score.desc(), best.selected_columns.deal_id)
+        best = best.limit(limit)
+    hits = best.subquery("hits")
     state = state_of_deals(filters.as_of)
     found = (
         with_state(
