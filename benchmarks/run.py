@@ -292,6 +292,9 @@ def main() -> None:
             from conflicts import scaling as conflicts_scaling  # benchmarks/conflicts.py
 
             rows += conflicts_scaling(work, 1_000, large, args.repeats)
+            from search import figures as search_figures  # benchmarks/search.py
+
+            rows += [("search", line) for line in search_figures(large, args.repeats)]
     width = max(len(label) for label, _ in rows)
     for label, value in rows:
         print(f"{label:<{width}}  {value}")

@@ -34,8 +34,9 @@ from sqlalchemy.orm import Session
 from dealtrack.errors import LedgerUnavailable
 from dealtrack.location import Location, mask_password
 from dealtrack.models import Base
+from dealtrack.search_index import create_search_table
 
-HEAD_REVISION = "0009_fx_rates"
+HEAD_REVISION = "0010_search"
 VERSION_TABLE = "dealtrack_version"
 WRITE_LOCK_KEY = 0x6465616C  # "deal": the one advisory lock all PostgreSQL writers share
 _WRITE = "dealtrack_write"
@@ -126,6 +127,7 @@ def _create_schema(session: Session) -> None:
     Base.metadata.create_all(connection, checkfirst=True)
     VERSION.create(connection, checkfirst=True)
     if connection.execute(select(VERSION.c.version_num)).first() is None:
+        create_search_table(connection)
         connection.execute(VERSION.insert().values(version_num=HEAD_REVISION))
 
 

@@ -189,27 +189,13 @@ def _in_group(session: Session, ids: list[int], as_of: PartialDate | None) -> Co
     return Deal.id.in_(union(as_target, as_participant))
 
 
-def _search(text: str) -> ColumnElement[bool]:
-    lowered, key = text.lower(), name_key(text)
-    named = or_(
-        Party.name_key.contains(key, autoescape=True),
-        exists().where(Alias.party_id == Party.id, Alias.name_key.contains(key, autoescape=True)),
-    )
-    return or_(
-        func.lower(Deal.title).contains(lowered, autoescape=True),
-        exists().where(
-            Event.deal_id == Deal.id,
-            Event.voided.is_(False),
-            or_(
-                func.lower(Event.text).contains(lowered, autoescape=True),
-                func.lower(Event.reason).contains(lowered, autoescape=True),
-                # A note given with --note on any event is one of the deal's notes too.
-                func.lower(Event.note).contains(lowered, autoescape=True),
-            ),
-        ),
-        exists().where(Party.id == Deal.target_id, named),
-        exists().where(Participant.deal_id == Deal.id, Participant.party_id == Party.id, named),
-    )
+def _search(session: Session, text: str) -> ColumnElement[bool]:
+    """Deals the search index finds for ``text`` (a query without a word finds none)."""
+    from dealtrack.domain.search import parse_query
+    from dealtrack.search_index import matching_ids
+
+    found = matching_ids(session.get_bind().dialect.name, parse_query(text))
+    return false() if found is None else Deal.id.in_(found)
 
 
 def conditions(
@@ -252,7 +238,7 @@ def conditions(
     if filters.groups:
         where.append(_in_group(session, party_ids(session, filters.groups, notices), filters.as_of))
     if filters.search:
-        where.append(or_(*(_search(text) for text in filters.search)))
+        where.append(or_(*(_search(session, text) for text in filters.search)))
     if filters.sources:
         outlets = [outlet.casefold() for outlet in filters.sources]
         where.append(_reported_by(func.lower(Event.source_outlet).in_(outlets), filters.as_of))

@@ -240,19 +240,27 @@ def _copy_schema(source: str, target: str) -> None:
 
     from dealtrack.db import VERSION
     from dealtrack.models import Base
+    from dealtrack.search_index import FIELDS, SEARCH_TABLE, create_search_table
 
     engine = create_engine(locate(_schema_url(target)).url, poolclass=NullPool)
     try:
         with engine.begin() as connection:
             Base.metadata.create_all(connection)
             VERSION.create(connection)
+            create_search_table(connection)
             tables = [*Base.metadata.sorted_tables, VERSION]
             present = set(inspect(connection).get_table_names(schema=source))
-            assert present == {t.name for t in tables}, f"{source} holds {sorted(present)}"
+            expected = {t.name for t in tables} | {SEARCH_TABLE}
+            assert present == expected, f"{source} holds {sorted(present)}"
             copies = MetaData()
             for table in tables:
                 original = table.to_metadata(copies, schema=source)
                 connection.execute(table.insert().from_select(list(table.c), select(original)))
+            # The document is generated from the text columns.
+            names = ("deal_id", *FIELDS)
+            found = lightweight_table(SEARCH_TABLE, *(column(n) for n in names), schema=source)
+            index = lightweight_table(SEARCH_TABLE, *(column(n) for n in names))
+            connection.execute(index.insert().from_select(list(names), select(found)))
             owned = connection.execute(text(_OWNED_SEQUENCES), {"schema": source}).all()
             for table_name, column_name, sequence in owned:
                 state = select(column("last_value", Integer), column("is_called", Boolean))

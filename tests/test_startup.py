@@ -76,6 +76,7 @@ COMMAND_MODULES = (
     "recording",
     "reading",
     "conflicts",
+    "search",
     "timeline",
     "bulk",
     "parties",

@@ -34,6 +34,7 @@ from dealtrack.errors import DealtrackError
 from dealtrack.ids import advance_sequences, check_references
 from dealtrack.models import Deal, Event, Party
 from dealtrack.render import FLAT_FORMATS, JSON_FORMATS
+from dealtrack.search_index import reindex_written_since
 from dealtrack.services.ledger import CHUNK, load_deals, recorded_now
 from dealtrack.writer import BulkWriter
 
@@ -85,6 +86,7 @@ def import_stream(
             "nothing imported"
         )
     advance_sequences(session, {"party": Party.id, "deal": Deal.id, "event": Event.id})
+    reindex_written_since(session.connection(), run.ids[2])  # in bulk, after every row
     result.rejected = len(problems.rejected_lines)
     result.rejected_lines = problems.physical_lines
     result.problems = problems.shown()

@@ -48,6 +48,7 @@ _COMMAND_MODULES = {
     "report": "reading",
     "conflicts": "conflicts",
     "timeline": "timeline",
+    "search": "search",
     "import": "bulk",
     "export": "bulk",
     "party": "parties",

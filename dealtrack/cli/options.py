@@ -113,7 +113,7 @@ filter_options = _stack(
         "--search",
         multiple=True,
         metavar="TEXT",
-        help="Text in titles, notes, reasons or party names.",
+        help="Words in titles, parties, notes, reasons or sources (as dealtrack search).",
     ),
     click.option(
         "--source",

@@ -1,8 +1,9 @@
 """``dealtrack check``: recompute every deal's cached state and verify the ledger's integrity.
 
 The deal row is a cache of its events; a cache nobody verifies is a rumour. Problems are reported
-one a line as ``deal KEY: message``, ``party NAME: message`` or ``link ID: message`` (or
-``ledger: message`` for the file itself).
+one a line as ``deal KEY: message``, ``party NAME: message``, ``link ID: message`` or
+``search: message`` (the search index against the deals' text), or ``ledger: message`` for the
+file itself.
 """
 
 from collections.abc import Iterator, Sequence
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 from dealtrack.dates import from_storage
 from dealtrack.domain.fold import decode_roster, fold_state, roster
 from dealtrack.models import Deal, Event, Party
+from dealtrack.search_index import index_problems
 from dealtrack.services.ledger import CHUNK, Loaded, load_deals
 from dealtrack.services.links import control_loop_problems, link_problems
 
@@ -47,6 +49,7 @@ def find_problems(session: Session) -> Iterator[str]:
     yield from _parent_problems(session)
     yield from link_problems(session)
     yield from control_loop_problems(session)
+    yield from index_problems(session.connection())
 
 
 def _roster_ids(events: Sequence[Event]) -> set[int]:

@@ -30,6 +30,7 @@ from dealtrack.ids import allocate_ids
 from dealtrack.models import Deal, Event, Participant, Party
 from dealtrack.money import Amount
 from dealtrack.names import did_you_mean, first_free, invalid_key_message, is_valid_key
+from dealtrack.search_index import forget, reindex_deals
 from dealtrack.services.ledger import deal_events, recorded_now, refresh, replay_participants
 from dealtrack.services.parties import Notices, refuse_role_clashes, resolve_party
 from dealtrack.vocabulary import ROLES
@@ -163,6 +164,7 @@ def add_deal(
     writer = BulkWriter(session.connection())
     writer.add_deal(rows)
     writer.flush()
+    reindex_deals(session.connection(), [deal_id])
     return key
 
 
@@ -295,6 +297,7 @@ def void_event(session: Session, event_id: int, reason: str, today: PartialDate)
 
 def remove_deal(session: Session, ref: str) -> Deal:
     deal = find_deal(session, ref)
+    forget(session.connection(), deal.id)
     session.delete(deal)
     session.flush()
     return deal

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from dealtrack.domain.fold import DealState, fold_state, in_order, roster
 from dealtrack.models import Deal, Event, Participant
+from dealtrack.search_index import reindex_deals
 
 
 def recorded_now() -> str:
@@ -44,6 +45,8 @@ def refresh(session: Session, deal: Deal) -> list[Event]:
     session.flush()
     events = deal_events(session, deal)
     store_state(deal, fold_state(deal, events))
+    session.flush()
+    reindex_deals(session.connection(), [deal.id])
     return events
 
 
@@ -59,6 +62,7 @@ def replay_participants(session: Session, deal: Deal, events: Sequence[Event]) -
     for party_id, role in roster_now:
         session.add(Participant(deal_id=deal.id, party_id=party_id, role=role))
     session.flush()
+    reindex_deals(session.connection(), [deal.id])  # the roster's names are indexed
 
 
 CHUNK = 500  # deals loaded per round of queries

@@ -30,6 +30,7 @@ from dealtrack.domain.parties import (
 from dealtrack.errors import Refused
 from dealtrack.models import Alias, Deal, Event, Link, Participant, Party
 from dealtrack.names import name_key
+from dealtrack.search_index import reindex_party
 from dealtrack.services.deals import Source
 from dealtrack.services.ledger import deal_events, replay_participants
 from dealtrack.services.links import ALWAYS, Period, controllers_lookup
@@ -70,6 +71,7 @@ def merge_parties(session: Session, merge: Merge, notices: Notices) -> MergeReco
     _move_deal_roles(session, merged.id, into.id, refused)
     _move_links(session, merged.id, into.id)
     _move_party(session, merged, into)
+    reindex_party(session.connection(), into.id)  # FROM's deals are INTO's now, by every name
     _refuse_control_loops(session, into.id, refused)
     changes = {"party": [merged.name, into.name]}
     event = party_event("merge", into.id, changes, merge.on, merge.source)

@@ -15,6 +15,7 @@ from dealtrack.domain.parties import parent_problem, roster_problem
 from dealtrack.errors import BadInput, NotFound, Refused
 from dealtrack.models import Alias, Deal, Event, Participant, Party
 from dealtrack.names import InvalidName, check_party_name, did_you_mean, name_key
+from dealtrack.search_index import reindex_party
 from dealtrack.vocabulary import PARTY_EVENT_TYPES
 
 if TYPE_CHECKING:
@@ -198,6 +199,7 @@ def edit_party(
     for alias in aliases:
         _add_alias(session, party, alias)
     session.flush()
+    reindex_party(session.connection(), party.id)  # its deals are found by its names
     return party
 
 

@@ -1,0 +1,349 @@
+"""The search index in the database: its table, how it is rewritten, and how it is queried.
+
+One row a deal, keyed by the deal's id, holding the folded words (``domain.search.indexed``) of
+five fields: the title; the names and aliases of its parties in every role, the target too; its
+notes (note events and the notes given with any event); the reasons; and the outlets of its
+sources. Voided events are left out. The text is read from the ledger's own tables (the deal row,
+its cached roster, its live events), so the index says what ``show`` says.
+
+SQLite keeps it in an FTS5 table (``unicode61`` over the already-folded words, ranked by bm25 with
+titles and parties above notes); PostgreSQL in a plain table whose ``document`` column, generated
+from the same words under the ``simple`` configuration with a weight per field, has a GIN index.
+It is written by the code that writes deals, never by triggers: a command rewrites the rows of
+the deals it changed, an import rewrites its deals with one statement at its end.
+"""
+
+import functools
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Float,
+    Select,
+    bindparam,
+    column,
+    delete,
+    func,
+    insert,
+    literal_column,
+    not_,
+    select,
+    table,
+    true,
+)
+from sqlalchemy.sql.expression import TableClause
+
+from dealtrack.domain.search import ASCII_WORD, Query, fts5_match, indexed, tsquery
+from dealtrack.models import Alias, Deal, Event, Participant, Party
+
+SEARCH_TABLE = "deal_search"
+FIELDS = ("title", "parties", "notes", "reasons", "sources")
+# bm25's weight of each field, in FIELDS order: a word in a title or a party's name says more
+# about a deal than one in its notes.
+BM25_WEIGHTS = (10.0, 8.0, 1.0, 2.0, 3.0)
+WORDS_FUNCTION = "dealtrack_words"  # SQLite: indexed_words, called inside INSERT … SELECT
+CHECKED_AT_ONCE = 2000  # deals whose index rows check compares in one round of queries
+
+_SQLITE_DDL = (
+    f"CREATE VIRTUAL TABLE {SEARCH_TABLE} USING fts5("
+    + ", ".join(FIELDS)
+    + ", tokenize = 'unicode61 remove_diacritics 0')",
+)
+# Weights: A title, B parties, C sources, D notes and reasons (ts_rank_cd's 1.0, 0.4, 0.2, 0.1).
+_DOCUMENT = (
+    "setweight(to_tsvector('simple'::regconfig, title), 'A') || "
+    "setweight(to_tsvector('simple'::regconfig, parties), 'B') || "
+    "setweight(to_tsvector('simple'::regconfig, sources), 'C') || "
+    "setweight(to_tsvector('simple'::regconfig, notes || ' ' || reasons), 'D')"
+)
+_POSTGRESQL_DDL = (
+    f"CREATE TABLE {SEARCH_TABLE} ("
+    "deal_id INTEGER NOT NULL, "
+    + " ".join(f"{field} TEXT NOT NULL," for field in FIELDS)
+    + f" document tsvector GENERATED ALWAYS AS ({_DOCUMENT}) STORED, "
+    f"CONSTRAINT pk_{SEARCH_TABLE} PRIMARY KEY (deal_id), "
+    f"CONSTRAINT fk_{SEARCH_TABLE}_deal_id_deal FOREIGN KEY (deal_id) "
+    "REFERENCES deal (id) ON DELETE CASCADE)",
+    f"CREATE INDEX ix_{SEARCH_TABLE}_document ON {SEARCH_TABLE} USING gin (document)",
+)
+
+
+def search_table_ddl(dialect: str) -> tuple[str, ...]:
+    """The statements that create the index's table (the migration keeps its own copy)."""
+    return _SQLITE_DDL if dialect == "sqlite" else _POSTGRESQL_DDL
+
+
+def is_search_table(name: str) -> bool:
+    """The index's tables (FTS5's shadow tables too), which the models do not describe, so
+    that Alembic's autogenerate leaves them alone."""
+    return name == SEARCH_TABLE or name.startswith(f"{SEARCH_TABLE}_")
+
+
+def create_search_table(connection: Connection) -> None:
+    for statement in search_table_ddl(connection.dialect.name):
+        connection.exec_driver_sql(statement)
+
+
+def indexed_words(*values: str | None) -> str:
+    """The folded words of several values, as one index column (the SQLite function, called
+    for each field of each deal an import writes: hence the plain-ASCII shortcut, which gives
+    what ``indexed`` gives)."""
+    present = [value for value in values if value]
+    if not present:
+        return ""
+    text = present[0] if len(present) == 1 else " ".join(present)
+    if text.isascii():
+        return " ".join(ASCII_WORD.findall(text.lower()))
+    return indexed(text)
+
+
+@functools.cache
+def _index_table(dialect: str) -> TableClause:
+    """One table object a dialect: two objects of one name would be two FROM items."""
+    key = "rowid" if dialect == "sqlite" else "deal_id"
+    return table(SEARCH_TABLE, column(key), *(column(field) for field in FIELDS))
+
+
+def _joined(value: Any) -> Any:
+    return func.aggregate_strings(value, " ")
+
+
+def ledger_texts(chosen: Select[Any] | None) -> Select[Any]:
+    """Each deal's raw text by field, as several columns a field (joined when folded): deal id,
+    title, parties ×4, notes ×2, reasons, sources. ``chosen``: a select of deal ids, or None for
+    every deal.
+
+    The events and rosters are aggregated a table at a time (GROUP BY), not with a subquery per
+    deal and column: on an import's 100,000 deals that read the events once instead of four
+    times and took a third off the statement.
+    """
+
+    def narrowed(query: Select[Any], deal_id: Any) -> Select[Any]:
+        return query if chosen is None else query.where(deal_id.in_(chosen))
+
+    events = (
+        narrowed(
+            select(
+                Event.deal_id,
+                _joined(Event.text).label("texts"),
+                _joined(Event.note).label("notes"),
+                _joined(Event.reason).label("reasons"),
+                _joined(Event.source_outlet).label("outlets"),
+            ).where(Event.voided.is_(False)),
+            Event.deal_id,
+        )
+        .group_by(Event.deal_id)
+        .subquery("texts")
+    )
+    names = (
+        narrowed(
+            select(Participant.deal_id, _joined(Party.name).label("names")).join(
+                Party, Party.id == Participant.party_id
+            ),
+            Participant.deal_id,
+        )
+        .group_by(Participant.deal_id)
+        .subquery("names")
+    )
+    aliases = (
+        narrowed(
+            select(Participant.deal_id, _joined(Alias.name).label("aliases")).join(
+                Alias, Alias.party_id == Participant.party_id
+            ),
+            Participant.deal_id,
+        )
+        .group_by(Participant.deal_id)
+        .subquery("aliases")
+    )
+    # Few parties have aliases: one probe of alias's party index a deal.
+    target_aliases = (
+        select(_joined(Alias.name)).where(Alias.party_id == Deal.target_id).scalar_subquery()
+    )
+    query = (
+        select(
+            Deal.id,
+            Deal.title,
+            Party.name,
+            target_aliases,
+            names.c.names,
+            aliases.c.aliases,
+            events.c.texts,
+            events.c.notes,
+            events.c.reasons,
+            events.c.outlets,
+        )
+        .join(Party, Party.id == Deal.target_id)
+        .outerjoin(names, names.c.deal_id == Deal.id)
+        .outerjoin(aliases, aliases.c.deal_id == Deal.id)
+        .outerjoin(events, events.c.deal_id == Deal.id)
+    )
+    return narrowed(query, Deal.id)
+
+
+# Which of ledger_texts' columns (after the id) make each field.
+_FIELD_COLUMNS = ((0,), (1, 2, 3, 4), (5, 6), (7,), (8,))
+
+
+def folded_fields(row: Sequence[Any]) -> tuple[str, ...]:
+    """One ``ledger_texts`` row as the index's five columns."""
+    values = row[1:]
+    return tuple(indexed_words(*(values[i] for i in columns)) for columns in _FIELD_COLUMNS)
+
+
+def reindex(connection: Connection, chosen: Select[Any] | None) -> None:
+    """Rewrite the index rows of the deals ``chosen`` selects (a select of deal ids; None:
+    every deal, and nothing else). One statement each way on SQLite, where the folding
+    runs inside the INSERT … SELECT; PostgreSQL folds here, in batches. A removed deal's row
+    goes with ``forget``: looking for such rows on every change would read the whole index."""
+    dialect = connection.dialect.name
+    index = _index_table(dialect)
+    key = index.c.rowid if dialect == "sqlite" else index.c.deal_id
+    if chosen is None:
+        connection.execute(delete(index))
+    else:
+        connection.execute(delete(index).where(key.in_(chosen)))
+    texts = ledger_texts(chosen)
+    if dialect == "sqlite":
+        sqlite_functions(connection.connection.driver_connection)
+        columns = texts.subquery()
+        c = list(columns.c)
+        words = getattr(func, WORDS_FUNCTION)
+        folded = [words(*(c[1 + i] for i in group)) for group in _FIELD_COLUMNS]
+        statement = insert(index).from_select([key.name, *FIELDS], select(c[0], *folded))
+        connection.execute(statement)
+        return
+    rows = connection.execute(texts.execution_options(yield_per=2000))
+    add = insert(index).values({name: bindparam(name) for name in (key.name, *FIELDS)})
+    for batch in rows.partitions():
+        params = [
+            dict(zip((key.name, *FIELDS), (row[0], *folded_fields(row)), strict=True))
+            for row in batch
+        ]
+        connection.execute(add, params)
+
+
+def forget(connection: Connection, deal_id: int) -> None:
+    """Drop a deal's row (``rm``); PostgreSQL's foreign key would, SQLite's FTS5 cannot."""
+    index = _index_table(connection.dialect.name)
+    key = index.c.rowid if connection.dialect.name == "sqlite" else index.c.deal_id
+    connection.execute(delete(index).where(key == deal_id))
+
+
+def _matching(dialect: str, phrases: Any, query: Query | None = None) -> tuple[Any, Any, Any]:
+    """(the id column, the WHERE clause, the score) of the index rows a query matches."""
+    index = _index_table(dialect)
+    if dialect == "sqlite":
+        where = literal_column(SEARCH_TABLE).op("MATCH")(
+            bindparam("fts", fts5_match(phrases), unique=True)
+        )
+        weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+        score: Any = -literal_column(f"bm25({SEARCH_TABLE}, {weights})", Float)
+        return index.c.rowid, where, score
+    document: Any = literal_column(f"{SEARCH_TABLE}.document")
+    assert query is not None
+    ts = func.to_tsquery(
+        literal_column("'simple'::regconfig"), bindparam("ts", tsquery(query), unique=True)
+    )
+    return index.c.deal_id, document.op("@@")(ts), func.ts_rank_cd(document, ts)
+
+
+def matching_ids(dialect: str, query: Query) -> Select[Any] | None:
+    """Ids of the deals a query matches, for ``--search`` (None: the query has no words)."""
+    if query.is_empty:
+        return None
+    if dialect != "sqlite":
+        key, where, _ = _matching(dialect, (), query)
+        return select(key).select_from(_index_table(dialect)).where(where)
+    found = select(Deal.id).where(true())
+    if query.groups:
+        key, where, _ = _matching(dialect, query.groups)
+        found = select(key).select_from(_index_table(dialect)).where(where)
+    if query.excluded:
+        key, where, _ = _matching(dialect, (query.excluded,))
+        excluded = select(key).select_from(_index_table(dialect)).where(where)
+        found = found.where(not_(found.selected_columns[0].in_(excluded)))
+    return found
+
+
+def ranked(dialect: str, query: Query) -> Select[Any]:
+    """(deal_id, score) of every deal the query matches, higher scores better."""
+    index = _index_table(dialect)
+    if dialect != "sqlite":
+        key, where, score = _matching(dialect, (), query)
+        return select(key.label("deal_id"), score.label("score")).select_from(index).where(where)
+    if not query.groups:  # only exclusions: every other deal, unranked
+        ids = matching_ids(dialect, query)
+        assert ids is not None
+        unranked: Select[Any] = select(  # type: ignore[assignment]
+            Deal.id.label("deal_id"), literal_column("0.0").label("score")
+        )
+        return unranked.where(Deal.id.in_(ids))
+    key, where, score = _matching(dialect, query.groups)
+    found = select(key.label("deal_id"), score.label("score")).select_from(index).where(where)
+    if query.excluded:
+        _, excluded_where, _ = _matching(dialect, (query.excluded,))
+        excluded = select(index.c.rowid).select_from(index).where(excluded_where)
+        found = found.where(key.not_in(excluded))
+    return found
+
+
+def sqlite_functions(dbapi_connection: Any) -> None:
+    """Register the folding function the SQLite INSERT … SELECT calls."""
+    dbapi_connection.create_function(WORDS_FUNCTION, -1, indexed_words, deterministic=True)
+
+
+def reindex_deals(connection: Connection, deal_ids: Sequence[int]) -> None:
+    """Rewrite the index rows of a command's deals (in its transaction)."""
+    if deal_ids:
+        reindex(connection, select(Deal.id).where(Deal.id.in_(list(deal_ids))))
+
+
+def reindex_party(connection: Connection, party_id: int) -> None:
+    """Rewrite the rows of every deal that names a party whose names changed."""
+    in_roster = select(Participant.deal_id).where(Participant.party_id == party_id)
+    named = select(Deal.id).where((Deal.target_id == party_id) | Deal.id.in_(in_roster))
+    reindex(connection, named)
+
+
+def reindex_written_since(connection: Connection, first_event_id: int) -> None:
+    """Rewrite the rows of the deals an import wrote events to (every event it wrote has an id
+    from ``first_event_id`` on): one statement, after all the rows."""
+    earlier = select(Event.id).where(Event.id < first_event_id).limit(1)
+    if connection.scalar(earlier) is None:  # into an empty ledger: every deal, no lookup
+        reindex(connection, None)
+        return
+    written = select(Event.deal_id).where(Event.id >= first_event_id, Event.deal_id.is_not(None))
+    reindex(connection, written)
+
+
+def index_problems(connection: Connection) -> Iterator[str]:
+    """The deals whose index row is missing or says other than their text, and rows of deals
+    that are gone (``check``), a range of ids at a time so memory stays flat. Words are compared
+    as sorted lists: the order in which a backend aggregates a deal's values may vary, the words
+    may not."""
+    index = _index_table(connection.dialect.name)
+    key = index.c.rowid if connection.dialect.name == "sqlite" else index.c.deal_id
+    ids = list(connection.scalars(select(Deal.id).order_by(Deal.id)))
+    for start in range(0, len(ids), CHECKED_AT_ONCE):
+        low, high = ids[start], ids[min(start + CHECKED_AT_ONCE, len(ids)) - 1]
+        keys = dict(
+            connection.execute(select(Deal.id, Deal.key).where(Deal.id.between(low, high))).all()
+        )
+        held = select(key, *(index.c[f] for f in FIELDS)).where(key.between(low, high))
+        stored = {row[0]: _words(row[1:]) for row in connection.execute(held)}
+        for row in connection.execute(
+            ledger_texts(select(Deal.id).where(Deal.id.between(low, high)))
+        ):
+            words = stored.get(row[0])
+            if words is None:
+                yield f'search: deal "{keys[row[0]]}" is missing from the index'
+            elif words != _words(folded_fields(row)):
+                yield f'search: deal "{keys[row[0]]}" has a stale index entry'
+    orphans = select(key).where(key.not_in(select(Deal.id))).order_by(key)
+    for deal_id in connection.scalars(orphans):
+        yield f"search: the index holds deal id {deal_id}, which is not in the ledger"
+
+
+def _words(fields: Sequence[str]) -> tuple[list[str], ...]:
+    return tuple(sorted(field.split()) for field in fields)

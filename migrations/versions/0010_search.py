@@ -1,0 +1,55 @@
+"""The search index: one row a deal with the folded words of its title, parties, notes, reasons
+and sources.
+
+Revision ID: 0010_search
+Revises: 0009_fx_rates
+Create Date: 2026-12-04
+
+SQLite keeps it in an FTS5 table, PostgreSQL in a table with a generated tsvector column and a
+GIN index. The upgrade fills it for the deals the ledger already holds, folding their text with
+the code that keeps it current afterwards: an index is only useful if it says what that code
+would write. Downgrading drops it.
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "0010_search"
+down_revision: str | None = "0009_fx_rates"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+# The statements as this revision made them (dealtrack.search_index has the living copy).
+SQLITE = (
+    "CREATE VIRTUAL TABLE deal_search USING fts5(title, parties, notes, reasons, sources, "
+    "tokenize = 'unicode61 remove_diacritics 0')",
+)
+DOCUMENT = (
+    "setweight(to_tsvector('simple'::regconfig, title), 'A') || "
+    "setweight(to_tsvector('simple'::regconfig, parties), 'B') || "
+    "setweight(to_tsvector('simple'::regconfig, sources), 'C') || "
+    "setweight(to_tsvector('simple'::regconfig, notes || ' ' || reasons), 'D')"
+)
+POSTGRESQL = (
+    "CREATE TABLE deal_search (deal_id INTEGER NOT NULL, title TEXT NOT NULL, "
+    "parties TEXT NOT NULL, notes TEXT NOT NULL, reasons TEXT NOT NULL, sources TEXT NOT NULL, "
+    f"document tsvector GENERATED ALWAYS AS ({DOCUMENT}) STORED, "
+    "CONSTRAINT pk_deal_search PRIMARY KEY (deal_id), "
+    "CONSTRAINT fk_deal_search_deal_id_deal FOREIGN KEY (deal_id) "
+    "REFERENCES deal (id) ON DELETE CASCADE)",
+    "CREATE INDEX ix_deal_search_document ON deal_search USING gin (document)",
+)
+
+
+def upgrade() -> None:
+    from dealtrack.search_index import reindex
+
+    connection = op.get_bind()
+    for statement in SQLITE if connection.dialect.name == "sqlite" else POSTGRESQL:
+        connection.exec_driver_sql(statement)
+    reindex(connection, None)
+
+
+def downgrade() -> None:
+    op.drop_table("deal_search")
