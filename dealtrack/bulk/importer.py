@@ -179,7 +179,7 @@ class _Import:
         """Store a new deal whose parties the child numbered, with the parties it created."""
         for party_id, name, name_key in parties:  # the stage learns them if it needs them
             self.writer.add_party(party_id, name, name_key)
-        self.result.count("added", self.new_deals.create(unpack(data), iter(party_ids)))
+        self.result.count_added(self.new_deals.create(unpack(data), iter(party_ids)))
         self.snapshot.next_party_id = next_party_id
         self.written += 1
 
