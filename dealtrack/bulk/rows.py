@@ -163,7 +163,7 @@ class ColumnPlan:
                 for name, column in self.sources.items()
                 if (raw := record.get(column)) is not None
             }
-            if all(type(raw) is str for raw in found.values()):
+            if set(map(type, found.values())) == {str}:
                 return found  # a delimited file's cells, as they always are
         cells = dict(self.defaults)
         wrong: list[tuple[str, str]] = []

@@ -316,7 +316,7 @@ def unpack(data: bytes) -> FlatRow:
 
 
 def _packed_date(date: PartialDate | None) -> tuple[int, str] | None:
-    return None if date is None else (date.start.toordinal(), date.precision.value)
+    return None if date is None else (date.start.toordinal(), date.precision._value_)
 
 
 def _date(packed: tuple[int, str] | None) -> PartialDate | None:
