@@ -5,12 +5,13 @@ the ledger untouched (atomic by default); ``--skip-invalid`` writes the valid ro
 rows wait on disk in a Stage, so memory does not grow with the file.
 """
 
+import gc
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -151,7 +152,20 @@ class _Import:
         )  # fmt: skip
         progress = self.options.progress
         self.columns_checked_in_child = True
-        for item in checked_rows(records, check):
+        # A row's objects here are plain values, freed as soon as they are written: the cyclic
+        # collector would only rescan them, about 2% of this process's work.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            self._take_checked(checked_rows(records, check), progress)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _take_checked(
+        self, items: Iterator[Any], progress: Callable[[str, int, int | None], None] | None
+    ) -> None:
+        for item in items:
             self.result.rows += item[0]
             if item[1] == "bad":
                 line, fields_read, found, whole = item[2:]
