@@ -6,6 +6,7 @@ rows wait on disk in a Stage, so memory does not grow with the file.
 """
 
 import gc
+import marshal
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -27,7 +28,7 @@ from dealtrack.bulk.parsing import NEW_ROW_FIELDS, RowChecker, checked_rows
 from dealtrack.bulk.rejects import RejectWriter
 from dealtrack.bulk.rows import ColumnPlan, FlatRow, RowProblems, parse_row
 from dealtrack.bulk.snapshot import Snapshot
-from dealtrack.bulk.staging import Stage, unpack
+from dealtrack.bulk.staging import Stage, row_of, unpack
 from dealtrack.bulk.straight import StraightWrites
 from dealtrack.bulk.updating import update_deal
 from dealtrack.dates import PartialDate
@@ -177,15 +178,19 @@ class _Import:
                     self.problems.reject(line, fields_read, found, physical_lines(fields_read))
             else:
                 line, key, natural, known, data, kept = item[2:NEW_ROW_FIELDS]
-                self.stage.add_packed(key, natural, known, data, kept)
-                if item[1] == "new":
-                    self._store_numbered(data, *item[NEW_ROW_FIELDS:])
+                if item[1] == "new":  # the row's values, its natural key left to this process
+                    row = row_of(data)
+                    natural = self.matcher.file_natural(row)
+                    self.stage.add_packed(key, natural, known, marshal.dumps(data), kept)
+                    self._store_numbered(row, *item[NEW_ROW_FIELDS:])
+                else:
+                    self.stage.add_packed(key, natural, known, data, kept)
             if progress and self.result.rows % PROGRESS_EVERY == 0:
                 progress("reading", self.result.rows, None)
 
     def _store_numbered(
         self,
-        data: bytes,
+        row: FlatRow,
         party_ids: list[int],
         parties: list[tuple[int, str, str]],
         next_party_id: int,
@@ -193,7 +198,7 @@ class _Import:
         """Store a new deal whose parties the child numbered, with the parties it created."""
         for party_id, name, name_key in parties:  # the stage learns them if it needs them
             self.writer.add_party(party_id, name, name_key)
-        self.result.count_added(self.new_deals.create(unpack(data), iter(party_ids)))
+        self.result.count_added(self.new_deals.create(row, iter(party_ids)))
         self.snapshot.next_party_id = next_party_id
         self.written += 1
 
@@ -257,7 +262,7 @@ class _Import:
         kept = record.fields if self.problems.rejects else None
         natural, known = self.matcher.file_natural(row), self.matcher.known(row)
         self.stage.add_row(row, natural, known, kept)  # kept even if written, to undo that
-        if self.straight.admits(row.key, natural, known, self.problems.count):
+        if self.straight.admits(row.key, natural is not None, known, self.problems.count):
             self._write(row)
 
     def write(self) -> None:
