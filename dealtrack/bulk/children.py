@@ -20,7 +20,7 @@ from typing import Any
 from dealtrack.bulk import readers
 from dealtrack.errors import DealtrackError
 
-BATCH = 1_000  # items a message: a batch of new rows unpacked is a few megabytes
+BATCH = 2_000
 
 
 def in_child(items: Iterator[Any], step: Callable[[Any], Any]) -> Iterator[Any]:

@@ -6,7 +6,6 @@ rows wait on disk in a Stage, so memory does not grow with the file.
 """
 
 import gc
-import marshal
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -28,7 +27,7 @@ from dealtrack.bulk.parsing import NEW_ROW_FIELDS, RowChecker, checked_rows
 from dealtrack.bulk.rejects import RejectWriter
 from dealtrack.bulk.rows import ColumnPlan, FlatRow, RowProblems, parse_row
 from dealtrack.bulk.snapshot import Snapshot
-from dealtrack.bulk.staging import Stage, row_of, unpack
+from dealtrack.bulk.staging import Stage, unpack
 from dealtrack.bulk.straight import StraightWrites
 from dealtrack.bulk.updating import update_deal
 from dealtrack.dates import PartialDate
@@ -178,13 +177,9 @@ class _Import:
                     self.problems.reject(line, fields_read, found, physical_lines(fields_read))
             else:
                 line, key, natural, known, data, kept = item[2:NEW_ROW_FIELDS]
-                if item[1] == "new":  # the row's values, its natural key left to this process
-                    row = row_of(data)
-                    natural = self.matcher.file_natural(row)
-                    self.stage.add_packed(key, natural, known, marshal.dumps(data), kept)
-                    self._store_numbered(row, *item[NEW_ROW_FIELDS:])
-                else:
-                    self.stage.add_packed(key, natural, known, data, kept)
+                self.stage.add_packed(key, natural, known, data, kept)
+                if item[1] == "new":
+                    self._store_numbered(unpack(data), *item[NEW_ROW_FIELDS:])
             if progress and self.result.rows % PROGRESS_EVERY == 0:
                 progress("reading", self.result.rows, None)
 

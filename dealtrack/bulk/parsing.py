@@ -14,16 +14,15 @@ from dealtrack.bulk.creating import number_parties, party_names
 from dealtrack.bulk.matching import Matcher, RowError, required_natural
 from dealtrack.bulk.rows import ColumnPlan, RowProblems, parse_row
 from dealtrack.bulk.snapshot import Snapshot
-from dealtrack.bulk.staging import Stage, pack, row_values
+from dealtrack.bulk.staging import Stage, pack
 from dealtrack.bulk.straight import StraightWrites
 
 # One checked record, as sent:
 #   (counted, "bad", line, record, [(field, message)], whole-record problem)
 #   (counted, "row", line, key, natural key, known, packed row, record kept for --rejects)
-#   (counted, "new", line, key, None, known, the row's values, kept, party ids, new parties,
+#   (counted, "new", line, key, natural key, known, packed row, kept, party ids, new parties,
 #    the next free party id): a row whose new deal is to be written now, its parties numbered
-#    (the ids of ``creating.party_names``; new parties as (id, name, name key)); the importing
-#    process packs it (``staging.row_values``) and finds its natural key
+#    (the ids of ``creating.party_names``; new parties as (id, name, name key))
 Checked = tuple[Any, ...]
 NEW_ROW_FIELDS = 8  # the items of a "new" item up to the kept record, as in a "row" item
 
@@ -76,20 +75,15 @@ class RowChecker:
             self.problems += 1
             found = [(error.field_name, error.message)]
             return (counted, "bad", record.line, record.fields, found, False)
-        known = self.matcher.known(row)
+        natural, known = self.matcher.file_natural(row), self.matcher.known(row)
         kept = record.fields if self.keep else None
-        complete = row.target is not None and row.reported is not None
+        checked = (counted, "row", record.line, row.key, natural, known, pack(row), kept)
         if self.numbering is None or not self.numbering[1].admits(
-            row.key, complete, known, self.problems
+            row.key, natural is not None, known, self.problems
         ):
-            natural = self.matcher.file_natural(row)
-            return (counted, "row", record.line, row.key, natural, known, pack(row), kept)
+            return checked
         snapshot = self.numbering[0]
         if self.parties is None:
             self.parties = Stage()
         ids, parties = number_parties(self.parties, snapshot, party_names(row))
-        # Its natural key and packing are the importing process's: this one has more to do.
-        values = row_values(row)
-        line = record.line
-        return (counted, "new", line, row.key, None, known, values, kept, ids, parties,
-                snapshot.next_party_id)  # fmt: skip
+        return (counted, "new", *checked[2:], ids, parties, snapshot.next_party_id)

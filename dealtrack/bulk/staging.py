@@ -255,7 +255,6 @@ class Stage:
         """``wanted``, or with -2, -3… if a ledger deal, a row of the file or a key this import
         derived before already has it; taken from then on."""
 
-
         def taken(key: str) -> bool:
             return (
                 key in ledger_keys
@@ -295,29 +294,21 @@ _PRECISIONS = {p.value: p for p in Precision}
 def pack(row: FlatRow) -> bytes:
     """A validated row as bytes: marshal of plain values, several times cheaper than validating
     the row again or pickling it."""
-    return marshal.dumps(row_values(row))
+    value = row.value
+    return marshal.dumps(
+        (
+            row.line, row.key, row.title, row.kind, row.target, row.roles, row.status,
+            row.reason, None if value is None else (value.low, value.high, value.currency),
+            row.value_given, row.basis, _packed_date(row.reported), _packed_date(row.date),
+            row.outlet, row.url, row.attribution, row.notes,
+        )
+    )  # fmt: skip
 
 
 def unpack(data: bytes) -> FlatRow:
     """The row ``pack`` was given."""
-    return row_of(marshal.loads(data))
-
-
-def row_values(row: FlatRow) -> tuple[Any, ...]:
-    """A validated row as plain values (what ``pack`` stores), to send to another process."""
-    value = row.value
-    return (
-        row.line, row.key, row.title, row.kind, row.target, row.roles, row.status,
-        row.reason, None if value is None else (value.low, value.high, value.currency),
-        row.value_given, row.basis, _packed_date(row.reported), _packed_date(row.date),
-        row.outlet, row.url, row.attribution, row.notes,
-    )  # fmt: skip
-
-
-def row_of(values: tuple[Any, ...]) -> FlatRow:
-    """The row ``row_values`` was given."""
     (line, key, title, kind, target, roles, status, reason, value, given, basis, reported, date,
-     outlet, url, attribution, notes) = values  # fmt: skip
+     outlet, url, attribution, notes) = marshal.loads(data)  # fmt: skip
     return FlatRow(
         line, key, title, kind, target, roles, status, reason,
         None if value is None else Amount(*value), given, basis, _date(reported), _date(date),
