@@ -3,6 +3,7 @@
 import datetime
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -10,12 +11,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dealtrack.bulk.creating import number_parties, party_names
-from dealtrack.bulk.rows import FlatRow
+from dealtrack.bulk.rows import FlatRow, checked_key, checked_name
 from dealtrack.bulk.snapshot import Snapshot
 from dealtrack.bulk.staging import RECENT, IdSet, Stage, pack, unpack
 from dealtrack.dates import PartialDate, Precision
 from dealtrack.money import Amount
-from dealtrack.names import name_key
+from dealtrack.names import (
+    MAX_NAME_LENGTH,
+    check_party_name,
+    invalid_key_message,
+    is_valid_key,
+    name_key,
+)
 
 
 def staged(rows: list[tuple[str | None, str | None, bool]]) -> Stage:
@@ -206,3 +213,28 @@ def test_an_id_set_keeps_a_far_id_out_of_its_bitmap() -> None:
     taken.add(2**62)
     assert len(taken.bits) < 100_000 // 8 * 2
     assert 2**62 in taken and 100_000 in taken and 100_001 not in taken and 0 not in taken
+
+
+def _outcome(check: Callable[[str], str], text: str) -> str:
+    """What a check makes of text: the text it keeps, or its error's message."""
+    try:
+        return "kept " + check(text)
+    except ValueError as error:  # InvalidName is one
+        return f"refused {type(error).__name__}: {error}"
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0xA0)) | st.text(max_size=205))
+def test_a_party_name_is_checked_alike_with_or_without_its_ascii_shortcut(text: str) -> None:
+    assert _outcome(checked_name, text) == _outcome(check_party_name, text)
+    long = "x" * (MAX_NAME_LENGTH - 1) + text
+    assert _outcome(checked_name, long) == _outcome(check_party_name, long)
+
+
+@given(st.text(alphabet="ab9-A_ é"))
+def test_a_deal_key_is_checked_alike_with_or_without_its_ascii_shortcut(text: str) -> None:
+    def by_the_rule(key: str) -> str:
+        if not is_valid_key(key):
+            raise ValueError(invalid_key_message(key))
+        return key
+
+    assert _outcome(checked_key, text) == _outcome(by_the_rule, text)

@@ -79,7 +79,7 @@ class RowChecker:
         kept = record.fields if self.keep else None
         checked = (counted, "row", record.line, row.key, natural, known, pack(row), kept)
         if self.numbering is None or not self.numbering[1].admits(
-            row.key, natural, known, self.problems
+            row.key, natural is not None, known, self.problems
         ):
             return checked
         snapshot = self.numbering[0]

@@ -14,6 +14,7 @@ from dealtrack import dates, money, statuses, vocabulary
 from dealtrack.domain.json_values import json_date_text, json_names, json_text
 from dealtrack.domain.parties import role_clashes
 from dealtrack.names import (
+    MAX_NAME_LENGTH,
     InvalidName,
     check_party_name,
     invalid_key_message,
@@ -163,7 +164,7 @@ class ColumnPlan:
                 for name, column in self.sources.items()
                 if (raw := record.get(column)) is not None
             }
-            if all(type(raw) is str for raw in found.values()):
+            if set(map(type, found.values())) == {str}:
                 return found  # a delimited file's cells, as they always are
         cells = dict(self.defaults)
         wrong: list[tuple[str, str]] = []
@@ -225,7 +226,36 @@ _attribution = _cached(vocabulary.parse_attribution)
 _status = _cached(statuses.parse_status)
 _reason_in_word = _cached(statuses.reason_in_word)
 _currency = _cached(money.parse_currency)
-_party_name = _cached(check_party_name)
+
+
+def checked_name(text: str) -> str:
+    """``check_party_name``, without its regular expressions for the names most files hold:
+    printable ASCII with no ';' and no run of spaces is as it will be shown once stripped (the
+    only white space printable ASCII has is the space; its control characters are unprintable)."""
+    if text.isascii() and text.isprintable() and ";" not in text and "  " not in text:
+        display = text.strip()
+        if display and len(display) <= MAX_NAME_LENGTH:
+            return display
+    return check_party_name(text)
+
+
+def checked_key(text: str) -> str:
+    """A deal key as given, or a ValueError saying why it is not one (``is_valid_key``). Keys
+    are unique, so no cache helps: an ASCII key is checked by string methods instead of the
+    rule's two regular expressions (lowercase alone says it has a letter and no capital)."""
+    if not (
+        text.isascii()
+        and text.islower()
+        and text.replace("-", "").isalnum()
+        and "--" not in text
+        and text[0] != "-"
+        and text[-1] != "-"
+    ) and not is_valid_key(text):
+        raise ValueError(invalid_key_message(text))
+    return text
+
+
+_party_name = _cached(checked_name)
 
 
 def parse_row(
@@ -342,12 +372,6 @@ def _names_cell(text: str) -> list[str]:
     return list(_names_of(text))  # a copy: a row's roles are its own to change
 
 
-def _key(text: str) -> str:
-    if not is_valid_key(text):
-        raise ValueError(invalid_key_message(text))
-    return text
-
-
 def _names(text: str) -> list[str]:
     names: list[str] = []
     seen: set[str] = set()
@@ -362,7 +386,7 @@ def _names(text: str) -> list[str]:
 
 
 _CONVERTERS: dict[str, Callable[[str], Any]] = {
-    "key": lambda t: _key(t),
+    "key": checked_key,
     "kind": _kind,
     "target": _party_name,
     "acquirers": _names_cell,

@@ -12,12 +12,13 @@ an import creates are looked up here rather than kept in memory.
 """
 
 import datetime
+import functools
 import marshal
 import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
-from dealtrack.bulk.rows import FlatRow
+from dealtrack.bulk.rows import CACHED, FlatRow
 from dealtrack.bulk.snapshot import Snapshot
 from dealtrack.dates import PartialDate, Precision
 from dealtrack.domain.duplicates import NaturalKey, natural_text
@@ -316,12 +317,16 @@ def unpack(data: bytes) -> FlatRow:
 
 
 def _packed_date(date: PartialDate | None) -> tuple[int, str] | None:
-    return None if date is None else (date.start.toordinal(), date.precision.value)
+    return None if date is None else (date.start.toordinal(), date.precision._value_)
 
 
 def _date(packed: tuple[int, str] | None) -> PartialDate | None:
-    if packed is None:
-        return None
+    return None if packed is None else _unpacked_date(packed)
+
+
+# Rows repeat a few thousand dates: one (immutable) PartialDate each, made once, in a bounded cache.
+@functools.lru_cache(maxsize=CACHED)
+def _unpacked_date(packed: tuple[int, str]) -> PartialDate:
     return PartialDate(datetime.date.fromordinal(packed[0]), _PRECISIONS[packed[1]])
 
 

@@ -16,11 +16,12 @@ class StraightWrites:
     def __init__(self, open_: bool, skip_invalid: bool) -> None:
         self.open, self.skip_invalid = open_, skip_invalid
 
-    def admits(self, key: str | None, natural: str | None, known: bool, problems: int) -> bool:
-        """Whether this row's new deal is written now. ``known``: the row matches a ledger deal;
-        ``problems``: how many problems the file has shown so far (a failing import writes
-        nothing, so it stops writing at its first problem unless rows may be skipped)."""
+    def admits(self, key: str | None, complete: bool, known: bool, problems: int) -> bool:
+        """Whether this row's new deal is written now. ``complete``: the row has a natural key;
+        ``known``: the row matches a ledger deal; ``problems``: how many problems the file has
+        shown so far (a failing import writes nothing, so it stops writing at its first problem
+        unless rows may be skipped)."""
         failing = problems > 0 and not self.skip_invalid
-        if self.open and (known or key is None or natural is None or failing):
+        if self.open and (known or key is None or not complete or failing):
             self.open = False
         return self.open

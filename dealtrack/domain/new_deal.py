@@ -107,16 +107,19 @@ def new_deal_rows(opening: Opening, first_event_id: int) -> DealRows:
     """The rows of a new deal, its events numbered from ``first_event_id`` in ledger order."""
     deal_id, reported, effective = opening.deal_id, opening.reported, opening.effective
     later = effective.start > reported.start
+    # A precision's text read as ``_value_``, the member's plain attribute: ``.value`` is a
+    # descriptor written in Python, and an import asks it several times of every deal.
+    reported_precision = reported.precision._value_
     status = opening.status or "rumored"
     value = value_columns(opening.value, opening.basis)
-    stamp = (deal_id, reported.start, reported.precision.value, opening.recorded_at)
+    stamp = (deal_id, reported.start, reported_precision, opening.recorded_at)
     roster = encode_roster([(opening.target_id, "target"), *opening.roster])
     first_state = (
         ("rumored", None, None, None, None, None) if later else (status, opening.reason, *value)
     )
     created = (first_event_id, *stamp, *first_state, *opening.source, opening.note, roster)
     following: list[tuple[Any, ...]] = []
-    on = (effective.start, effective.precision.value, opening.recorded_at)
+    on = (effective.start, effective.precision._value_, opening.recorded_at)
     if later and opening.status is not None:  # a restated rumor on `effective` is kept too
         following.append(("status", *on, status, opening.reason, None, None, None, None, None))
     if later and opening.value_given:
@@ -131,12 +134,14 @@ def new_deal_rows(opening: Opening, first_event_id: int) -> DealRows:
         if following
         else following  # most deals: building an empty list still costs a comprehension
     )
-    updated = effective if following else reported
+    updated, updated_precision = (
+        (effective, effective.precision._value_) if following else (reported, reported_precision)
+    )
     # The cached state is the fold of these events: a reason without a status stays unrecorded.
     in_force = (status, opening.reason) if not later or opening.status else ("rumored", None)
     deal = (
         deal_id, opening.key, opening.title, opening.kind, opening.target_id, *in_force, *value,
-        reported.start, reported.precision.value, updated.start, updated.precision.value,
+        reported.start, reported_precision, updated.start, updated_precision,
     )  # fmt: skip
     participants = [(deal_id, party_id, role) for party_id, role in opening.roster]
     return DealRows(deal, created, numbered, participants)
