@@ -35,7 +35,7 @@ from dealtrack.errors import LedgerUnavailable
 from dealtrack.location import Location, mask_password
 from dealtrack.models import Base
 
-HEAD_REVISION = "0009_fx_rates"
+HEAD_REVISION = "0011_fx_report_indexes"
 VERSION_TABLE = "dealtrack_version"
 WRITE_LOCK_KEY = 0x6465616C  # "deal": the one advisory lock all PostgreSQL writers share
 _WRITE = "dealtrack_write"

@@ -27,6 +27,7 @@ KNOWN_REVISIONS = (
     "0007_links",
     "0008_party_events",
     "0009_fx_rates",
+    "0011_fx_report_indexes",
 )
 
 

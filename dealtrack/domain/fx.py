@@ -17,6 +17,7 @@ Pure code: rates come in as plain tables (``RateTable``); where they come from i
 
 import bisect
 import datetime
+import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -354,6 +355,9 @@ def _terms(choice: Choice, largest: int) -> tuple[int, int, int]:
         top, bottom = into.top * out.bottom, into.bottom * out.top
         # The Decimal numerator is the exact product of these two: at most this many digits.
         digits = into.digits + out.below_digits
+    # In lowest terms, so that more amounts fit: any fraction equal to the Conversion's serves.
+    common = math.gcd(top, bottom)
+    top, bottom = top // common, bottom // common
     exact_product = 10 ** max(28 - digits, 0) - 1
     if bottom > largest or bottom >= EXACT_BELOW:
         return top, bottom, -1
