@@ -73,6 +73,20 @@ def half_even(amount: Any, twice_top: Any, bottom: Any, twice_bottom: Any) -> Co
     return rounded
 
 
+def day_terms(
+    book: RateBook, currency: str, target: str, days: Sequence[int]
+) -> dict[int, tuple[int, int, int, int]]:
+    """``(2 × top, bottom, 2 × bottom, most)`` of each of ``days`` (ordinals, ascending) that
+    has a rate: ``half_even``'s terms, all fitting 64 bits up to the amount ``most``."""
+    # 2 × amount × top + bottom, and 2 × bottom, must fit too.
+    terms = book.exact_terms(currency, target, days, LARGEST // 4)
+    return {
+        day: (2 * term[0], term[1], 2 * term[1], term[2])
+        for day, term in zip(days, terms, strict=True)
+        if term is not None and term[2] >= 0
+    }
+
+
 def day_rows(
     book: RateBook, target: str, periods: dict[str, list[Period]]
 ) -> list[tuple[str, datetime.date, str, int, int, int, int]]:
@@ -80,14 +94,7 @@ def day_rows(
     day; a period without a rate near that day gets no row."""
     rows = []
     for currency, held in periods.items():
-        ordinals = sorted({last for _, _, last in held})
-        # 2 × amount × top + bottom, and 2 × bottom, must fit too.
-        terms = book.exact_terms(currency, target, ordinals, LARGEST // 4)
-        found = {
-            day: (2 * term[0], term[1], 2 * term[1], term[2])
-            for day, term in zip(ordinals, terms, strict=True)
-            if term is not None and term[2] >= 0
-        }
+        found = day_terms(book, currency, target, sorted({last for _, _, last in held}))
         for start, kind, last in held:
             term = found.get(last)
             if term is not None:

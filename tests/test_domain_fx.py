@@ -282,7 +282,7 @@ def test_the_exact_terms_of_many_days_convert_as_each_days_conversion_does(
             continue
         top, bottom, limit = term
         # -1: no amount converts in whole numbers that fit (the database leaves it to apply).
-        assert limit == -1 or (bottom <= LARGEST and limit * top <= LARGEST)
+        assert limit == -1 or (max(top, bottom) <= LARGEST and limit * top <= LARGEST)
         for amount in [0, limit, *amounts]:
             if 0 <= amount <= limit:
                 assert half_even(amount, top, bottom) == conversion.apply(amount)

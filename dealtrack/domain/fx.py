@@ -207,8 +207,8 @@ class RateBook:
     ) -> list[tuple[int, int, int] | None]:
         """Each of ``days``' conversion (proleptic ordinals, oldest first; None: no rate) as
         ``(top, bottom, limit)``: for amounts from 0 to ``limit``, ``conversion(…).apply`` is
-        the half-even rounding of amount × top ÷ bottom, and amount × top and bottom are at most
-        ``largest``, so an engine of bounded integers (a database) can work it out alike.
+        the half-even rounding of amount × top ÷ bottom, and top, bottom and amount × top are at
+        most ``largest`` (-1: no amount), so an engine of bounded integers (a database) can work it out alike.
 
         In one pass, without a Conversion a day: a report converts on every day of decades.
         Why the limit holds: ``apply`` rounds in integers up to its own limit, and beyond it
@@ -359,7 +359,7 @@ def _terms(choice: Choice, largest: int) -> tuple[int, int, int]:
     common = math.gcd(top, bottom)
     top, bottom = top // common, bottom // common
     exact_product = 10 ** max(28 - digits, 0) - 1
-    if bottom > largest or bottom >= EXACT_BELOW:
+    if max(top, bottom) > largest or bottom >= EXACT_BELOW:
         return top, bottom, -1
     return top, bottom, min(largest // top, (EXACT_BELOW - 1) // top, exact_product)
 
