@@ -196,7 +196,8 @@ def _rows(session: Session, query: Select[Any]) -> Iterator[Any]:
         finally:
             result.close()
         return
-    streamed = connection.execution_options(yield_per=10_000).execute(query)
+    # On the statement: the connection's own options would stream its later DDL too.
+    streamed = connection.execute(query.execution_options(yield_per=10_000))
     for rows in streamed.partitions():
         yield from rows
 
