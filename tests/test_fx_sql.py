@@ -5,15 +5,21 @@ for the database's integers are converted in Python instead, never approximated.
 import datetime
 import json
 from decimal import Decimal
+from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import BigInteger, literal, select
+from sqlalchemy import BigInteger, create_engine, literal, select, text
+from sqlalchemy.orm import Session
 
 from dealtrack.db import open_ledger
 from dealtrack.domain.fx import RateBook, rate_text, table_of
-from dealtrack.fx_sql import day_terms, half_even
+from dealtrack.fx_sql import DAY_RATE, converted_totals, day_terms, half_even
 from dealtrack.location import locate
+from dealtrack.queries import Filters
+from dealtrack.reports import _members
+from dealtrack.services.parties import Notices
 from tests.conftest import Invoke
 
 D = datetime.date
@@ -121,4 +127,24 @@ def test_deals_on_every_day_of_their_span_convert_as_deals_on_a_few_days_do(
         assert run(*args).exit_code == 0
     assert totals(run)[0]["totals"] == [
         {"currency": "USD", "deals": 3, "folded": 0, "amount": "42.00", "high": "42.00"}
+    ]
+
+
+@pytest.mark.sqlite_only("query plans are SQLite's")
+def test_the_conversion_by_status_reads_the_covering_index_in_order_without_a_sort(
+    run: Invoke, db_path: Path
+) -> None:
+    assert run("add", "One", "--value", "EUR 10", "--on", "2020-02-03").exit_code == 0
+    engine = create_engine(f"sqlite:///{db_path}")
+    with Session(engine) as session:
+        members = _members(session, "status", Filters(), Notices())
+        DAY_RATE.create(session.connection())
+        by = (members.c.grp, members.c.currency)
+        query = converted_totals(members, by, by, [members.c.currency.in_(["EUR"])])
+        compiled = query.compile(engine, compile_kwargs={"literal_binds": True})
+        steps = [row[-1] for row in session.execute(text(f"EXPLAIN QUERY PLAN {compiled}"))]
+    engine.dispose()
+    assert steps == [
+        "SCAN deal USING COVERING INDEX ix_deal_status_value",
+        "SEARCH fx_day_rate USING PRIMARY KEY (currency=? AND day=? AND period=?) LEFT-JOIN",
     ]
