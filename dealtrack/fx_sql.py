@@ -224,7 +224,8 @@ def converted_totals(
             func.count(rate.bottom),
             func.count(case((fits, 1))),
             func.sum(case((fits, low))),
-            func.sum(case((and_(fits, members.c.high.is_not(None)), wider))),
+            # The high end is rare: tested first, the rest is not worked out for most deals.
+            func.sum(case((and_(members.c.high.is_not(None), fits), wider))),
         )
         .select_from(_joined(members))
         .where(*where)

@@ -275,11 +275,12 @@ class RateBook:
         for built_in, route, rates in series:
             days = rates[0]
             read = self._quotes[(id(rates), route)]  # the tables are kept: ids stay theirs
+            alone = len(series) == 1  # the common case: nothing to compare with
             for at, (first, last) in enumerate(windows):
                 index = bisect.bisect_right(days, last) - 1
                 if index < 0 or days[index] < first:
                     continue
-                held = best[at]
+                held = None if alone else best[at]
                 if held is None or -held.order[0] < days[index]:
                     quote = read[index]
                     if quote is None:
@@ -357,11 +358,16 @@ def _terms(choice: Choice, largest: int) -> tuple[int, int, int]:
         digits = into.digits + out.below_digits
     # In lowest terms, so that more amounts fit: any fraction equal to the Conversion's serves.
     common = math.gcd(top, bottom)
-    top, bottom = top // common, bottom // common
-    exact_product = 10 ** max(28 - digits, 0) - 1
-    if max(top, bottom) > largest or bottom >= EXACT_BELOW:
+    if common > 1:
+        top, bottom = top // common, bottom // common
+    if top > largest or bottom > largest or bottom >= EXACT_BELOW:
         return top, bottom, -1
+    # The product amount × numerator is exact in Decimal while it has at most 28 digits.
+    exact_product = _EXACT_PRODUCT[digits] if digits < 28 else 0
     return top, bottom, min(largest // top, (EXACT_BELOW - 1) // top, exact_product)
+
+
+_EXACT_PRODUCT = [10 ** (28 - digits) - 1 for digits in range(28)]
 
 
 def conversion_day(last_day: datetime.date, fx_on: datetime.date | None) -> datetime.date:
