@@ -2,11 +2,12 @@
 
 The groups are ``report``'s own (the same SQL gathers each deal's group and value). What needs
 no rate is counted and summed in SQL, as ``report`` does: values already in the currency, values
-of a currency no rate could ever convert, undisclosed values. Every other valued deal is read
-back and converted here at its own date's rate, rounded once, and the rounded amounts added (with
-``--min-value``/``--max-value``, every valued deal, each compared after conversion).
-A deal's value date is its ``reported`` date, read from its own row, unless a ``value`` event
-changed its value: only those deals have their value event in force looked up.
+of a currency no rate could ever convert, undisclosed values. Every other valued deal is
+converted at its own date's rate, rounded once, and the rounded amounts added: in SQL
+(``dealtrack.fx_sql``), but for the few the database cannot convert exactly; here, one by one,
+with ``--fx-on`` or with ``--min-value``/``--max-value`` (every valued deal, each compared after
+conversion). A deal's value date is its ``reported`` date, read from its own row, unless a
+``value`` event changed its value: only those deals have their value event in force looked up.
 Rival bids fold after conversion, so two bids priced in different currencies count once, at the
 larger. A deal whose currency had no rate near its date is counted under ``unconverted``: never
 dropped, never guessed.

@@ -2,8 +2,8 @@
 
 A conversion is an estimate beside the recorded value, never a replacement. Each deal converts at
 the rate of the day its value event in force is dated (the period's last day for a month or a
-year), or on ``--fx-on``'s date, or at the newest rates with ``--fx-on latest``. SQL cannot round
-each deal's amount half-even at its own rate exactly, so the selected rows are converted here.
+year), or on ``--fx-on``'s date, or at the newest rates with ``--fx-on latest``. Listed deals are
+converted here, a page at a time; a report's totals mostly in SQL (``dealtrack.fx_sql``).
 """
 
 import datetime
