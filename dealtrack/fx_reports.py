@@ -2,11 +2,12 @@
 
 The groups are ``report``'s own (the same SQL gathers each deal's group and value). What needs
 no rate is counted and summed in SQL, as ``report`` does: values already in the currency, values
-of a currency no rate could ever convert, undisclosed values. Every other valued deal is read
-back and converted here at its own date's rate, rounded once, and the rounded amounts added (with
-``--min-value``/``--max-value``, every valued deal, each compared after conversion).
-A deal's value date is its ``reported`` date, read from its own row, unless a ``value`` event
-changed its value: only those deals have their value event in force looked up.
+of a currency no rate could ever convert, undisclosed values. Every other valued deal is
+converted at its own date's rate, rounded once, and the rounded amounts added: in SQL
+(``dealtrack.fx_sql``), but for the few the database cannot convert exactly; here, one by one,
+with ``--fx-on`` or with ``--min-value``/``--max-value`` (every valued deal, each compared after
+conversion). A deal's value date is its ``reported`` date, read from its own row, unless a
+``value`` event changed its value: only those deals have their value event in force looked up.
 Rival bids fold after conversion, so two bids priced in different currencies count once, at the
 larger. A deal whose currency had no rate near its date is counted under ``unconverted``: never
 dropped, never guessed.
@@ -17,19 +18,29 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import Select, String, Subquery, null, select, true, type_coerce
+from sqlalchemy import Select, String, Subquery, null, select, type_coerce
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from dealtrack.dates import PartialDate, from_storage
 from dealtrack.domain.fx import IDENTITY, Conversion, RateBook, within
 from dealtrack.domain.rivals import Bid, fold_total
-from dealtrack.fx_values import BATCH, Into, changed_value_days, split_bounds, value_days
+from dealtrack.fx_sql import beyond_limit, converted_totals, drop_day_rates, fill_day_rates
+from dealtrack.fx_values import (
+    BATCH,
+    Into,
+    changed_value_days,
+    split_bounds,
+    value_changed_deals,
+    value_days,
+)
 from dealtrack.money import to_decimal_string
 from dealtrack.queries import Filters
 from dealtrack.reports import (
     _default_order,
     _label,
     _members,
+    _months,
     _rival_bids,
     _sub,
     _totals,
@@ -70,12 +81,15 @@ def build_report_in(
     groups: dict[GroupKey, _Group] = defaultdict(_Group)
     conversions = _Conversions(book, into)
     if into.bounds() == (None, None):
-        currencies = _sum_in_sql(session, members, book, into.currency, groups)
-        if currencies:
-            query, changed = _valued_deals(session, members, into, filters.as_of, currencies)
-            _add_converted(groups, _rows(session, query), changed, conversions)
+        counts = _sum_in_sql(session, members, book, into.currency, groups)
+        if counts and into.fx_on is None:
+            _convert_in_sql(session, members, book, into, filters.as_of, counts, groups)
+        elif counts:
+            query = _valued_deals(members, into, [_of(members, counts)])
+            _add_converted(groups, _rows(session, query), {}, conversions)
     else:
-        query, changed = _valued_deals(session, members, into, filters.as_of, None)
+        changed = _changed_days(session, into, filters.as_of)
+        query = _valued_deals(members, into, [])
         _add_within(groups, _rows(session, query), changed, conversions, *into.bounds())
     _fold_rivals(groups, bids, _converted_bids(session, book, into, bids, filters.as_of))
     records = [_record(by, key, group, into.currency) for key, group in groups.items()]
@@ -93,11 +107,11 @@ def _sum_in_sql(
     book: RateBook,
     currency: str,
     groups: dict[GroupKey, _Group],
-) -> set[str]:
+) -> dict[str, int]:
     """Count every deal, and total those that need no rate, as plain ``report`` does in SQL:
     values already in ``currency`` add as they are, and a currency no rate of any date could
-    convert is all unconverted. The currencies left, whose deals convert one by one."""
-    left = set()
+    convert is all unconverted. The deals of each currency left, which convert one by one."""
+    left: dict[str, int] = defaultdict(int)
     for grp, sub, held, deals, amount, high in _totals(session, members):
         group = groups[(grp, sub)]
         group.deals += deals
@@ -108,10 +122,66 @@ def _sum_in_sql(
             group.amount += int(amount)
             group.high += int(high)
         elif book.reaches(held, currency):
-            left.add(held)
+            left[held] += deals
         else:
             group.unconverted[held] += deals
     return left
+
+
+def _of(members: Subquery, counts: dict[str, int]) -> Any:
+    return members.c.currency.in_(sorted(counts))
+
+
+def _convert_in_sql(
+    session: Session,
+    members: Subquery,
+    book: RateBook,
+    into: Into,
+    as_of: PartialDate | None,
+    counts: dict[str, int],
+    groups: dict[GroupKey, _Group],
+) -> None:
+    """Convert, round and add up the deals of ``counts``' currencies in SQL, each at its own
+    day's rate (``dealtrack.fx_sql``); the few it cannot are converted here."""
+    changed = _changed_days(session, into, as_of)
+    conversions = _Conversions(book, into)
+    kept = [_of(members, counts)]
+    if changed:
+        kept.append(members.c.deal_id.not_in(value_changed_deals()))
+    fill_day_rates(session, members, book, counts, into.currency)
+    try:
+        head = (members.c.grp, _sub(members), members.c.currency)
+        by = (members.c.grp, *_months(members), members.c.currency)
+        try:
+            # A savepoint, so a sum past 64 bits leaves the surrounding transaction usable.
+            with session.begin_nested():
+                totals = session.execute(converted_totals(members, head, by, kept)).all()
+        except DBAPIError as error:
+            if "overflow" not in str(error.orig).lower():
+                raise
+            _add_converted(
+                groups, _rows(session, _valued_deals(members, into, kept)), {}, conversions
+            )
+            totals = []
+        beyond = 0
+        for grp, sub, currency, deals, rated, converted, amount, wider in totals:
+            group = groups[(grp, sub)]
+            group.priced += converted
+            group.amount += int(amount or 0)
+            group.high += int(amount or 0) + int(wider or 0)
+            if deals > rated:
+                group.unconverted[currency] += deals - rated
+            beyond += rated - converted
+        if beyond:
+            query = beyond_limit(members, _valued_columns(members), kept)
+            _add_converted(groups, _rows(session, query), {}, conversions)
+    finally:
+        drop_day_rates(session)
+    if changed:
+        only = [_of(members, counts), members.c.deal_id.in_(value_changed_deals())]
+        _add_converted(
+            groups, _rows(session, _valued_deals(members, into, only)), changed, conversions
+        )
 
 
 def _rows(session: Session, query: Select[Any]) -> Iterator[Any]:
@@ -127,7 +197,8 @@ def _rows(session: Session, query: Select[Any]) -> Iterator[Any]:
         finally:
             result.close()
         return
-    streamed = connection.execution_options(yield_per=10_000).execute(query)
+    # On the statement: the connection's own options would stream its later DDL too.
+    streamed = connection.execute(query.execution_options(yield_per=10_000))
     for rows in streamed.partitions():
         yield from rows
 
@@ -184,32 +255,44 @@ def _add_within(
         group.high += pair[1]
 
 
-def _valued_deals(
-    session: Session,
-    members: Subquery,
-    into: Into,
-    as_of: PartialDate | None,
-    currencies: set[str] | None,
-) -> tuple[Select[Any], Changed]:
-    """``(deal, group, month, currency, value date, precision, amount, high)`` for every member
-    (of ``currencies`` only, when given), read in table order (no sort), and the value date
-    and precision of the deals a ``value`` event changed. Any other deal is valued on its
-    ``reported`` date, read from its own row: only the few changed deals have their value
-    event in force ranked, once. No date is needed with ``--fx-on``. Dates come as the driver
-    gives them (no conversion a row): a few thousand distinct ones are worked out once each."""
-    kept = members.c.currency.in_(sorted(currencies)) if currencies is not None else true()
-    head = (members.c.deal_id, members.c.grp, _sub(members), members.c.currency)
-    values = (members.c.amount, members.c.high)
+def _valued_columns(members: Subquery) -> list[Any]:
+    """``(deal, group, month, currency, value date, precision, amount, high)``: dates as the
+    driver gives them (no conversion a row): a few thousand distinct ones are worked out once
+    each."""
+    return [
+        members.c.deal_id,
+        members.c.grp,
+        _sub(members),
+        members.c.currency,
+        type_coerce(members.c.reported, String),
+        members.c.reported_precision,
+        members.c.amount,
+        members.c.high,
+    ]
+
+
+def _valued_deals(members: Subquery, into: Into, where: list[Any]) -> Select[Any]:
+    """Every member (meeting ``where``) with its value and ``reported`` date, read in table
+    order (no sort); no date with ``--fx-on``."""
+    columns = _valued_columns(members)
     if into.fx_on is not None:
-        return select(*head, null(), null(), *values).where(kept), {}
+        columns[4:6] = [null(), null()]
+    return select(*columns).where(*where)
+
+
+def _changed_days(session: Session, into: Into, as_of: PartialDate | None) -> Changed:
+    """The value date and precision of the deals a ``value`` event changed: any other deal is
+    valued on its ``reported`` date, so only these few have their value event in force
+    ranked, once. None are needed with ``--fx-on``."""
+    if into.fx_on is not None:
+        return {}
     ranked = changed_value_days(as_of)
     changed = session.execute(
         select(ranked.c.deal_id, type_coerce(ranked.c.day, String), ranked.c.precision).where(
             ranked.c.rank == 1
         )
     )
-    query = select(*head, type_coerce(members.c.reported, String), members.c.reported_precision)
-    return query.add_columns(*values).where(kept), {d: (day, kind) for d, day, kind in changed}
+    return {deal_id: (day, kind) for deal_id, day, kind in changed}
 
 
 class _Conversions:

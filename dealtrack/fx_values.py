@@ -2,8 +2,8 @@
 
 A conversion is an estimate beside the recorded value, never a replacement. Each deal converts at
 the rate of the day its value event in force is dated (the period's last day for a month or a
-year), or on ``--fx-on``'s date, or at the newest rates with ``--fx-on latest``. SQL cannot round
-each deal's amount half-even at its own rate exactly, so the selected rows are converted here.
+year), or on ``--fx-on``'s date, or at the newest rates with ``--fx-on latest``. Listed deals are
+converted here, a page at a time; a report's totals mostly in SQL (``dealtrack.fx_sql``).
 """
 
 import datetime
@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import ColumnElement, ScalarSelect, Subquery, case, func, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, Subquery, case, func, select
 from sqlalchemy.orm import Session
 
 from dealtrack.dates import PartialDate, from_storage
@@ -83,7 +83,7 @@ def changed_value_days(as_of: PartialDate | None) -> Subquery:
     on, precision = value_day_columns(Event, Deal)
     order = (on.desc(), Event.recorded_at.desc(), Event.id.desc())
     rank = func.row_number().over(partition_by=Event.deal_id, order_by=order).label("rank")
-    changed = select(Event.deal_id).where(Event.type == "value", Event.voided.is_(False))
+    changed = value_changed_deals()
     query = (
         select(Event.deal_id, on.label("day"), precision.label("precision"), rank)
         .join(Deal, Deal.id == Event.deal_id)
@@ -92,6 +92,11 @@ def changed_value_days(as_of: PartialDate | None) -> Subquery:
     if as_of is not None:
         query = query.where(on <= as_of.last_day)
     return query.subquery("value_day")
+
+
+def value_changed_deals() -> Select[Any]:
+    """The deals a live ``value`` event changed (their value date may not be ``reported``)."""
+    return select(Event.deal_id).where(Event.type == "value", Event.voided.is_(False))
 
 
 def value_day_columns(event: Any, deal: Any) -> tuple[ColumnElement[Any], ColumnElement[Any]]:

@@ -28,6 +28,7 @@ KNOWN_REVISIONS = (
     "0008_party_events",
     "0009_fx_rates",
     "0010_search",
+    "0011_fx_report_indexes",
 )
 
 

@@ -99,8 +99,17 @@ class Deal(Base):
         CheckConstraint(one_of("basis", BASES), name="basis"),
         CheckConstraint(one_of("reported_precision", PRECISIONS), name="reported_precision"),
         CheckConstraint(one_of("updated_precision", PRECISIONS), name="updated_precision"),
-        # Covers `report --by status`: counts and totals per (status, currency) from the index.
-        Index("ix_deal_status_value", "status", "currency", "amount", "high"),
+        # Covers `report --by status`: counts and totals per (status, currency) from the index,
+        # and (with each deal's value date) `--in CUR`'s conversions, with no sort either way.
+        Index(
+            "ix_deal_status_value",
+            "status",
+            "currency",
+            "amount",
+            "high",
+            "reported",
+            "reported_precision",
+        ),
         {"sqlite_autoincrement": True},
     )
 
@@ -170,6 +179,14 @@ class Event(Base):
             "party_id",
             sqlite_where=text("holder_id IS NOT NULL"),
             postgresql_where=text("holder_id IS NOT NULL"),
+        ),
+        # The few deals whose value a `value` event changed (`--in CUR` values them on that
+        # event's date); partial, so the created events of millions of deals cost it nothing.
+        Index(
+            "ix_event_value",
+            "deal_id",
+            sqlite_where=text("type = 'value'"),
+            postgresql_where=text("type = 'value'"),
         ),
         {"sqlite_autoincrement": True},
     )

@@ -235,3 +235,54 @@ def test_half_way_amounts_round_to_the_even_hundredth(
     conversion = book([(day, "GBP", "USD", rate, "Desk")], []).conversion("GBP", "USD", day)
     assert conversion is not None
     assert conversion.apply(amount) == conversion.apply_decimal(amount) == converted
+
+
+def half_even(amount: int, top: int, bottom: int) -> int:
+    """amount × top ÷ bottom rounded half-even, in whole numbers (as a database works it out)."""
+    quotient, rest = divmod(amount * top, bottom)
+    if rest > bottom - rest or (rest == bottom - rest and quotient % 2):
+        return quotient + 1
+    return quotient
+
+
+PAIRS = [("EUR", "USD"), ("EUR", "GBP"), ("GBP", "USD"), ("USD", "GBP"), ("GBP", "EUR")]
+rate_rows = st.lists(
+    st.tuples(
+        st.integers(min_value=0, max_value=30).map(lambda n: D(2021, 2, 1) + datetime.timedelta(n)),
+        st.sampled_from(PAIRS),
+        stored_rates.map(rate_text),
+        st.booleans(),
+    ),
+    max_size=12,
+)
+LARGEST = 2**63 - 1
+
+
+@given(
+    rows=rate_rows,
+    source=st.sampled_from(["GBP", "EUR", "USD"]),
+    days=st.lists(st.integers(min_value=0, max_value=45), min_size=1, max_size=20),
+    amounts=st.lists(wide_amounts, min_size=1, max_size=5),
+)
+def test_the_exact_terms_of_many_days_convert_as_each_days_conversion_does(
+    rows: list[tuple[D, tuple[str, str], str, bool]],
+    source: str,
+    days: list[int],
+    amounts: list[int],
+) -> None:
+    own = [(day, base, cur, rate, "Desk") for day, (base, cur), rate, mine in rows if mine]
+    built = [(day, base, cur, rate, "ECB") for day, (base, cur), rate, mine in rows if not mine]
+    ordinals = sorted(D(2021, 2, 1).toordinal() + n for n in days)
+    terms = book(own, built).exact_terms(source, "USD", ordinals, LARGEST)
+    one_by_one = book(own, built)
+    for ordinal, term in zip(ordinals, terms, strict=True):
+        conversion = one_by_one.conversion(source, "USD", D.fromordinal(ordinal))
+        assert (term is None) == (conversion is None)
+        if term is None or conversion is None:
+            continue
+        top, bottom, limit = term
+        # -1: no amount converts in whole numbers that fit (the database leaves it to apply).
+        assert limit == -1 or (max(top, bottom) <= LARGEST and limit * top <= LARGEST)
+        for amount in [0, limit, *amounts]:
+            if 0 <= amount <= limit:
+                assert half_even(amount, top, bottom) == conversion.apply(amount)

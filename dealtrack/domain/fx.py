@@ -17,10 +17,12 @@ Pure code: rates come in as plain tables (``RateTable``); where they come from i
 
 import bisect
 import datetime
+import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
+from typing import NamedTuple
 
 EURO = "EUR"
 WINDOW_DAYS = 7
@@ -40,6 +42,9 @@ EXACT_BELOW = 10**27
 PairRates = tuple[Sequence[int], Sequence[tuple[str, str]]]
 # Rates by (base, currency): 1 base = rate currency.
 RateTable = Mapping[tuple[str, str], PairRates]
+# One pair's rates in one table, as a route: (built in 1 or the ledger's 0, direct 0 or
+# inverse 1, the rates).
+_Series = tuple[int, int, PairRates]
 
 
 class RateError(ValueError):
@@ -68,13 +73,13 @@ def rate_text(rate: Decimal) -> str:
 class Conversion:
     """How an amount in one currency becomes another: ``amount × numerator ÷ denominator``.
 
-    ``rate`` is that quotient to 12 significant digits, shown to people but never used to convert;
-    ``on`` is the rate's date (the older leg's through EUR), ``source`` its outlet(s).
+    ``on`` is the rate's date (the older leg's through EUR), ``source`` its outlet(s); ``rate``
+    (the quotient shown to people) is worked out only when asked for: a report makes tens of
+    thousands of conversions and shows none of their rates.
     """
 
     numerator: Decimal
     denominator: Decimal
-    rate: Decimal
     on: datetime.date | None
     source: str | None
     # The fraction as integers (2 × numerator, denominator, 2 × denominator) and the largest
@@ -93,6 +98,11 @@ class Conversion:
         object.__setattr__(self, "_bottom", bottom)
         object.__setattr__(self, "_twice_bottom", 2 * bottom)
         object.__setattr__(self, "_limit", limit)
+
+    @property
+    def rate(self) -> Decimal:
+        """The quotient to 12 significant digits: shown, never used to convert."""
+        return SHOWN.divide(self.numerator, self.denominator).normalize(SHOWN)
 
     def apply(self, hundredths: int) -> int | None:
         """The converted amount in hundredths, rounded half-even once; None past 28 digits.
@@ -132,23 +142,27 @@ def integer_fraction(numerator: Decimal, denominator: Decimal) -> tuple[int, int
     return top * bottom_below, top_below * bottom
 
 
-IDENTITY = Conversion(_ONE, _ONE, _ONE, None, None)
+IDENTITY = Conversion(_ONE, _ONE, None, None)
 
 
-@dataclass(frozen=True, slots=True)
-class _Quote:
-    """One candidate: its date, whether it is built in (1) or the ledger's (0), its route's rank
-    (direct 0, inverse 1, through EUR 2), and its fraction."""
+class _Quote(NamedTuple):
+    """One candidate rate (direct or inverse) and its fraction, in Decimal and in integers."""
 
-    day: int
-    built_in: int
-    route: int
+    # Newest date first (-day), the ledger's before the built-in (0, 1), direct 0 before
+    # inverse 1 before the route through the euro 2.
+    order: tuple[int, int, int]
     numerator: Decimal
     denominator: Decimal
     source: str
+    top: int  # numerator ÷ denominator as whole numbers
+    bottom: int
+    digits: int  # significant digits of the numerator, and of the denominator
+    below_digits: int
 
-    def order(self) -> tuple[int, int, int]:
-        return (-self.day, self.built_in, self.route)
+
+# What a day's conversion is: one rate, or the route through the euro (the source's leg, the
+# target's leg), its Decimal fraction worked out only when a Conversion is made of it.
+Choice = _Quote | tuple[_Quote, _Quote]
 
 
 class RateBook:
@@ -164,16 +178,11 @@ class RateBook:
         self._load_built_in = built_in
         self._built_in: RateTable | None = None
         self._chosen: dict[tuple[str, str, int | None], Conversion | None] = {}
-        # A report asks for tens of thousands of (currency, day) choices: each pair's rates are
-        # looked up in the (lazy) tables once, and each euro leg is worked out once per day.
+        # Each pair's rates are looked up in the (lazy) tables once, and each rate read once,
+        # whichever days pick it.
         self._pairs: dict[tuple[int, str, str], PairRates | None] = {}
-        self._legs: dict[tuple[str, int, int], _Quote | None] = {}
-        # Consecutive days mostly pick the same few rates: each rate read, each route through
-        # the euro and each conversion is built once, whichever days pick it.
-        self._routes: dict[tuple[str, str], list[tuple[int, int, PairRates]]] = {}
-        self._quotes: dict[tuple[int, int, int], _Quote] = {}
-        self._throughs: dict[tuple[int, int], _Quote] = {}
-        self._made: dict[int, Conversion] = {}
+        self._routes: dict[tuple[str, str], list[_Series]] = {}
+        self._quotes: dict[tuple[int, int], list[_Quote | None]] = {}
 
     def _tables(self) -> tuple[RateTable, RateTable]:
         if self._built_in is None:
@@ -187,8 +196,37 @@ class RateBook:
             return IDENTITY
         key = (source, target, day.toordinal() if day is not None else None)
         if key not in self._chosen:
-            self._chosen[key] = self._choose(source, target, key[2])
+            last = key[2] if key[2] is not None else datetime.date.max.toordinal()
+            first = last - WINDOW_DAYS if key[2] is not None else 0
+            choice = self._choose(source, target, [(first, last)])[0]
+            self._chosen[key] = _conversion(choice) if choice is not None else None
         return self._chosen[key]
+
+    def exact_terms(
+        self, source: str, target: str, days: Sequence[int], largest: int
+    ) -> list[tuple[int, int, int] | None]:
+        """Each of ``days``' conversion (proleptic ordinals, oldest first; None: no rate) as
+        ``(top, bottom, limit)``: for amounts from 0 to ``limit``, ``conversion(…).apply`` is
+        the half-even rounding of amount × top ÷ bottom, and top, bottom and amount × top are at
+        most ``largest`` (-1: no amount), so an engine of bounded integers (a database) can work it out alike.
+
+        In one pass, without a Conversion a day: a report converts on every day of decades.
+        Why the limit holds: ``apply`` rounds in integers up to its own limit, and beyond it
+        takes the Decimal expression, which ``Conversion.apply_decimal`` shows exact for any
+        fraction of whole numbers equal to its own while amount × top and bottom stay below
+        10²⁷ and amount × the numerator's digits stays within 28 digits.
+        """
+        if source == target:
+            return [(1, 1, largest)] * len(days)
+        windows = [(day - WINDOW_DAYS, day) for day in days]
+        terms: list[tuple[int, int, int] | None] = []
+        made: tuple[int, int, int] | None = None
+        previous: Choice | None = None
+        for choice in self._choose(source, target, windows):
+            if choice is not previous:
+                previous, made = choice, _terms(choice, largest) if choice is not None else None
+            terms.append(made)
+        return terms
 
     def reaches(self, source: str, target: str) -> bool:
         """Whether any rate, of any date, could convert ``source`` into ``target``: a report
@@ -208,36 +246,47 @@ class RateBook:
             return True
         return EURO not in (source, target) and paired(EURO, source) and paired(EURO, target)
 
-    def _choose(self, source: str, target: str, day: int | None) -> Conversion | None:
-        last = day if day is not None else datetime.date.max.toordinal()
-        first = last - WINDOW_DAYS if day is not None else 0
-        quotes = self._pair(source, target, first, last)
+    def _choose(
+        self, source: str, target: str, windows: Sequence[tuple[int, int]]
+    ) -> list[Choice | None]:
+        """The choice for each window of days ``(first, last)``: among the rates dated in it,
+        the best of the pair's own and (unless one side is the euro) the route through it."""
+        newest = [self._newest(self._pair(source, target), windows)]
         if EURO not in (source, target):
-            through = self._through_euro(source, target, first, last)
-            if through is not None:
-                quotes.append(through)
-        if not quotes:
-            return None
-        best = min(quotes, key=_Quote.order)
-        made = self._made.get(id(best))  # quotes are kept, so their ids stay theirs
-        if made is None:
-            shown = SHOWN.divide(best.numerator, best.denominator)
-            made = self._made[id(best)] = Conversion(
-                best.numerator,
-                best.denominator,
-                shown.normalize(SHOWN),
-                datetime.date.fromordinal(best.day),
-                best.source,
-            )
-        return made
+            # Units of each currency per euro: the source's leg, then the target's.
+            newest += [self._newest(self._pair(EURO, c), windows) for c in (source, target)]
+        chosen: list[Choice | None] = []
+        found: tuple[_Quote | None, ...] = ()
+        choice: Choice | None = None
+        # Consecutive windows mostly find the same rates: only a change costs a choice.
+        for quotes in zip(*newest, strict=True):
+            if quotes != found:
+                found = quotes
+                choice = _best(*quotes)
+            chosen.append(choice)
+        return chosen
 
-    def _leg(self, currency: str, first: int, last: int) -> _Quote | None:
-        """Units of ``currency`` per euro: the newest rate, the ledger's first on one date."""
-        key = (currency, first, last)
-        if key not in self._legs:
-            quotes = self._pair(EURO, currency, first, last)
-            self._legs[key] = min(quotes, key=_Quote.order, default=None)
-        return self._legs[key]
+    def _newest(
+        self, series: list[_Series], windows: Sequence[tuple[int, int]]
+    ) -> list[_Quote | None]:
+        """For each window, the best of the newest rates in it of a pair's series: the newest
+        date, then (on one date) the series first listed, the ledger's direct rate first."""
+        best: list[_Quote | None] = [None] * len(windows)
+        for built_in, route, rates in series:
+            days = rates[0]
+            read = self._quotes[(id(rates), route)]  # the tables are kept: ids stay theirs
+            alone = len(series) == 1  # the common case: nothing to compare with
+            for at, (first, last) in enumerate(windows):
+                index = bisect.bisect_right(days, last) - 1
+                if index < 0 or days[index] < first:
+                    continue
+                held = None if alone else best[at]
+                if held is None or -held.order[0] < days[index]:
+                    quote = read[index]
+                    if quote is None:
+                        quote = read[index] = _quote(built_in, route, rates, index)
+                    best[at] = quote
+        return best
 
     def _rates(self, built_in: int, table: RateTable, source: str, target: str) -> PairRates | None:
         key = (built_in, source, target)
@@ -245,8 +294,8 @@ class RateBook:
             self._pairs[key] = table.get((source, target))
         return self._pairs[key]
 
-    def _pair(self, source: str, target: str, first: int, last: int) -> list[_Quote]:
-        """The newest direct and inverse rate of the pair in each table, within the days."""
+    def _pair(self, source: str, target: str) -> list[_Series]:
+        """The pair's series of rates in each table: direct (route 0), then inverse (1)."""
         key = (source, target)
         if key not in self._routes:
             self._routes[key] = [
@@ -255,44 +304,70 @@ class RateBook:
                 for route, pair in ((0, (source, target)), (1, (target, source)))
                 if (rates := self._rates(built_in, table, *pair)) is not None
             ]
-        quotes = []
-        for built_in, route, rates in self._routes[key]:
-            days = rates[0]
-            index = bisect.bisect_right(days, last) - 1
-            if index >= 0 and days[index] >= first:
-                quotes.append(self._quote(built_in, route, rates, index))
-        return quotes
+            for _, route, rates in self._routes[key]:
+                # Each rate is read the first time a window picks it.
+                self._quotes.setdefault((id(rates), route), [None] * len(rates[0]))
+        return self._routes[key]
 
-    def _quote(self, built_in: int, route: int, rates: PairRates, index: int) -> _Quote:
-        """The pair's rate at ``index`` as a candidate: direct (route 0) or inverse (1)."""
-        key = (id(rates), index, route)  # the tables are kept, so their ids stay theirs
-        quote = self._quotes.get(key)
-        if quote is None:
-            text, source = rates[1][index]
-            rate = Decimal(text)
-            top, bottom = (rate, _ONE) if route == 0 else (_ONE, rate)
-            quote = self._quotes[key] = _Quote(
-                rates[0][index], built_in, route, top, bottom, source
-            )
-        return quote
 
-    def _through_euro(self, source: str, target: str, first: int, last: int) -> _Quote | None:
-        """amount × (target per euro) ÷ (source per euro), as one fraction."""
-        out, into = self._leg(source, first, last), self._leg(target, first, last)
-        if out is None or into is None:
-            return None
-        quote = self._throughs.get((id(out), id(into)))
-        if quote is None:
-            sources = list(dict.fromkeys((out.source, into.source)))
-            quote = self._throughs[(id(out), id(into))] = _Quote(
-                min(out.day, into.day),
-                max(out.built_in, into.built_in),
-                2,
-                WORK.multiply(into.numerator, out.denominator),
-                WORK.multiply(into.denominator, out.numerator),
-                "+".join(sources),
-            )
-        return quote
+def _best(direct: _Quote | None, *legs: _Quote | None) -> Choice | None:
+    """The pair's own rate, or the route through the euro when its legs are newer (dated by
+    the older leg; built in if either leg is; after a direct or inverse rate of its date)."""
+    if len(legs) < 2 or legs[0] is None or legs[1] is None:
+        return direct
+    out, into = legs[0], legs[1]
+    order = (max(out.order[0], into.order[0]), max(out.order[1], into.order[1]), 2)
+    return (out, into) if direct is None or order < direct.order else direct
+
+
+def _quote(built_in: int, route: int, rates: PairRates, index: int) -> _Quote:
+    """The pair's rate at ``index`` as a candidate: direct (route 0) or inverse (1)."""
+    text, source = rates[1][index]
+    rate = Decimal(text)
+    top, bottom = rate.as_integer_ratio()
+    digits = len(rate.as_tuple().digits)
+    order = (-rates[0][index], built_in, route)
+    if route == 0:
+        return _Quote(order, rate, _ONE, source, top, bottom, digits, 1)
+    return _Quote(order, _ONE, rate, source, bottom, top, 1, digits)
+
+
+def _conversion(choice: Choice) -> Conversion:
+    """The Conversion of a choice: through the euro, amount × (target per euro) ÷ (source
+    per euro), as one fraction."""
+    if isinstance(choice, _Quote):
+        on = datetime.date.fromordinal(-choice.order[0])
+        return Conversion(choice.numerator, choice.denominator, on, choice.source)
+    out, into = choice
+    return Conversion(
+        WORK.multiply(into.numerator, out.denominator),
+        WORK.multiply(into.denominator, out.numerator),
+        datetime.date.fromordinal(-max(out.order[0], into.order[0])),
+        "+".join(dict.fromkeys((out.source, into.source))),
+    )
+
+
+def _terms(choice: Choice, largest: int) -> tuple[int, int, int]:
+    """``(top, bottom, limit)`` of a choice, as ``RateBook.exact_terms`` gives them."""
+    if isinstance(choice, _Quote):
+        top, bottom, digits = choice.top, choice.bottom, choice.digits
+    else:
+        out, into = choice
+        top, bottom = into.top * out.bottom, into.bottom * out.top
+        # The Decimal numerator is the exact product of these two: at most this many digits.
+        digits = into.digits + out.below_digits
+    # In lowest terms, so that more amounts fit: any fraction equal to the Conversion's serves.
+    common = math.gcd(top, bottom)
+    if common > 1:
+        top, bottom = top // common, bottom // common
+    if top > largest or bottom > largest or bottom >= EXACT_BELOW:
+        return top, bottom, -1
+    # The product amount × numerator is exact in Decimal while it has at most 28 digits.
+    exact_product = _EXACT_PRODUCT[digits] if digits < 28 else 0
+    return top, bottom, min(largest // top, (EXACT_BELOW - 1) // top, exact_product)
+
+
+_EXACT_PRODUCT = [10 ** (28 - digits) - 1 for digits in range(28)]
 
 
 def conversion_day(last_day: datetime.date, fx_on: datetime.date | None) -> datetime.date:
