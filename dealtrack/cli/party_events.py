@@ -72,10 +72,10 @@ def party_history(name: str, fmt: str, fields: Any, no_headers: bool) -> None:
     Example:
       dealtrack party history SoftBank -f json
     """
-    from dealtrack.cli.reading import _render
+    from dealtrack.cli.reading import render_records
     from dealtrack.services.party_events import party_history as events_of
 
     marked = fmt not in OWN_FORMATS  # a table marks a voided event's type "(void)"
     events = run(False, lambda s, n: events_of(s, name))
     records = ({**e, "voided": True} if voided and marked else e for e, voided in events)
-    _render(records, "EVENTS", fmt, fields, not no_headers, what="events")
+    render_records(records, "EVENTS", fmt, fields, not no_headers, what="events")

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from dealtrack.services.parties import Notices
 
 
-def _render(
+def render_records(
     records: Iterable[dict[str, Any]],
     view_name: Any,
     fmt: str,
@@ -106,7 +106,7 @@ def list_(
         view = deals_view(conversion.currency)
         run(
             False,
-            lambda s, n: _render(
+            lambda s, n: render_records(
                 list_deals_in(s, filters, n, conversion, sort, desc, limit),
                 view,
                 fmt,
@@ -117,7 +117,7 @@ def list_(
         return
     run(
         False,
-        lambda s, n: _render(
+        lambda s, n: render_records(
             list_deals(s, filters, n, sort, desc, limit), "DEALS", fmt, fields, headers
         ),
     )
@@ -156,7 +156,7 @@ def show(
     else:
         record = run(False, lambda s, n: show_deal(s, deal, as_of))
     if fmt in OWN_FORMATS or fields:
-        _render([record], view, fmt, fields, not no_headers, json_data=record)
+        render_records([record], view, fmt, fields, not no_headers, json_data=record)
     else:
         emit(deal_card(record, fmt, terminal_width(), into))
 
@@ -182,7 +182,7 @@ def history(deal: str | None, fmt: str, fields: Any, no_headers: bool, **options
     def stream(session: "Session", notices: "Notices") -> None:
         events = events_of(session, deal, filters, notices)
         records = ({**e, "voided": True} if voided and marked else e for e, voided in events)
-        _render(records, "EVENTS", fmt, fields, not no_headers, what="events")
+        render_records(records, "EVENTS", fmt, fields, not no_headers, what="events")
 
     run(False, stream)
 
@@ -237,18 +237,20 @@ def report(
         )
         view = report_view()
         if fmt in JSON_FORMATS:
-            _render(converted, view, fmt, fields, not no_headers)
+            render_records(converted, view, fmt, fields, not no_headers)
         else:
             rows = report_rows_in(converted)
-            _render(rows, view, fmt, report_fields(rows, fmt, fields, view.table), not no_headers)
+            render_records(
+                rows, view, fmt, report_fields(rows, fmt, fields, view.table), not no_headers
+            )
         return
     groups = run(False, lambda s, n: build_report(s, by, filters, n, sort, limit))
     if fmt in JSON_FORMATS:
-        _render(groups, "REPORT", fmt, fields, not no_headers)
+        render_records(groups, "REPORT", fmt, fields, not no_headers)
     else:
         rows = report_rows(groups)
         table = report_fields(rows, fmt, fields, REPORT_TABLE)
-        _render(rows, "REPORT", fmt, table, not no_headers)
+        render_records(rows, "REPORT", fmt, table, not no_headers)
 
 
 COMMANDS = (list_, show, history, report)

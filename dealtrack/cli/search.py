@@ -66,7 +66,7 @@ def search(text: str, limit: int, fmt: str, fields: Any, no_headers: bool, **opt
     Example:
       dealtrack search 'tiktok "reliance jio" OR glance -softbank'
     """
-    from dealtrack.cli.reading import _render
+    from dealtrack.cli.reading import render_records
     from dealtrack.services.search import search_deals
 
     filters = filters_from(options)
@@ -76,7 +76,7 @@ def search(text: str, limit: int, fmt: str, fields: Any, no_headers: bool, **opt
     def found(session: "Session", notices: "Notices") -> None:
         hits = search_deals(session, text, filters, limit, notices)
         records = [_record(hit, marks) for hit in hits]
-        _render(records, _view(), fmt, fields, not no_headers)
+        render_records(records, _view(), fmt, fields, not no_headers)
 
     run(False, found)
 
