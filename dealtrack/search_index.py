@@ -42,6 +42,7 @@ FIELDS = ("title", "parties", "notes", "reasons", "sources")
 # bm25's weight of each field, in FIELDS order: a word in a title or a party's name says more
 # about a deal than one in its notes.
 BM25_WEIGHTS = (10.0, 8.0, 1.0, 2.0, 3.0)
+PARTIES_A_STATEMENT = 400  # twice over in one statement: within SQLite's oldest 999 bound values
 WORDS_FUNCTION = "dealtrack_words"  # SQLite: indexed_words, called inside INSERT … SELECT
 CHECKED_AT_ONCE = 2000  # deals whose index rows check compares in one round of queries
 
@@ -301,9 +302,17 @@ def reindex_deals(connection: Connection, deal_ids: Sequence[int]) -> None:
 
 def reindex_party(connection: Connection, party_id: int) -> None:
     """Rewrite the rows of every deal that names a party whose names changed."""
-    in_roster = select(Participant.deal_id).where(Participant.party_id == party_id)
-    named = select(Deal.id).where((Deal.target_id == party_id) | Deal.id.in_(in_roster))
-    reindex(connection, named)
+    reindex_parties(connection, [party_id])
+
+
+def reindex_parties(connection: Connection, party_ids: Sequence[int]) -> None:
+    """Rewrite the rows of every deal that names one of these parties (an import's party records
+    may add aliases to many), a bounded number of parties a statement."""
+    for start in range(0, len(party_ids), PARTIES_A_STATEMENT):
+        chunk = list(party_ids[start : start + PARTIES_A_STATEMENT])
+        in_roster = select(Participant.deal_id).where(Participant.party_id.in_(chunk))
+        named = select(Deal.id).where(Deal.target_id.in_(chunk) | Deal.id.in_(in_roster))
+        reindex(connection, named)
 
 
 def reindex_written_since(connection: Connection, first_event_id: int) -> None:

@@ -234,3 +234,21 @@ def test_check_reports_an_index_row_of_no_deal(corpus: Invoke, ledger_db: Ledger
         result.stderr.splitlines()[0]
         == "search: the index holds deal id 99, which is not in the ledger"
     )
+
+
+def test_a_party_record_s_new_alias_reaches_the_deals_already_there(
+    corpus: Invoke, tmp_path: object
+) -> None:
+    from pathlib import Path
+
+    file = Path(str(tmp_path)) / "parties.json"
+    record = {"name": "Verizon", "aliases": ["Bell Atlantic"]}
+    file.write_text(
+        json.dumps({"format": "dealtrack", "version": 2, "parties": [record], "links": [],
+                    "fx_rates": [], "deals": []}),
+        encoding="utf-8",
+    )  # fmt: skip
+    imported = corpus("import", str(file))
+    assert imported.exit_code == 0, imported.output
+    assert found(corpus, "bell atlantic") == {"att"}
+    assert corpus("check").exit_code == 0

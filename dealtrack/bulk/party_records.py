@@ -21,6 +21,7 @@ from dealtrack.domain.json_values import json_names, json_type
 from dealtrack.domain.parties import parent_problem, parse_country, roster_problem
 from dealtrack.models import Alias, Event, Party
 from dealtrack.names import check_party_name, name_key
+from dealtrack.search_index import reindex_parties
 from dealtrack.vocabulary import PARTY_EVENT_TYPES
 from dealtrack.writer import BulkWriter
 
@@ -105,6 +106,11 @@ class DocumentParties:
             )
         self.session.add_all([*aliases, *history])
         self.session.flush()
+        # A deal already in the ledger is found by its parties' names: new aliases and renames
+        # must reach its index row (the import's own deals are indexed after their rows).
+        renamed = {event.party_id for event in history if event.party_id is not None}
+        renamed_or_aliased = sorted({alias.party_id for alias in aliases} | renamed)
+        reindex_parties(self.session.connection(), renamed_or_aliased)
 
     def _history(self, party_id: int, raw: Any) -> list[Event]:
         """The renames and merges of a party record's ``history`` that the ledger lacks."""
