@@ -22,12 +22,13 @@ from sqlalchemy import Select, String, Subquery, null, select, type_coerce
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from dealtrack.dates import PartialDate, from_storage
-from dealtrack.domain.fx import IDENTITY, Conversion, RateBook, within
+from dealtrack.dates import PartialDate
+from dealtrack.domain.fx import RateBook, within
 from dealtrack.domain.rivals import Bid, fold_total
 from dealtrack.fx_sql import beyond_limit, converted_totals, drop_day_rates, fill_day_rates
 from dealtrack.fx_values import (
     BATCH,
+    Conversions,
     Into,
     changed_value_days,
     split_bounds,
@@ -79,7 +80,7 @@ def build_report_in(
     bids = _rival_bids(session, members, filters.as_of)
     book = rate_book(session)
     groups: dict[GroupKey, _Group] = defaultdict(_Group)
-    conversions = _Conversions(book, into)
+    conversions = Conversions(book, into)
     if into.bounds() == (None, None):
         counts = _sum_in_sql(session, members, book, into.currency, groups)
         if counts and into.fx_on is None:
@@ -144,7 +145,7 @@ def _convert_in_sql(
     """Convert, round and add up the deals of ``counts``' currencies in SQL, each at its own
     day's rate (``dealtrack.fx_sql``); the few it cannot are converted here."""
     changed = _changed_days(session, into, as_of)
-    conversions = _Conversions(book, into)
+    conversions = Conversions(book, into)
     kept = [_of(members, counts)]
     if changed:
         kept.append(members.c.deal_id.not_in(value_changed_deals()))
@@ -207,7 +208,7 @@ def _add_converted(
     groups: dict[GroupKey, _Group],
     rows: Iterable[Any],
     changed: Changed,
-    conversions: "_Conversions",
+    conversions: "Conversions",
 ) -> None:
     """Add each deal's converted amount to its group (the deals were counted in SQL). The
     million-row loop: a dict lookup for the rate and integer arithmetic a deal."""
@@ -235,7 +236,7 @@ def _add_within(
     groups: dict[GroupKey, _Group],
     rows: Iterable[Any],
     changed: Changed,
-    conversions: "_Conversions",
+    conversions: "Conversions",
     floor: int | None,
     ceiling: int | None,
 ) -> None:
@@ -295,46 +296,6 @@ def _changed_days(session: Session, into: Into, as_of: PartialDate | None) -> Ch
     return {deal_id: (day, kind) for deal_id, day, kind in changed}
 
 
-class _Conversions:
-    """Values converted and rounded once each, the rate chosen once per (currency, date) and a
-    date's period's last day worked out once (a few thousand dates among a million deals)."""
-
-    def __init__(self, book: RateBook, into: Into) -> None:
-        self._book = book
-        self._into = into
-        self.chosen: dict[tuple[Any, Any, Any], Conversion | None] = {}
-
-    def choose(self, key: tuple[Any, Any, Any]) -> Conversion | None:
-        """The conversion of ``(currency, value date, precision)``, the date a ``date`` or its
-        stored text; remembered."""
-        currency, day, kind = key
-        last_day = None
-        if day is not None:
-            start = day if isinstance(day, datetime.date) else datetime.date.fromisoformat(day)
-            # A day is its own period's last day (most values are dated to the day).
-            last_day = start if kind == "day" else from_storage(start, kind).last_day
-        conversion = self.chosen[key] = self._book.conversion(
-            currency, self._into.currency, self._into.day(last_day)
-        )
-        return conversion
-
-    def convert(
-        self, currency: str, day: Any, kind: Any, amount: int, high: int | None
-    ) -> tuple[int, int] | None:
-        """The amount and high converted and rounded once each, or None without a rate."""
-        key = (currency, day, kind)
-        conversion = self.chosen[key] if key in self.chosen else self.choose(key)
-        if conversion is None:
-            return None
-        if conversion is IDENTITY:
-            return amount, high if high is not None else amount
-        low = conversion.apply(amount)
-        top = conversion.apply(high) if high is not None else low
-        if low is None or top is None:
-            return None
-        return low, top
-
-
 def _converted_bids(
     session: Session,
     book: RateBook,
@@ -349,7 +310,7 @@ def _converted_bids(
     values = {bid.deal: bid for group in bids.values() for bid in group}
     ids = sorted(values)
     dates: dict[int, datetime.date] = {}
-    conversions = _Conversions(book, into)
+    conversions = Conversions(book, into)
     if into.fx_on is None:
         for start in range(0, len(ids), BATCH):
             dates.update(value_days(session, ids[start : start + BATCH], as_of))

@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, ScalarSelect, Select, Subquery, case, func
 from sqlalchemy.orm import Session
 
 from dealtrack.dates import PartialDate, from_storage
-from dealtrack.domain.fx import Conversion, RateBook, conversion_day, rate_text, within
+from dealtrack.domain.fx import IDENTITY, Conversion, RateBook, conversion_day, rate_text, within
 from dealtrack.models import Deal, Event
 from dealtrack.money import Amount, to_decimal_string
 from dealtrack.queries import Filters
@@ -238,3 +238,43 @@ def _by_value(record: Record) -> tuple[int, int]:
         return (0, 0)
     low = _hundredths(value["amount"])
     return (low, _hundredths(value["high"]) if value["high"] is not None else low)
+
+
+class Conversions:
+    """Values converted and rounded once each, the rate chosen once per (currency, date) and a
+    date's period's last day worked out once (a few thousand dates among a million deals)."""
+
+    def __init__(self, book: RateBook, into: Into) -> None:
+        self._book = book
+        self._into = into
+        self.chosen: dict[tuple[Any, Any, Any], Conversion | None] = {}
+
+    def choose(self, key: tuple[Any, Any, Any]) -> Conversion | None:
+        """The conversion of ``(currency, value date, precision)``, the date a ``date`` or its
+        stored text; remembered."""
+        currency, day, kind = key
+        last_day = None
+        if day is not None:
+            start = day if isinstance(day, datetime.date) else datetime.date.fromisoformat(day)
+            # A day is its own period's last day (most values are dated to the day).
+            last_day = start if kind == "day" else from_storage(start, kind).last_day
+        conversion = self.chosen[key] = self._book.conversion(
+            currency, self._into.currency, self._into.day(last_day)
+        )
+        return conversion
+
+    def convert(
+        self, currency: str, day: Any, kind: Any, amount: int, high: int | None
+    ) -> tuple[int, int] | None:
+        """The amount and high converted and rounded once each, or None without a rate."""
+        key = (currency, day, kind)
+        conversion = self.chosen[key] if key in self.chosen else self.choose(key)
+        if conversion is None:
+            return None
+        if conversion is IDENTITY:
+            return amount, high if high is not None else amount
+        low = conversion.apply(amount)
+        top = conversion.apply(high) if high is not None else low
+        if low is None or top is None:
+            return None
+        return low, top

@@ -88,3 +88,30 @@ def did_you_mean(wanted: str, known: Mapping[str, str]) -> str:
     if not shown:
         return ""
     return " (did you mean " + " or ".join(f'"{name}"' for name in shown) + "?)"
+
+
+def checked_name(text: str) -> str:
+    """``check_party_name``, without its regular expressions for the names most files hold:
+    printable ASCII with no ';' and no run of spaces is as it will be shown once stripped (the
+    only white space printable ASCII has is the space; its control characters are unprintable)."""
+    if text.isascii() and text.isprintable() and ";" not in text and "  " not in text:
+        display = text.strip()
+        if display and len(display) <= MAX_NAME_LENGTH:
+            return display
+    return check_party_name(text)
+
+
+def checked_key(text: str) -> str:
+    """A deal key as given, or a ValueError saying why it is not one (``is_valid_key``). Keys
+    are unique, so no cache helps: an ASCII key is checked by string methods instead of the
+    rule's two regular expressions (lowercase alone says it has a letter and no capital)."""
+    if not (
+        text.isascii()
+        and text.islower()
+        and text.replace("-", "").isalnum()
+        and "--" not in text
+        and text[0] != "-"
+        and text[-1] != "-"
+    ) and not is_valid_key(text):
+        raise ValueError(invalid_key_message(text))
+    return text

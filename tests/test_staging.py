@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dealtrack.bulk.creating import number_parties, party_names
-from dealtrack.bulk.rows import FlatRow, checked_key, checked_name
+from dealtrack.bulk.rows import FlatRow
 from dealtrack.bulk.snapshot import Snapshot
 from dealtrack.bulk.staging import RECENT, IdSet, Stage, pack, unpack
 from dealtrack.dates import PartialDate, Precision
@@ -19,6 +19,8 @@ from dealtrack.money import Amount
 from dealtrack.names import (
     MAX_NAME_LENGTH,
     check_party_name,
+    checked_key,
+    checked_name,
     invalid_key_message,
     is_valid_key,
     name_key,

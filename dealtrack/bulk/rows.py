@@ -13,14 +13,7 @@ from typing import Any
 from dealtrack import dates, money, statuses, vocabulary
 from dealtrack.domain.json_values import json_date_text, json_names, json_text
 from dealtrack.domain.parties import role_clashes
-from dealtrack.names import (
-    MAX_NAME_LENGTH,
-    InvalidName,
-    check_party_name,
-    invalid_key_message,
-    is_valid_key,
-    name_key,
-)
+from dealtrack.names import InvalidName, check_party_name, checked_key, checked_name, name_key
 
 COLUMNS = (
     "key",
@@ -226,33 +219,6 @@ _attribution = _cached(vocabulary.parse_attribution)
 _status = _cached(statuses.parse_status)
 _reason_in_word = _cached(statuses.reason_in_word)
 _currency = _cached(money.parse_currency)
-
-
-def checked_name(text: str) -> str:
-    """``check_party_name``, without its regular expressions for the names most files hold:
-    printable ASCII with no ';' and no run of spaces is as it will be shown once stripped (the
-    only white space printable ASCII has is the space; its control characters are unprintable)."""
-    if text.isascii() and text.isprintable() and ";" not in text and "  " not in text:
-        display = text.strip()
-        if display and len(display) <= MAX_NAME_LENGTH:
-            return display
-    return check_party_name(text)
-
-
-def checked_key(text: str) -> str:
-    """A deal key as given, or a ValueError saying why it is not one (``is_valid_key``). Keys
-    are unique, so no cache helps: an ASCII key is checked by string methods instead of the
-    rule's two regular expressions (lowercase alone says it has a letter and no capital)."""
-    if not (
-        text.isascii()
-        and text.islower()
-        and text.replace("-", "").isalnum()
-        and "--" not in text
-        and text[0] != "-"
-        and text[-1] != "-"
-    ) and not is_valid_key(text):
-        raise ValueError(invalid_key_message(text))
-    return text
 
 
 _party_name = _cached(checked_name)
