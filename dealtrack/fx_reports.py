@@ -149,14 +149,14 @@ def _convert_in_sql(
     kept = [_of(members, counts)]
     if changed:
         kept.append(members.c.deal_id.not_in(value_changed_deals()))
-    fill_day_rates(session, members, book, counts, into.currency)
+    keys = fill_day_rates(session, members, book, counts, into.currency)
     try:
         head = (members.c.grp, _sub(members), members.c.currency)
         by = (members.c.grp, *_months(members), members.c.currency)
         try:
             # A savepoint, so a sum past 64 bits leaves the surrounding transaction usable.
             with session.begin_nested():
-                totals = session.execute(converted_totals(members, head, by, kept)).all()
+                totals = session.execute(converted_totals(members, keys, head, by, kept)).all()
         except DBAPIError as error:
             if "overflow" not in str(error.orig).lower():
                 raise
@@ -174,7 +174,7 @@ def _convert_in_sql(
                 group.unconverted[currency] += deals - rated
             beyond += rated - converted
         if beyond:
-            query = beyond_limit(members, _valued_columns(members), kept)
+            query = beyond_limit(members, keys, _valued_columns(members), kept)
             _add_converted(groups, _rows(session, query), {}, conversions)
     finally:
         drop_day_rates(session)

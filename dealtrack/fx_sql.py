@@ -6,7 +6,9 @@ conversion as a fraction of whole numbers ``top / bottom`` (``RateBook.exact_ter
 largest amount that fraction may convert there (``most``): up to it, amount × top fits in a
 64-bit integer, and the half-even rounding of amount × top ÷ bottom in integers is exactly the
 figure ``Conversion.apply`` gives. The deals join their day's row, and each group adds its
-rounded amounts. A deal past ``most`` (SQLite would silently turn the product into a float) is
+rounded amounts. The row is found by one whole number (``DayKeys``) worked out from the deal's
+currency, date and precision: SQLite finds a table's integer key in a fraction of the time a
+key of three text columns takes, the lookup a million deals each pay. A deal past ``most`` (SQLite would silently turn the product into a float) is
 left out of the sums and converted in Python instead; so is a deal whose value a ``value``
 event changed (its value date is not its ``reported`` date).
 """
@@ -19,22 +21,24 @@ from sqlalchemy import (
     BigInteger,
     Column,
     ColumnElement,
-    Date,
+    Integer,
     MetaData,
-    PrimaryKeyConstraint,
     Select,
-    String,
     Subquery,
     Table,
     and_,
     case,
     func,
+    literal,
     or_,
     select,
 )
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
-from dealtrack.dates import from_storage
+from dealtrack.dates import Precision, from_storage
 from dealtrack.domain.fx import RateBook
 
 # The largest integer both SQLite and PostgreSQL hold exactly (64 bits, signed).
@@ -43,18 +47,68 @@ LARGEST = 2**63 - 1
 DAY_RATE = Table(
     "fx_day_rate",
     MetaData(),
-    Column("currency", String(3), nullable=False),
-    # Typed as the deal's own date, so SQLite compares the two alike and uses the key.
-    Column("day", Date, nullable=False),
-    Column("period", String(5), nullable=False),
+    # INTEGER, not BIGINT, on SQLite: only then is the key the table's own rowid (64 bits all
+    # the same), found without a separate index.
+    Column(
+        "day_key",
+        BigInteger().with_variant(Integer(), "sqlite"),
+        primary_key=True,
+        autoincrement=False,
+    ),
     Column("twice_top", BigInteger, nullable=False),
     Column("bottom", BigInteger, nullable=False),
     Column("twice_bottom", BigInteger, nullable=False),
     Column("most", BigInteger, nullable=False),
-    PrimaryKeyConstraint("currency", "day", "period"),
     prefixes=["TEMPORARY"],
-    sqlite_with_rowid=False,
 )
+
+# Julian day numbers: the day number of 0001-01-01 (ordinal 1) is 1,721,425; 9999-12-31's is
+# below DAYS, so a period's precision and currency can take the places above it.
+JULIAN_OFFSET = 1_721_424
+DAYS = 10**7
+# The finest precision, the common one, first.
+PRECISION_PLACES = {p.value: n for n, p in enumerate(sorted(Precision, reverse=True))}
+
+
+class DayNumber(FunctionElement[int]):
+    """A stored date's Julian day number (``toordinal() + JULIAN_OFFSET``), in SQL."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(DayNumber, "sqlite")
+def _sqlite_day_number(element: DayNumber, compiler: SQLCompiler, **kw: Any) -> str:
+    # julianday() is a whole day number plus ½ at midnight, exact in a double: the cast drops
+    # the ½.
+    return f"CAST(julianday({compiler.process(element.clauses, **kw)}) AS INTEGER)"
+
+
+@compiles(DayNumber, "postgresql")
+def _postgresql_day_number(element: DayNumber, compiler: SQLCompiler, **kw: Any) -> str:
+    # A date less 0001-01-01 is its ordinal less one.
+    return f"({compiler.process(element.clauses, **kw)} - DATE '0001-01-01' + {JULIAN_OFFSET + 1})"
+
+
+class DayKeys:
+    """The day table's key of a (currency, period): worked out here for the rows written and
+    in SQL for each deal, from one layout: the day number, plus the precision's place × DAYS,
+    plus the currency's place among ``currencies`` × 3 × DAYS."""
+
+    def __init__(self, currencies: Sequence[str]) -> None:
+        self.currencies = sorted(currencies)
+        self._bases = {c: n * len(PRECISION_PLACES) * DAYS for n, c in enumerate(self.currencies)}
+
+    def of(self, currency: str, start: datetime.date, precision: str) -> int:
+        place = PRECISION_PLACES[precision] * DAYS
+        return self._bases[currency] + place + start.toordinal() + JULIAN_OFFSET
+
+    def column(self, currency: Any, start: Any, precision: Any) -> ColumnElement[int]:
+        """The same key of a deal's columns; NULL for a currency not among ``currencies``."""
+        bases = case({c: literal(b) for c, b in self._bases.items()}, value=currency)
+        places = case({p: literal(n * DAYS) for p, n in PRECISION_PLACES.items()}, value=precision)
+        return bases + places + DayNumber(start)
+
 
 # A period a deal may be dated: its stored date (the first day), its precision, and the
 # ordinal of its last day, the day it converts on.
@@ -88,8 +142,8 @@ def day_terms(
 
 
 def day_rows(
-    book: RateBook, target: str, periods: dict[str, list[Period]]
-) -> list[tuple[str, datetime.date, str, int, int, int, int]]:
+    book: RateBook, target: str, keys: DayKeys, periods: dict[str, list[Period]]
+) -> list[tuple[int, int, int, int, int]]:
     """The day table's rows for each currency's periods: each converts on its period's last
     day; a period without a rate near that day gets no row."""
     rows = []
@@ -98,7 +152,7 @@ def day_rows(
         for start, kind, last in held:
             term = found.get(last)
             if term is not None:
-                rows.append((currency, start, kind, *term))
+                rows.append((keys.of(currency, start, kind), *term))
     return rows
 
 
@@ -148,55 +202,45 @@ def fill_day_rates(
     book: RateBook,
     counts: dict[str, int],
     target: str,
-) -> None:
+) -> DayKeys:
     """Create the day table for the currencies of ``counts`` (deals by currency) and fill it:
     every period of the ledger's span when there are deals enough to be dated on most of
-    them, else only the periods the deals are dated."""
+    them, else only the periods the deals are dated. The keys its rows were written under."""
     connection = session.connection()
     DAY_RATE.drop(connection, checkfirst=True)
     DAY_RATE.create(connection)
-    currencies = sorted(counts)
+    keys = DayKeys(list(counts))
     span = date_span(session)
     if span is None:
-        return
+        return keys
     # As many rows as deals at most: a small ledger's deals are asked which days they hold.
-    if sum(counts.values()) >= ((span[1] - span[0]).days + 1) * len(currencies):
+    if sum(counts.values()) >= ((span[1] - span[0]).days + 1) * len(keys.currencies):
         every = span_periods(*span)
-        periods = {currency: every for currency in currencies}
+        periods = {currency: every for currency in keys.currencies}
     else:
-        periods = held_periods(session, members, currencies)
-    rows = day_rows(book, target, periods)
+        periods = held_periods(session, members, keys.currencies)
+    rows = day_rows(book, target, keys, periods)
     if not rows:
-        return
+        return keys
     if connection.dialect.name == "sqlite":
-        # The driver's own executemany, dates as SQLite stores them: tens of thousands of rows
-        # through SQLAlchemy's per-row processing cost a tenth of a second more.
-        texts: dict[datetime.date, str] = {}
-        connection.exec_driver_sql(
-            "INSERT INTO fx_day_rate VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                (c, texts.get(d) or texts.setdefault(d, d.isoformat()), *rest)
-                for c, d, *rest in rows
-            ],
-        )
-        return
-    names = ("currency", "day", "period", "twice_top", "bottom", "twice_bottom", "most")
+        # The driver's own executemany: tens of thousands of rows through SQLAlchemy's per-row
+        # processing cost a tenth of a second more.
+        connection.exec_driver_sql("INSERT INTO fx_day_rate VALUES (?, ?, ?, ?, ?)", rows)
+        return keys
+    names = ("day_key", "twice_top", "bottom", "twice_bottom", "most")
     session.execute(DAY_RATE.insert(), [dict(zip(names, row, strict=True)) for row in rows])
+    return keys
 
 
 def drop_day_rates(session: Session) -> None:
     DAY_RATE.drop(session.connection(), checkfirst=True)
 
 
-def _joined(members: Subquery) -> Any:
-    rate = DAY_RATE.c
+def _joined(members: Subquery, keys: DayKeys) -> Any:
+    deal = members.c
     return members.outerjoin(
         DAY_RATE,
-        and_(
-            rate.currency == members.c.currency,
-            rate.day == members.c.reported,
-            rate.period == members.c.reported_precision,
-        ),
+        DAY_RATE.c.day_key == keys.column(deal.currency, deal.reported, deal.reported_precision),
     )
 
 
@@ -206,7 +250,11 @@ def _fits(members: Subquery) -> ColumnElement[bool]:
 
 
 def converted_totals(
-    members: Subquery, head: Sequence[Any], group_by: Sequence[Any], where: Sequence[Any]
+    members: Subquery,
+    keys: DayKeys,
+    head: Sequence[Any],
+    group_by: Sequence[Any],
+    where: Sequence[Any],
 ) -> Select[Any]:
     """Per group and currency: ``head`` (group, month, currency), the deals, those with a rate,
     those converted here, and the sums of their rounded amounts and (beyond them) of their
@@ -227,16 +275,18 @@ def converted_totals(
             # The high end is rare: tested first, the rest is not worked out for most deals.
             func.sum(case((and_(members.c.high.is_not(None), fits), wider))),
         )
-        .select_from(_joined(members))
+        .select_from(_joined(members, keys))
         .where(*where)
         .group_by(*group_by)
     )
 
 
-def beyond_limit(members: Subquery, columns: Sequence[Any], where: Sequence[Any]) -> Select[Any]:
+def beyond_limit(
+    members: Subquery, keys: DayKeys, columns: Sequence[Any], where: Sequence[Any]
+) -> Select[Any]:
     """The deals with a rate whose amounts are past what the database may convert."""
     return (
         select(*columns)
-        .select_from(_joined(members))
+        .select_from(_joined(members, keys))
         .where(*where, DAY_RATE.c.bottom.is_not(None), ~_fits(members))
     )

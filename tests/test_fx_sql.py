@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from dealtrack.db import open_ledger
 from dealtrack.domain.fx import RateBook, rate_text, table_of
-from dealtrack.fx_sql import DAY_RATE, converted_totals, day_terms, half_even
+from dealtrack.fx_sql import DAY_RATE, DayKeys, converted_totals, day_terms, half_even
 from dealtrack.location import locate
 from dealtrack.queries import Filters
 from dealtrack.reports import _members
@@ -140,11 +140,67 @@ def test_the_conversion_by_status_reads_the_covering_index_in_order_without_a_so
         members = _members(session, "status", Filters(), Notices())
         DAY_RATE.create(session.connection())
         by = (members.c.grp, members.c.currency)
-        query = converted_totals(members, by, by, [members.c.currency.in_(["EUR"])])
+        keys = DayKeys(["EUR"])
+        query = converted_totals(members, keys, by, by, [members.c.currency.in_(["EUR"])])
         compiled = query.compile(engine, compile_kwargs={"literal_binds": True})
         steps = [row[-1] for row in session.execute(text(f"EXPLAIN QUERY PLAN {compiled}"))]
     engine.dispose()
     assert steps == [
         "SCAN deal USING COVERING INDEX ix_deal_status_value",
-        "SEARCH fx_day_rate USING PRIMARY KEY (currency=? AND day=? AND period=?) LEFT-JOIN",
+        "SEARCH fx_day_rate USING INTEGER PRIMARY KEY (rowid=?) LEFT-JOIN",
+    ]
+
+
+def test_a_deals_day_key_in_sql_is_the_one_its_rate_was_written_under(
+    run: Invoke, ledger_url: str
+) -> None:
+    assert run("fx", "set", "EUR", "USD", "1.1", "--on", "2020-02-03").exit_code == 0
+    keys = DayKeys(["JPY", "EUR", "GBP"])
+    days = [D(1, 1, 1), D(1899, 12, 31), D(1900, 3, 1), D(2000, 2, 29), D(2021, 2, 13)]
+    days.append(D(9999, 12, 31))
+    wanted = {
+        (currency, day, precision): keys.of(currency, day, precision)
+        for currency in ("EUR", "GBP", "JPY")
+        for day in days
+        for precision in ("day", "month", "year")
+    }
+    ledger = open_ledger(locate(ledger_url), False)
+    try:
+        with ledger.session(False) as session:
+            in_sql = {
+                (currency, day, precision): session.scalar(
+                    select(keys.column(literal(currency), literal(day), literal(precision)))
+                )
+                for currency, day, precision in wanted
+            }
+            unknown = session.scalar(select(keys.column(literal("INR"), literal(DAY), "day")))
+    finally:
+        ledger.close()
+    assert in_sql == wanted
+    assert len(set(wanted.values())) == len(wanted)
+    assert unknown is None
+
+
+def test_two_currencies_dated_a_day_a_month_and_a_year_from_one_date_convert_apart(
+    run: Invoke,
+) -> None:
+    # A day converts on its own date, a month on its last day, a year on 31 December.
+    for args in (
+        ("fx", "set", "EUR", "USD", "1.1", "--on", "2020-02-01"),
+        ("fx", "set", "EUR", "USD", "2", "--on", "2020-02-29"),
+        ("fx", "set", "EUR", "USD", "3", "--on", "2020-12-31"),
+        ("fx", "set", "GBP", "USD", "10", "--on", "2020-02-01"),
+        ("fx", "set", "GBP", "USD", "20", "--on", "2020-02-29"),
+        ("fx", "set", "GBP", "USD", "30", "--on", "2020-12-31"),
+        ("add", "Day E", "--kind", "stake", "--value", "EUR 1", "--on", "2020-02-01"),
+        ("add", "Month E", "--kind", "stake", "--value", "EUR 10", "--on", "2020-02"),
+        ("add", "Year E", "--kind", "stake", "--value", "EUR 100", "--on", "2020"),
+        ("add", "Day G", "--kind", "stake", "--value", "GBP 1000", "--on", "2020-02-01"),
+        ("add", "Month G", "--kind", "stake", "--value", "GBP 10000", "--on", "2020-02"),
+        ("add", "Year G", "--kind", "stake", "--value", "GBP 100000", "--on", "2020"),
+    ):
+        assert run(*args).exit_code == 0, args
+    # 1.10 + 20 + 300 + 10,000 + 200,000 + 3,000,000
+    assert totals(run)[0]["totals"] == [
+        {"currency": "USD", "deals": 6, "folded": 0, "amount": "3210321.10", "high": "3210321.10"}
     ]
