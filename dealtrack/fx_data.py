@@ -69,7 +69,9 @@ class _EcbColumns(Mapping[tuple[str, str], PairRates]):
 
     def __init__(self, path: Path) -> None:
         with _text_of(path) as text:
-            rows = [line.rstrip("\r\n").split(",") for line in text if line.strip()]
+            # Tuples of text, not lists: the garbage collector stops tracking them, where it
+            # would walk thousands of lists of forty cells at each full collection.
+            rows = [tuple(line.rstrip("\r\n").split(",")) for line in text if line.strip()]
         header = [cell.strip() for cell in rows[0]] if rows else []
         if not header or header[0] != "Date":
             raise EcbFileError(f"{path} does not start with the ECB's header (Date,USD,JPY,…)")

@@ -286,3 +286,34 @@ def test_the_exact_terms_of_many_days_convert_as_each_days_conversion_does(
         for amount in [0, limit, *amounts]:
             if 0 <= amount <= limit:
                 assert half_even(amount, top, bottom) == conversion.apply(amount)
+
+
+@given(
+    digits=st.integers(min_value=0, max_value=10**15),
+    places=st.integers(min_value=0, max_value=14),
+    form=st.sampled_from(["{}", "0{}", "{}0", " {} ", "+{}", "{}E2"]),
+)
+def test_a_rates_text_reads_as_the_fraction_its_decimal_holds(
+    digits: int, places: int, form: str
+) -> None:
+    plain = str(digits).rjust(places + 1, "0")
+    text = form.format(f"{plain[:-places]}.{plain[-places:]}" if places else plain)
+    top, bottom, significant = fx.exact_ratio(text)
+    decimal = Decimal(text)
+    assert top * decimal.as_integer_ratio()[1] == bottom * decimal.as_integer_ratio()[0]
+    assert significant == len(decimal.as_tuple().digits)
+
+
+@given(rows=rate_rows, days=st.lists(st.integers(min_value=0, max_value=45), max_size=20))
+def test_one_book_gives_each_currency_the_terms_a_book_of_its_own_does(
+    rows: list[tuple[D, tuple[str, str], str, bool]], days: list[int]
+) -> None:
+    # A book keeps each pair's newest rates for the days last asked, which every currency of
+    # a report shares (the target's leg through the euro).
+    own = [(day, base, cur, rate, "Desk") for day, (base, cur), rate, mine in rows if mine]
+    built = [(day, base, cur, rate, "ECB") for day, (base, cur), rate, mine in rows if not mine]
+    ordinals = sorted(D(2021, 2, 1).toordinal() + n for n in days)
+    shared = book(own, built)
+    for source in ("GBP", "EUR", "USD", "GBP"):
+        alone = book(own, built).exact_terms(source, "USD", ordinals, LARGEST)
+        assert shared.exact_terms(source, "USD", ordinals, LARGEST) == alone

@@ -146,18 +146,26 @@ IDENTITY = Conversion(_ONE, _ONE, None, None)
 
 
 class _Quote(NamedTuple):
-    """One candidate rate (direct or inverse) and its fraction, in Decimal and in integers."""
+    """One candidate rate (direct or inverse) and its fraction in integers; in Decimal only
+    when a Conversion is made of it (a report reads tens of thousands and makes none)."""
 
     # Newest date first (-day), the ledger's before the built-in (0, 1), direct 0 before
     # inverse 1 before the route through the euro 2.
     order: tuple[int, int, int]
-    numerator: Decimal
-    denominator: Decimal
+    rate: str  # the rate's exact text
     source: str
-    top: int  # numerator ÷ denominator as whole numbers
+    top: int  # numerator ÷ denominator as whole numbers (not always in lowest terms)
     bottom: int
     digits: int  # significant digits of the numerator, and of the denominator
     below_digits: int
+
+    @property
+    def numerator(self) -> Decimal:
+        return Decimal(self.rate) if self.order[2] == 0 else _ONE
+
+    @property
+    def denominator(self) -> Decimal:
+        return _ONE if self.order[2] == 0 else Decimal(self.rate)
 
 
 # What a day's conversion is: one rate, or the route through the euro (the source's leg, the
@@ -183,6 +191,10 @@ class RateBook:
         self._pairs: dict[tuple[int, str, str], PairRates | None] = {}
         self._routes: dict[tuple[str, str], list[_Series]] = {}
         self._quotes: dict[tuple[int, int], list[_Quote | None]] = {}
+        # Each pair's newest rates for the windows last asked: a report asks the same days of
+        # every currency, whose route through the euro shares the target's leg.
+        self._legs: dict[tuple[str, str], tuple[Sequence[tuple[int, int]], list[_Quote | None]]]
+        self._legs = {}
 
     def _tables(self) -> tuple[RateTable, RateTable]:
         if self._built_in is None:
@@ -251,10 +263,10 @@ class RateBook:
     ) -> list[Choice | None]:
         """The choice for each window of days ``(first, last)``: among the rates dated in it,
         the best of the pair's own and (unless one side is the euro) the route through it."""
-        newest = [self._newest(self._pair(source, target), windows)]
+        newest = [self._leg(source, target, windows)]
         if EURO not in (source, target):
             # Units of each currency per euro: the source's leg, then the target's.
-            newest += [self._newest(self._pair(EURO, c), windows) for c in (source, target)]
+            newest += [self._leg(EURO, c, windows) for c in (source, target)]
         chosen: list[Choice | None] = []
         found: tuple[_Quote | None, ...] = ()
         choice: Choice | None = None
@@ -265,6 +277,17 @@ class RateBook:
                 choice = _best(*quotes)
             chosen.append(choice)
         return chosen
+
+    def _leg(
+        self, source: str, target: str, windows: Sequence[tuple[int, int]]
+    ) -> list[_Quote | None]:
+        """``_newest`` of the pair's series, kept for the next call with the same windows."""
+        kept = self._legs.get((source, target))
+        if kept is not None and kept[0] == windows:
+            return kept[1]
+        newest = self._newest(self._pair(source, target), windows)
+        self._legs[(source, target)] = (windows, newest)
+        return newest
 
     def _newest(
         self, series: list[_Series], windows: Sequence[tuple[int, int]]
@@ -316,20 +339,33 @@ def _best(direct: _Quote | None, *legs: _Quote | None) -> Choice | None:
     if len(legs) < 2 or legs[0] is None or legs[1] is None:
         return direct
     out, into = legs[0], legs[1]
+    if direct is None:
+        return out, into
     order = (max(out.order[0], into.order[0]), max(out.order[1], into.order[1]), 2)
-    return (out, into) if direct is None or order < direct.order else direct
+    return (out, into) if order < direct.order else direct
 
 
 def _quote(built_in: int, route: int, rates: PairRates, index: int) -> _Quote:
     """The pair's rate at ``index`` as a candidate: direct (route 0) or inverse (1)."""
     text, source = rates[1][index]
-    rate = Decimal(text)
-    top, bottom = rate.as_integer_ratio()
-    digits = len(rate.as_tuple().digits)
+    top, bottom, digits = exact_ratio(text)
     order = (-rates[0][index], built_in, route)
     if route == 0:
-        return _Quote(order, rate, _ONE, source, top, bottom, digits, 1)
-    return _Quote(order, _ONE, rate, source, bottom, top, 1, digits)
+        return _Quote(order, text, source, top, bottom, digits, 1)
+    return _Quote(order, text, source, bottom, top, 1, digits)
+
+
+def exact_ratio(text: str) -> tuple[int, int, int]:
+    """A rate's text as ``Decimal(text)`` holds it: ``(top, bottom, significant digits)``,
+    top ÷ bottom its exact value. Plain decimal text, as rates are stored, is read as whole
+    numbers (a fifth of the time Decimal takes); any other form through Decimal."""
+    whole, _, below = text.partition(".")
+    digits = whole + below
+    if digits.isdecimal():
+        return int(digits), 10 ** len(below), len(digits.lstrip("0")) or 1
+    rate = Decimal(text)
+    top, bottom = rate.as_integer_ratio()
+    return top, bottom, len(rate.as_tuple().digits)
 
 
 def _conversion(choice: Choice) -> Conversion:
@@ -364,7 +400,7 @@ def _terms(choice: Choice, largest: int) -> tuple[int, int, int]:
         return top, bottom, -1
     # The product amount × numerator is exact in Decimal while it has at most 28 digits.
     exact_product = _EXACT_PRODUCT[digits] if digits < 28 else 0
-    return top, bottom, min(largest // top, (EXACT_BELOW - 1) // top, exact_product)
+    return top, bottom, min(min(largest, EXACT_BELOW - 1) // top, exact_product)
 
 
 _EXACT_PRODUCT = [10 ** (28 - digits) - 1 for digits in range(28)]
