@@ -36,7 +36,7 @@ from dealtrack.location import Location, mask_password
 from dealtrack.models import Base
 from dealtrack.search_index import create_search_table
 
-HEAD_REVISION = "0011_fx_report_indexes"
+HEAD_REVISION = "0012_deal_value_index_by_date"
 VERSION_TABLE = "dealtrack_version"
 WRITE_LOCK_KEY = 0x6465616C  # "deal": the one advisory lock all PostgreSQL writers share
 _WRITE = "dealtrack_write"

@@ -29,6 +29,7 @@ KNOWN_REVISIONS = (
     "0009_fx_rates",
     "0010_search",
     "0011_fx_report_indexes",
+    "0012_deal_value_index_by_date",
 )
 
 

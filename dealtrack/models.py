@@ -101,14 +101,15 @@ class Deal(Base):
         CheckConstraint(one_of("updated_precision", PRECISIONS), name="updated_precision"),
         # Covers `report --by status`: counts and totals per (status, currency) from the index,
         # and (with each deal's value date) `--in CUR`'s conversions, with no sort either way.
+        # Dates before amounts: a conversion asks the rate of each deal in date order.
         Index(
             "ix_deal_status_value",
             "status",
             "currency",
-            "amount",
-            "high",
             "reported",
             "reported_precision",
+            "amount",
+            "high",
         ),
         {"sqlite_autoincrement": True},
     )
