@@ -84,7 +84,7 @@ def build_report_in(
     if into.bounds() == (None, None):
         counts = _sum_in_sql(session, members, book, into.currency, groups)
         if counts and into.fx_on is None:
-            _convert_in_sql(session, members, book, into, filters.as_of, counts, groups)
+            _convert_in_sql(session, members, by, book, into, filters.as_of, counts, groups)
         elif counts:
             query = _valued_deals(members, into, [_of(members, counts)])
             _add_converted(groups, _rows(session, query), {}, conversions)
@@ -136,6 +136,7 @@ def _of(members: Subquery, counts: dict[str, int]) -> Any:
 def _convert_in_sql(
     session: Session,
     members: Subquery,
+    by: str,
     book: RateBook,
     into: Into,
     as_of: PartialDate | None,
@@ -146,17 +147,17 @@ def _convert_in_sql(
     day's rate (``dealtrack.fx_sql``); the few it cannot are converted here."""
     changed = _changed_days(session, into, as_of)
     conversions = Conversions(book, into)
-    kept = [_of(members, counts)]
+    kept = converting(members, by, counts, {grp for grp, _ in groups})
     if changed:
         kept.append(members.c.deal_id.not_in(value_changed_deals()))
     keys = fill_day_rates(session, members, book, counts, into.currency)
     try:
         head = (members.c.grp, _sub(members), members.c.currency)
-        by = (members.c.grp, *_months(members), members.c.currency)
+        grouped = (members.c.grp, *_months(members), members.c.currency)
         try:
             # A savepoint, so a sum past 64 bits leaves the surrounding transaction usable.
             with session.begin_nested():
-                totals = session.execute(converted_totals(members, keys, head, by, kept)).all()
+                totals = session.execute(converted_totals(members, keys, head, grouped, kept)).all()
         except DBAPIError as error:
             if "overflow" not in str(error.orig).lower():
                 raise
@@ -183,6 +184,17 @@ def _convert_in_sql(
         _add_converted(
             groups, _rows(session, _valued_deals(members, into, only)), changed, conversions
         )
+
+
+def converting(members: Subquery, by: str, counts: dict[str, int], held: set[Any]) -> list[Any]:
+    """The members SQL converts: those of ``counts``' currencies. By status, also those of the
+    ``held`` statuses (all the ledger has): the covering index leads with the status, so SQLite
+    then seeks each (status, currency) run of it, skipping the currencies that need no rate,
+    instead of reading every deal's entry and testing its currency."""
+    kept = [_of(members, counts)]
+    if by == "status":
+        kept.append(members.c.grp.in_(sorted(held)))
+    return kept
 
 
 def _rows(session: Session, query: Select[Any]) -> Iterator[Any]:

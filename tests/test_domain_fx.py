@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from dealtrack.domain import fx
 from dealtrack.domain.fx import RateBook, RateError, parse_rate, rate_text, table_of, within
+from dealtrack.domain.fx_fractions import exact_ratio
 
 D = datetime.date
 
@@ -298,7 +299,7 @@ def test_a_rates_text_reads_as_the_fraction_its_decimal_holds(
 ) -> None:
     plain = str(digits).rjust(places + 1, "0")
     text = form.format(f"{plain[:-places]}.{plain[-places:]}" if places else plain)
-    top, bottom, significant = fx.exact_ratio(text)
+    top, bottom, significant = exact_ratio(text)
     decimal = Decimal(text)
     assert top * decimal.as_integer_ratio()[1] == bottom * decimal.as_integer_ratio()[0]
     assert significant == len(decimal.as_tuple().digits)

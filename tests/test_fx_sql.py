@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from dealtrack.db import open_ledger
 from dealtrack.domain.fx import RateBook, rate_text, table_of
+from dealtrack.fx_reports import converting
 from dealtrack.fx_sql import DAY_RATE, DayKeys, converted_totals, day_terms, half_even
 from dealtrack.location import locate
 from dealtrack.queries import Filters
@@ -131,22 +132,27 @@ def test_deals_on_every_day_of_their_span_convert_as_deals_on_a_few_days_do(
 
 
 @pytest.mark.sqlite_only("query plans are SQLite's")
-def test_the_conversion_by_status_reads_the_covering_index_in_order_without_a_sort(
+def test_the_conversion_by_status_seeks_the_covering_index_in_order_without_a_sort(
     run: Invoke, db_path: Path
 ) -> None:
-    assert run("add", "One", "--value", "EUR 10", "--on", "2020-02-03").exit_code == 0
+    for args in (
+        ("add", "One", "--value", "EUR 10", "--on", "2020-02-03"),
+        ("add", "Two", "--value", "USD 10", "--on", "2020-02-03", "--status", "agreed"),
+    ):
+        assert run(*args).exit_code == 0
     engine = create_engine(f"sqlite:///{db_path}")
     with Session(engine) as session:
         members = _members(session, "status", Filters(), Notices())
         DAY_RATE.create(session.connection())
         by = (members.c.grp, members.c.currency)
-        keys = DayKeys(["EUR"])
-        query = converted_totals(members, keys, by, by, [members.c.currency.in_(["EUR"])])
+        kept = converting(members, "status", {"EUR": 1}, {"rumored", "agreed"})
+        query = converted_totals(members, DayKeys(["EUR"]), by, by, kept)
         compiled = query.compile(engine, compile_kwargs={"literal_binds": True})
         steps = [row[-1] for row in session.execute(text(f"EXPLAIN QUERY PLAN {compiled}"))]
     engine.dispose()
+    # Each (status, currency) run of the index, in order: no temporary tree for the groups.
     assert steps == [
-        "SCAN deal USING COVERING INDEX ix_deal_status_value",
+        "SEARCH deal USING COVERING INDEX ix_deal_status_value (status=? AND currency=?)",
         "SEARCH fx_day_rate USING INTEGER PRIMARY KEY (rowid=?) LEFT-JOIN",
     ]
 

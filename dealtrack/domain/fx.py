@@ -17,12 +17,18 @@ Pure code: rates come in as plain tables (``RateTable``); where they come from i
 
 import bisect
 import datetime
-import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
 from typing import NamedTuple
+
+from dealtrack.domain.fx_fractions import (
+    EXACT_BELOW,
+    exact_ratio,
+    integer_fraction,
+    limited_terms,
+)
 
 EURO = "EUR"
 WINDOW_DAYS = 7
@@ -34,8 +40,6 @@ WORK = Context(prec=28, rounding=ROUND_HALF_EVEN)
 SHOWN = Context(prec=MAX_DIGITS, rounding=ROUND_HALF_EVEN)
 _RATE_TEXT = re.compile(r"[0-9]+(?:\.[0-9]+)?|\.[0-9]+")
 _ONE = Decimal(1)
-# Below this (amount × rate's top, and the rate's bottom) integers round as Decimal does.
-EXACT_BELOW = 10**27
 
 # One pair's rates, oldest first: the days (proleptic ordinals, for bisect) and, at the same
 # index, the rate as exact decimal text and its source.
@@ -135,13 +139,6 @@ class Conversion:
             return None
 
 
-def integer_fraction(numerator: Decimal, denominator: Decimal) -> tuple[int, int]:
-    """``numerator ÷ denominator`` as a fraction of whole numbers."""
-    top, top_below = numerator.as_integer_ratio()
-    bottom, bottom_below = denominator.as_integer_ratio()
-    return top * bottom_below, top_below * bottom
-
-
 IDENTITY = Conversion(_ONE, _ONE, None, None)
 
 
@@ -159,13 +156,10 @@ class _Quote(NamedTuple):
     digits: int  # significant digits of the numerator, and of the denominator
     below_digits: int
 
-    @property
-    def numerator(self) -> Decimal:
-        return Decimal(self.rate) if self.order[2] == 0 else _ONE
-
-    @property
-    def denominator(self) -> Decimal:
-        return _ONE if self.order[2] == 0 else Decimal(self.rate)
+    def fraction(self) -> tuple[Decimal, Decimal]:
+        """(numerator, denominator): the rate over 1, or (inverse) 1 over the rate."""
+        rate = Decimal(self.rate)
+        return (rate, _ONE) if self.order[2] == 0 else (_ONE, rate)
 
 
 # What a day's conversion is: one rate, or the route through the euro (the source's leg, the
@@ -355,29 +349,17 @@ def _quote(built_in: int, route: int, rates: PairRates, index: int) -> _Quote:
     return _Quote(order, text, source, bottom, top, 1, digits)
 
 
-def exact_ratio(text: str) -> tuple[int, int, int]:
-    """A rate's text as ``Decimal(text)`` holds it: ``(top, bottom, significant digits)``,
-    top ÷ bottom its exact value. Plain decimal text, as rates are stored, is read as whole
-    numbers (a fifth of the time Decimal takes); any other form through Decimal."""
-    whole, _, below = text.partition(".")
-    digits = whole + below
-    if digits.isdecimal():
-        return int(digits), 10 ** len(below), len(digits.lstrip("0")) or 1
-    rate = Decimal(text)
-    top, bottom = rate.as_integer_ratio()
-    return top, bottom, len(rate.as_tuple().digits)
-
-
 def _conversion(choice: Choice) -> Conversion:
     """The Conversion of a choice: through the euro, amount × (target per euro) ÷ (source
     per euro), as one fraction."""
     if isinstance(choice, _Quote):
         on = datetime.date.fromordinal(-choice.order[0])
-        return Conversion(choice.numerator, choice.denominator, on, choice.source)
+        return Conversion(*choice.fraction(), on, choice.source)
     out, into = choice
+    (out_top, out_bottom), (into_top, into_bottom) = out.fraction(), into.fraction()
     return Conversion(
-        WORK.multiply(into.numerator, out.denominator),
-        WORK.multiply(into.denominator, out.numerator),
+        WORK.multiply(into_top, out_bottom),
+        WORK.multiply(into_bottom, out_top),
         datetime.date.fromordinal(-max(out.order[0], into.order[0])),
         "+".join(dict.fromkeys((out.source, into.source))),
     )
@@ -392,18 +374,7 @@ def _terms(choice: Choice, largest: int) -> tuple[int, int, int]:
         top, bottom = into.top * out.bottom, into.bottom * out.top
         # The Decimal numerator is the exact product of these two: at most this many digits.
         digits = into.digits + out.below_digits
-    # In lowest terms, so that more amounts fit: any fraction equal to the Conversion's serves.
-    common = math.gcd(top, bottom)
-    if common > 1:
-        top, bottom = top // common, bottom // common
-    if top > largest or bottom > largest or bottom >= EXACT_BELOW:
-        return top, bottom, -1
-    # The product amount × numerator is exact in Decimal while it has at most 28 digits.
-    exact_product = _EXACT_PRODUCT[digits] if digits < 28 else 0
-    return top, bottom, min(min(largest, EXACT_BELOW - 1) // top, exact_product)
-
-
-_EXACT_PRODUCT = [10 ** (28 - digits) - 1 for digits in range(28)]
+    return limited_terms(top, bottom, digits, largest)
 
 
 def conversion_day(last_day: datetime.date, fx_on: datetime.date | None) -> datetime.date:
