@@ -34,10 +34,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.expression import TableClause
 
+from dealtrack.domain.new_deal import CREATED_FIELDS, DEAL_FIELDS, FOLLOWING_FIELDS, DealRows
 from dealtrack.domain.search import ASCII_WORD, Query, fts5_match, indexed, tsquery
 from dealtrack.models import Alias, Deal, Event, Participant, Party
 
 SEARCH_TABLE = "deal_search"
+PENDING_TABLE = "deal_search_pending"
 FIELDS = ("title", "parties", "notes", "reasons", "sources")
 # bm25's weight of each field, in FIELDS order: a word in a title or a party's name says more
 # about a deal than one in its notes.
@@ -86,24 +88,54 @@ def create_search_table(connection: Connection) -> None:
         connection.exec_driver_sql(statement)
 
 
+def pending_table(connection: Connection) -> TableClause:
+    """A temporary table for the index rows an import builds as it writes its deals (created
+    unless it exists: an import that starts over keeps it). Once an FTS5 table is written in a
+    transaction, SQLite has it flush its pending words at every later statement, which cost the
+    import a tenth of its time; so the rows wait here and go in with one statement at the end."""
+    ending = " ON COMMIT DROP" if connection.dialect.name == "postgresql" else ""
+    columns = ", ".join(f"{field} TEXT NOT NULL" for field in FIELDS)
+    connection.exec_driver_sql(
+        f"CREATE TEMPORARY TABLE IF NOT EXISTS {PENDING_TABLE} (deal_id INTEGER NOT NULL, "
+        f"{columns}){ending}"
+    )
+    return table(PENDING_TABLE, column("deal_id"), *(column(field) for field in FIELDS))
+
+
+def index_pending(connection: Connection) -> None:
+    """Move the rows of ``pending_table`` into the index, with one statement."""
+    index = index_table(connection.dialect.name)
+    pending = table(PENDING_TABLE, column("deal_id"), *(column(field) for field in FIELDS))
+    connection.execute(insert(index).from_select([index.c[0].name, *FIELDS], select(*pending.c)))
+    connection.exec_driver_sql(f"DROP TABLE {PENDING_TABLE}")
+
+
 def indexed_words(*values: str | None) -> str:
     """The folded words of several values, as one index column (the SQLite function, called
     for each field of each deal an import writes: hence the plain-ASCII shortcut, which gives
     what ``indexed`` gives)."""
-    present = [value for value in values if value]
-    if not present:
+    text = " ".join(filter(None, values))
+    if not text:
         return ""
-    text = present[0] if len(present) == 1 else " ".join(present)
     if text.isascii():
-        return " ".join(ASCII_WORD.findall(text.lower()))
+        lowered = text.lower()
+        if lowered.replace(" ", "").isalnum():  # words and spaces only: most names and titles
+            return " ".join(lowered.split())
+        return " ".join(ASCII_WORD.findall(lowered))
     return indexed(text)
 
 
 @functools.cache
-def _index_table(dialect: str) -> TableClause:
+def index_table(dialect: str) -> TableClause:
     """One table object a dialect: two objects of one name would be two FROM items."""
     key = "rowid" if dialect == "sqlite" else "deal_id"
     return table(SEARCH_TABLE, column(key), *(column(field) for field in FIELDS))
+
+
+# The fields that hold events' text, and the event columns each takes (voided events apart): a note
+# event's text and the note given with any event; reasons; the sources' outlets.
+EVENT_FIELDS = {"notes": ("text", "note"), "reasons": ("reason",), "sources": ("source_outlet",)}
+EVENT_TEXT_COLUMNS = tuple(name for columns in EVENT_FIELDS.values() for name in columns)
 
 
 def _joined(value: Any) -> Any:
@@ -123,14 +155,12 @@ def ledger_texts(chosen: Select[Any] | None) -> Select[Any]:
     def narrowed(query: Select[Any], deal_id: Any) -> Select[Any]:
         return query if chosen is None else query.where(deal_id.in_(chosen))
 
+    event_columns = Event.__table__.columns
     events = (
         narrowed(
             select(
                 Event.deal_id,
-                _joined(Event.text).label("texts"),
-                _joined(Event.note).label("notes"),
-                _joined(Event.reason).label("reasons"),
-                _joined(Event.source_outlet).label("outlets"),
+                *(_joined(event_columns[name]).label(name) for name in EVENT_TEXT_COLUMNS),
             ).where(Event.voided.is_(False)),
             Event.deal_id,
         )
@@ -169,10 +199,7 @@ def ledger_texts(chosen: Select[Any] | None) -> Select[Any]:
             target_aliases,
             names.c.names,
             aliases.c.aliases,
-            events.c.texts,
-            events.c.notes,
-            events.c.reasons,
-            events.c.outlets,
+            *(events.c[name] for name in EVENT_TEXT_COLUMNS),
         )
         .join(Party, Party.id == Deal.target_id)
         .outerjoin(names, names.c.deal_id == Deal.id)
@@ -182,8 +209,16 @@ def ledger_texts(chosen: Select[Any] | None) -> Select[Any]:
     return narrowed(query, Deal.id)
 
 
-# Which of ledger_texts' columns (after the id) make each field.
-_FIELD_COLUMNS = ((0,), (1, 2, 3, 4), (5, 6), (7,), (8,))
+# Which of ledger_texts' columns (after the id) make each field: the title; the target's name and
+# aliases and the roster's names and aliases; then each event column as EVENT_FIELDS groups them.
+_FIELD_COLUMNS = (
+    (0,),
+    (1, 2, 3, 4),
+    *(
+        tuple(5 + EVENT_TEXT_COLUMNS.index(name) for name in columns)
+        for columns in EVENT_FIELDS.values()
+    ),
+)
 
 
 def folded_fields(row: Sequence[Any]) -> tuple[str, ...]:
@@ -192,13 +227,43 @@ def folded_fields(row: Sequence[Any]) -> tuple[str, ...]:
     return tuple(indexed_words(*(values[i] for i in columns)) for columns in _FIELD_COLUMNS)
 
 
+def _positions(fields: tuple[str, ...], columns: tuple[str, ...]) -> tuple[int, ...]:
+    return tuple(fields.index(name) for name in columns if name in fields)
+
+
+_TITLE = DEAL_FIELDS.index("title")
+# For each of EVENT_FIELDS, where its columns are in a created event's and a following event's
+# tuple: a created event has no text, the others no note of their own.
+_EVENT_POSITIONS = tuple(
+    (_positions(CREATED_FIELDS, columns), _positions(FOLLOWING_FIELDS, columns))
+    for columns in EVENT_FIELDS.values()
+)
+
+
+def new_deal_fields(rows: DealRows, names: Sequence[str]) -> tuple[str, ...]:
+    """The index row ``reindex`` would store for a deal the core has just built, from its rows
+    and its parties' names (the target's first), when none of those parties has an alias: an
+    import writes it beside the deal instead of reading the deal back at its end.
+
+    The ledger's name for a party differs from a row's spelling of it only as far as name keys
+    allow (case, white space, compatibility forms), which folding removes too."""
+    created, following = rows.created, rows.following
+    fields = [indexed_words(rows.deal[_TITLE]), indexed_words(*names)]
+    for created_at, following_at in _EVENT_POSITIONS:
+        values = [created[at] for at in created_at]
+        for event in following:
+            values += [event[at] for at in following_at]
+        fields.append(indexed_words(*values))
+    return tuple(fields)
+
+
 def reindex(connection: Connection, chosen: Select[Any] | None) -> None:
     """Rewrite the index rows of the deals ``chosen`` selects (a select of deal ids; None:
     every deal, and nothing else). One statement each way on SQLite, where the folding
     runs inside the INSERT … SELECT; PostgreSQL folds here, in batches. A removed deal's row
     goes with ``forget``: looking for such rows on every change would read the whole index."""
     dialect = connection.dialect.name
-    index = _index_table(dialect)
+    index = index_table(dialect)
     key = index.c.rowid if dialect == "sqlite" else index.c.deal_id
     if chosen is None:
         connection.execute(delete(index))
@@ -226,14 +291,14 @@ def reindex(connection: Connection, chosen: Select[Any] | None) -> None:
 
 def forget(connection: Connection, deal_id: int) -> None:
     """Drop a deal's row (``rm``); PostgreSQL's foreign key would, SQLite's FTS5 cannot."""
-    index = _index_table(connection.dialect.name)
+    index = index_table(connection.dialect.name)
     key = index.c.rowid if connection.dialect.name == "sqlite" else index.c.deal_id
     connection.execute(delete(index).where(key == deal_id))
 
 
 def _matching(dialect: str, phrases: Any, query: Query | None = None) -> tuple[Any, Any, Any]:
     """(the id column, the WHERE clause, the score) of the index rows a query matches."""
-    index = _index_table(dialect)
+    index = index_table(dialect)
     if dialect == "sqlite":
         where = literal_column(SEARCH_TABLE).op("MATCH")(
             bindparam("fts", fts5_match(phrases), unique=True)
@@ -255,21 +320,21 @@ def matching_ids(dialect: str, query: Query) -> Select[Any] | None:
         return None
     if dialect != "sqlite":
         key, where, _ = _matching(dialect, (), query)
-        return select(key).select_from(_index_table(dialect)).where(where)
+        return select(key).select_from(index_table(dialect)).where(where)
     found = select(Deal.id).where(true())
     if query.groups:
         key, where, _ = _matching(dialect, query.groups)
-        found = select(key).select_from(_index_table(dialect)).where(where)
+        found = select(key).select_from(index_table(dialect)).where(where)
     if query.excluded:
         key, where, _ = _matching(dialect, (query.excluded,))
-        excluded = select(key).select_from(_index_table(dialect)).where(where)
+        excluded = select(key).select_from(index_table(dialect)).where(where)
         found = found.where(not_(found.selected_columns[0].in_(excluded)))
     return found
 
 
 def ranked(dialect: str, query: Query) -> Select[Any]:
     """(deal_id, score) of every deal the query matches, higher scores better."""
-    index = _index_table(dialect)
+    index = index_table(dialect)
     if dialect != "sqlite":
         key, where, score = _matching(dialect, (), query)
         return select(key.label("deal_id"), score.label("score")).select_from(index).where(where)
@@ -315,14 +380,25 @@ def reindex_parties(connection: Connection, party_ids: Sequence[int]) -> None:
         reindex(connection, named)
 
 
-def reindex_written_since(connection: Connection, first_event_id: int) -> None:
+def reindex_written_since(
+    connection: Connection, first_event_id: int, indexed: range = range(0), indexed_events: int = 0
+) -> None:
     """Rewrite the rows of the deals an import wrote events to (every event it wrote has an id
-    from ``first_event_id`` on): one statement, after all the rows."""
+    from ``first_event_id`` on): one statement, after all the rows. The deals of ``indexed``
+    had their rows written beside them (``new_deal_fields``) and are left alone unless they have
+    events from ``indexed_events`` on."""
     earlier = select(Event.id).where(Event.id < first_event_id).limit(1)
-    if connection.scalar(earlier) is None:  # into an empty ledger: every deal, no lookup
+    if not indexed and connection.scalar(earlier) is None:  # every deal, no lookup
         reindex(connection, None)
         return
-    written = select(Event.deal_id).where(Event.id >= first_event_id, Event.deal_id.is_not(None))
+    outside = (
+        (Event.deal_id < indexed.start)
+        | (Event.deal_id >= indexed.stop)
+        | (Event.id >= indexed_events)
+    )
+    written = select(Event.deal_id).where(
+        Event.id >= first_event_id, Event.deal_id.is_not(None), outside
+    )
     reindex(connection, written)
 
 
@@ -331,7 +407,7 @@ def index_problems(connection: Connection) -> Iterator[str]:
     that are gone (``check``), a range of ids at a time so memory stays flat. Words are compared
     as sorted lists: the order in which a backend aggregates a deal's values may vary, the words
     may not."""
-    index = _index_table(connection.dialect.name)
+    index = index_table(connection.dialect.name)
     key = index.c.rowid if connection.dialect.name == "sqlite" else index.c.deal_id
     ids = list(connection.scalars(select(Deal.id).order_by(Deal.id)))
     for start in range(0, len(ids), CHECKED_AT_ONCE):

@@ -3,7 +3,9 @@ receives (which no text can turn into a syntax error)."""
 
 import functools
 import sqlite3
-from collections.abc import Iterator
+import string
+import unicodedata
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -21,6 +23,7 @@ from dealtrack.domain.search import (
     snippet,
     tsquery,
 )
+from dealtrack.names import name_key
 from dealtrack.search_index import FIELDS, indexed_words, search_table_ddl
 from tests.conftest import TEST_DB_URL, _libpq_url
 
@@ -128,6 +131,26 @@ def test_any_text_is_a_tsquery_postgresql_accepts(text: str) -> None:
         _postgresql().execute("SELECT to_tsquery('simple', %s)", (tsquery(query),)).fetchall()
 
 
-@given(st.lists(st.none() | st.text(), max_size=4))
+@given(st.lists(st.none() | st.text() | st.text(alphabet=string.printable), max_size=4))
 def test_the_sqlite_folding_function_gives_what_indexed_gives(values: list[str | None]) -> None:
     assert indexed_words(*values) == indexed(" ".join(v for v in values if v))
+
+
+_SPELLINGS = (
+    str.upper,
+    str.casefold,
+    functools.partial(unicodedata.normalize, "NFKC"),
+    functools.partial(unicodedata.normalize, "NFKD"),
+    lambda name: f" {name.replace(' ', '  ')}\t",
+)
+
+
+@given(st.text(), st.sampled_from(_SPELLINGS))
+def test_two_spellings_of_one_party_name_index_the_same_words(
+    name: str, spelled: Callable[[str], str]
+) -> None:
+    """An import indexes a party under the name a row spells it with, which may differ from the
+    ledger's spelling as far as name keys allow."""
+    other = spelled(name)
+    if name_key(other) == name_key(name):
+        assert indexed(other) == indexed(name)
