@@ -227,15 +227,15 @@ def folded_fields(row: Sequence[Any]) -> tuple[str, ...]:
     return tuple(indexed_words(*(values[i] for i in columns)) for columns in _FIELD_COLUMNS)
 
 
-def _positions(fields: tuple[str, ...], columns: tuple[str, ...]) -> tuple[int, ...]:
-    return tuple(fields.index(name) for name in columns if name in fields)
+def _position(fields: tuple[str, ...], name: str) -> int | None:
+    return fields.index(name) if name in fields else None
 
 
 _TITLE = DEAL_FIELDS.index("title")
-# For each of EVENT_FIELDS, where its columns are in a created event's and a following event's
-# tuple: a created event has no text, the others no note of their own.
+# For each of EVENT_FIELDS, where each of its columns is in a created event's tuple and in a
+# following event's: a created event has no text, the others no note of their own.
 _EVENT_POSITIONS = tuple(
-    (_positions(CREATED_FIELDS, columns), _positions(FOLLOWING_FIELDS, columns))
+    tuple((_position(CREATED_FIELDS, c), _position(FOLLOWING_FIELDS, c)) for c in columns)
     for columns in EVENT_FIELDS.values()
 )
 
@@ -248,12 +248,17 @@ def new_deal_fields(rows: DealRows, names: Sequence[str]) -> tuple[str, ...]:
     The ledger's name for a party differs from a row's spelling of it only as far as name keys
     allow (case, white space, compatibility forms), which folding removes too."""
     created, following = rows.created, rows.following
-    fields = [indexed_words(rows.deal[_TITLE]), indexed_words(*names)]
-    for created_at, following_at in _EVENT_POSITIONS:
-        values = [created[at] for at in created_at]
-        for event in following:
-            values += [event[at] for at in following_at]
-        fields.append(indexed_words(*values))
+    title = rows.deal[_TITLE]
+    # Most deals have no title of their own, note or reason: no call for those.
+    fields = [indexed_words(title) if title else "", indexed_words(*names)]
+    for columns in _EVENT_POSITIONS:
+        values: list[Any] = []
+        for created_at, following_at in columns:  # in event order, as ledger_texts reads them
+            if created_at is not None:
+                values.append(created[created_at])
+            if following_at is not None:
+                values += [event[following_at] for event in following]
+        fields.append(indexed_words(*values) if any(values) else "")
     return tuple(fields)
 
 

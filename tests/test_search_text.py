@@ -12,6 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dealtrack.dates import parse_date
+from dealtrack.domain.new_deal import Opening, new_deal_rows
 from dealtrack.domain.search import (
     Phrase,
     Query,
@@ -24,7 +26,7 @@ from dealtrack.domain.search import (
     tsquery,
 )
 from dealtrack.names import name_key
-from dealtrack.search_index import FIELDS, indexed_words, search_table_ddl
+from dealtrack.search_index import FIELDS, indexed_words, new_deal_fields, search_table_ddl
 from tests.conftest import TEST_DB_URL, _libpq_url
 
 
@@ -154,3 +156,21 @@ def test_two_spellings_of_one_party_name_index_the_same_words(
     other = spelled(name)
     if name_key(other) == name_key(name):
         assert indexed(other) == indexed(name)
+
+
+def test_a_new_deal_s_index_row_holds_its_fields_in_event_order() -> None:
+    reported, later = parse_date("2021-03"), parse_date("2021-06-01")
+    opening = Opening(
+        deal_id=7, key="bnp", title="Retail arm", kind="acquisition", target_id=1,
+        roster=[(2, "acquirer")], reported=reported, effective=later, recorded_at="t",
+        status="failed", reason="Blocked by regulators", note="First look",
+        note_text="Talks ended", source=("Reuters", None, "anonymous"),
+    )  # fmt: skip
+    fields = new_deal_fields(new_deal_rows(opening, 1), ["Société Générale", "BNP  Paribas"])
+    assert fields == (
+        "retail arm",
+        "societe generale bnp paribas",
+        "talks ended first look",
+        "blocked by regulators",
+        "reuters reuters reuters",
+    )
