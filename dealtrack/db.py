@@ -32,21 +32,17 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from dealtrack.errors import LedgerUnavailable
-from dealtrack.ledger_file import (
-    HEAD_REVISION,
-    REVISION_QUERY,
-    VERSION_TABLE,
-    busy,
-    busy_timeout,
-    connect,
-    is_busy,
-)
+
+# HEAD_REVISION, VERSION_TABLE and busy_timeout are imported from here by the migrations, the
+# upgrade and the tests; they live in ledger_file, which a light read imports without SQLAlchemy.
+from dealtrack.ledger_file import HEAD_REVISION as HEAD_REVISION
+from dealtrack.ledger_file import REVISION_QUERY, busy, connect, is_busy
+from dealtrack.ledger_file import VERSION_TABLE as VERSION_TABLE
+from dealtrack.ledger_file import busy_timeout as busy_timeout
 from dealtrack.location import Location, mask_password
 from dealtrack.models import Base
 from dealtrack.search_index import create_search_table
 
-# Imported from here by the migrations, the upgrade and the tests.
-__all__ = ["HEAD_REVISION", "VERSION_TABLE", "busy_timeout"]
 WRITE_LOCK_KEY = 0x6465616C  # "deal": the one advisory lock all PostgreSQL writers share
 _WRITE = "dealtrack_write"
 # A bulk write that checks its references once, before commit, instead of row by row (SQLite).
