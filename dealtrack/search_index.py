@@ -326,7 +326,7 @@ def matching_ids(dialect: str, query: Query) -> Select[Any] | TextualSelect | No
 
 
 def ranked(dialect: str, query: Query) -> Select[Any] | TextualSelect:
-    """(deal_id, score) of every deal a query with words matches, higher scores better."""
+    """(deal_id, score) of every deal a query matches, higher scores better."""
     if dialect == "sqlite":
         return _sqlite_matching(query, ranked=True)
     key, where, score = _matching(query)

@@ -5,10 +5,12 @@ ledger it cannot serve as it is gets the full path's own answer."""
 import os
 import pty
 import shutil
+import sqlite3
 import subprocess
 import sys
 import textwrap
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -57,6 +59,7 @@ FORMATS = (
     ("-f", "tsv", "--no-headers"),
     ("--no-headers", "--limit", "2"),
     ("-f", "json", "--limit", "1"),
+    ("-f", "csv", "--fields", "key,nothing"),  # a usage error, after the search
 )
 
 
@@ -202,3 +205,19 @@ def test_a_file_that_is_no_ledger_at_head_gets_the_full_path_s_answer(
     assert light == outcome(run("search", "chips", "-f", "json"))
     assert light[0] == 1
     assert light[2].startswith("Error: ")
+
+
+def test_a_locked_ledger_gets_the_full_path_s_answer(
+    corpus: Invoke, ledger_db: LedgerUnderTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert ledger_db.path is not None
+    monkeypatch.setenv("DEALTRACK_BUSY_TIMEOUT", "0.1")
+    with closing(sqlite3.connect(ledger_db.path, isolation_level=None)) as holder:
+        holder.execute("PRAGMA locking_mode = EXCLUSIVE")
+        holder.execute("BEGIN EXCLUSIVE")
+        light = outcome(corpus("search", "chips"))
+        full_path_only(monkeypatch)
+        full = outcome(corpus("search", "chips"))
+        holder.execute("ROLLBACK")
+    assert light == full
+    assert light[0] == 1
