@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from dealtrack.cli.options import filter_options, filters_from, output_options
-from dealtrack.cli.transactions import read
+from dealtrack.cli.transactions import run_read
 from dealtrack.render import OWN_FORMATS
 
 if TYPE_CHECKING:
@@ -74,7 +74,7 @@ def search(text: str, limit: int, fmt: str, fields: Any, no_headers: bool, **opt
         records = [_record(hit, marks) for hit in hits]
         render_records(records, _view(), fmt, fields, not no_headers)
 
-    read(DealSearch(text, filters, limit), show)
+    run_read(DealSearch(text, filters, limit), show)
 
 
 COMMANDS = (search,)

@@ -102,7 +102,7 @@ def run(
     return result
 
 
-def read(use_case: ReadUseCase[T], show: Callable[[T], None]) -> None:
+def run_read(use_case: ReadUseCase[T], show: Callable[[T], None]) -> None:
     """Run a reading use case and ``show`` its result, then print its notices: on its light path
     when that serves the ledger, else in one transaction as ``run`` does."""
     from dealtrack.location import locate
@@ -112,7 +112,7 @@ def read(use_case: ReadUseCase[T], show: Callable[[T], None]) -> None:
     _end_start_up()
     result = use_case.light(locate(click.get_current_context().find_root().obj), notices)
     if result is None:
-        run(False, lambda session, notices: show(use_case(session, notices)))
+        run(False, lambda session, noted: show(use_case(session, noted)))
         return
     show(result)
     for line in notices.lines:
