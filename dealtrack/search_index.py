@@ -20,30 +20,29 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     Float,
+    Integer,
     Select,
+    String,
     bindparam,
     column,
     delete,
     func,
     insert,
     literal_column,
-    not_,
     select,
     table,
-    true,
 )
-from sqlalchemy.sql.expression import TableClause
+from sqlalchemy import text as sql_text
+from sqlalchemy.sql.expression import TableClause, TextualSelect
 
 from dealtrack.domain.new_deal import CREATED_FIELDS, DEAL_FIELDS, FOLLOWING_FIELDS, DealRows
-from dealtrack.domain.search import ASCII_WORD, Query, fts5_match, indexed, tsquery
+from dealtrack.domain.search import ASCII_WORD, Query, indexed, tsquery
 from dealtrack.models import Alias, Deal, Event, Participant, Party
+from dealtrack.search_sql import SEARCH_TABLE as SEARCH_TABLE  # imported from here elsewhere
+from dealtrack.search_sql import match_parameters, matching_sql
 
-SEARCH_TABLE = "deal_search"
 PENDING_TABLE = "deal_search_pending"
-FIELDS = ("title", "parties", "notes", "reasons", "sources")
-# bm25's weight of each field, in FIELDS order: a word in a title or a party's name says more
-# about a deal than one in its notes.
-BM25_WEIGHTS = (10.0, 8.0, 1.0, 2.0, 3.0)
+FIELDS = ("title", "parties", "notes", "reasons", "sources")  # search_sql.BM25_WEIGHTS' order
 PARTIES_A_STATEMENT = 400  # twice over in one statement: within SQLite's oldest 999 bound values
 WORDS_FUNCTION = "dealtrack_words"  # SQLite: indexed_words, called inside INSERT … SELECT
 CHECKED_AT_ONCE = 2000  # deals whose index rows check compares in one round of queries
@@ -301,62 +300,43 @@ def forget(connection: Connection, deal_id: int) -> None:
     connection.execute(delete(index).where(key == deal_id))
 
 
-def _matching(dialect: str, phrases: Any, query: Query | None = None) -> tuple[Any, Any, Any]:
-    """(the id column, the WHERE clause, the score) of the index rows a query matches."""
-    index = index_table(dialect)
-    if dialect == "sqlite":
-        where = literal_column(SEARCH_TABLE).op("MATCH")(
-            bindparam("fts", fts5_match(phrases), unique=True)
-        )
-        weights = ", ".join(str(w) for w in BM25_WEIGHTS)
-        score: Any = -literal_column(f"bm25({SEARCH_TABLE}, {weights})", Float)
-        return index.c.rowid, where, score
+def _matching(query: Query) -> tuple[Any, Any, Any]:
+    """PostgreSQL: (the id column, the WHERE clause, the score) of the index rows a query matches."""
+    index = index_table("postgresql")
     document: Any = literal_column(f"{SEARCH_TABLE}.document")
-    assert query is not None
     ts = func.to_tsquery(
         literal_column("'simple'::regconfig"), bindparam("ts", tsquery(query), unique=True)
     )
     return index.c.deal_id, document.op("@@")(ts), func.ts_rank_cd(document, ts)
 
 
-def matching_ids(dialect: str, query: Query) -> Select[Any] | None:
+def _sqlite_matching(query: Query, ranked: bool) -> TextualSelect:
+    """SQLite: ``search_sql``'s statement, the one a light search runs too; its MATCH strings
+    bound under names of their own, as one statement may hold two searches."""
+    parameters = match_parameters(query).items()
+    columns = [column("deal_id", Integer), *([column("score", Float)] if ranked else [])]
+    statement = sql_text(matching_sql(query, ranked))
+    unique = [bindparam(name, value, String, unique=True) for name, value in parameters]
+    return statement.bindparams(*unique).columns(*columns)
+
+
+def matching_ids(dialect: str, query: Query) -> Select[Any] | TextualSelect | None:
     """Ids of the deals a query matches, for ``--search`` (None: the query has no words)."""
     if query.is_empty:
         return None
-    if dialect != "sqlite":
-        key, where, _ = _matching(dialect, (), query)
-        return select(key).select_from(index_table(dialect)).where(where)
-    found = select(Deal.id).where(true())
-    if query.groups:
-        key, where, _ = _matching(dialect, query.groups)
-        found = select(key).select_from(index_table(dialect)).where(where)
-    if query.excluded:
-        key, where, _ = _matching(dialect, (query.excluded,))
-        excluded = select(key).select_from(index_table(dialect)).where(where)
-        found = found.where(not_(found.selected_columns[0].in_(excluded)))
-    return found
+    if dialect == "sqlite":
+        return _sqlite_matching(query, ranked=False)
+    key, where, _ = _matching(query)
+    return select(key).select_from(index_table(dialect)).where(where)
 
 
-def ranked(dialect: str, query: Query) -> Select[Any]:
-    """(deal_id, score) of every deal the query matches, higher scores better."""
+def ranked(dialect: str, query: Query) -> Select[Any] | TextualSelect:
+    """(deal_id, score) of every deal a query matches, higher scores better."""
+    if dialect == "sqlite":
+        return _sqlite_matching(query, ranked=True)
+    key, where, score = _matching(query)
     index = index_table(dialect)
-    if dialect != "sqlite":
-        key, where, score = _matching(dialect, (), query)
-        return select(key.label("deal_id"), score.label("score")).select_from(index).where(where)
-    if not query.groups:  # only exclusions: every other deal, unranked
-        ids = matching_ids(dialect, query)
-        assert ids is not None
-        unranked: Select[Any] = select(  # type: ignore[assignment]
-            Deal.id.label("deal_id"), literal_column("0.0").label("score")
-        )
-        return unranked.where(Deal.id.in_(ids))
-    key, where, score = _matching(dialect, query.groups)
-    found = select(key.label("deal_id"), score.label("score")).select_from(index).where(where)
-    if query.excluded:
-        _, excluded_where, _ = _matching(dialect, (query.excluded,))
-        excluded = select(index.c.rowid).select_from(index).where(excluded_where)
-        found = found.where(key.not_in(excluded))
-    return found
+    return select(key.label("deal_id"), score.label("score")).select_from(index).where(where)
 
 
 def sqlite_functions(dbapi_connection: Any) -> None:
