@@ -1,16 +1,12 @@
 """The search index in the database: its table, how it is rewritten, and how it is queried.
 
-One row a deal, keyed by the deal's id, holding the folded words (``domain.search.indexed``) of
-five fields: the title; the names and aliases of its parties in every role, the target too; its
-notes (note events and the notes given with any event); the reasons; and the outlets of its
-sources. Voided events are left out. The text is read from the ledger's own tables (the deal row,
-its cached roster, its live events), so the index says what ``show`` says.
-
-SQLite keeps it in an FTS5 table (``unicode61`` over the already-folded words, ranked by bm25 with
-titles and parties above notes); PostgreSQL in a plain table whose ``document`` column, generated
-from the same words under the ``simple`` configuration with a weight per field, has a GIN index.
-It is written by the code that writes deals, never by triggers: a command rewrites the rows of
-the deals it changed, an import rewrites its deals with one statement at its end.
+One row a deal, keyed by the deal's id, holding the folded words of five fields (what they hold
+is ``search_rows``'). SQLite keeps it in an FTS5 table (``unicode61`` over the already-folded
+words, ranked by bm25 with titles and parties above notes); PostgreSQL in a plain table whose
+``document`` column, generated from the same words under the ``simple`` configuration with a
+weight per field, has a GIN index. It is written by the code that writes deals, never by
+triggers: a command rewrites the rows of the deals it changed; an import writes its new deals'
+rows with one statement at its end, and rewrites the deals it changed with one more.
 """
 
 import functools
@@ -35,14 +31,13 @@ from sqlalchemy import (
 from sqlalchemy import text as sql_text
 from sqlalchemy.sql.expression import TableClause, TextualSelect
 
-from dealtrack.domain.new_deal import CREATED_FIELDS, DEAL_FIELDS, FOLLOWING_FIELDS, DealRows
-from dealtrack.domain.search import ASCII_WORD, Query, indexed, tsquery
-from dealtrack.models import Alias, Deal, Event, Participant, Party
+from dealtrack.domain.search import Query, tsquery
+from dealtrack.models import Deal, Event, Participant
+from dealtrack.search_rows import FIELD_COLUMNS, FIELDS, folded_fields, indexed_words, ledger_texts
 from dealtrack.search_sql import SEARCH_TABLE as SEARCH_TABLE  # imported from here elsewhere
 from dealtrack.search_sql import match_parameters, matching_sql
 
 PENDING_TABLE = "deal_search_pending"
-FIELDS = ("title", "parties", "notes", "reasons", "sources")  # search_sql.BM25_WEIGHTS' order
 PARTIES_A_STATEMENT = 400  # twice over in one statement: within SQLite's oldest 999 bound values
 WORDS_FUNCTION = "dealtrack_words"  # SQLite: indexed_words, called inside INSERT … SELECT
 CHECKED_AT_ONCE = 2000  # deals whose index rows check compares in one round of queries
@@ -109,156 +104,11 @@ def index_pending(connection: Connection) -> None:
     connection.exec_driver_sql(f"DROP TABLE {PENDING_TABLE}")
 
 
-def indexed_words(*values: str | None) -> str:
-    """The folded words of several values, as one index column (the SQLite function, called
-    for each field of each deal an import writes: hence the plain-ASCII shortcut, which gives
-    what ``indexed`` gives)."""
-    text = " ".join(filter(None, values))
-    if not text:
-        return ""
-    if text.isascii():
-        lowered = text.lower()
-        if lowered.replace(" ", "").isalnum():  # words and spaces only: most names and titles
-            return " ".join(lowered.split())
-        return " ".join(ASCII_WORD.findall(lowered))
-    return indexed(text)
-
-
 @functools.cache
 def index_table(dialect: str) -> TableClause:
     """One table object a dialect: two objects of one name would be two FROM items."""
     key = "rowid" if dialect == "sqlite" else "deal_id"
     return table(SEARCH_TABLE, column(key), *(column(field) for field in FIELDS))
-
-
-# The fields that hold events' text, and the event columns each takes (voided events apart): a note
-# event's text and the note given with any event; reasons; the sources' outlets.
-EVENT_FIELDS = {"notes": ("text", "note"), "reasons": ("reason",), "sources": ("source_outlet",)}
-EVENT_TEXT_COLUMNS = tuple(name for columns in EVENT_FIELDS.values() for name in columns)
-
-
-def _joined(value: Any) -> Any:
-    return func.aggregate_strings(value, " ")
-
-
-def ledger_texts(chosen: Select[Any] | None) -> Select[Any]:
-    """Each deal's raw text by field, as several columns a field (joined when folded): deal id,
-    title, parties ×4, notes ×2, reasons, sources. ``chosen``: a select of deal ids, or None for
-    every deal.
-
-    The events and rosters are aggregated a table at a time (GROUP BY), not with a subquery per
-    deal and column: on an import's 100,000 deals that read the events once instead of four
-    times and took a third off the statement.
-    """
-
-    def narrowed(query: Select[Any], deal_id: Any) -> Select[Any]:
-        return query if chosen is None else query.where(deal_id.in_(chosen))
-
-    event_columns = Event.__table__.columns
-    events = (
-        narrowed(
-            select(
-                Event.deal_id,
-                *(_joined(event_columns[name]).label(name) for name in EVENT_TEXT_COLUMNS),
-            ).where(Event.voided.is_(False)),
-            Event.deal_id,
-        )
-        .group_by(Event.deal_id)
-        .subquery("texts")
-    )
-    names = (
-        narrowed(
-            select(Participant.deal_id, _joined(Party.name).label("names")).join(
-                Party, Party.id == Participant.party_id
-            ),
-            Participant.deal_id,
-        )
-        .group_by(Participant.deal_id)
-        .subquery("names")
-    )
-    aliases = (
-        narrowed(
-            select(Participant.deal_id, _joined(Alias.name).label("aliases")).join(
-                Alias, Alias.party_id == Participant.party_id
-            ),
-            Participant.deal_id,
-        )
-        .group_by(Participant.deal_id)
-        .subquery("aliases")
-    )
-    # Few parties have aliases: one probe of alias's party index a deal.
-    target_aliases = (
-        select(_joined(Alias.name)).where(Alias.party_id == Deal.target_id).scalar_subquery()
-    )
-    query = (
-        select(
-            Deal.id,
-            Deal.title,
-            Party.name,
-            target_aliases,
-            names.c.names,
-            aliases.c.aliases,
-            *(events.c[name] for name in EVENT_TEXT_COLUMNS),
-        )
-        .join(Party, Party.id == Deal.target_id)
-        .outerjoin(names, names.c.deal_id == Deal.id)
-        .outerjoin(aliases, aliases.c.deal_id == Deal.id)
-        .outerjoin(events, events.c.deal_id == Deal.id)
-    )
-    return narrowed(query, Deal.id)
-
-
-# Which of ledger_texts' columns (after the id) make each field: the title; the target's name and
-# aliases and the roster's names and aliases; then each event column as EVENT_FIELDS groups them.
-_FIELD_COLUMNS = (
-    (0,),
-    (1, 2, 3, 4),
-    *(
-        tuple(5 + EVENT_TEXT_COLUMNS.index(name) for name in columns)
-        for columns in EVENT_FIELDS.values()
-    ),
-)
-
-
-def folded_fields(row: Sequence[Any]) -> tuple[str, ...]:
-    """One ``ledger_texts`` row as the index's five columns."""
-    values = row[1:]
-    return tuple(indexed_words(*(values[i] for i in columns)) for columns in _FIELD_COLUMNS)
-
-
-def _position(fields: tuple[str, ...], name: str) -> int | None:
-    return fields.index(name) if name in fields else None
-
-
-_TITLE = DEAL_FIELDS.index("title")
-# For each of EVENT_FIELDS, where each of its columns is in a created event's tuple and in a
-# following event's: a created event has no text, the others no note of their own.
-_EVENT_POSITIONS = tuple(
-    tuple((_position(CREATED_FIELDS, c), _position(FOLLOWING_FIELDS, c)) for c in columns)
-    for columns in EVENT_FIELDS.values()
-)
-
-
-def new_deal_fields(rows: DealRows, names: Sequence[str]) -> tuple[str, ...]:
-    """The index row ``reindex`` would store for a deal the core has just built, from its rows
-    and its parties' names (the target's first), when none of those parties has an alias: an
-    import writes it beside the deal instead of reading the deal back at its end.
-
-    The ledger's name for a party differs from a row's spelling of it only as far as name keys
-    allow (case, white space, compatibility forms), which folding removes too."""
-    created, following = rows.created, rows.following
-    title = rows.deal[_TITLE]
-    # Most deals have no title of their own, note or reason: no call for those.
-    fields = [indexed_words(title) if title else "", indexed_words(*names)]
-    for columns in _EVENT_POSITIONS:
-        values: list[Any] = []
-        for created_at, following_at in columns:  # in event order, as ledger_texts reads them
-            if created_at is not None:
-                values.append(created[created_at])
-            if following_at is not None:
-                values += [event[following_at] for event in following]
-        fields.append(indexed_words(*values) if any(values) else "")
-    return tuple(fields)
 
 
 def reindex(connection: Connection, chosen: Select[Any] | None) -> None:
@@ -279,7 +129,7 @@ def reindex(connection: Connection, chosen: Select[Any] | None) -> None:
         columns = texts.subquery()
         c = list(columns.c)
         words = getattr(func, WORDS_FUNCTION)
-        folded = [words(*(c[1 + i] for i in group)) for group in _FIELD_COLUMNS]
+        folded = [words(*(c[1 + i] for i in group)) for group in FIELD_COLUMNS]
         statement = insert(index).from_select([key.name, *FIELDS], select(c[0], *folded))
         connection.execute(statement)
         return

@@ -25,7 +25,8 @@ from dealtrack.domain.new_deal import (
     DealRows,
 )
 from dealtrack.models import Deal, Event, Participant, Party
-from dealtrack.search_index import FIELDS, new_deal_fields, pending_table
+from dealtrack.search_index import pending_table
+from dealtrack.search_rows import FIELDS, new_deal_fields
 
 PARTY_COLUMNS = ("id", "name", "name_key", "kind")
 # Every column of the event table, in its own order (the order full event tuples are built in).
@@ -117,7 +118,7 @@ class BulkWriter:
     hold). ``add`` writes one new deal, an import a million, through the same statements.
 
     With ``indexing``, a new deal given with its parties' names gets its search index row too
-    (``search_index.new_deal_fields``), kept in ``search_index.pending_table`` until
+    (``search_rows.new_deal_fields``), kept in ``search_index.pending_table`` until
     ``index_pending``: an import into a ledger whose parties have no aliases builds the rows
     while it reads, instead of reading every deal back at its end."""
 

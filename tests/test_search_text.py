@@ -26,7 +26,8 @@ from dealtrack.domain.search import (
     tsquery,
 )
 from dealtrack.names import name_key
-from dealtrack.search_index import FIELDS, indexed_words, new_deal_fields, search_table_ddl
+from dealtrack.search_index import search_table_ddl
+from dealtrack.search_rows import FIELDS, indexed_words, new_deal_fields
 from tests.conftest import TEST_DB_URL, _libpq_url
 
 
