@@ -32,12 +32,17 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from dealtrack.errors import LedgerUnavailable
+
+# HEAD_REVISION, VERSION_TABLE and busy_timeout are imported from here by the migrations, the
+# upgrade and the tests; they live in ledger_file, which a light read imports without SQLAlchemy.
+from dealtrack.ledger_file import HEAD_REVISION as HEAD_REVISION
+from dealtrack.ledger_file import REVISION_QUERY, busy, connect, is_busy
+from dealtrack.ledger_file import VERSION_TABLE as VERSION_TABLE
+from dealtrack.ledger_file import busy_timeout as busy_timeout
 from dealtrack.location import Location, mask_password
 from dealtrack.models import Base
 from dealtrack.search_index import create_search_table
 
-HEAD_REVISION = "0012_deal_value_index_by_date"
-VERSION_TABLE = "dealtrack_version"
 WRITE_LOCK_KEY = 0x6465616C  # "deal": the one advisory lock all PostgreSQL writers share
 _WRITE = "dealtrack_write"
 # A bulk write that checks its references once, before commit, instead of row by row (SQLite).
@@ -52,37 +57,8 @@ VERSION = Table(
 )
 
 
-def busy_timeout() -> float:
-    raw = os.environ.get("DEALTRACK_BUSY_TIMEOUT", "60")
-    try:
-        return max(0.0, float(raw))
-    except ValueError:
-        return 60.0
-
-
-def _unicode_lower(text: str | None) -> str | None:
-    return text.lower() if isinstance(text, str) else text
-
-
 def _sqlite_engine(path: Path) -> Engine:
-    def connect() -> sqlite3.Connection:
-        # mode=rw: an existing ledger is never created by accident; new files are made by create_file.
-        return sqlite3.connect(
-            f"file:{path}?mode=rw",
-            uri=True,
-            timeout=busy_timeout(),
-            isolation_level=None,
-            check_same_thread=False,
-        )
-
-    engine = create_engine(f"sqlite:///{path}", creator=connect)
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
-        dbapi_connection.execute("PRAGMA foreign_keys = ON")
-        # SQLite's lower() folds ASCII only; PostgreSQL's folds every letter. Searches must
-        # match alike on both (ÉVIAN for évian), so SQLite gets Python's.
-        dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
+    engine = create_engine(f"sqlite:///{path}", creator=lambda: connect(path))
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
@@ -132,7 +108,7 @@ def _create_schema(session: Session) -> None:
 
 
 def ledger_busy(error: DBAPIError) -> bool:
-    return "locked" in str(error.orig) or "busy" in str(error.orig)
+    return is_busy(error.orig) if error.orig is not None else False
 
 
 def read_only(error: DBAPIError) -> bool:
@@ -189,10 +165,7 @@ class Ledger:
                 self._schema_created()
         except OperationalError as error:
             if ledger_busy(error):
-                raise LedgerUnavailable(
-                    f"ledger busy: {self.location.display} stayed locked by another writer for "
-                    f"{busy_timeout():g} s (set DEALTRACK_BUSY_TIMEOUT to wait longer)"
-                ) from None
+                raise busy(self.location) from None
             if ledger_moved(error):
                 raise LedgerUnavailable(
                     f"the new ledger at {self.location.display} was removed while this command "
@@ -245,7 +218,7 @@ def _probe(engine: Engine, location: Location) -> str | None:
     try:
         with engine.connect() as connection:
             try:
-                return connection.execute(select(VERSION.c.version_num)).scalar()
+                return connection.exec_driver_sql(REVISION_QUERY).scalar()
             except DBAPIError as error:
                 connection.rollback()
                 if ledger_busy(error):
@@ -271,7 +244,7 @@ def _probe(engine: Engine, location: Location) -> str | None:
 
 def _revision_if_any(connection: Connection) -> str | None:
     try:
-        return connection.execute(select(VERSION.c.version_num)).scalar()
+        return connection.exec_driver_sql(REVISION_QUERY).scalar()
     except DBAPIError:
         connection.rollback()
         return None

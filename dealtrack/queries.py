@@ -6,7 +6,7 @@ each kind on or before the date, ranked in SQL with window functions so large le
 
 import datetime
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -29,35 +29,12 @@ from sqlalchemy.sql.expression import FromClause, Subquery
 
 from dealtrack.dates import PartialDate
 from dealtrack.deal_details import deals_naming_as_of
+from dealtrack.filters import Filters as Filters  # where the readers import it from
 from dealtrack.models import Alias, Deal, Event, Participant, Party
-from dealtrack.money import Amount
 from dealtrack.names import name_key
 from dealtrack.services.parties import Notices, closest_parties
 from dealtrack.statuses import STATUSES, lifecycle_rank
 from dealtrack.vocabulary import STATUS_TYPES, UPDATE_TYPES, VALUE_TYPES
-
-
-@dataclass(frozen=True)
-class Filters:
-    """The FILTERS options; repeats of one option are OR'ed, different options AND'ed."""
-
-    statuses: tuple[str, ...] = ()
-    kinds: tuple[str, ...] = ()
-    parties: tuple[str, ...] = ()
-    acquirers: tuple[str, ...] = ()
-    sellers: tuple[str, ...] = ()
-    targets: tuple[str, ...] = ()
-    since: PartialDate | None = None
-    until: PartialDate | None = None
-    updated_since: PartialDate | None = None
-    currencies: tuple[str, ...] = ()
-    min_value: Amount | None = None
-    max_value: Amount | None = None
-    search: tuple[str, ...] = ()
-    sources: tuple[str, ...] = ()  # outlets, compared without regard to case
-    attributions: tuple[str, ...] = ()
-    groups: tuple[str, ...] = ()  # parties, with their units and what they control
-    as_of: PartialDate | None = None
 
 
 def _ranked(types: tuple[str, ...], as_of: datetime.date, *columns: Any) -> Subquery:

@@ -1,16 +1,12 @@
 """The search index in the database: its table, how it is rewritten, and how it is queried.
 
-One row a deal, keyed by the deal's id, holding the folded words (``domain.search.indexed``) of
-five fields: the title; the names and aliases of its parties in every role, the target too; its
-notes (note events and the notes given with any event); the reasons; and the outlets of its
-sources. Voided events are left out. The text is read from the ledger's own tables (the deal row,
-its cached roster, its live events), so the index says what ``show`` says.
-
-SQLite keeps it in an FTS5 table (``unicode61`` over the already-folded words, ranked by bm25 with
-titles and parties above notes); PostgreSQL in a plain table whose ``document`` column, generated
-from the same words under the ``simple`` configuration with a weight per field, has a GIN index.
-It is written by the code that writes deals, never by triggers: a command rewrites the rows of
-the deals it changed, an import rewrites its deals with one statement at its end.
+One row a deal, keyed by the deal's id, holding the folded words of five fields (what they hold
+is ``search_rows``'). SQLite keeps it in an FTS5 table (``unicode61`` over the already-folded
+words, ranked by bm25 with titles and parties above notes); PostgreSQL in a plain table whose
+``document`` column, generated from the same words under the ``simple`` configuration with a
+weight per field, has a GIN index. It is written by the code that writes deals, never by
+triggers: a command rewrites the rows of the deals it changed; an import writes its new deals'
+rows with one statement at its end, and rewrites the deals it changed with one more.
 """
 
 import functools
@@ -20,28 +16,28 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     Float,
+    Integer,
     Select,
+    String,
     bindparam,
     column,
     delete,
     func,
     insert,
     literal_column,
-    not_,
     select,
     table,
-    true,
 )
-from sqlalchemy.sql.expression import TableClause
+from sqlalchemy import text as sql_text
+from sqlalchemy.sql.expression import TableClause, TextualSelect
 
-from dealtrack.domain.search import ASCII_WORD, Query, fts5_match, indexed, tsquery
-from dealtrack.models import Alias, Deal, Event, Participant, Party
+from dealtrack.domain.search import Query, tsquery
+from dealtrack.models import Deal, Event, Participant
+from dealtrack.search_rows import FIELD_COLUMNS, FIELDS, folded_fields, indexed_words, ledger_texts
+from dealtrack.search_sql import SEARCH_TABLE as SEARCH_TABLE  # imported from here elsewhere
+from dealtrack.search_sql import match_parameters, matching_sql
 
-SEARCH_TABLE = "deal_search"
-FIELDS = ("title", "parties", "notes", "reasons", "sources")
-# bm25's weight of each field, in FIELDS order: a word in a title or a party's name says more
-# about a deal than one in its notes.
-BM25_WEIGHTS = (10.0, 8.0, 1.0, 2.0, 3.0)
+PENDING_TABLE = "deal_search_pending"
 PARTIES_A_STATEMENT = 400  # twice over in one statement: within SQLite's oldest 999 bound values
 WORDS_FUNCTION = "dealtrack_words"  # SQLite: indexed_words, called inside INSERT … SELECT
 CHECKED_AT_ONCE = 2000  # deals whose index rows check compares in one round of queries
@@ -86,110 +82,33 @@ def create_search_table(connection: Connection) -> None:
         connection.exec_driver_sql(statement)
 
 
-def indexed_words(*values: str | None) -> str:
-    """The folded words of several values, as one index column (the SQLite function, called
-    for each field of each deal an import writes: hence the plain-ASCII shortcut, which gives
-    what ``indexed`` gives)."""
-    present = [value for value in values if value]
-    if not present:
-        return ""
-    text = present[0] if len(present) == 1 else " ".join(present)
-    if text.isascii():
-        return " ".join(ASCII_WORD.findall(text.lower()))
-    return indexed(text)
+def pending_table(connection: Connection) -> TableClause:
+    """A temporary table for the index rows an import builds as it writes its deals (created
+    unless it exists: an import that starts over keeps it). Once an FTS5 table is written in a
+    transaction, SQLite has it flush its pending words at every later statement, which cost the
+    import a tenth of its time; so the rows wait here and go in with one statement at the end."""
+    ending = " ON COMMIT DROP" if connection.dialect.name == "postgresql" else ""
+    columns = ", ".join(f"{field} TEXT NOT NULL" for field in FIELDS)
+    connection.exec_driver_sql(
+        f"CREATE TEMPORARY TABLE IF NOT EXISTS {PENDING_TABLE} (deal_id INTEGER NOT NULL, "
+        f"{columns}){ending}"
+    )
+    return table(PENDING_TABLE, column("deal_id"), *(column(field) for field in FIELDS))
+
+
+def index_pending(connection: Connection) -> None:
+    """Move the rows of ``pending_table`` into the index, with one statement."""
+    index = index_table(connection.dialect.name)
+    pending = table(PENDING_TABLE, column("deal_id"), *(column(field) for field in FIELDS))
+    connection.execute(insert(index).from_select([index.c[0].name, *FIELDS], select(*pending.c)))
+    connection.exec_driver_sql(f"DROP TABLE {PENDING_TABLE}")
 
 
 @functools.cache
-def _index_table(dialect: str) -> TableClause:
+def index_table(dialect: str) -> TableClause:
     """One table object a dialect: two objects of one name would be two FROM items."""
     key = "rowid" if dialect == "sqlite" else "deal_id"
     return table(SEARCH_TABLE, column(key), *(column(field) for field in FIELDS))
-
-
-def _joined(value: Any) -> Any:
-    return func.aggregate_strings(value, " ")
-
-
-def ledger_texts(chosen: Select[Any] | None) -> Select[Any]:
-    """Each deal's raw text by field, as several columns a field (joined when folded): deal id,
-    title, parties ×4, notes ×2, reasons, sources. ``chosen``: a select of deal ids, or None for
-    every deal.
-
-    The events and rosters are aggregated a table at a time (GROUP BY), not with a subquery per
-    deal and column: on an import's 100,000 deals that read the events once instead of four
-    times and took a third off the statement.
-    """
-
-    def narrowed(query: Select[Any], deal_id: Any) -> Select[Any]:
-        return query if chosen is None else query.where(deal_id.in_(chosen))
-
-    events = (
-        narrowed(
-            select(
-                Event.deal_id,
-                _joined(Event.text).label("texts"),
-                _joined(Event.note).label("notes"),
-                _joined(Event.reason).label("reasons"),
-                _joined(Event.source_outlet).label("outlets"),
-            ).where(Event.voided.is_(False)),
-            Event.deal_id,
-        )
-        .group_by(Event.deal_id)
-        .subquery("texts")
-    )
-    names = (
-        narrowed(
-            select(Participant.deal_id, _joined(Party.name).label("names")).join(
-                Party, Party.id == Participant.party_id
-            ),
-            Participant.deal_id,
-        )
-        .group_by(Participant.deal_id)
-        .subquery("names")
-    )
-    aliases = (
-        narrowed(
-            select(Participant.deal_id, _joined(Alias.name).label("aliases")).join(
-                Alias, Alias.party_id == Participant.party_id
-            ),
-            Participant.deal_id,
-        )
-        .group_by(Participant.deal_id)
-        .subquery("aliases")
-    )
-    # Few parties have aliases: one probe of alias's party index a deal.
-    target_aliases = (
-        select(_joined(Alias.name)).where(Alias.party_id == Deal.target_id).scalar_subquery()
-    )
-    query = (
-        select(
-            Deal.id,
-            Deal.title,
-            Party.name,
-            target_aliases,
-            names.c.names,
-            aliases.c.aliases,
-            events.c.texts,
-            events.c.notes,
-            events.c.reasons,
-            events.c.outlets,
-        )
-        .join(Party, Party.id == Deal.target_id)
-        .outerjoin(names, names.c.deal_id == Deal.id)
-        .outerjoin(aliases, aliases.c.deal_id == Deal.id)
-        .outerjoin(events, events.c.deal_id == Deal.id)
-    )
-    return narrowed(query, Deal.id)
-
-
-# Which of ledger_texts' columns (after the id) make each field.
-_FIELD_COLUMNS = ((0,), (1, 2, 3, 4), (5, 6), (7,), (8,))
-
-
-def folded_fields(row: Sequence[Any]) -> tuple[str, ...]:
-    """One ``ledger_texts`` row as the index's five columns."""
-    values = row[1:]
-    return tuple(indexed_words(*(values[i] for i in columns)) for columns in _FIELD_COLUMNS)
 
 
 def reindex(connection: Connection, chosen: Select[Any] | None) -> None:
@@ -198,7 +117,7 @@ def reindex(connection: Connection, chosen: Select[Any] | None) -> None:
     runs inside the INSERT … SELECT; PostgreSQL folds here, in batches. A removed deal's row
     goes with ``forget``: looking for such rows on every change would read the whole index."""
     dialect = connection.dialect.name
-    index = _index_table(dialect)
+    index = index_table(dialect)
     key = index.c.rowid if dialect == "sqlite" else index.c.deal_id
     if chosen is None:
         connection.execute(delete(index))
@@ -210,7 +129,7 @@ def reindex(connection: Connection, chosen: Select[Any] | None) -> None:
         columns = texts.subquery()
         c = list(columns.c)
         words = getattr(func, WORDS_FUNCTION)
-        folded = [words(*(c[1 + i] for i in group)) for group in _FIELD_COLUMNS]
+        folded = [words(*(c[1 + i] for i in group)) for group in FIELD_COLUMNS]
         statement = insert(index).from_select([key.name, *FIELDS], select(c[0], *folded))
         connection.execute(statement)
         return
@@ -226,67 +145,48 @@ def reindex(connection: Connection, chosen: Select[Any] | None) -> None:
 
 def forget(connection: Connection, deal_id: int) -> None:
     """Drop a deal's row (``rm``); PostgreSQL's foreign key would, SQLite's FTS5 cannot."""
-    index = _index_table(connection.dialect.name)
+    index = index_table(connection.dialect.name)
     key = index.c.rowid if connection.dialect.name == "sqlite" else index.c.deal_id
     connection.execute(delete(index).where(key == deal_id))
 
 
-def _matching(dialect: str, phrases: Any, query: Query | None = None) -> tuple[Any, Any, Any]:
-    """(the id column, the WHERE clause, the score) of the index rows a query matches."""
-    index = _index_table(dialect)
-    if dialect == "sqlite":
-        where = literal_column(SEARCH_TABLE).op("MATCH")(
-            bindparam("fts", fts5_match(phrases), unique=True)
-        )
-        weights = ", ".join(str(w) for w in BM25_WEIGHTS)
-        score: Any = -literal_column(f"bm25({SEARCH_TABLE}, {weights})", Float)
-        return index.c.rowid, where, score
+def _matching(query: Query) -> tuple[Any, Any, Any]:
+    """PostgreSQL: (the id column, the WHERE clause, the score) of the index rows a query matches."""
+    index = index_table("postgresql")
     document: Any = literal_column(f"{SEARCH_TABLE}.document")
-    assert query is not None
     ts = func.to_tsquery(
         literal_column("'simple'::regconfig"), bindparam("ts", tsquery(query), unique=True)
     )
     return index.c.deal_id, document.op("@@")(ts), func.ts_rank_cd(document, ts)
 
 
-def matching_ids(dialect: str, query: Query) -> Select[Any] | None:
+def _sqlite_matching(query: Query, ranked: bool) -> TextualSelect:
+    """SQLite: ``search_sql``'s statement, the one a light search runs too; its MATCH strings
+    bound under names of their own, as one statement may hold two searches."""
+    parameters = match_parameters(query).items()
+    columns = [column("deal_id", Integer), *([column("score", Float)] if ranked else [])]
+    statement = sql_text(matching_sql(query, ranked))
+    unique = [bindparam(name, value, String, unique=True) for name, value in parameters]
+    return statement.bindparams(*unique).columns(*columns)
+
+
+def matching_ids(dialect: str, query: Query) -> Select[Any] | TextualSelect | None:
     """Ids of the deals a query matches, for ``--search`` (None: the query has no words)."""
     if query.is_empty:
         return None
-    if dialect != "sqlite":
-        key, where, _ = _matching(dialect, (), query)
-        return select(key).select_from(_index_table(dialect)).where(where)
-    found = select(Deal.id).where(true())
-    if query.groups:
-        key, where, _ = _matching(dialect, query.groups)
-        found = select(key).select_from(_index_table(dialect)).where(where)
-    if query.excluded:
-        key, where, _ = _matching(dialect, (query.excluded,))
-        excluded = select(key).select_from(_index_table(dialect)).where(where)
-        found = found.where(not_(found.selected_columns[0].in_(excluded)))
-    return found
+    if dialect == "sqlite":
+        return _sqlite_matching(query, ranked=False)
+    key, where, _ = _matching(query)
+    return select(key).select_from(index_table(dialect)).where(where)
 
 
-def ranked(dialect: str, query: Query) -> Select[Any]:
-    """(deal_id, score) of every deal the query matches, higher scores better."""
-    index = _index_table(dialect)
-    if dialect != "sqlite":
-        key, where, score = _matching(dialect, (), query)
-        return select(key.label("deal_id"), score.label("score")).select_from(index).where(where)
-    if not query.groups:  # only exclusions: every other deal, unranked
-        ids = matching_ids(dialect, query)
-        assert ids is not None
-        unranked: Select[Any] = select(  # type: ignore[assignment]
-            Deal.id.label("deal_id"), literal_column("0.0").label("score")
-        )
-        return unranked.where(Deal.id.in_(ids))
-    key, where, score = _matching(dialect, query.groups)
-    found = select(key.label("deal_id"), score.label("score")).select_from(index).where(where)
-    if query.excluded:
-        _, excluded_where, _ = _matching(dialect, (query.excluded,))
-        excluded = select(index.c.rowid).select_from(index).where(excluded_where)
-        found = found.where(key.not_in(excluded))
-    return found
+def ranked(dialect: str, query: Query) -> Select[Any] | TextualSelect:
+    """(deal_id, score) of every deal a query matches, higher scores better."""
+    if dialect == "sqlite":
+        return _sqlite_matching(query, ranked=True)
+    key, where, score = _matching(query)
+    index = index_table(dialect)
+    return select(key.label("deal_id"), score.label("score")).select_from(index).where(where)
 
 
 def sqlite_functions(dbapi_connection: Any) -> None:
@@ -315,14 +215,25 @@ def reindex_parties(connection: Connection, party_ids: Sequence[int]) -> None:
         reindex(connection, named)
 
 
-def reindex_written_since(connection: Connection, first_event_id: int) -> None:
+def reindex_written_since(
+    connection: Connection, first_event_id: int, indexed: range = range(0), indexed_events: int = 0
+) -> None:
     """Rewrite the rows of the deals an import wrote events to (every event it wrote has an id
-    from ``first_event_id`` on): one statement, after all the rows."""
+    from ``first_event_id`` on): one statement, after all the rows. The deals of ``indexed``
+    had their rows written beside them (``new_deal_fields``) and are left alone unless they have
+    events from ``indexed_events`` on."""
     earlier = select(Event.id).where(Event.id < first_event_id).limit(1)
-    if connection.scalar(earlier) is None:  # into an empty ledger: every deal, no lookup
+    if not indexed and connection.scalar(earlier) is None:  # every deal, no lookup
         reindex(connection, None)
         return
-    written = select(Event.deal_id).where(Event.id >= first_event_id, Event.deal_id.is_not(None))
+    outside = (
+        (Event.deal_id < indexed.start)
+        | (Event.deal_id >= indexed.stop)
+        | (Event.id >= indexed_events)
+    )
+    written = select(Event.deal_id).where(
+        Event.id >= first_event_id, Event.deal_id.is_not(None), outside
+    )
     reindex(connection, written)
 
 
@@ -331,7 +242,7 @@ def index_problems(connection: Connection) -> Iterator[str]:
     that are gone (``check``), a range of ids at a time so memory stays flat. Words are compared
     as sorted lists: the order in which a backend aggregates a deal's values may vary, the words
     may not."""
-    index = _index_table(connection.dialect.name)
+    index = index_table(connection.dialect.name)
     key = index.c.rowid if connection.dialect.name == "sqlite" else index.c.deal_id
     ids = list(connection.scalars(select(Deal.id).order_by(Deal.id)))
     for start in range(0, len(ids), CHECKED_AT_ONCE):

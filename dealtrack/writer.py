@@ -15,6 +15,7 @@ from itertools import chain
 from typing import Any, cast
 
 from sqlalchemy import Connection, Table, bindparam, false, insert, literal_column
+from sqlalchemy.sql.expression import TableClause
 
 from dealtrack.domain.new_deal import (
     CREATED_FIELDS,
@@ -24,6 +25,8 @@ from dealtrack.domain.new_deal import (
     DealRows,
 )
 from dealtrack.models import Deal, Event, Participant, Party
+from dealtrack.search_index import pending_table
+from dealtrack.search_rows import FIELDS, new_deal_fields
 
 PARTY_COLUMNS = ("id", "name", "name_key", "kind")
 # Every column of the event table, in its own order (the order full event tuples are built in).
@@ -77,7 +80,7 @@ class _Buffer:
     def __init__(
         self,
         connection: Connection,
-        table: Table,
+        table: TableClause,
         columns: Sequence[str],
         fixed: dict[str, Any] | None = None,
     ) -> None:
@@ -112,9 +115,14 @@ class _Buffer:
 
 class BulkWriter:
     """Buffers for the tables a change writes, flushed together parents first (foreign keys
-    hold). ``add`` writes one new deal, an import a million, through the same statements."""
+    hold). ``add`` writes one new deal, an import a million, through the same statements.
 
-    def __init__(self, connection: Connection) -> None:
+    With ``indexing``, a new deal given with its parties' names gets its search index row too
+    (``search_rows.new_deal_fields``), kept in ``search_index.pending_table`` until
+    ``index_pending``: an import into a ledger whose parties have no aliases builds the rows
+    while it reads, instead of reading every deal back at its end."""
+
+    def __init__(self, connection: Connection, indexing: bool = False) -> None:
         self.parties = _Buffer(connection, _table(Party), PARTY_COLUMNS)
         self.deals = _Buffer(connection, _table(Deal), DEAL_FIELDS)
         self.participants = _Buffer(connection, _table(Participant), PARTICIPANT_FIELDS)
@@ -127,26 +135,40 @@ class BulkWriter:
         )
         self.following = _Buffer(connection, _table(Event), FOLLOWING_FIELDS, {"voided": false()})
         self.events = _Buffer(connection, _table(Event), EVENT_COLUMNS)
+        self.search = (
+            _Buffer(connection, pending_table(connection), ("deal_id", *FIELDS))
+            if indexing
+            else None
+        )
         self.pending = 0
 
     def add_party(self, party_id: int, name: str, key: str) -> None:
         """Buffer a party the change creates (a company, until someone says otherwise)."""
         self.parties.rows.append((party_id, name, key, "company"))
 
-    def add_deal(self, rows: DealRows) -> None:
-        """Buffer the rows of one new deal (``dealtrack.domain.new_deal``)."""
+    def add_deal(self, rows: DealRows, names: Sequence[str] | None = None) -> None:
+        """Buffer the rows of one new deal (``dealtrack.domain.new_deal``), and its index row
+        when indexing and given its parties' names, the target's first."""
         self.deals.rows.append(rows.deal)
         self.created.rows.append(rows.created)
         self.following.rows.extend(rows.following)
         self.participants.rows.extend(rows.participants)
-        self.counted(2 + len(rows.following) + len(rows.participants))
+        if self.search is not None and names is not None:
+            self.search.rows.append((rows.deal[0], *new_deal_fields(rows, names)))
+        self.counted(3 + len(rows.following) + len(rows.participants))
+
+    @property
+    def indexing(self) -> bool:
+        return self.search is not None
 
     def flush(self) -> None:
         buffers = (
-            self.parties, self.deals, self.participants, self.created, self.following, self.events
+            self.parties, self.deals, self.participants, self.created, self.following,
+            self.events, self.search,
         )  # fmt: skip
         for buffer in buffers:
-            buffer.flush()
+            if buffer is not None:
+                buffer.flush()
         self.pending = 0
 
     def counted(self, added: int) -> None:

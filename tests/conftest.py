@@ -240,7 +240,8 @@ def _copy_schema(source: str, target: str) -> None:
 
     from dealtrack.db import VERSION
     from dealtrack.models import Base
-    from dealtrack.search_index import FIELDS, SEARCH_TABLE, create_search_table
+    from dealtrack.search_index import SEARCH_TABLE, create_search_table
+    from dealtrack.search_rows import FIELDS
 
     engine = create_engine(locate(_schema_url(target)).url, poolclass=NullPool)
     try:

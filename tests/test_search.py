@@ -252,3 +252,63 @@ def test_a_party_record_s_new_alias_reaches_the_deals_already_there(
     assert imported.exit_code == 0, imported.output
     assert found(corpus, "bell atlantic") == {"att"}
     assert corpus("check").exit_code == 0
+
+
+def _imported(run: Invoke, tmp_path: object, text: str) -> None:
+    from pathlib import Path
+
+    file = Path(str(tmp_path)) / "deals.csv"
+    file.write_text(text, encoding="utf-8")
+    imported = run("import", str(file))
+    assert imported.exit_code == 0, imported.output
+    checked = run("check")
+    assert (checked.exit_code, checked.output) == (0, "")
+
+
+def test_an_import_into_a_new_ledger_indexes_every_field_as_check_reads_it(
+    run: Invoke, tmp_path: object
+) -> None:
+    _imported(
+        run,
+        tmp_path,
+        "key,title,target,acquirers,sellers,status,reason,reported,date,source,notes\n"
+        "socgen,Retail arm sale,Société Générale,BNP Paribas; AXA,,rumored,,2022,,Bloomberg,first look\n"
+        "bnp,,BNP  PARIBAS,Ørsted,Société  générale,failed,blocked by regulators,2021-03,2021-06,"
+        "Reuters,talks ended abruptly\n"
+        'plain,,Acme,"S&P Global",,,,2020,,,\n',
+    )
+    assert found(run, "retail arm") == {"socgen"}
+    assert found(run, "bnp paribas") == {"socgen", "bnp"}
+    assert found(run, "societe generale") == {"socgen", "bnp"}
+    assert found(run, "orsted") == {"bnp"}
+    assert found(run, "regulators") == {"bnp"}
+    assert found(run, '"talks ended"') == {"bnp"}
+    assert found(run, "reuters") == {"bnp"}
+    assert found(run, "first look") == {"socgen"}
+    assert found(run, "S&P") == {"plain"}
+
+
+def test_an_import_that_meets_its_own_rows_still_indexes_each_deal_once(
+    run: Invoke, tmp_path: object
+) -> None:
+    _imported(
+        run,
+        tmp_path,
+        "key,target,acquirers,reported,notes\n"
+        "vale,Vale Base Metals,Manara Minerals,2023,nickel\n"
+        "anglo,Anglo American,BHP,2024,copper\n"
+        "vale,Vale Base Metals,Manara Minerals,2023,cobalt\n",
+    )
+    assert found(run, "cobalt") == {"vale"}
+    assert found(run, "copper") == {"anglo"}
+
+
+def test_an_import_finds_a_ledger_party_s_aliases(run: Invoke, tmp_path: object) -> None:
+    assert run("party", "add", "Ørsted", "--alias", "DONG Energy").exit_code == 0
+    _imported(
+        run,
+        tmp_path,
+        "key,target,acquirers,reported\norsted,ØRSTED,Equinor,2023\nwind,Wind Farm,DONG Energy,2024\n",
+    )
+    assert found(run, "dong energy") == {"orsted", "wind"}
+    assert found(run, "orsted") == {"orsted", "wind"}

@@ -3,13 +3,17 @@ receives (which no text can turn into a syntax error)."""
 
 import functools
 import sqlite3
-from collections.abc import Iterator
+import string
+import unicodedata
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dealtrack.dates import parse_date
+from dealtrack.domain.new_deal import Opening, new_deal_rows
 from dealtrack.domain.search import (
     Phrase,
     Query,
@@ -21,7 +25,9 @@ from dealtrack.domain.search import (
     snippet,
     tsquery,
 )
-from dealtrack.search_index import FIELDS, indexed_words, search_table_ddl
+from dealtrack.names import name_key
+from dealtrack.search_index import search_table_ddl
+from dealtrack.search_rows import FIELDS, indexed_words, new_deal_fields
 from tests.conftest import TEST_DB_URL, _libpq_url
 
 
@@ -128,6 +134,44 @@ def test_any_text_is_a_tsquery_postgresql_accepts(text: str) -> None:
         _postgresql().execute("SELECT to_tsquery('simple', %s)", (tsquery(query),)).fetchall()
 
 
-@given(st.lists(st.none() | st.text(), max_size=4))
+@given(st.lists(st.none() | st.text() | st.text(alphabet=string.printable), max_size=4))
 def test_the_sqlite_folding_function_gives_what_indexed_gives(values: list[str | None]) -> None:
     assert indexed_words(*values) == indexed(" ".join(v for v in values if v))
+
+
+_SPELLINGS = (
+    str.upper,
+    str.casefold,
+    functools.partial(unicodedata.normalize, "NFKC"),
+    functools.partial(unicodedata.normalize, "NFKD"),
+    lambda name: f" {name.replace(' ', '  ')}\t",
+)
+
+
+@given(st.text(), st.sampled_from(_SPELLINGS))
+def test_two_spellings_of_one_party_name_index_the_same_words(
+    name: str, spelled: Callable[[str], str]
+) -> None:
+    """An import indexes a party under the name a row spells it with, which may differ from the
+    ledger's spelling as far as name keys allow."""
+    other = spelled(name)
+    if name_key(other) == name_key(name):
+        assert indexed(other) == indexed(name)
+
+
+def test_a_new_deal_s_index_row_holds_its_fields_in_event_order() -> None:
+    reported, later = parse_date("2021-03"), parse_date("2021-06-01")
+    opening = Opening(
+        deal_id=7, key="bnp", title="Retail arm", kind="acquisition", target_id=1,
+        roster=[(2, "acquirer")], reported=reported, effective=later, recorded_at="t",
+        status="failed", reason="Blocked by regulators", note="First look",
+        note_text="Talks ended", source=("Reuters", None, "anonymous"),
+    )  # fmt: skip
+    fields = new_deal_fields(new_deal_rows(opening, 1), ["Société Générale", "BNP  Paribas"])
+    assert fields == (
+        "retail arm",
+        "societe generale bnp paribas",
+        "talks ended first look",
+        "blocked by regulators",
+        "reuters reuters reuters",
+    )

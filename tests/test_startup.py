@@ -127,6 +127,37 @@ def test_commands_that_convert_nothing_read_no_built_in_rates(
     assert "USD 40bn" in output
 
 
+@pytest.mark.sqlite_only("the light search reads SQLite ledgers")
+@pytest.mark.parametrize("fmt", ["json", "csv", "table"])
+def test_a_search_of_an_sqlite_ledger_loads_no_sqlalchemy(tmp_path: Path, fmt: str) -> None:
+    ledger = str(tmp_path / "ledger.db")
+    assert loaded_after("--db", ledger, "add", "TikTok India", "--note", "talks")[2] == 0
+    watch = ("sqlalchemy", "alembic", "currency_converter", "rich")
+    loaded, output, exit_code = loaded_after(
+        "--db", ledger, "search", "talks", "-f", fmt, "--fields", "key,snippet", watch=watch
+    )
+    assert (loaded, exit_code) == ([], 0)
+    assert "[talks]" in output
+
+
+def test_a_search_with_filters_takes_the_sqlalchemy_path(tmp_path: Path) -> None:
+    ledger = str(tmp_path / "ledger.db")
+    assert loaded_after("--db", ledger, "add", "TikTok India", "--note", "talks")[2] == 0
+    loaded, output, exit_code = loaded_after(
+        "--db",
+        ledger,
+        "search",
+        "talks",
+        "--status",
+        "rumored",
+        "-f",
+        "json",
+        watch=("sqlalchemy",),
+    )
+    assert ("sqlalchemy" in loaded, exit_code) == (True, 0)
+    assert '"key": "tiktok-india"' in output
+
+
 def test_the_collector_is_back_on_once_the_ledger_is_open(tmp_path: Path) -> None:
     """``main`` holds the cyclic collector off while the program loads; a command that runs
     long (an import) must get it back."""

@@ -5,7 +5,7 @@ roster. When the row's ``date`` is after ``reported``, the deal is created rumor
 and its status and value follow on ``date``.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Protocol
 
 from dealtrack.bulk.rows import FlatRow
@@ -49,7 +49,7 @@ class DealSink(Protocol):
 
     def add_party(self, party_id: int, name: str, key: str) -> None: ...
 
-    def add_deal(self, rows: DealRows) -> None: ...
+    def add_deal(self, rows: DealRows, names: Sequence[str] | None = None) -> None: ...
 
 
 class NewDeals:
@@ -84,7 +84,8 @@ class NewDeals:
             derived = derived_deal_key(row.target, acquirers, deal_id)
             key = self.stage.free_key(derived, self.snapshot.deal_keys)
         # Ids in the order of party_names, numbered here on demand unless given.
-        ids = map(self.party_id, party_names(row)) if party_ids is None else party_ids
+        names = party_names(row)
+        ids = map(self.party_id, names) if party_ids is None else party_ids
         target_id = next(ids)
         roster = [(next(ids), role) for role in PARTICIPANT_ROLES for _ in row.roles.get(role, ())]
         on_reported = row.date is None or row.date.start == row.reported.start
@@ -111,5 +112,5 @@ class NewDeals:
         )
         rows = new_deal_rows(opening, self.snapshot.next_event_id)
         self.snapshot.allocate_events(1 + len(rows.following))
-        self.sink.add_deal(rows)
+        self.sink.add_deal(rows, names)
         return key

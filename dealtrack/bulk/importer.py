@@ -35,7 +35,7 @@ from dealtrack.errors import DealtrackError
 from dealtrack.ids import advance_sequences, check_references
 from dealtrack.models import Deal, Event, Party
 from dealtrack.render import FLAT_FORMATS, JSON_FORMATS
-from dealtrack.search_index import reindex_written_since
+from dealtrack.search_index import index_pending, reindex_written_since
 from dealtrack.services.ledger import CHUNK, load_deals, recorded_now
 from dealtrack.writer import BulkWriter
 
@@ -87,7 +87,10 @@ def import_stream(
             "nothing imported"
         )
     advance_sequences(session, {"party": Party.id, "deal": Deal.id, "event": Event.id})
-    reindex_written_since(session.connection(), run.ids[2])  # in bulk, after every row
+    # In bulk, after every row; the deals the writer indexed as it wrote them are left alone.
+    if run.writer.indexing:
+        index_pending(session.connection())
+    reindex_written_since(session.connection(), run.ids[2], run.indexed, run.indexed_events)
     result.rejected = len(problems.rejected_lines)
     result.rejected_lines = problems.physical_lines
     result.problems = problems.shown()
@@ -114,7 +117,7 @@ class _Import:
         empty = not self.snapshot.deal_keys
         self.deferred = drop_secondary_indexes(self.connection) if empty else []
         self.recorded_at = recorded_now()
-        self.writer = BulkWriter(self.connection)
+        self.writer = BulkWriter(self.connection, not self.snapshot.has_aliases)
         self.new_deals = NewDeals(self.snapshot, self.stage, self.writer, self.recorded_at)
         self.first_deal = self.snapshot.next_deal_id
         # Into an empty ledger, rows are written as they are read while each may still meet no
@@ -124,6 +127,8 @@ class _Import:
         self.straight = StraightWrites(self.savepoint is not None, options.skip_invalid)
         self.columns_checked_in_child = False
         self.ids = self.snapshot.next_party_id, self.first_deal, self.snapshot.next_event_id
+        # The new deals whose index rows the writer wrote, and the first event id after them.
+        self.indexed, self.indexed_events = range(0), 0
 
     def read(self, stream: BinaryIO, source: str, fmt: str) -> None:
         """Check every record, stage the valid rows and collect the deal objects."""
@@ -219,7 +224,7 @@ class _Import:
             self.ids
         )
         self.stage.forget_parties()
-        self.writer = BulkWriter(self.connection)
+        self.writer = BulkWriter(self.connection, not self.snapshot.has_aliases)
         self.new_deals = NewDeals(self.snapshot, self.stage, self.writer, self.recorded_at)
         self.result = ImportResult(rows=self.result.rows)
         self.written = 0
@@ -275,6 +280,9 @@ class _Import:
         self.session.flush()
         self.create(opened)
         self.writer.flush()
+        if self.writer.indexing:
+            self.indexed = range(self.first_deal, self.snapshot.next_deal_id)
+            self.indexed_events = self.snapshot.next_event_id
         if self.deal_objects.records:
             self.snapshot.absorb(self.session, self.first_deal)
         self.deal_objects.apply(self.writer, self.result, self.problems)

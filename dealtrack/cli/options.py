@@ -12,7 +12,7 @@ from dealtrack.render import OWN_FORMATS, TABLE
 from dealtrack.vocabulary import ATTRIBUTIONS
 
 if TYPE_CHECKING:
-    from dealtrack.queries import Filters
+    from dealtrack.filters import Filters
     from dealtrack.services.deals import Source
 
 F = Callable[..., Any]
@@ -143,7 +143,7 @@ filter_options = _stack(
 
 def filters_from(options: dict[str, Any]) -> "Filters":
     """Build Filters from the options ``filter_options`` added (removing them from ``options``)."""
-    from dealtrack.queries import Filters
+    from dealtrack.filters import Filters
 
     low, high = options.get("min_value"), options.get("max_value")
     if low is not None and high is not None and low.currency != high.currency:

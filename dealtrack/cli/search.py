@@ -7,14 +7,11 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from dealtrack.cli.options import filter_options, filters_from, output_options
-from dealtrack.cli.transactions import run
+from dealtrack.cli.transactions import run_read
 from dealtrack.render import OWN_FORMATS
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
-    from dealtrack.services.parties import Notices
-    from dealtrack.services.search import Hit
+    from dealtrack.search_hits import Hit
 
 BRACKETS = ("[", "]")
 BOLD = ("\x1b[1m", "\x1b[0m")
@@ -67,18 +64,17 @@ def search(text: str, limit: int, fmt: str, fields: Any, no_headers: bool, **opt
       dealtrack search 'tiktok "reliance jio" OR glance -softbank'
     """
     from dealtrack.cli.reading import render_records
-    from dealtrack.services.search import search_deals
+    from dealtrack.services.light_search import DealSearch
 
     filters = filters_from(options)
     on_terminal = fmt not in OWN_FORMATS and sys.stdout.isatty()
     marks = BOLD if on_terminal else BRACKETS
 
-    def found(session: "Session", notices: "Notices") -> None:
-        hits = search_deals(session, text, filters, limit, notices)
+    def show(hits: list["Hit"]) -> None:
         records = [_record(hit, marks) for hit in hits]
         render_records(records, _view(), fmt, fields, not no_headers)
 
-    run(False, found)
+    run_read(DealSearch(text, filters, limit), show)
 
 
 COMMANDS = (search,)

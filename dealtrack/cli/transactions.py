@@ -7,7 +7,7 @@ must not claim to have created anything.
 import gc
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import click
 
@@ -16,9 +16,21 @@ from dealtrack.cli import interrupts
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from dealtrack.services.parties import Notices
+    from dealtrack.location import Location
+    from dealtrack.notices import Notices
 
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+
+
+class ReadUseCase(Protocol[T_co]):
+    """A reading use case that may also run on a light path, without SQLAlchemy."""
+
+    def light(self, location: "Location", notices: "Notices") -> T_co | None:
+        """The result read on the light path, or None when only a session can serve it."""
+
+    def __call__(self, session: "Session", notices: "Notices") -> T_co:
+        """The result read in a session."""
 
 
 class _DryRun(Exception):
@@ -80,7 +92,7 @@ def run(
     ``references_at_end``: the use case checks foreign keys itself before it returns
     (``dealtrack.ids.check_references``), as a bulk write does.
     """
-    from dealtrack.services.parties import Notices
+    from dealtrack.notices import Notices
 
     notices = Notices()
     with ledger_session(write, dry_run, references_at_end) as session:
@@ -88,6 +100,23 @@ def run(
     for line in notices.lines:
         click.echo(line, err=True)
     return result
+
+
+def run_read(use_case: ReadUseCase[T], show: Callable[[T], None]) -> None:
+    """Run a reading use case and ``show`` its result, then print its notices: on its light path
+    when that serves the ledger, else in one transaction as ``run`` does."""
+    from dealtrack.location import locate
+    from dealtrack.notices import Notices
+
+    notices = Notices()
+    _end_start_up()
+    result = use_case.light(locate(click.get_current_context().find_root().obj), notices)
+    if result is None:
+        run(False, lambda session, noted: show(use_case(session, noted)))
+        return
+    show(result)
+    for line in notices.lines:
+        click.echo(line, err=True)
 
 
 def confirm(message: str) -> None:

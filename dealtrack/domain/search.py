@@ -12,9 +12,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-# Letters that NFKD leaves whole (no combining mark to drop), spelled as their plain letters.
+# Letters that NFKD leaves whole (no combining mark to drop), spelled as their plain letters; and
+# the ypogegrammeni, which NFKD turns into a mark that casefolding would have made ι: spelled ι
+# so that two spellings of one party name (equal name keys) always give the same words.
 _SPELLED = str.maketrans(
     {"ø": "o", "ß": "ss", "œ": "oe", "æ": "ae", "ł": "l", "đ": "d", "ı": "i", "ð": "d", "þ": "th"}
+    | {"ͺ": "ι"}
 )
 # A word is a run of letters and digits; everything else (punctuation, `&`, `'`, `_`) parts words,
 # as SQLite's unicode61 tokenizer parts them.

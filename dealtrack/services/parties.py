@@ -4,7 +4,7 @@ Names and aliases share one namespace of name keys, so "Glance" can never mean t
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, exists, or_, select, update
@@ -15,6 +15,7 @@ from dealtrack.domain.parties import parent_problem, roster_problem
 from dealtrack.errors import BadInput, NotFound, Refused
 from dealtrack.models import Alias, Deal, Event, Participant, Party
 from dealtrack.names import InvalidName, check_party_name, did_you_mean, name_key
+from dealtrack.notices import Notices as Notices  # where the services import it from
 from dealtrack.search_index import reindex_party
 from dealtrack.vocabulary import PARTY_EVENT_TYPES
 
@@ -28,16 +29,6 @@ def _display_name(name: str) -> str:
         return check_party_name(name)
     except InvalidName as error:
         raise BadInput(str(error)) from None
-
-
-@dataclass
-class Notices:
-    """Messages a use case wants the user to see on stderr (``Created party "Googel"``)."""
-
-    lines: list[str] = field(default_factory=list)
-
-    def add(self, line: str) -> None:
-        self.lines.append(line)
 
 
 def find_party(session: Session, name: str) -> Party | None:
