@@ -59,37 +59,27 @@ def ledger_texts(chosen: Select[Any] | None) -> Select[Any]:
     def narrowed(query: Select[Any], deal_id: Any) -> Select[Any]:
         return query if chosen is None else query.where(deal_id.in_(chosen))
 
+    def per_deal(query: Select[Any], deal_id: Any, name: str) -> Any:
+        return narrowed(query, deal_id).group_by(deal_id).subquery(name)
+
     event_columns = Event.__table__.columns
-    events = (
-        narrowed(
-            select(
-                Event.deal_id,
-                *(_joined(event_columns[name]).label(name) for name in EVENT_TEXT_COLUMNS),
-            ).where(Event.voided.is_(False)),
-            Event.deal_id,
-        )
-        .group_by(Event.deal_id)
-        .subquery("texts")
+    texts = (_joined(event_columns[name]).label(name) for name in EVENT_TEXT_COLUMNS)
+    events = per_deal(
+        select(Event.deal_id, *texts).where(Event.voided.is_(False)), Event.deal_id, "texts"
     )
-    names = (
-        narrowed(
-            select(Participant.deal_id, _joined(Party.name).label("names")).join(
-                Party, Party.id == Participant.party_id
-            ),
-            Participant.deal_id,
-        )
-        .group_by(Participant.deal_id)
-        .subquery("names")
+    names = per_deal(
+        select(Participant.deal_id, _joined(Party.name).label("names")).join(
+            Party, Party.id == Participant.party_id
+        ),
+        Participant.deal_id,
+        "names",
     )
-    aliases = (
-        narrowed(
-            select(Participant.deal_id, _joined(Alias.name).label("aliases")).join(
-                Alias, Alias.party_id == Participant.party_id
-            ),
-            Participant.deal_id,
-        )
-        .group_by(Participant.deal_id)
-        .subquery("aliases")
+    aliases = per_deal(
+        select(Participant.deal_id, _joined(Alias.name).label("aliases")).join(
+            Alias, Alias.party_id == Participant.party_id
+        ),
+        Participant.deal_id,
+        "aliases",
     )
     # Few parties have aliases: one probe of alias's party index a deal.
     target_aliases = (
