@@ -16,7 +16,8 @@ from sqlalchemy import ColumnElement, ScalarSelect, Select, Subquery, case, func
 from sqlalchemy.orm import Session
 
 from dealtrack.dates import PartialDate, from_storage
-from dealtrack.domain.fx import IDENTITY, Conversion, RateBook, conversion_day, rate_text, within
+from dealtrack.domain.fx import IDENTITY, Conversion, RateBook, conversion_day, within
+from dealtrack.domain.rate_text import rate_text
 from dealtrack.models import Deal, Event
 from dealtrack.money import Amount, to_decimal_string
 from dealtrack.queries import Filters

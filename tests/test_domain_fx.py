@@ -10,8 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dealtrack.domain import fx
-from dealtrack.domain.fx import RateBook, RateError, parse_rate, rate_text, table_of, within
+from dealtrack.domain.fx import RateBook, table_of, within
 from dealtrack.domain.fx_fractions import exact_ratio
+from dealtrack.domain.rate_text import RateError, parse_rate, rate_text
 
 D = datetime.date
 
@@ -119,8 +120,8 @@ def test_a_rate_is_a_positive_decimal_of_at_most_twelve_digits(text: str, messag
 
 
 def test_a_rate_is_kept_exactly() -> None:
-    assert fx.rate_text(parse_rate("120000.000")) == "120000"
-    assert fx.rate_text(parse_rate("0.013500")) == "0.0135"
+    assert rate_text(parse_rate("120000.000")) == "120000"
+    assert rate_text(parse_rate("0.013500")) == "0.0135"
 
 
 def test_a_range_matches_bounds_it_overlaps() -> None:

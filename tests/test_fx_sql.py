@@ -14,7 +14,8 @@ from sqlalchemy import BigInteger, create_engine, literal, select, text
 from sqlalchemy.orm import Session
 
 from dealtrack.db import open_ledger
-from dealtrack.domain.fx import RateBook, rate_text, table_of
+from dealtrack.domain.fx import RateBook, table_of
+from dealtrack.domain.rate_text import rate_text
 from dealtrack.fx_reports import converting
 from dealtrack.fx_sql import DAY_RATE, DayKeys, converted_totals, day_terms, half_even
 from dealtrack.location import locate

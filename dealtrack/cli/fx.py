@@ -24,7 +24,7 @@ class RateType(click.ParamType["Decimal"]):
     name = "RATE"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        from dealtrack.domain.fx import RateError, parse_rate
+        from dealtrack.domain.rate_text import RateError, parse_rate
 
         try:
             return parse_rate(str(value))
@@ -73,7 +73,7 @@ def fx_set(base: str, currency: str, rate: "Decimal", on: Any, source: str | Non
     """
     import datetime
 
-    from dealtrack.domain.fx import rate_text
+    from dealtrack.domain.rate_text import rate_text
     from dealtrack.services.fx import set_rate
 
     day = _day(on, "--on") or datetime.date.today()

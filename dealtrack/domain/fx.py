@@ -17,7 +17,6 @@ Pure code: rates come in as plain tables (``RateTable``); where they come from i
 
 import bisect
 import datetime
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
@@ -29,16 +28,15 @@ from dealtrack.domain.fx_fractions import (
     integer_fraction,
     limited_terms,
 )
+from dealtrack.domain.rate_text import MAX_DIGITS
 
 EURO = "EUR"
 WINDOW_DAYS = 7
-MAX_DIGITS = 12
 BUILT_IN_SOURCE = "ECB"
 OWN_SOURCE = "ledger"  # a rate set without --source
 # 28 significant digits, the precision every conversion is worked in; rounding only at the end.
 WORK = Context(prec=28, rounding=ROUND_HALF_EVEN)
 SHOWN = Context(prec=MAX_DIGITS, rounding=ROUND_HALF_EVEN)
-_RATE_TEXT = re.compile(r"[0-9]+(?:\.[0-9]+)?|\.[0-9]+")
 _ONE = Decimal(1)
 
 # One pair's rates, oldest first: the days (proleptic ordinals, for bisect) and, at the same
@@ -49,28 +47,6 @@ RateTable = Mapping[tuple[str, str], PairRates]
 # One pair's rates in one table, as a route: (built in 1 or the ledger's 0, direct 0 or
 # inverse 1, the rates).
 _Series = tuple[int, int, PairRates]
-
-
-class RateError(ValueError):
-    """Text that is not a rate dealtrack can store; the message says how to write one."""
-
-
-def parse_rate(text: str) -> Decimal:
-    """A positive exact decimal of at most 12 significant digits (``0.0135``, ``87.062``)."""
-    shown = text.strip()
-    if not _RATE_TEXT.fullmatch(shown):
-        raise RateError(f"'{text}' is not a rate; write a positive decimal number, e.g. 1.1933")
-    rate = Decimal(shown)
-    if rate == 0:
-        raise RateError(f"'{text}' is not a rate; a rate is more than zero")
-    if len(rate.normalize().as_tuple().digits) > MAX_DIGITS:
-        raise RateError(f"'{text}' has more than {MAX_DIGITS} significant digits; round it")
-    return rate.normalize()
-
-
-def rate_text(rate: Decimal) -> str:
-    """Exact text for storage and JSON, without exponent or trailing zeros (``120000``, ``0.0135``)."""
-    return format(rate.normalize(), "f")
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,16 +12,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dealtrack.domain.fx import (
-    EURO,
-    OWN_SOURCE,
-    PairRates,
-    RateBook,
-    RateError,
-    RateTable,
-    parse_rate,
-    rate_text,
-)
+from dealtrack.domain.fx import EURO, OWN_SOURCE, PairRates, RateBook, RateTable
+from dealtrack.domain.rate_text import RateError, parse_rate, rate_text
 from dealtrack.errors import DealtrackError
 from dealtrack.models import FxRate
 from dealtrack.money import AmountError, parse_currency
