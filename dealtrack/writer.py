@@ -25,7 +25,7 @@ from dealtrack.domain.new_deal import (
     DealRows,
 )
 from dealtrack.models import Deal, Event, Participant, Party
-from dealtrack.search_index import pending_table
+from dealtrack.search_index import index_pending, pending_table
 from dealtrack.search_rows import FIELDS, new_deal_fields
 
 PARTY_COLUMNS = ("id", "name", "name_key", "kind")
@@ -119,7 +119,7 @@ class BulkWriter:
 
     With ``indexing``, a new deal given with its parties' names gets its search index row too
     (``search_rows.new_deal_fields``), kept in ``search_index.pending_table`` until
-    ``index_pending``: an import into a ledger whose parties have no aliases builds the rows
+    ``store_index_rows``: an import into a ledger whose parties have no aliases builds the rows
     while it reads, instead of reading every deal back at its end."""
 
     def __init__(self, connection: Connection, indexing: bool = False) -> None:
@@ -160,6 +160,12 @@ class BulkWriter:
     @property
     def indexing(self) -> bool:
         return self.search is not None
+
+    def store_index_rows(self) -> None:
+        """Move the index rows built so far into the index, and build no more."""
+        self.flush()
+        index_pending(self.parties.connection)
+        self.search = None
 
     def flush(self) -> None:
         buffers = (

@@ -312,3 +312,19 @@ def test_an_import_finds_a_ledger_party_s_aliases(run: Invoke, tmp_path: object)
     )
     assert found(run, "dong energy") == {"orsted", "wind"}
     assert found(run, "orsted") == {"orsted", "wind"}
+
+
+def test_a_file_s_own_party_aliases_reach_its_new_deals(run: Invoke, tmp_path: object) -> None:
+    from pathlib import Path
+
+    file = Path(str(tmp_path)) / "deals.jsonl"
+    lines = [
+        {"key": "att", "target": "AT&T", "acquirers": "Verizon", "reported": "2021"},
+        {"type": "party", "name": "Verizon", "aliases": ["Bell Atlantic"]},
+    ]
+    file.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    imported = run("import", str(file))
+    assert imported.exit_code == 0, imported.output
+    assert found(run, "bell atlantic") == {"att"}
+    checked = run("check")
+    assert (checked.exit_code, checked.output) == (0, "")

@@ -35,7 +35,7 @@ from dealtrack.errors import DealtrackError
 from dealtrack.ids import advance_sequences, check_references
 from dealtrack.models import Deal, Event, Party
 from dealtrack.render import FLAT_FORMATS, JSON_FORMATS
-from dealtrack.search_index import index_pending, reindex_written_since
+from dealtrack.search_index import reindex_written_since
 from dealtrack.services.ledger import CHUNK, load_deals, recorded_now
 from dealtrack.writer import BulkWriter
 
@@ -88,8 +88,6 @@ def import_stream(
         )
     advance_sequences(session, {"party": Party.id, "deal": Deal.id, "event": Event.id})
     # In bulk, after every row; the deals the writer indexed as it wrote them are left alone.
-    if run.writer.indexing:
-        index_pending(session.connection())
     reindex_written_since(session.connection(), run.ids[2], run.indexed, run.indexed_events)
     result.rejected = len(problems.rejected_lines)
     result.rejected_lines = problems.physical_lines
@@ -280,9 +278,10 @@ class _Import:
         self.session.flush()
         self.create(opened)
         self.writer.flush()
-        if self.writer.indexing:
+        if self.writer.indexing:  # before the deal objects, whose party records may reindex
             self.indexed = range(self.first_deal, self.snapshot.next_deal_id)
             self.indexed_events = self.snapshot.next_event_id
+            self.writer.store_index_rows()
         if self.deal_objects.records:
             self.snapshot.absorb(self.session, self.first_deal)
         self.deal_objects.apply(self.writer, self.result, self.problems)
