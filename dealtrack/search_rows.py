@@ -9,6 +9,7 @@ says what ``show`` says; ``new_deal_fields`` takes them from a new deal's rows, 
 not read its deals back. Both take the event columns from EVENT_FIELDS.
 """
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,6 +20,7 @@ from dealtrack.domain.search import ASCII_WORD, indexed
 from dealtrack.models import Alias, Deal, Event, Participant, Party
 
 FIELDS = ("title", "parties", "notes", "reasons", "sources")  # search_sql.BM25_WEIGHTS' order
+CACHED_VALUES = 4096  # an import's deals repeat a few outlets and reasons thousands of times
 
 
 def indexed_words(*values: str | None) -> str:
@@ -34,6 +36,9 @@ def indexed_words(*values: str | None) -> str:
             return " ".join(lowered.split())
         return " ".join(ASCII_WORD.findall(lowered))
     return indexed(text)
+
+
+_value_words = functools.lru_cache(maxsize=CACHED_VALUES)(indexed_words)
 
 
 # The fields that hold events' text, and the event columns each takes (voided events apart): a note
@@ -134,6 +139,13 @@ _EVENT_POSITIONS = tuple(
 )
 
 
+# For each of EVENT_FIELDS, the one created event column it takes (a created event has no text).
+_CREATED_POSITIONS = tuple(
+    next(created_at for created_at, _ in columns if created_at is not None)
+    for columns in _EVENT_POSITIONS
+)
+
+
 def new_deal_fields(rows: DealRows, names: Sequence[str]) -> tuple[str, ...]:
     """The index row ``reindex`` would store for a deal the core has just built, from its rows
     and its parties' names (the target's first), when none of those parties has an alias: an
@@ -145,6 +157,11 @@ def new_deal_fields(rows: DealRows, names: Sequence[str]) -> tuple[str, ...]:
     title = rows.deal[_TITLE]
     # Most deals have no title of their own, note or reason: no call for those.
     fields = [indexed_words(title) if title else "", indexed_words(*names)]
+    if not following:  # most deals: each event field is one value of the created event
+        for at in _CREATED_POSITIONS:
+            value = created[at]
+            fields.append(_value_words(value) if value else "")
+        return tuple(fields)
     for columns in _EVENT_POSITIONS:
         values: list[Any] = []
         for created_at, following_at in columns:  # in event order, as ledger_texts reads them

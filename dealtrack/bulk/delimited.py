@@ -61,7 +61,7 @@ def read_delimited(
                 held.clear()
                 continue
             end = reader.line_num
-            problem = _encoding_problem(bad, start, end)
+            problem = _encoding_problem(bad, start, end) if bad else None
             runaway = quotes.runaway(start, held) if end > start else None
             if problem is not None:
                 yield RawRecord(start, None, problem)

@@ -7,7 +7,7 @@ field, so a user can fix a whole file in one pass.
 import datetime
 import functools
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from dealtrack import dates, money, statuses, vocabulary
@@ -132,6 +132,8 @@ class ColumnPlan:
     ignored: frozenset[str]
     ignore_extra: bool
     forms: FileForms = FileForms()
+    # Every cell is text (a delimited file's), so no cell's type needs checking.
+    text_only: bool = False
 
     def unknown(self, columns: list[str]) -> list[str]:
         used = set(self.sources.values())
@@ -142,11 +144,11 @@ class ColumnPlan:
         ]
 
     def for_header(self, header: list[str]) -> "ColumnPlan":
-        """This plan reading only the fields a file's header has columns for: a delimited file's
+        """This plan reading only the fields a delimited file's header has columns for: its
         records all have the same columns, so the others need not be looked for in every row."""
         present = set(header)
         sources = {name: column for name, column in self.sources.items() if column in present}
-        return ColumnPlan(sources, self.defaults, self.ignored, self.ignore_extra, self.forms)
+        return replace(self, sources=sources, text_only=True)
 
     def cells(self, record: Mapping[str, Any]) -> dict[str, str]:
         """The record's text by field; a JSON value that is not text where text is due is a
@@ -157,8 +159,8 @@ class ColumnPlan:
                 for name, column in self.sources.items()
                 if (raw := record.get(column)) is not None
             }
-            if set(map(type, found.values())) == {str}:
-                return found  # a delimited file's cells, as they always are
+            if self.text_only or set(map(type, found.values())) == {str}:
+                return found
         cells = dict(self.defaults)
         wrong: list[tuple[str, str]] = []
         for name, column in self.sources.items():
