@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from run import BIN, median_time, timed
+from run import BIN, compile_package, median_time, timed
 
 VOCABULARY = (
     "nickel", "lithium", "offshore", "wind", "pipeline", "refinery", "bank", "insurer",
@@ -78,6 +78,7 @@ def main() -> None:
         "--reuse", action="store_true", help="Search the ledgers a run left in --work."
     )
     args = parser.parse_args()
+    compile_package()
     if args.work is None:
         with tempfile.TemporaryDirectory(prefix="dealtrack-search-") as directory:
             rows = figures(Path(directory), args.large, args.repeats, False)
