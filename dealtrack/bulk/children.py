@@ -5,6 +5,11 @@ numbering new deals, storing them) each cost about as much Python as the others.
 measured slower (every ``executemany`` retakes the GIL for each row); forked processes, one per
 step, let the machine's cores share the work, each step at most a few batches ahead of the next.
 
+A step that keeps no order of its own (checking rows, with nothing numbered) can also be shared:
+the child steps every other batch and sends the others as they are, for the parent to step when
+it reaches them. An import into a ledger that has deals only stages its rows while the file is
+read, so its own process would otherwise wait for the child's.
+
 Items travel in batches packed with marshal (plain values only: several times cheaper than
 pickle). The pipe holds a few batches (Linux lets a pipe grow to a megabyte): with the 64 KiB a
 pipe holds by default, the child could run at most one batch ahead, so whenever the parent paused
@@ -22,6 +27,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import suppress
+from dataclasses import dataclass
 from typing import Any
 
 from dealtrack.bulk import readers
@@ -32,8 +38,20 @@ BATCH = 1_000
 PIPE_BYTES = 1 << 20
 
 
-def in_child(items: Iterator[Any], step: Callable[[Any], Any]) -> Iterator[Any]:
-    """``step`` of every item, run in a forked child; yields here as batches arrive.
+@dataclass(frozen=True)
+class Shared:
+    """How an item crosses the pipe unstepped: ``plain`` makes marshal's plain values of it, and
+    ``rebuilt`` the item again from them."""
+
+    plain: Callable[[Any], Any]
+    rebuilt: Callable[[Any], Any]
+
+
+def in_child(
+    items: Iterator[Any], step: Callable[[Any], Any], shared: Shared | None = None
+) -> Iterator[Any]:
+    """``step`` of every item, in order, run in a forked child; yields here as batches arrive.
+    With ``shared``, this process steps every other batch itself.
 
     ``items`` is iterated in the child, so it may itself be ``in_child`` of an earlier step: that
     step's process is then forked by this one.
@@ -41,7 +59,7 @@ def in_child(items: Iterator[Any], step: Callable[[Any], Any]) -> Iterator[Any]:
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
     _widen(send)
-    child = context.Process(target=_produce, args=(receive, send, items, step))
+    child = context.Process(target=_produce, args=(receive, send, items, step, shared))
     child.start()
     send.close()
     finished = False
@@ -56,7 +74,8 @@ def in_child(items: Iterator[Any], step: Callable[[Any], Any]) -> Iterator[Any]:
             if batch is None:
                 finished = True
                 break
-            yield from batch
+            stepped, batch = batch
+            yield from batch if stepped or shared is None else map(step, map(shared.rebuilt, batch))
     finally:
         receive.close()
         if not finished and child.is_alive():
@@ -73,20 +92,28 @@ def _widen(pipe: Any) -> None:
             fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
 
 
-def _produce(receive: Any, send: Any, items: Iterator[Any], step: Callable[[Any], Any]) -> None:
+def _produce(
+    receive: Any,
+    send: Any,
+    items: Iterator[Any],
+    step: Callable[[Any], Any],
+    shared: Shared | None,
+) -> None:
     # Only the parent may hold the reading end: then its death breaks the pipe and ends this.
     receive.close()
     # What a step makes is plain rows and tuples, freed as soon as they are sent: the cyclic
     # collector would only rescan them, and this process's life is short.
     gc.disable()
     batch: list[Any] = []
+    stepping = True
     try:
         for item in items:
-            batch.append(step(item))
+            batch.append(step(item) if stepping or shared is None else shared.plain(item))
             if len(batch) >= BATCH:
-                send.send_bytes(marshal.dumps(batch))
+                send.send_bytes(marshal.dumps((stepping, batch)))
                 batch = []
-        send.send_bytes(marshal.dumps(batch))
+                stepping = shared is None or not stepping
+        send.send_bytes(marshal.dumps((stepping, batch)))
         send.send_bytes(marshal.dumps(None))
     except readers.FileProblem as error:
         send.send_bytes(marshal.dumps(str(error)))

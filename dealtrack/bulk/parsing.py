@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from dealtrack.bulk import readers
-from dealtrack.bulk.children import in_child
+from dealtrack.bulk.children import Shared, in_child
 from dealtrack.bulk.creating import number_parties, party_names
 from dealtrack.bulk.matching import Matcher, RowError, required_natural
 from dealtrack.bulk.rows import ColumnPlan, RowProblems, parse_row
@@ -28,8 +28,21 @@ NEW_ROW_FIELDS = 8  # the items of a "new" item up to the kept record, as in a "
 
 
 def checked_rows(records: Iterator[readers.RawRecord], check: "RowChecker") -> Iterator[Checked]:
-    """The records, checked (and their parties numbered) in a child process."""
-    return in_child(records, check)
+    """The records, checked (and their parties numbered) in a child process. When it numbers
+    nothing, a row's check depends on no other row's, so this process checks every other batch
+    itself: it only stages the rows until the file is read."""
+    return in_child(records, check, None if check.numbering else _RECORDS)
+
+
+def _plain_record(record: readers.RawRecord) -> tuple[Any, ...]:
+    return record.line, record.fields, record.problem, record.section
+
+
+def _record(plain: tuple[Any, ...]) -> readers.RawRecord:
+    return readers.RawRecord(*plain)
+
+
+_RECORDS = Shared(_plain_record, _record)
 
 
 class RowChecker:
