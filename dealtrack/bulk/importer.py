@@ -25,7 +25,7 @@ from dealtrack.bulk.matching import Group, Matcher, RowError, required_natural
 from dealtrack.bulk.outcomes import ImportResult, Problems
 from dealtrack.bulk.parsing import NEW_ROW_FIELDS, RowChecker, checked_rows
 from dealtrack.bulk.rejects import RejectWriter
-from dealtrack.bulk.rows import ColumnPlan, FlatRow, RowProblems, parse_row
+from dealtrack.bulk.rows import ColumnPlan, FlatRow, RowProblems, forget_cached, parse_row
 from dealtrack.bulk.snapshot import Snapshot
 from dealtrack.bulk.staging import Stage, unpack
 from dealtrack.bulk.straight import StraightWrites
@@ -146,6 +146,7 @@ class _Import:
         except readers.FileProblem as error:
             raise DealtrackError(f"{source} is not valid {fmt.upper()}: {error}") from None
         self.stage.finish_reading()
+        forget_cached()
         self._settle_written()
 
     def take_all_checked(self, records: Iterator[readers.RawRecord]) -> None:

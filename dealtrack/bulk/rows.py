@@ -278,6 +278,17 @@ def parse_row(
     return row
 
 
+def forget_cached() -> None:
+    """Empty the parsers' caches: a process that has checked its rows frees them for what it
+    does next (an import's matching and updating), so that its peak memory does not hold both."""
+    caches: tuple[Any, ...] = (
+        _kind, _basis, _attribution, _status, _reason_in_word, _currency, _party_name, _names_of,
+        _converters, _effective_date, _amount,
+    )  # fmt: skip
+    for cached in caches:
+        cached.cache_clear()
+
+
 @functools.lru_cache(maxsize=4)
 def _converters(today: datetime.date, date_format: str | None) -> dict[str, Callable[[str], Any]]:
     """Each checked field's parser, the dates' relative to ``today`` and in ``date_format``
