@@ -66,15 +66,15 @@ def in_child(
     try:
         while True:
             try:
-                batch = marshal.loads(receive.recv_bytes())
+                message = marshal.loads(receive.recv_bytes())
             except EOFError:
                 break
-            if isinstance(batch, str):
-                raise readers.FileProblem(batch)
-            if batch is None:
+            if isinstance(message, str):
+                raise readers.FileProblem(message)
+            if message is None:
                 finished = True
                 break
-            stepped, batch = batch
+            stepped, batch = message  # (whether the child stepped them, the items)
             yield from batch if stepped or shared is None else map(step, map(shared.rebuilt, batch))
     finally:
         receive.close()
