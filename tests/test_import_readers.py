@@ -5,6 +5,7 @@ line on a terminal."""
 import json
 import os
 import pty
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -424,6 +425,28 @@ def test_stdin_problems_name_stdin(run: Invoke) -> None:
     assert result.stderr == (
         f"<stdin>:2: status: 'zz' is not a status; {STATUS_CHOICES}\n"
         "Error: 1 problem in <stdin>; nothing imported\n"
+    )
+
+
+@requires_script
+def test_a_csv_piped_to_the_command_is_read_in_its_reading_process(
+    ledger_url: str, tmp_path: Path
+) -> None:
+    # A real process: the reading process is forked, and multiprocessing closes sys.stdin there.
+    rows = "".join(f"Target {n},2020\n" for n in range(1, 2501))
+    for _ in range(2):  # into an empty ledger, then into the ledger that holds the rows
+        piped = subprocess.run(
+            [str(SCRIPT), "--db", ledger_url, "import", "-", "--format", "csv"],
+            input="target,reported\n" + rows,
+            capture_output=True,
+            text=True,
+            env=user_env(tmp_path),
+            check=False,
+        )
+        assert piped.returncode == 0, piped.stderr
+        assert piped.stdout == ""
+    assert piped.stderr.startswith(
+        "Imported 2500 rows: 0 added, 0 updated, 2500 unchanged, 0 rejected in "
     )
 
 

@@ -1,5 +1,7 @@
 """``import`` and ``export``: scripted feeds in and out of the ledger."""
 
+import io
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -247,7 +249,7 @@ def _forms(
 
 def _open_input(file: str) -> BinaryIO:
     if file == "-":
-        return sys.stdin.buffer
+        return _standard_input()
     try:
         return open(file, "rb")
     except FileNotFoundError:
@@ -256,6 +258,17 @@ def _open_input(file: str) -> BinaryIO:
         raise click.BadParameter(
             f"cannot read {file}: {error.strerror}", param_hint="'FILE'"
         ) from None
+
+
+def _standard_input() -> BinaryIO:
+    """Standard input as a file of its own. A CSV or TSV import reads its file in a process it
+    forks, and multiprocessing closes ``sys.stdin`` in every process it starts: the import reads
+    a duplicate of the descriptor instead, which stays open there."""
+    try:
+        descriptor = sys.stdin.fileno()
+    except (AttributeError, OSError, io.UnsupportedOperation):
+        return sys.stdin.buffer  # a stream with no descriptor (CliRunner's), read as it is
+    return os.fdopen(os.dup(descriptor), "rb")
 
 
 @click.command()
