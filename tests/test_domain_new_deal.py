@@ -14,7 +14,9 @@ from dealtrack.domain.new_deal import (
     DEAL_FIELDS,
     FOLLOWING_FIELDS,
     Opening,
+    default_title,
     derived_deal_key,
+    may_be_default,
     new_deal_rows,
     source_columns,
     stored_title,
@@ -93,6 +95,22 @@ def test_key_and_title_defaults() -> None:
     assert derived_deal_key("123", [], 3) == "deal-3"
     assert stored_title("TikTok India / Reliance Jio", "TikTok India", ["Reliance Jio"]) is None
     assert stored_title("Jio's bid", "TikTok India", ["Reliance Jio"]) == "Jio's bid"
+
+
+NAMES = st.text(min_size=1, max_size=20)
+
+
+@given(NAMES, st.lists(NAMES, max_size=3))
+def test_a_default_title_is_always_one_that_may_be_default(
+    target: str, acquirers: list[str]
+) -> None:
+    assert may_be_default(default_title(target, acquirers), bool(acquirers))
+
+
+def test_a_title_without_a_slash_is_no_default_when_the_deal_has_acquirers() -> None:
+    assert not may_be_default("Jio's bid", with_acquirers=True)
+    assert may_be_default("Jio's bid", with_acquirers=False)  # it could be the target's name
+    assert may_be_default("TikTok India / Reliance Jio", with_acquirers=True)
 
 
 statuses = st.sampled_from(["rumored", "in-negotiation", "agreed", "completed", "failed"])

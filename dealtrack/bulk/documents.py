@@ -43,6 +43,7 @@ from dealtrack.domain.new_deal import (
     DEAL_FIELDS,
     Opening,
     derived_deal_key,
+    may_be_default,
     new_deal_rows,
     stored_title,
 )
@@ -205,8 +206,11 @@ class DealObjects:
         )
         status = checked("status", statuses.parse_status, text_field(fields, "status")) or "rumored"
         amount, high, currency, basis = value_fields(fields.get("value"))
-        acquirers = [self.parties.name(p) for r, p in roster if r == "acquirer"]
-        title = stored_title(text_field(fields, "title"), self.parties.name(target_id), acquirers)
+        title = text_field(fields, "title") or None
+        # The names are looked up (a query each) only when the title might be the default one.
+        if title is not None and may_be_default(title, any(r == "acquirer" for r, _ in roster)):
+            acquirers = [self.parties.name(p) for r, p in roster if r == "acquirer"]
+            title = stored_title(title, self.parties.name(target_id), acquirers)
         raw_events = fields.get("events")
         if not raw_events:  # without its history, the deal is recorded as add would record it
             opening = Opening(

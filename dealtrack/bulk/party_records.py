@@ -64,21 +64,22 @@ class DocumentParties:
     def check_roles(self, target: str, named: list[tuple[str, str]]) -> None:
         """Refuse a deal object whose parties hold roles that cannot combine, compared by party
         (names and aliases resolved), before any party it names is created."""
-        shown: dict[int | str, str] = {}
+        spelled: dict[int | str, str] = {}
 
         def party(display: str) -> int | str:
             key = name_key(display)
             found = self.snapshot.party_ids.get(key)
             found = self.stage.new_party(key) if found is None else found
-            if found is None:
-                shown.setdefault(key, display)
-                return key
-            shown[found] = self.name(found) or display
-            return found
+            spelled.setdefault(key if found is None else found, display)
+            return key if found is None else found
+
+        def shown(party: int | str) -> str:
+            # A known party by its name, looked up only for a message: most deals have none.
+            return (isinstance(party, int) and self.name(party)) or spelled[party]
 
         target_id = party(target)  # first: a new party is shown as the target spells it
         roster = [(role, party(name)) for role, name in named]
-        problem = roster_problem(target_id, roster, shown.__getitem__)
+        problem = roster_problem(target_id, roster, shown)
         if problem is not None:
             raise RowError("parties", problem)
 
@@ -118,6 +119,8 @@ class DocumentParties:
             return []
         if not isinstance(raw, list):
             raise RowError("history", f"expected an array of events, found {json_type(raw)}")
+        if not raw:  # most parties have none: no query for them
+            return []
         kept = self.session.scalars(
             select(Event).where(Event.party_id == party_id, Event.type.in_(PARTY_EVENT_TYPES))
         )

@@ -52,6 +52,12 @@ def stored_title(title: str | None, target: str, acquirers: Sequence[str]) -> st
     return title if title and title != default_title(target, acquirers) else None
 
 
+def may_be_default(title: str, with_acquirers: bool) -> bool:
+    """Whether ``title`` could be a deal's default title, known before its parties' names are
+    looked up: with acquirers, a default title always holds " / "."""
+    return " / " in title or not with_acquirers
+
+
 def derived_deal_key(target: str, acquirers: Sequence[str], deal_id: int) -> str:
     """The key a new deal gets when none is given: its target's and first acquirer's slugs,
     ``deal-<id>`` when they have no letter; the caller adds -2, -3… while it is taken."""
