@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dealtrack.bulk import documents, fields, readers
+from dealtrack.bulk.comparing import Comparer, apply_compared, packed_rows
 from dealtrack.bulk.creating import NewDeals
 from dealtrack.bulk.deferred import drop_secondary_indexes, rebuild_indexes
 from dealtrack.bulk.delimited import physical_lines
@@ -75,7 +76,7 @@ def import_stream(
             "folder with room); nothing was imported"
         ) from None
     finally:
-        run.stage.close()
+        run.close()
     problems, result = run.problems, run.result
     if problems.count and not options.skip_invalid:
         raise problems.error()
@@ -127,6 +128,19 @@ class _Import:
         self.ids = self.snapshot.next_party_id, self.first_deal, self.snapshot.next_event_id
         # The new deals whose index rows the writer wrote, and the first event id after them.
         self.indexed, self.indexed_events = range(0), 0
+        # Forked now, while this process holds little more than the ledger's snapshot (its
+        # memory counts towards the import's peak), for the rows that will match ledger deals.
+        many = len(self.snapshot.deal_keys) > CHUNK
+        self.comparer = (
+            Comparer.for_ledger(self.connection, self.matcher, today, self.recorded_at)
+            if many
+            else None
+        )
+
+    def close(self) -> None:
+        self.stage.close()
+        if self.comparer is not None:
+            self.comparer.close()
 
     def read(self, stream: BinaryIO, source: str, fmt: str) -> None:
         """Check every record, stage the valid rows and collect the deal objects."""
@@ -310,17 +324,34 @@ class _Import:
         return opened
 
     def update(self) -> None:
-        """Bring the ledger's deals that rows matched to those rows."""
+        """Bring the ledger's deals that rows matched to those rows: every other chunk compared
+        in a helper process (``comparing``) while this one applies the chunk before it."""
         existing = [g for g in self.matcher.groups if g.deal_id is not None]
         by_id = {g.deal_id: g for g in existing}
         wanted = [g.deal_id for g in existing if not g.skipped and g.deal_id is not None]
+        chunks = [
+            [by_id[deal_id] for deal_id in wanted[start : start + CHUNK]]
+            for start in range(0, len(wanted), CHUNK)
+        ]
+        comparer = self.comparer if len(chunks) > 1 else None
+        if comparer is not None:
+            comparer.ask(packed_rows(self.stage, chunks[1]))
         with self.session.no_autoflush:
-            for start in range(0, len(wanted), CHUNK):
-                self._update_chunk([by_id[deal_id] for deal_id in wanted[start : start + CHUNK]])
+            for number, groups in enumerate(chunks):
+                if comparer is None or number % 2 == 0:
+                    self._update_chunk(groups)
+                    continue
+                unchanged = comparer.unchanged()
+                if number + 2 < len(chunks):
+                    comparer.ask(packed_rows(self.stage, chunks[number + 2]))
+                apply_compared(groups, unchanged, self._update_chunk, self._count_unchanged)
         for group in existing:
             if group.skipped:
                 key = self.matcher.key_of(group.deal_id or 0)
                 self.result.count("unchanged", key, group.repeats_changed)
+
+    def _count_unchanged(self, group: Group, key: str) -> None:
+        self.result.count("unchanged", key, group.repeats_changed)
 
     def _update_chunk(self, groups: list[Group]) -> None:
         """One chunk of ``update``: the deals with one round of queries, and the rows that wait

@@ -142,9 +142,13 @@ class Stage:
 
     def rows_at(self, seqs: list[int]) -> dict[int, FlatRow]:
         """The rows staged as ``seqs``, by seq, with one query (``seqs`` kept short)."""
+        return {seq: unpack(data) for seq, data in self.packed_at(seqs).items()}
+
+    def packed_at(self, seqs: list[int]) -> dict[int, bytes]:
+        """``rows_at``, the rows still packed (``pack``)."""
         marks = ", ".join("?" * len(seqs))
         query = f"SELECT seq, data FROM row WHERE seq IN ({marks})"  # noqa: S608 (only marks)
-        return {seq: unpack(data) for seq, data in self.db.execute(query, seqs)}
+        return dict(self.db.execute(query, seqs).fetchall())
 
     def any_meets(self, last: int) -> bool:
         """Whether a row up to ``last`` (in file order) meets another row or a ledger deal."""

@@ -41,6 +41,34 @@ def update_deal(
 
     ``resolve`` gives a party name's id, creating the party when it is new.
     """
+    planned = planned_update(matcher, row, loaded, today, recorded_at, resolve)
+    if planned is None:
+        return False
+    new, changes, roster_changes, date = planned
+    session.add_all(new)
+    written = session.get_one(Deal, loaded.deal.id)
+    for name, (_, corrected) in changes.items():
+        setattr(written, name, corrected)
+    if roster_changes:
+        _store_roster(session, loaded, roster_changes, new, date)
+    store_state(written, fold_state(loaded.deal, in_order([*loaded.events, *new], loaded.deal)))
+    return True
+
+
+Planned = tuple[list[Event], dict[str, list[object]], list[RosterChange], PartialDate]
+
+
+def planned_update(
+    matcher: Matcher,
+    row: FlatRow,
+    loaded: Loaded,
+    today: PartialDate,
+    recorded_at: str,
+    resolve: Callable[[str], int],
+) -> Planned | None:
+    """What ``update_deal`` would write, without writing it: the new events, the corrections,
+    the roster changes and the row's date; None when the row changes nothing. Raises RowError
+    for a row that cannot apply."""
     deal = loaded.deal
     if row.target is not None and matcher.party_id(row.target) != deal.target_id:
         raise RowError(
@@ -87,16 +115,7 @@ def update_deal(
     changes = _field_changes(row, loaded, matcher)
     if changes:
         add("edit", on=today, changes=json.dumps(changes, ensure_ascii=False))
-    if not new:
-        return False
-    session.add_all(new)
-    written = session.get_one(Deal, deal.id)
-    for name, (_, corrected) in changes.items():
-        setattr(written, name, corrected)
-    if roster_changes:
-        _store_roster(session, loaded, roster_changes, new, date)
-    store_state(written, fold_state(deal, in_order([*loaded.events, *new], deal)))
-    return True
+    return (new, changes, roster_changes, date) if new else None
 
 
 def _notes(loaded: Loaded) -> set[str]:
