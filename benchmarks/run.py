@@ -298,7 +298,7 @@ def main() -> None:
             ("baseline", version),
         ]
         rows += compare_import(work, import_size, args.repeats)
-        rows += compare_startup(work, max(args.repeats, 5))
+        rows += compare_startup(work, max(args.repeats, 15))  # short runs: more rounds
         if not args.skip_scaling:
             rows += scaling(work, 1_000, large, args.repeats)
             from conflicts import scaling as conflicts_scaling  # benchmarks/conflicts.py
