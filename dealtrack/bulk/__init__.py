@@ -11,7 +11,8 @@ The path of one imported row:
    without deals, a row with its own key is written straight away instead (``straight``), its
    parties numbered by ``parsing.RowChecker`` in the reading process, unless a later row meets it.
 4. Rows that meet another row or a ledger deal are merged by the Matcher; a ledger deal is
-   brought to its row by ``updating.update_deal``, a new one built by ``creating.NewDeals``.
+   brought to its row by ``updating.planned_update`` and ``write_update``, a new one built by
+   ``creating.NewDeals``.
 5. Every row reaches the database through the one writer (``dealtrack.writer.BulkWriter``), in
    one transaction that commits only if no row had a problem (``importer``).
 

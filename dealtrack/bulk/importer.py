@@ -30,7 +30,7 @@ from dealtrack.bulk.rows import ColumnPlan, FlatRow, RowProblems, forget_cached,
 from dealtrack.bulk.snapshot import Snapshot
 from dealtrack.bulk.staging import Stage, unpack
 from dealtrack.bulk.straight import StraightWrites
-from dealtrack.bulk.updating import update_deal
+from dealtrack.bulk.updating import planned_update, write_update
 from dealtrack.dates import PartialDate
 from dealtrack.errors import DealtrackError
 from dealtrack.ids import advance_sequences, check_references
@@ -362,9 +362,9 @@ class _Import:
             group = by_id[loaded.deal.id]
             row = group.merged or waiting[group.seq]
             try:
-                changed = update_deal(
-                    self.session, self.matcher, row, loaded, self.today,
-                    self.new_deals.recorded_at, self.new_deals.party_id,
+                planned = planned_update(
+                    self.matcher, row, loaded, self.today, self.new_deals.recorded_at,
+                    self.new_deals.party_id,
                 )  # fmt: skip
             except RowError as error:
                 for line in group.lines:
@@ -373,7 +373,9 @@ class _Import:
                     for record in group.records:
                         self.problems.rejects.write(record, f"{error.field_name}: {error.message}")
                 continue
-            outcome = "updated" if changed else "unchanged"
+            if planned is not None:
+                write_update(self.session, loaded, planned)
+            outcome = "unchanged" if planned is None else "updated"
             self.result.count(outcome, loaded.deal.key, group.repeats_changed)
 
     def create(self, opened: dict[int, Group]) -> None:

@@ -28,22 +28,9 @@ from dealtrack.models import Deal, Event, Participant
 from dealtrack.services.ledger import Loaded, store_state
 
 
-def update_deal(
-    session: Session,
-    matcher: Matcher,
-    row: FlatRow,
-    loaded: Loaded,
-    today: PartialDate,
-    recorded_at: str,
-    resolve: Callable[[str], int],
-) -> bool:
-    """Append the events that bring the deal to the row; True if anything was appended.
-
-    ``resolve`` gives a party name's id, creating the party when it is new.
-    """
-    planned = planned_update(matcher, row, loaded, today, recorded_at, resolve)
-    if planned is None:
-        return False
+def write_update(session: Session, loaded: Loaded, planned: "Planned") -> None:
+    """Append the events ``planned_update`` planned for a deal, and bring its row and roster
+    to them."""
     new, changes, roster_changes, date = planned
     session.add_all(new)
     written = session.get_one(Deal, loaded.deal.id)
@@ -52,7 +39,6 @@ def update_deal(
     if roster_changes:
         _store_roster(session, loaded, roster_changes, new, date)
     store_state(written, fold_state(loaded.deal, in_order([*loaded.events, *new], loaded.deal)))
-    return True
 
 
 Planned = tuple[list[Event], dict[str, list[object]], list[RosterChange], PartialDate]
@@ -66,9 +52,10 @@ def planned_update(
     recorded_at: str,
     resolve: Callable[[str], int],
 ) -> Planned | None:
-    """What ``update_deal`` would write, without writing it: the new events, the corrections,
-    the roster changes and the row's date; None when the row changes nothing. Raises RowError
-    for a row that cannot apply."""
+    """The events that bring the deal to the row, planned without writing them: the new events,
+    the corrections, the roster changes and the row's date; None when the row changes nothing.
+    Raises RowError for a row that cannot apply. ``resolve`` gives a party name's id (the
+    importer's creates the party when it is new)."""
     deal = loaded.deal
     if row.target is not None and matcher.party_id(row.target) != deal.target_id:
         raise RowError(
