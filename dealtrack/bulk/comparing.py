@@ -4,10 +4,10 @@ Running a feed again on the ledger it filled spends most of its time comparing e
 deal, in one process, after the process that read the file has ended. A forked helper compares
 every other chunk instead: it reads those deals through a connection of its own, from the ledger
 as committed (the import has not written to them yet: each deal is one group's), and runs the
-same ``planned_update`` as the importer, which writes nothing. It answers with the deals that came out unchanged;
-the importer applies every other row itself, so each rule and every write stays in one place. A
-helper that fails (a busy ledger, anything) answers nothing, and the importer compares the chunk
-itself: the helper only ever saves time.
+same ``planned_update`` as the importer, which writes nothing. It answers with the deals that
+came out unchanged; the importer applies every other row itself, so each rule and every write
+stays in one place. A helper that fails (a busy ledger, anything) answers nothing, and the
+importer compares the chunk itself: the helper only ever saves time.
 
 SQLite only: there, reading beside the import's own write transaction is cheap and safe (WAL).
 """
@@ -80,11 +80,10 @@ class Comparer:
         context = multiprocessing.get_context("fork")
         requests, self.requests = context.Pipe(duplex=False)  # (reading end, writing end)
         self.answers, answers = context.Pipe(duplex=False)
+        ends, parents = (requests, answers), (self.requests, self.answers)
         self.process = context.Process(
-            target=_serve,
-            args=((requests, answers), (self.requests, self.answers), path, matcher, today,
-                  recorded_at),
-        )  # fmt: skip
+            target=_serve, args=(ends, parents, path, matcher, today, recorded_at)
+        )
         self.process.start()
         requests.close()
         answers.close()

@@ -75,7 +75,8 @@ class DocumentParties:
 
         def shown(party: int | str) -> str:
             # A known party by its name, looked up only for a message: most deals have none.
-            return (isinstance(party, int) and self.name(party)) or spelled[party]
+            named = self.name(party) if isinstance(party, int) else None
+            return named or spelled[party]
 
         target_id = party(target)  # first: a new party is shown as the target spells it
         roster = [(role, party(name)) for role, name in named]
