@@ -40,7 +40,7 @@ from dealtrack.ledger_file import REVISION_QUERY, busy, connect, is_busy
 from dealtrack.ledger_file import VERSION_TABLE as VERSION_TABLE
 from dealtrack.ledger_file import busy_timeout as busy_timeout
 from dealtrack.location import Location, mask_password
-from dealtrack.models import Base
+from dealtrack.models import Base, add_postgresql_options
 from dealtrack.search_index import create_search_table
 
 WRITE_LOCK_KEY = 0x6465616C  # "deal": the one advisory lock all PostgreSQL writers share
@@ -270,6 +270,7 @@ def _unreadable(location: Location, error: DBAPIError) -> str:
 def _engine(location: Location) -> Engine:
     if location.path is not None:
         return _sqlite_engine(location.path)
+    add_postgresql_options()
     try:
         return create_engine(location.url, pool_pre_ping=False)
     except Exception as error:  # a bad URL or a missing driver: both are the user's to fix

@@ -7,6 +7,7 @@ its period plus a precision. The deal row caches the state its events imply (sta
 """
 
 import datetime
+from typing import cast
 
 from sqlalchemy import (
     BigInteger,
@@ -17,6 +18,7 @@ from sqlalchemy import (
     Index,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
     text,
@@ -55,6 +57,14 @@ def one_of(column: str, terms: tuple[str, ...]) -> str:
     NULL passes either way.
     """
     return "(" + " OR ".join(f"{column} = '{term}'" for term in terms) + ")"
+
+
+# The WHERE clause of each partial index. SQLite's is given where the index is declared;
+# PostgreSQL's is added by ``add_postgresql_options`` when a PostgreSQL ledger is opened, because
+# a ``postgresql_*`` argument makes SQLAlchemy import its whole PostgreSQL dialect to check it:
+# about a fifth of what `dealtrack list` may take beyond importing SQLAlchemy, on every command
+# of an SQLite user.
+PARTIAL_INDEXES = {"ix_event_link": "holder_id IS NOT NULL", "ix_event_value": "type = 'value'"}
 
 
 class Base(DeclarativeBase):
@@ -178,17 +188,11 @@ class Event(Base):
             "holder_id",
             "link_kind",
             "party_id",
-            sqlite_where=text("holder_id IS NOT NULL"),
-            postgresql_where=text("holder_id IS NOT NULL"),
+            sqlite_where=text(PARTIAL_INDEXES["ix_event_link"]),
         ),
         # The few deals whose value a `value` event changed (`--in CUR` values them on that
         # event's date); partial, so the created events of millions of deals cost it nothing.
-        Index(
-            "ix_event_value",
-            "deal_id",
-            sqlite_where=text("type = 'value'"),
-            postgresql_where=text("type = 'value'"),
-        ),
+        Index("ix_event_value", "deal_id", sqlite_where=text(PARTIAL_INDEXES["ix_event_value"])),
         {"sqlite_autoincrement": True},
     )
 
@@ -278,3 +282,12 @@ class FxRate(Base):
     currency: Mapped[str] = mapped_column(String(3))
     rate: Mapped[str] = mapped_column(String(40))
     source: Mapped[str | None] = mapped_column(Text)
+
+
+def add_postgresql_options() -> None:
+    """Give the partial indexes their PostgreSQL WHERE clauses (see PARTIAL_INDEXES); once is
+    enough, and again changes nothing."""
+    for index in cast(Table, Event.__table__).indexes:
+        where = PARTIAL_INDEXES.get(str(index.name))
+        if where is not None:
+            index.dialect_kwargs["postgresql_where"] = text(where)

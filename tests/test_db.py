@@ -491,3 +491,23 @@ def test_a_postgresql_url_without_psycopg_says_how_to_install_it(
         "Error: a PostgreSQL ledger (postgresql+psycopg://u:***@127.0.0.1/x) needs psycopg; "
         "install it with pip install 'dealtrack[postgres]'\n"
     )
+
+
+@pytest.mark.postgres
+def test_a_new_postgresql_ledger_gets_the_partial_indexes_with_their_conditions(
+    run: Invoke, ledger_db: LedgerUnderTest
+) -> None:
+    from sqlalchemy import text
+
+    assert run("party", "add", "Seed").exit_code == 0
+    query = text(
+        "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = :schema"
+        " AND indexname IN ('ix_event_link', 'ix_event_value') ORDER BY indexname"
+    )
+    with ledger_db._connect() as connection:
+        found = [tuple(row) for row in connection.execute(query, {"schema": ledger_db.schema})]
+    where = [(name, definition.split(" WHERE ")[1]) for name, definition in found]
+    assert where == [
+        ("ix_event_link", "(holder_id IS NOT NULL)"),
+        ("ix_event_value", "((type)::text = 'value'::text)"),
+    ]

@@ -127,6 +127,19 @@ def test_commands_that_convert_nothing_read_no_built_in_rates(
     assert "USD 40bn" in output
 
 
+@pytest.mark.parametrize(
+    "command", [("add", "Arm", "--acquirer", "SoftBank"), ("list", "-f", "json")]
+)
+def test_an_sqlite_ledger_never_loads_the_postgresql_dialect(
+    tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    ledger = str(tmp_path / "ledger.db")
+    assert loaded_after("--db", ledger, "party", "add", "Seed")[2] == 0
+    dialect = ("sqlalchemy.dialects.postgresql",)
+    loaded, _, exit_code = loaded_after("--db", ledger, *command, watch=dialect)
+    assert (loaded, exit_code) == ([], 0)
+
+
 @pytest.mark.sqlite_only("the light search reads SQLite ledgers")
 @pytest.mark.parametrize("fmt", ["json", "csv", "table"])
 def test_a_search_of_an_sqlite_ledger_loads_no_sqlalchemy(tmp_path: Path, fmt: str) -> None:
