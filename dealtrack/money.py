@@ -143,19 +143,20 @@ def _common_amount(text: str, default_currency: str | None) -> Amount | None:
     match = _COMMON.fullmatch(lowered)
     if match is None:
         return None
-    code, scale_word, frac = match["code"], match["scale"], match["frac"] or ""
+    code, dollar, digits, frac, scale_word = match.group("code", "dollar", "int", "frac", "scale")
+    frac = frac or ""
     if code is not None:
         currency = code.upper()
         if currency not in ISO_4217_CODES:
             return None
-    elif match["dollar"] is not None:
+    elif dollar is not None:
         currency = "USD"
     elif default_currency is not None and default_currency.strip().upper() in ISO_4217_CODES:
         currency = default_currency.strip().upper()
     else:
         return None
-    scale = _scale(scale_word) if scale_word else 1
-    hundredths, remainder = divmod(int(match["int"] + frac) * scale * 100, 10 ** len(frac))
+    scale = (_SCALES_UNSPACED.get(scale_word) or _scale(scale_word)) if scale_word else 1
+    hundredths, remainder = divmod(int(digits + frac) * scale * 100, 10 ** len(frac))
     if remainder or hundredths > MAX_HUNDREDTHS:
         return None
     return Amount(hundredths, None, currency)

@@ -8,7 +8,7 @@ import datetime
 import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, cast
 
 from dealtrack import dates, money, statuses, vocabulary
 from dealtrack.domain.json_values import json_date_text, json_names, json_text
@@ -134,6 +134,8 @@ class ColumnPlan:
     forms: FileForms = FileForms()
     # Every cell is text (a delimited file's), so no cell's type needs checking.
     text_only: bool = False
+    # Every column is the field of its own name, and nothing is --set: a record is its cells.
+    as_read: bool = False
 
     def unknown(self, columns: list[str]) -> list[str]:
         used = set(self.sources.values())
@@ -148,11 +150,14 @@ class ColumnPlan:
         records all have the same columns, so the others need not be looked for in every row."""
         present = set(header)
         sources = {name: column for name, column in self.sources.items() if column in present}
-        return replace(self, sources=sources, text_only=True)
+        as_read = not self.defaults and all(sources.get(column) == column for column in header)
+        return replace(self, sources=sources, text_only=True, as_read=as_read)
 
     def cells(self, record: Mapping[str, Any]) -> dict[str, str]:
         """The record's text by field; a JSON value that is not text where text is due is a
         problem naming the field (CSV cells are always text, and take the first branch)."""
+        if self.as_read:  # a delimited record: nothing to rename, add or check
+            return cast(dict[str, str], record)
         if not self.defaults:
             found = {
                 name: raw
@@ -321,12 +326,10 @@ def _amount(text: str, currency: str | None, commas: str = "grouping") -> money.
 
 def _role_problems(row: FlatRow) -> list[tuple[str, str]]:
     """Roles the row's parties cannot combine, by the column to fix (names compared by key)."""
-    keys = set() if row.target is None else {name_key(row.target)}
-    named = len(keys)
-    for names in row.roles.values():
-        keys.update(map(name_key, names))  # computed already by _names: cached
-        named += len(names)
-    if len(keys) == named:
+    keys = [name_key(name) for names in row.roles.values() for name in names]  # cached
+    if row.target is not None:
+        keys.append(name_key(row.target))
+    if len(set(keys)) == len(keys):
         return []  # every party named once, as in nearly every row: nothing can clash
     shown: dict[str, str] = {}
     roster: list[tuple[str, str]] = []
