@@ -95,6 +95,30 @@ def test_repeated_rows_are_merged_later_wins_field_by_field(run: Invoke, tmp_pat
     assert [(e["type"], e["note"]) for e in events(run, "acme-big-co")] == [("created", "first")]
 
 
+def test_a_large_file_whose_last_row_repeats_its_first_merges_them(
+    run: Invoke, tmp_path: Path
+) -> None:
+    """Into an empty ledger the rows are written as they are read, thousands before the last
+    row turns out to meet the first; the import then rolls them back and merges the two."""
+    middle = "".join(f"d-{n},Target {n},Buyer {n % 7},rumored,2021\n" for n in range(3000))
+    path = write(
+        tmp_path,
+        "d.csv",
+        "key,target,acquirers,status,reported\nacme,Acme,Big Co,rumored,2020\n"
+        + middle
+        + "acme,Acme,Big Co,agreed,2020\n",
+    )
+    assert summary(run, path) == (3002, 3001, 1, 0, 0)
+    assert deal(run, "acme")["status"] == "agreed"
+    assert [(e["type"], e["status"]) for e in events(run, "acme")] == [("created", "agreed")]
+    assert deal(run, "d-2999")["parties"] == [
+        {"name": "Target 2999", "role": "target"},
+        {"name": "Buyer 3", "role": "acquirer"},
+    ]
+    checked = run("check")
+    assert (checked.exit_code, checked.output) == (0, "")
+
+
 def test_a_created_deal_is_one_event_with_its_roster_and_note_as_add_records_it(
     run: Invoke, tmp_path: Path
 ) -> None:

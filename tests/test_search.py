@@ -184,6 +184,27 @@ def test_an_import_indexes_its_deals(run: Invoke, tmp_path: object, corpus: Invo
     assert corpus("check").exit_code == 0
 
 
+def test_an_import_that_starts_over_indexes_each_deal_once(run: Invoke, tmp_path: object) -> None:
+    """Into an empty ledger the rows are written, and then indexed, as they are read; the third
+    row meets the first, so the import rolls all that back and merges them instead."""
+    from pathlib import Path
+
+    file = Path(str(tmp_path)) / "deals.csv"
+    file.write_text(
+        "key,target,acquirers,notes,reported\nvale,Vale Base Metals,Manara Minerals,nickel,2023\n"
+        "att,AT&T,Verizon,merger review,2021\nvale,Vale Base Metals,Manara Minerals,copper,2023\n",
+        encoding="utf-8",
+    )
+    imported = run("import", str(file))
+    assert imported.exit_code == 0, imported.output
+    assert imported.stderr.startswith("Imported 3 rows: 2 added, 1 updated, 0 unchanged")
+    assert found(run, "copper") == {"vale"}
+    assert found(run, "nickel") == set()
+    assert found(run, "merger review") == {"att"}
+    checked = run("check")
+    assert (checked.exit_code, checked.output) == (0, "")
+
+
 def test_check_reports_a_stale_or_missing_index(corpus: Invoke, ledger_db: LedgerUnderTest) -> None:
     ledger_db.sql("DELETE FROM deal_search WHERE title = 'at t wireless unit'")
     result = corpus("check")

@@ -9,6 +9,7 @@ import gc
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -123,6 +124,11 @@ class _Import:
         # other row, instead of waiting in the stage to be read back (see straight).
         self.written = 0
         self.savepoint = session.begin_nested() if empty else None
+        if self.savepoint is not None:
+            # The session emits the SAVEPOINT only when it next hands out its connection; the
+            # writer writes through the one it holds, so without this the rows written before a
+            # meeting row turns up would stay when the savepoint is "rolled back".
+            session.connection()
         self.straight = StraightWrites(self.savepoint is not None, options.skip_invalid)
         self.columns_checked_in_child = False
         self.ids = self.snapshot.next_party_id, self.first_deal, self.snapshot.next_event_id
@@ -159,9 +165,30 @@ class _Import:
                     progress("reading", self.result.rows, None)
         except readers.FileProblem as error:
             raise DealtrackError(f"{source} is not valid {fmt.upper()}: {error}") from None
-        self.stage.finish_reading()
+        self._finish_reading()
         forget_cached()
         self._settle_written()
+
+    def _finish_reading(self) -> None:
+        """Index the stage. When every row was written as it was read, their search rows go
+        into the index meanwhile: the stage has a connection of its own, and SQLite sorts
+        without holding Python's lock, so the two run on two cores. (If a row turns out to meet
+        another, ``_settle_written`` rolls the index rows back with the deals.)"""
+        if self.straight.failed or not (self.straight.open and self.writer.indexing):
+            self.stage.finish_reading()
+            return
+        with ThreadPoolExecutor(max_workers=1) as helper:
+            finished = helper.submit(self.stage.finish_reading)
+            try:
+                with self.straight.writing():
+                    self._store_index_rows()
+            finally:
+                finished.result()
+
+    def _store_index_rows(self) -> None:
+        self.indexed = range(self.first_deal, self.snapshot.next_deal_id)
+        self.indexed_events = self.snapshot.next_event_id
+        self.writer.store_index_rows()
 
     def take_all_checked(self, records: Iterator[readers.RawRecord]) -> None:
         """Take a delimited file's records checked (and their parties numbered) by a child."""
@@ -198,8 +225,9 @@ class _Import:
             else:
                 line, key, natural, known, data, kept = item[2:NEW_ROW_FIELDS]
                 self.stage.add_packed(key, natural, known, data, kept)
-                if item[1] == "new":
-                    self._store_numbered(unpack(data), *item[NEW_ROW_FIELDS:])
+                if item[1] == "new" and not self.straight.failed:
+                    with self.straight.writing():
+                        self._store_numbered(unpack(data), *item[NEW_ROW_FIELDS:])
             if progress and self.result.rows % PROGRESS_EVERY == 0:
                 progress("reading", self.result.rows, None)
 
@@ -227,7 +255,7 @@ class _Import:
         savepoint, self.savepoint, self.straight.open = self.savepoint, None, False
         if savepoint is None:
             return
-        if not self.stage.any_meets(self.written):
+        if not self.straight.failed and not self.stage.any_meets(self.written):
             savepoint.commit()
             if self.columns_checked_in_child and self.written < self.stage.rows:
                 self._stage_written_parties()
@@ -241,6 +269,7 @@ class _Import:
         self.new_deals = NewDeals(self.snapshot, self.stage, self.writer, self.recorded_at)
         self.result = ImportResult(rows=self.result.rows)
         self.written = 0
+        self.indexed, self.indexed_events = range(0), 0
 
     def _stage_written_parties(self) -> None:
         """The parties the reading process created for the rows written straight away are in
@@ -277,8 +306,10 @@ class _Import:
         kept = record.fields if self.problems.rejects else None
         natural, known = self.matcher.file_natural(row), self.matcher.known(row)
         self.stage.add_row(row, natural, known, kept)  # kept even if written, to undo that
-        if self.straight.admits(row.key, natural is not None, known, self.problems.count):
-            self._write(row)
+        admitted = self.straight.admits(row.key, natural is not None, known, self.problems.count)
+        if admitted and not self.straight.failed:
+            with self.straight.writing():
+                self._write(row)
 
     def write(self) -> None:
         """Existing deals first (their new parties flushed before their events), then new
@@ -294,9 +325,7 @@ class _Import:
         self.create(opened)
         self.writer.flush()
         if self.writer.indexing:  # before the deal objects, whose party records may reindex
-            self.indexed = range(self.first_deal, self.snapshot.next_deal_id)
-            self.indexed_events = self.snapshot.next_event_id
-            self.writer.store_index_rows()
+            self._store_index_rows()
         if self.deal_objects.records:
             self.snapshot.absorb(self.session, self.first_deal)
         self.deal_objects.apply(self.writer, self.result, self.problems)

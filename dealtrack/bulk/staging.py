@@ -60,7 +60,8 @@ class Stage:
     """The scratch database of one import; ``close`` (or the process ending) deletes it."""
 
     def __init__(self) -> None:
-        self.db = sqlite3.connect("", isolation_level=None)
+        # Used by one thread at a time; the importer indexes it from a helper thread.
+        self.db = sqlite3.connect("", isolation_level=None, check_same_thread=False)
         for statement in _SCHEMA:
             self.db.execute(statement)
         self.pending: list[tuple[Any, ...]] = []

@@ -5,8 +5,15 @@ merge with an earlier one. Into a ledger without deals, a row with its own key a
 natural key can meet only other rows of the file, and nearly always meets none; so such rows are
 written at once (inside a savepoint) while every row so far has been of that kind. If a later row
 turns out to meet a written one, the importer rolls the savepoint back and every row takes the
-staged path, as if none had been written.
+staged path, as if none had been written. A row that repeats a written row's key may already be
+on its way in: the deal's unique key refuses it, and that write failing ends the straight writes
+the same way.
 """
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy.exc import IntegrityError
 
 
 class StraightWrites:
@@ -15,6 +22,7 @@ class StraightWrites:
 
     def __init__(self, open_: bool, skip_invalid: bool) -> None:
         self.open, self.skip_invalid = open_, skip_invalid
+        self.failed = False  # a write failed: nothing more is written, and what was is undone
 
     def admits(self, key: str | None, complete: bool, known: bool, problems: int) -> bool:
         """Whether this row's new deal is written now. ``complete``: the row has a natural key;
@@ -25,3 +33,12 @@ class StraightWrites:
         if self.open and (known or key is None or not complete or failing):
             self.open = False
         return self.open
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Around a write of rows as they are read: a unique key that refuses one (a key the file
+        repeats) marks the writes ``failed`` rather than failing the import."""
+        try:
+            yield
+        except IntegrityError:
+            self.failed = True
