@@ -18,11 +18,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dealtrack.bulk import documents, fields, readers
-from dealtrack.bulk.comparing import Comparer, apply_compared, packed_rows
+from dealtrack.bulk.comparing import Comparer
 from dealtrack.bulk.creating import NewDeals
 from dealtrack.bulk.deferred import drop_secondary_indexes, rebuild_indexes
 from dealtrack.bulk.delimited import physical_lines
 from dealtrack.bulk.input_files import json_columns, records_of
+from dealtrack.bulk.matched import MatchedUpdates
 from dealtrack.bulk.matching import Group, Matcher, RowError, required_natural
 from dealtrack.bulk.outcomes import ImportResult, Problems
 from dealtrack.bulk.parsing import NEW_ROW_FIELDS, RowChecker, checked_rows
@@ -31,14 +32,13 @@ from dealtrack.bulk.rows import ColumnPlan, FlatRow, RowProblems, forget_cached,
 from dealtrack.bulk.snapshot import Snapshot
 from dealtrack.bulk.staging import Stage, unpack
 from dealtrack.bulk.straight import StraightWrites
-from dealtrack.bulk.updating import planned_update, write_update
 from dealtrack.dates import PartialDate
 from dealtrack.errors import DealtrackError
 from dealtrack.ids import advance_sequences, check_references
 from dealtrack.models import Deal, Event, Party
 from dealtrack.render import FLAT_FORMATS, JSON_FORMATS
 from dealtrack.search_index import reindex_written_since
-from dealtrack.services.ledger import CHUNK, load_deals, recorded_now
+from dealtrack.services.ledger import CHUNK, recorded_now
 from dealtrack.writer import BulkWriter
 
 PROGRESS_EVERY = 10_000
@@ -319,7 +319,10 @@ class _Import:
         opened = self.match()
         if not self.deal_objects.records:  # matched: only deal objects look them up later
             self.snapshot.forget_natural_keys()
-        self.update()
+        MatchedUpdates(
+            self.session, self.matcher, self.stage, self.comparer, self.problems, self.result,
+            self.today, self.new_deals,
+        ).apply()  # fmt: skip
         self.writer.parties.flush()
         self.session.flush()
         self.create(opened)
@@ -351,61 +354,6 @@ class _Import:
             if self.problems.rejects and group.deal_id is not None:
                 group.keep_record(record)  # checked against the ledger only later
         return opened
-
-    def update(self) -> None:
-        """Bring the ledger's deals that rows matched to those rows: every other chunk compared
-        in a helper process (``comparing``) while this one applies the chunk before it."""
-        existing = [g for g in self.matcher.groups if g.deal_id is not None]
-        by_id = {g.deal_id: g for g in existing}
-        wanted = [g.deal_id for g in existing if not g.skipped and g.deal_id is not None]
-        chunks = [
-            [by_id[deal_id] for deal_id in wanted[start : start + CHUNK]]
-            for start in range(0, len(wanted), CHUNK)
-        ]
-        comparer = self.comparer if len(chunks) > 1 else None
-        if comparer is not None:
-            comparer.ask(packed_rows(self.stage, chunks[1]))
-        with self.session.no_autoflush:
-            for number, groups in enumerate(chunks):
-                if comparer is None or number % 2 == 0:
-                    self._update_chunk(groups)
-                    continue
-                unchanged = comparer.unchanged()
-                if number + 2 < len(chunks):
-                    comparer.ask(packed_rows(self.stage, chunks[number + 2]))
-                apply_compared(groups, unchanged, self._update_chunk, self._count_unchanged)
-        for group in existing:
-            if group.skipped:
-                key = self.matcher.key_of(group.deal_id or 0)
-                self.result.count("unchanged", key, group.repeats_changed)
-
-    def _count_unchanged(self, group: Group, key: str) -> None:
-        self.result.count("unchanged", key, group.repeats_changed)
-
-    def _update_chunk(self, groups: list[Group]) -> None:
-        """One chunk of ``update``: the deals with one round of queries, and the rows that wait
-        in the stage with one more."""
-        by_id = {group.deal_id: group for group in groups if group.deal_id is not None}
-        waiting = self.stage.rows_at([g.seq for g in groups if g.merged is None])
-        for loaded in load_deals(self.session, list(by_id)):
-            group = by_id[loaded.deal.id]
-            row = group.merged or waiting[group.seq]
-            try:
-                planned = planned_update(
-                    self.matcher, row, loaded, self.today, self.new_deals.recorded_at,
-                    self.new_deals.party_id,
-                )  # fmt: skip
-            except RowError as error:
-                for line in group.lines:
-                    self.problems.add(line, error.field_name, error.message)
-                if self.problems.rejects is not None:
-                    for record in group.records:
-                        self.problems.rejects.write(record, f"{error.field_name}: {error.message}")
-                continue
-            if planned is not None:
-                write_update(self.session, loaded, planned)
-            outcome = "unchanged" if planned is None else "updated"
-            self.result.count(outcome, loaded.deal.key, group.repeats_changed)
 
     def create(self, opened: dict[int, Group]) -> None:
         """New deals in the order of their first rows: merged groups and rows that met no other."""
