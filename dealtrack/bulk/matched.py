@@ -65,7 +65,7 @@ class MatchedUpdates:
         self.result.count("unchanged", key, group.repeats_changed)
 
     def _update_chunk(self, groups: list[Group]) -> None:
-        """One chunk of ``update``: the deals with one round of queries, and the rows that wait
+        """One chunk of ``apply``: the deals with one round of queries, and the rows that wait
         in the stage with one more."""
         by_id = {group.deal_id: group for group in groups if group.deal_id is not None}
         waiting = self.stage.rows_at([g.seq for g in groups if g.merged is None])
