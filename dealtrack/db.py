@@ -7,6 +7,7 @@ PostgreSQL every write transaction takes one advisory lock, so writers serialize
 cached deal state can never go stale.
 """
 
+import logging
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -271,6 +272,12 @@ def _engine(location: Location) -> Engine:
     if location.path is not None:
         return _sqlite_engine(location.path)
     add_postgresql_options()
+    # psycopg logs, as a warning, an error it meets while cleaning up after one it has already
+    # raised (an import's refused batch ends its pipeline); dealtrack reports the first itself,
+    # and Python's last-resort handler would print the second on stderr beside that report.
+    psycopg_log = logging.getLogger("psycopg")
+    if not psycopg_log.handlers:
+        psycopg_log.addHandler(logging.NullHandler())
     try:
         return create_engine(location.url, pool_pre_ping=False)
     except Exception as error:  # a bad URL or a missing driver: both are the user's to fix

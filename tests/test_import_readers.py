@@ -5,6 +5,7 @@ line on a terminal."""
 import json
 import os
 import pty
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -447,6 +448,29 @@ def test_a_csv_piped_to_the_command_is_read_in_its_reading_process(
         assert piped.stdout == ""
     assert piped.stderr.startswith(
         "Imported 2500 rows: 0 added, 0 updated, 2500 unchanged, 0 rejected in "
+    )
+
+
+@requires_script
+def test_a_repeated_key_the_ledger_refuses_while_reading_prints_only_the_summary(
+    ledger_url: str, tmp_path: Path
+) -> None:
+    # A real process, whose stderr holds all a user sees: psycopg may log its cleanup of the
+    # refused batch there (seen once on PostgreSQL before its logger got a handler).
+    rows = [f"d-{n},Target {n},2020\n" for n in range(3000)]
+    rows[1000] = "d-1,Target 1,2020\n"  # written with its batch long before the file is read
+    path = write(tmp_path, "d.csv", "key,target,reported\n" + "".join(rows))
+    done = subprocess.run(
+        [str(SCRIPT), "--db", ledger_url, "import", path],
+        capture_output=True,
+        text=True,
+        env=user_env(tmp_path),
+        check=False,
+    )
+    assert (done.returncode, done.stdout) == (0, "")
+    assert re.fullmatch(
+        r"Imported 3000 rows: 2999 added, 0 updated, 1 unchanged, 0 rejected in [0-9.]+ s\n",
+        done.stderr,
     )
 
 

@@ -443,17 +443,17 @@ def test_a_derived_key_gives_way_to_a_key_later_in_the_file(run: Invoke, tmp_pat
 
 
 @pytest.mark.parametrize(
-    "keyed",
-    [False, True],
-    ids=["staged", "written as read, then rolled back"],
+    ("keyed", "between", "after"),
+    [(False, 200, 0), (True, 3_000, 0), (True, 3_000, 3_000)],
+    ids=["staged", "written as read, then rolled back", "the repeat written too"],
 )
 def test_rows_of_one_deal_far_apart_are_merged_and_new_deals_keep_file_order(
-    run: Invoke, tmp_path: Path, keyed: bool
+    run: Invoke, tmp_path: Path, keyed: bool, between: int, after: int
 ) -> None:
     """With keys, into an empty ledger, the rows are written as they are read, thousands of them
-    before the last row turns out to meet the first; the import then rolls them back and takes
-    the staged path, which rows without keys take from the start."""
-    between = 3_000 if keyed else 200
+    before a row turns out to meet the first; the import then rolls them back and takes the
+    staged path, which rows without keys take from the start. With rows after the repeat, the
+    repeat itself reaches the ledger's unique key first."""
 
     def row(key: str, cells: str) -> str:
         return f"{key},{cells}\n" if keyed else f"{cells}\n"
@@ -467,19 +467,21 @@ def test_rows_of_one_deal_far_apart_are_merged_and_new_deals_keep_file_order(
         row("key", "target,acquirers,reported,status")
         + row("acme-big-co", "Acme,Big Co,2020,rumored")
         + middle
-        + row("acme-big-co", "Acme,Big Co,2020,agreed"),
+        + row("acme-big-co", "Acme,Big Co,2020,agreed")
+        + "".join(row(f"later-{n}", f"Later {n},Buyer,2021,rumored") for n in range(after)),
     )
-    assert summary(run, path) == (between + 2, between + 1, 1, 0, 0)
+    rows = between + after + 2
+    assert summary(run, path) == (rows, rows - 1, 1, 0, 0)
     listed = deals(run)
     assert [(d["id"], d["key"], d["status"]) for d in listed[:2]] == [
         (1, "acme-big-co", "agreed"),
         (2, "target-0-buyer", "rumored"),
     ]
-    assert [d["id"] for d in listed] == list(range(1, between + 2))
+    assert [d["id"] for d in listed] == list(range(1, rows))
     assert [(e["type"], e["status"]) for e in events(run, "acme-big-co")] == [("created", "agreed")]
     checked = run("check")
     assert (checked.exit_code, checked.output) == (0, "")
-    assert summary(run, path) == (between + 2, 0, 0, between + 2, 0)
+    assert summary(run, path) == (rows, 0, 0, rows, 0)
 
 
 def test_a_deal_object_after_flat_rows_finds_the_parties_and_deals_they_created(
