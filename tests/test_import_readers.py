@@ -458,7 +458,7 @@ def test_a_repeated_key_the_ledger_refuses_while_reading_prints_only_the_summary
     # A real process, whose stderr holds all a user sees: psycopg may log its cleanup of the
     # refused batch there (seen once on PostgreSQL before its logger got a handler).
     rows = [f"d-{n},Target {n},2020\n" for n in range(3000)]
-    rows[1000] = "d-1,Target 1,2020\n"  # written with its batch long before the file is read
+    rows[1000] = "d-1,Target 1,2020\n"  # flushed with its batch long before the file's end
     path = write(tmp_path, "d.csv", "key,target,reported\n" + "".join(rows))
     done = subprocess.run(
         [str(SCRIPT), "--db", ledger_url, "import", path],

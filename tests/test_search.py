@@ -2,11 +2,13 @@
 current by every command and import, and ``search``'s own output."""
 
 import json
+from pathlib import Path
 
 import pytest
 
 from dealtrack.db import HEAD_REVISION
 from tests.conftest import STORY, BuiltLedger, Invoke, LedgerUnderTest
+from tests.import_files import write
 
 CORPUS = (
     ("party", "add", "Ørsted", "--alias", "DONG Energy"),
@@ -184,18 +186,16 @@ def test_an_import_indexes_its_deals(run: Invoke, tmp_path: object, corpus: Invo
     assert corpus("check").exit_code == 0
 
 
-def test_an_import_that_starts_over_indexes_each_deal_once(run: Invoke, tmp_path: object) -> None:
+def test_an_import_that_starts_over_indexes_each_deal_once(run: Invoke, tmp_path: Path) -> None:
     """Into an empty ledger the rows are written, and then indexed, as they are read; the third
     row meets the first, so the import rolls all that back and merges them instead."""
-    from pathlib import Path
-
-    file = Path(str(tmp_path)) / "deals.csv"
-    file.write_text(
+    path = write(
+        tmp_path,
+        "deals.csv",
         "key,target,acquirers,notes,reported\nvale,Vale Base Metals,Manara Minerals,nickel,2023\n"
         "att,AT&T,Verizon,merger review,2021\nvale,Vale Base Metals,Manara Minerals,copper,2023\n",
-        encoding="utf-8",
     )
-    imported = run("import", str(file))
+    imported = run("import", path)
     assert imported.exit_code == 0, imported.output
     assert imported.stderr.startswith("Imported 3 rows: 2 added, 1 updated, 0 unchanged")
     assert found(run, "copper") == {"vale"}
