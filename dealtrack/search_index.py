@@ -88,9 +88,10 @@ _PENDING = table(PENDING_TABLE, column("deal_id"), *(column(field) for field in 
 def pending_table(connection: Connection) -> TableClause:
     """A temporary table for the index rows an import builds as it writes its deals (created
     unless it exists: an import that starts over keeps it). Once an FTS5 table is written in a
-    transaction, SQLite has it flush its pending words at every later multi-row statement, which
-    cost the importing process 7% more instructions a deal than the index itself; so the rows
-    wait here and go in with one statement at the end."""
+    transaction, SQLite has it write out the words it holds at the start of every later
+    statement that may need undoing: index rows sent with the deals, a few at a time, made a
+    small segment at every batch and cost the importing process 7% more instructions a deal than
+    the index itself. So the rows wait here and go in thousands at a time (``move_pending``)."""
     ending = " ON COMMIT DROP" if connection.dialect.name == "postgresql" else ""
     columns = ", ".join(f"{field} TEXT NOT NULL" for field in FIELDS)
     connection.exec_driver_sql(
@@ -100,11 +101,21 @@ def pending_table(connection: Connection) -> TableClause:
     return _PENDING
 
 
-def index_pending(connection: Connection) -> None:
+def move_pending(connection: Connection) -> None:
     """Move the rows of ``pending_table`` into the index, with one statement."""
+    _copy_pending(connection)
+    connection.execute(delete(_PENDING))
+
+
+def index_pending(connection: Connection) -> None:
+    """``move_pending`` for the last rows: the table goes with them."""
+    _copy_pending(connection)
+    connection.exec_driver_sql(f"DROP TABLE {PENDING_TABLE}")
+
+
+def _copy_pending(connection: Connection) -> None:
     index = index_table(connection.dialect.name)
     connection.execute(insert(index).from_select([index.c[0].name, *FIELDS], select(*_PENDING.c)))
-    connection.exec_driver_sql(f"DROP TABLE {PENDING_TABLE}")
 
 
 @functools.cache

@@ -25,7 +25,7 @@ from dealtrack.domain.new_deal import (
     DealRows,
 )
 from dealtrack.models import Deal, Event, Participant, Party
-from dealtrack.search_index import index_pending, pending_table
+from dealtrack.search_index import index_pending, move_pending, pending_table
 from dealtrack.search_rows import FIELDS, new_deal_fields
 
 PARTY_COLUMNS = ("id", "name", "name_key", "kind")
@@ -40,6 +40,11 @@ BATCH = 5_000
 ROWS_PER_STATEMENT = 50
 MAX_PARAMETERS = 999
 DATES_KEPT = 8_192  # the ISO text of this many dates, as bound last
+# New deals whose index rows wait (``search_index.pending_table``) before they go into the index
+# together. Sent as the deals are written, the index takes its share of an import while the
+# reading process still has rows to check, rather than all of it at the end on one core: about
+# 0.3 s of a 100,000-deal import's 4.6 s. 5,000 and 10,000 measured alike; 25,000 slower.
+INDEX_CHUNK = 10_000
 
 
 def rows_per_statement(width: int) -> int:
@@ -121,9 +126,10 @@ class BulkWriter:
     hold). ``add`` writes one new deal, an import a million, through the same statements.
 
     With ``indexing``, a new deal given with its parties' names gets its search index row too
-    (``search_rows.new_deal_fields``), kept in ``search_index.pending_table`` until
-    ``store_index_rows``: an import into a ledger whose parties have no aliases builds the rows
-    while it reads, instead of reading every deal back at its end."""
+    (``search_rows.new_deal_fields``), kept in ``search_index.pending_table`` and moved into the
+    index every INDEX_CHUNK deals and by ``store_index_rows``: an import into a ledger whose
+    parties have no aliases builds the rows while it reads, instead of reading every deal back
+    at its end."""
 
     def __init__(self, connection: Connection, indexing: bool = False) -> None:
         self.parties = _Buffer(connection, _table(Party), PARTY_COLUMNS)
@@ -144,6 +150,7 @@ class BulkWriter:
             else None
         )
         self.pending = 0
+        self.index_rows_waiting = 0
 
     def add_party(self, party_id: int, name: str, key: str) -> None:
         """Buffer a party the change creates (a company, until someone says otherwise)."""
@@ -158,6 +165,7 @@ class BulkWriter:
         self.participants.rows.extend(rows.participants)
         if self.search is not None and names is not None:
             self.search.rows.append((rows.deal[0], *new_deal_fields(rows, names)))
+            self.index_rows_waiting += 1
         self.counted(3 + len(rows.following) + len(rows.participants))
 
     @property
@@ -179,6 +187,9 @@ class BulkWriter:
             if buffer is not None:
                 buffer.flush()
         self.pending = 0
+        if self.index_rows_waiting >= INDEX_CHUNK:
+            move_pending(self.parties.connection)
+            self.index_rows_waiting = 0
 
     def counted(self, added: int) -> None:
         """Call after appending ``added`` rows to the buffers' ``rows`` lists."""

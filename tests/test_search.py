@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from dealtrack import writer
 from dealtrack.db import HEAD_REVISION
 from tests.conftest import STORY, BuiltLedger, Invoke, LedgerUnderTest
 from tests.import_files import write
@@ -186,9 +187,17 @@ def test_an_import_indexes_its_deals(run: Invoke, tmp_path: object, corpus: Invo
     assert corpus("check").exit_code == 0
 
 
-def test_an_import_that_starts_over_indexes_each_deal_once(run: Invoke, tmp_path: Path) -> None:
+@pytest.mark.parametrize("indexed_while_reading", [False, True])
+def test_an_import_that_starts_over_indexes_each_deal_once(
+    run: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, indexed_while_reading: bool
+) -> None:
     """Into an empty ledger the rows are written, and then indexed, as they are read; the third
-    row meets the first, so the import rolls all that back and merges them instead."""
+    row meets the first, so the import rolls all that back and merges them instead. (A large
+    import moves its index rows into the index every so many deals as it reads: here, every
+    deal, so the rows rolled back are in the index already.)"""
+    if indexed_while_reading:
+        monkeypatch.setattr(writer, "BATCH", 1)
+        monkeypatch.setattr(writer, "INDEX_CHUNK", 1)
     path = write(
         tmp_path,
         "deals.csv",
@@ -286,9 +295,13 @@ def _imported(run: Invoke, tmp_path: object, text: str) -> None:
     assert (checked.exit_code, checked.output) == (0, "")
 
 
+@pytest.mark.parametrize("indexed_while_reading", [False, True])
 def test_an_import_into_a_new_ledger_indexes_every_field_as_check_reads_it(
-    run: Invoke, tmp_path: object
+    run: Invoke, tmp_path: object, monkeypatch: pytest.MonkeyPatch, indexed_while_reading: bool
 ) -> None:
+    if indexed_while_reading:  # each deal's index row moved into the index on its own
+        monkeypatch.setattr(writer, "BATCH", 1)
+        monkeypatch.setattr(writer, "INDEX_CHUNK", 1)
     _imported(
         run,
         tmp_path,
