@@ -6,7 +6,8 @@ words, ranked by bm25 with titles and parties above notes); PostgreSQL in a plai
 ``document`` column, generated from the same words under the ``simple`` configuration with a
 weight per field, has a GIN index. It is written by the code that writes deals, never by
 triggers: a command rewrites the rows of the deals it changed; an import writes its new deals'
-rows with one statement at its end, and rewrites the deals it changed with one more.
+rows with one statement for every ``writer.INDEX_CHUNK`` deals, and rewrites the deals it
+changed with one more.
 """
 
 import functools
