@@ -26,9 +26,9 @@ from dealtrack.bulk.input_files import json_columns, records_of
 from dealtrack.bulk.matched import MatchedUpdates
 from dealtrack.bulk.matching import Group, Matcher, RowError, required_natural
 from dealtrack.bulk.outcomes import ImportResult, Problems
-from dealtrack.bulk.parsing import NEW_ROW_FIELDS, RowChecker, checked_rows
+from dealtrack.bulk.parsing import NEW_ROW_FIELDS, RowChecker, checked_row, checked_rows
 from dealtrack.bulk.rejects import RejectWriter
-from dealtrack.bulk.rows import ColumnPlan, FlatRow, RowProblems, forget_cached, parse_row
+from dealtrack.bulk.rows import ColumnPlan, FlatRow, RowProblems, forget_cached
 from dealtrack.bulk.snapshot import Snapshot
 from dealtrack.bulk.staging import Stage, unpack
 from dealtrack.bulk.straight import StraightWrites
@@ -291,12 +291,7 @@ class _Import:
         try:
             if fmt in JSON_FORMATS:
                 record.fields = json_columns(record.fields, self.options.columns)
-            row = parse_row(
-                record.line, self.columns.cells(record.fields), self.today.start, self.columns.forms
-            )
-            self.matcher.check_roles(row)
-            if row.key is None:
-                required_natural(row)  # without a key, only the natural key can find its deal
+            row = checked_row(record, self.columns, self.today.start, self.matcher)
         except RowProblems as error:
             self.problems.reject(record.line, record.fields, error.problems)
             return

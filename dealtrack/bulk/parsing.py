@@ -5,6 +5,7 @@ It checks each record as a row and, for a row whose new deal is written as soon 
 the deal and its events, builds its rows and stores them. Rows travel packed (``staging.pack``).
 """
 
+import datetime
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,7 +13,7 @@ from dealtrack.bulk import readers
 from dealtrack.bulk.children import Shared, in_child
 from dealtrack.bulk.creating import number_parties, party_names
 from dealtrack.bulk.matching import Matcher, RowError, required_natural
-from dealtrack.bulk.rows import ColumnPlan, RowProblems, parse_row
+from dealtrack.bulk.rows import ColumnPlan, FlatRow, RowProblems, parse_row
 from dealtrack.bulk.snapshot import Snapshot
 from dealtrack.bulk.staging import Stage, pack
 from dealtrack.bulk.straight import StraightWrites
@@ -32,6 +33,19 @@ def checked_rows(records: Iterator[readers.RawRecord], check: "RowChecker") -> I
     nothing, a row's check depends on no other row's, so this process checks every other batch
     itself: it only stages the rows until the file is read."""
     return in_child(records, check, None if check.numbering else _RECORDS)
+
+
+def checked_row(
+    record: readers.RawRecord, columns: ColumnPlan, today: datetime.date, matcher: Matcher
+) -> FlatRow:
+    """A flat record as a valid row, whatever the file's format, or RowProblems (its fields) or
+    RowError (the roles its parties cannot combine once the ledger's aliases are known, or no
+    way to find its deal)."""
+    row = parse_row(record.line, columns.cells(record.fields or {}), today, columns.forms)
+    matcher.check_roles(row)
+    if row.key is None:
+        required_natural(row)  # without a key, only the natural key can find its deal
+    return row
 
 
 def _plain_record(record: readers.RawRecord) -> tuple[Any, ...]:
@@ -75,12 +89,7 @@ class RowChecker:
             problem = [("row", record.problem or "unreadable")]
             return (counted, "bad", record.line, record.fields or {}, problem, True)
         try:
-            row = parse_row(
-                record.line, self.columns.cells(record.fields), self.today, self.columns.forms
-            )
-            self.matcher.check_roles(row)
-            if row.key is None:
-                required_natural(row)  # without a key, only the natural key can find its deal
+            row = checked_row(record, self.columns, self.today, self.matcher)
         except RowProblems as error:
             self.problems += 1
             return (counted, "bad", record.line, record.fields, error.problems, False)
