@@ -161,19 +161,15 @@ class Matcher:
         """
         if row.target is None or row.reported is None:
             return None
-
+        keys = [name_key(row.target), *map(name_key, row.roles.get("acquirer", ()))]
         ids = self.snapshot.party_ids
-
-        def party(name: str) -> str:
-            key = name_key(name)
-            found = ids.get(key) if ids else None  # a first import's ledger has no parties
-            return key if found is None else f"#{found}"
-
-        acquirers = "\x1e".join(sorted({party(n) for n in row.roles.get("acquirer", ())}))
+        if ids:  # a first import's ledger has none
+            keys = [key if (found := ids.get(key)) is None else f"#{found}" for key in keys]
+        target, *acquirers = keys
         return "\x1f".join(
             (
-                party(row.target),
-                acquirers,
+                target,
+                "\x1e".join(sorted(set(acquirers))),
                 # Compared only with other rows' (in the import's stage): the day's number is
                 # as good as its ISO text, and cheaper to write.
                 str(row.reported.start.toordinal()),
