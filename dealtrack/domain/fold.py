@@ -108,8 +108,9 @@ def encode_roster(roster: Sequence[tuple[int, str]]) -> str:
     Ids, not names, so a renamed party stays the same party in every history.
     """
     # Written by hand, as json.dumps would write it: a role is a word of a fixed vocabulary and
-    # an id an int, and this runs once for every deal an import creates.
-    return "[" + ",".join([f'[{int(party_id)},"{role}"]' for party_id, role in roster]) + "]"
+    # an id an int (typed so, and checked by mypy), and this runs once for every deal an import
+    # creates.
+    return "[" + ",".join([f'[{party_id},"{role}"]' for party_id, role in roster]) + "]"
 
 
 def decode_roster(text: str | None) -> Roster:
