@@ -370,7 +370,9 @@ def _names(text: str) -> list[str]:
 _CONVERTERS: dict[str, Callable[[str], Any]] = {
     "key": checked_key,
     "kind": _kind,
-    "target": _party_name,
+    # Uncached: most rows name a target no other row names, and a cache that misses costs
+    # more than the check of a plain name (the names cells repeat, and are cached whole).
+    "target": checked_name,
     "acquirers": _names_cell,
     "sellers": _names_cell,
     "advisers": _names_cell,
