@@ -94,7 +94,14 @@ class _Buffer:
     ) -> None:
         self.connection, self.columns = connection, tuple(columns)
         self.rows: list[tuple[Any, ...]] = []
-        self.statement = insert(table).values({c: bindparam(c) for c in columns} | (fixed or {}))
+        # A statement of many rows that may fail on a constraint (every table here has UNIQUE or
+        # CHECK ones) would make SQLite keep a statement journal, so as to undo that statement
+        # alone: each page it changes that existed when it began is first copied to a temporary
+        # file, two system calls for nearly every row of an import. OR FAIL stops at the failing
+        # row and keeps no such journal; every caller undoes more than the statement anyway (a
+        # failed write fails its command's transaction, or rolls back an import's savepoint).
+        values = {c: bindparam(c) for c in columns} | (fixed or {})
+        self.statement = insert(table).prefix_with("OR FAIL", dialect="sqlite").values(values)
         compiled = self.statement.compile(dialect=connection.dialect)
         self.positional = (
             connection.dialect.paramstyle == "qmark"
