@@ -65,6 +65,8 @@ def test_references_left_to_the_end_are_checked_before_commit(run: Invoke, db_pa
         with pytest.raises(RuntimeError), ledger.session(True, references_at_end=True) as session:
             session.execute(text("INSERT INTO participant VALUES (1, 999, 999, 'seller')"))
             assert check_references(session) == 2  # no such deal, no such party
+            # It reads with a cache of its own size, and leaves the ledger's as it was.
+            assert session.execute(text("PRAGMA cache_size")).scalar() == -2000
             raise RuntimeError  # as the import does, so nothing is committed
         with ledger.session(True) as session:
             assert session.execute(text("PRAGMA foreign_keys")).scalar() == 1
