@@ -100,8 +100,8 @@ class _Buffer:
         # file, two system calls for nearly every row of an import. OR FAIL stops at the failing
         # row and keeps no such journal; every caller undoes more than the statement anyway (a
         # failed write fails its command's transaction, or rolls back an import's savepoint).
-        values = {c: bindparam(c) for c in columns} | (fixed or {})
-        self.statement = insert(table).prefix_with("OR FAIL", dialect="sqlite").values(values)
+        bound = {c: bindparam(c) for c in columns} | (fixed or {})
+        self.statement = insert(table).prefix_with("OR FAIL", dialect="sqlite").values(bound)
         compiled = self.statement.compile(dialect=connection.dialect)
         self.positional = (
             connection.dialect.paramstyle == "qmark"
