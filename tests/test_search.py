@@ -309,7 +309,7 @@ def test_an_import_into_a_new_ledger_indexes_every_field_as_check_reads_it(
         "socgen,Retail arm sale,Société Générale,BNP Paribas; AXA,,rumored,,2022,,Bloomberg,first look\n"
         "bnp,,BNP  PARIBAS,Ørsted,Société  générale,failed,blocked by regulators,2021-03,2021-06,"
         "Reuters,talks ended abruptly\n"
-        'plain,,Acme,"S&P Global",,,,2020,,,\n',
+        'plain,Acme / S&P Global,Acme,"S&P Global",,,,2020,,,\n',  # the default title: not stored
     )
     assert found(run, "retail arm") == {"socgen"}
     assert found(run, "bnp paribas") == {"socgen", "bnp"}

@@ -175,3 +175,15 @@ def test_a_new_deal_s_index_row_holds_its_fields_in_event_order() -> None:
         "blocked by regulators",
         "reuters reuters reuters",
     )
+
+
+def test_a_new_deal_s_default_title_is_not_indexed_as_a_title() -> None:
+    """An import row may spell out the title a deal gets anyway; the deal stores none, and its
+    index row has no title, as ``reindex`` would write it."""
+    opening = Opening(
+        deal_id=7, key="jio", title=None, kind="acquisition", target_id=1,
+        roster=[(2, "acquirer")], reported=parse_date("2020-08"),
+        effective=parse_date("2020-08"), recorded_at="t",
+    )  # fmt: skip
+    fields = new_deal_fields(new_deal_rows(opening, 1), ["TikTok India", "Reliance Jio"])
+    assert fields == ("", "tiktok india reliance jio", "", "", "")
