@@ -9,6 +9,7 @@ from dealtrack.dates import (
     DateError,
     PartialDate,
     Precision,
+    day_text,
     from_storage,
     parse_date,
     parse_effective_date,
@@ -187,3 +188,13 @@ def test_parse_date_raises_only_date_error(text: str) -> None:
 def test_well_shaped_dates_parse_or_raise_date_error(text: str) -> None:
     with contextlib.suppress(DateError):
         parse_effective_date(text, today=TODAY)
+
+
+@given(st.dates())
+def test_a_day_is_bound_as_the_iso_text_it_is_read_back_from(day: datetime.date) -> None:
+    assert day_text(day) == day.isoformat()
+    assert datetime.date.fromisoformat(day_text(day)) == day
+
+
+def test_a_day_before_the_year_1000_keeps_four_digits() -> None:
+    assert day_text(datetime.date(999, 1, 2)) == "0999-01-02"

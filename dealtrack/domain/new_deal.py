@@ -1,5 +1,6 @@
 """The rows a new deal produces: its deal row, its created event (holding the opening roster),
 the status, value and note events that follow when they took effect later, and its participants.
+Days are given as their ISO text (``dates.day_text``), as the writer binds them.
 
 ``add`` and every import build a new deal here and hand the rows to the one writer
 (``dealtrack.writer``), so a deal reads the same however it came in. Rows are plain tuples in
@@ -10,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from dealtrack.dates import PartialDate
+from dealtrack.dates import PartialDate, day_text
 from dealtrack.domain.fold import encode_roster
 from dealtrack.money import Amount
 from dealtrack.names import derived_key
@@ -118,14 +119,16 @@ def new_deal_rows(opening: Opening, first_event_id: int) -> DealRows:
     reported_precision = reported.precision._value_
     status = opening.status or "rumored"
     value = value_columns(opening.value, opening.basis)
-    stamp = (deal_id, reported.start, reported_precision, opening.recorded_at)
+    reported_day = day_text(reported.start)
+    stamp = (deal_id, reported_day, reported_precision, opening.recorded_at)
     roster = encode_roster([(opening.target_id, "target"), *opening.roster])
     first_state = (
         ("rumored", None, None, None, None, None) if later else (status, opening.reason, *value)
     )
     created = (first_event_id, *stamp, *first_state, *opening.source, opening.note, roster)
     following: list[tuple[Any, ...]] = []
-    on = (effective.start, effective.precision._value_, opening.recorded_at)
+    effective_day = reported_day if effective.start == reported.start else day_text(effective.start)
+    on = (effective_day, effective.precision._value_, opening.recorded_at)
     if later and opening.status is not None:  # a restated rumor on `effective` is kept too
         following.append(("status", *on, status, opening.reason, None, None, None, None, None))
     if later and opening.value_given:
@@ -141,13 +144,15 @@ def new_deal_rows(opening: Opening, first_event_id: int) -> DealRows:
         else following  # most deals: building an empty list still costs a comprehension
     )
     updated, updated_precision = (
-        (effective, effective.precision._value_) if following else (reported, reported_precision)
+        (effective_day, effective.precision._value_)
+        if following
+        else (reported_day, reported_precision)
     )
     # The cached state is the fold of these events: a reason without a status stays unrecorded.
     in_force = (status, opening.reason) if not later or opening.status else ("rumored", None)
     deal = (
         deal_id, opening.key, opening.title, opening.kind, opening.target_id, *in_force, *value,
-        reported.start, reported_precision, updated.start, updated_precision,
+        reported_day, reported_precision, updated, updated_precision,
     )  # fmt: skip
     participants = [(deal_id, party_id, role) for party_id, role in opening.roster]
     return DealRows(deal, created, numbered, participants)
