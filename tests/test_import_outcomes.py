@@ -306,7 +306,15 @@ def test_a_merged_repeat_counts_as_updated_only_if_the_deal_changed() -> None:
     result.count("added", "a", [True, False])
     result.count("unchanged", "b", [True])
     assert (result.added, result.updated, result.unchanged) == (1, 1, 3)
+    assert result.plan is not None
     assert list(result.plan) == [("add", "a"), ("unchanged", "b")]
+
+
+def test_an_import_that_prints_no_plan_counts_without_keeping_one() -> None:
+    result = ImportResult(plan=None)
+    result.count_added("a")
+    result.count("unchanged", "b", [False])
+    assert (result.added, result.updated, result.unchanged) == (1, 0, 2)
 
 
 def test_a_rejected_row_is_listed_and_written_with_all_its_problems() -> None:

@@ -25,7 +25,7 @@ from dealtrack.bulk.delimited import physical_lines
 from dealtrack.bulk.input_files import json_columns, records_of
 from dealtrack.bulk.matched import MatchedUpdates
 from dealtrack.bulk.matching import Group, Matcher, RowError, required_natural
-from dealtrack.bulk.outcomes import ImportResult, Problems
+from dealtrack.bulk.outcomes import ImportResult, Plan, Problems
 from dealtrack.bulk.parsing import NEW_ROW_FIELDS, RowChecker, checked_row, checked_rows
 from dealtrack.bulk.rejects import RejectWriter
 from dealtrack.bulk.rows import ColumnPlan, FlatRow, RowProblems, forget_cached
@@ -53,6 +53,7 @@ class ImportOptions:
     # Called every PROGRESS_EVERY rows with ("reading", rows read, None), then with ("writing",
     # rows written, rows to write); the CLI draws a progress line from it on a terminal.
     progress: Callable[[str, int, int | None], None] | None = None
+    keep_plan: bool = True  # each deal's outcome, for a dry run to print (ImportResult.plan)
 
 
 def import_stream(
@@ -107,7 +108,7 @@ class _Import:
         self, session: Session, options: ImportOptions, today: PartialDate, problems: Problems
     ) -> None:
         self.session, self.options, self.today, self.problems = session, options, today, problems
-        self.result = ImportResult()
+        self.result = self._new_result()
         self.snapshot = Snapshot.load(session)
         self.matcher = Matcher(self.snapshot, options.on_conflict)
         self.stage = Stage()
@@ -142,6 +143,9 @@ class _Import:
             if many
             else None
         )
+
+    def _new_result(self, rows: int = 0) -> ImportResult:
+        return ImportResult(rows=rows, plan=Plan() if self.options.keep_plan else None)
 
     def close(self) -> None:
         self.stage.close()
@@ -267,7 +271,7 @@ class _Import:
         self.stage.forget_parties()
         self.writer = BulkWriter(self.connection, not self.snapshot.has_aliases)
         self.new_deals = NewDeals(self.snapshot, self.stage, self.writer, self.recorded_at)
-        self.result = ImportResult(rows=self.result.rows)
+        self.result = self._new_result(rows=self.result.rows)
         self.written = 0
         self.indexed, self.indexed_events = range(0), 0
 

@@ -52,7 +52,9 @@ class ImportResult:
     unchanged: int = 0
     rejected: int = 0
     rejected_lines: int = 0  # the physical lines of the rejected rows (a runaway quote's many)
-    plan: Plan = field(default_factory=Plan)
+    # Each deal's outcome in file order, which a dry run prints; None where nobody will read it
+    # (a real import of a million rows would write a million lines to a temporary file).
+    plan: Plan | None = field(default_factory=Plan)
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)  # what --skip-invalid rejected, and why
 
@@ -68,12 +70,14 @@ class ImportResult:
                 self.updated += 1
             else:
                 self.unchanged += 1
-        self.plan.add(outcome, key)
+        if self.plan is not None:
+            self.plan.add(outcome, key)
 
     def count_added(self, key: str) -> None:
         """``count("added", key)`` of a deal one row created, as most of an import's are."""
         self.added += 1
-        self.plan.add("added", key)
+        if self.plan is not None:
+            self.plan.add("added", key)
 
 
 class Problems:

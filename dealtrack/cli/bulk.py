@@ -138,7 +138,9 @@ def import_(
     columns = plan_columns(
         _pairs(maps, "--map"), _pairs(sets, "--set"), ignore, ignore_extra, forms
     )
-    options = ImportOptions(columns, on_conflict, skip_invalid, rejects, _progress_line())
+    options = ImportOptions(
+        columns, on_conflict, skip_invalid, rejects, _progress_line(), keep_plan=dry_run
+    )
     source = "<stdin>" if file == "-" else file
     stream = _open_input(file)
     with stream:
@@ -159,7 +161,7 @@ def _report(result: "ImportResult", dry_run: bool) -> None:
 
     for line in result.problems:
         click.echo(line, err=True)
-    if dry_run:
+    if dry_run and result.plan is not None:
         for action, key in result.plan:
             click.echo(f"{action}\t{key}")
     confirm(summary(result, dry_run))
