@@ -8,7 +8,6 @@ once per row, which took about a third off the cost of writing an import's rows.
 """
 
 import datetime
-import functools
 import sqlite3
 from collections.abc import Callable, Sequence
 from itertools import chain
@@ -17,6 +16,7 @@ from typing import Any, cast
 from sqlalchemy import Connection, Table, bindparam, false, insert, literal_column
 from sqlalchemy.sql.expression import TableClause
 
+from dealtrack.dates import day_text
 from dealtrack.domain.new_deal import (
     CREATED_FIELDS,
     DEAL_FIELDS,
@@ -39,7 +39,6 @@ BATCH = 5_000
 # most 999 parameters a statement, so wide rows go fewer to a statement.
 ROWS_PER_STATEMENT = 50
 MAX_PARAMETERS = 999
-DATES_KEPT = 8_192  # the ISO text of this many dates, as bound last
 # New deals whose index rows wait (``search_index.pending_table``) before they go into the index
 # together. Sent as the deals are written, the index takes its share of an import while the
 # reading process still has rows to check, rather than all of it at the end on one core: about
@@ -61,13 +60,10 @@ def in_groups(rows: Sequence[tuple[Any, ...]], per: int) -> tuple[list[tuple[Any
 
 
 # SQLite stores a date as its ISO text. The driver's own adapter does the same through a Python
-# function called for every date bound; the C method itself is cheaper for a million deals, and
-# cheaper still once per date: ``isoformat`` formats through sprintf (about 3,000 instructions),
-# and a new deal binds its reported date three times (deal, updated, created event). A bounded
-# cache (C too) holds the text of recent dates.
-sqlite3.register_adapter(
-    datetime.date, functools.lru_cache(maxsize=DATES_KEPT)(datetime.date.isoformat)
-)
+# function called for every date bound; ``dates.day_text`` is that text from a bounded cache (C),
+# as ``isoformat`` formats through sprintf (about 3,000 instructions). A new deal's rows carry
+# the text already (``domain.new_deal``); other writes bind dates, through the same cache.
+sqlite3.register_adapter(datetime.date, day_text)
 # The driver binds an int, float or str as it is, but looks every other value up as something
 # to adapt; for None, bytes and bool, which have no adapter, that lookup fails through two attribute
 # searches, one of which formats an error message it then drops: about a microsecond for each
