@@ -44,6 +44,28 @@ def test_import_into_an_empty_ledger_leaves_every_index(
     assert listed.stdout.count('"key"') == 3
 
 
+def test_rows_that_meet_once_all_were_written_still_leave_every_index(
+    run: Invoke, db_path: Path, tmp_path: Path
+) -> None:
+    """Every row is written as it is read and the indexes are built before the import learns
+    that two rows share a deal's natural key; it starts over, and builds them again."""
+    assert run("party", "add", "Seed").exit_code == 0
+    before = indexes(db_path)
+    path = tmp_path / "deals.csv"
+    path.write_text(
+        HEADER + "d-1,Target 1,Buyer,,agreed,USD 1m,2021-01\n"
+        "d-2,Target 2,Buyer,,agreed,USD 2m,2021-02\n"
+        "d-3,Target 1,Buyer,,failed,USD 1m,2021-01\n"
+    )
+    result = run("import", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert indexes(db_path) == before
+    checked = run("check")
+    assert (checked.exit_code, checked.output) == (0, "")
+    listed = run("list", "--status", "agreed", "-f", "csv", "--fields", "key")
+    assert listed.stdout.split() == ["key", "d-1", "d-2"]
+
+
 def test_a_failed_import_into_an_empty_ledger_keeps_every_index(
     run: Invoke, db_path: Path, tmp_path: Path
 ) -> None:

@@ -117,6 +117,7 @@ class _Import:
         self.connection = session.connection()
         empty = not self.snapshot.deal_keys
         self.deferred = drop_secondary_indexes(self.connection) if empty else []
+        self.built = False  # whether the deferred indexes were built already (_finish_reading)
         self.recorded_at = recorded_now()
         self.writer = BulkWriter(self.connection, not self.snapshot.has_aliases)
         self.new_deals = NewDeals(self.snapshot, self.stage, self.writer, self.recorded_at)
@@ -174,18 +175,25 @@ class _Import:
         self._settle_written()
 
     def _finish_reading(self) -> None:
-        """Index the stage. When every row was written as it was read, their search rows go
-        into the index meanwhile: the stage has a connection of its own, and SQLite sorts
-        without holding Python's lock, so the two run on two cores. (If a row turns out to meet
-        another, ``_settle_written`` rolls the index rows back with the deals.)"""
-        if self.straight.failed or not (self.straight.open and self.writer.indexing):
+        """Index the stage. When every row was written as it was read, the ledger's own end
+        goes on meanwhile: its last search rows go into the index and its deferred indexes are
+        built, on two cores, since the stage has a connection of its own and SQLite sorts
+        without holding Python's lock. (If a row turns out to meet another, ``_settle_written``
+        rolls both back with the deals, and ``write`` builds the indexes at its end.)"""
+        every_row_written = self.written == self.stage.rows and not self.deal_objects.records
+        if self.straight.failed or not (self.straight.open and every_row_written):
             self.stage.finish_reading()
             return
         with ThreadPoolExecutor(max_workers=1) as helper:
             finished = helper.submit(self.stage.finish_reading)
             try:
                 with self.straight.writing():
-                    self._store_index_rows()
+                    if self.writer.indexing:
+                        self._store_index_rows()
+                    self.writer.flush()
+                if not self.straight.failed:
+                    rebuild_indexes(self.connection, self.deferred)
+                    self.built = True
             finally:
                 finished.result()
 
@@ -274,6 +282,7 @@ class _Import:
         self.result = self._new_result(rows=self.result.rows)
         self.written = 0
         self.indexed, self.indexed_events = range(0), 0
+        self.built = False
 
     def _stage_written_parties(self) -> None:
         """The parties the reading process created for the rows written straight away are in
@@ -331,7 +340,8 @@ class _Import:
         if self.deal_objects.records:
             self.snapshot.absorb(self.session, self.first_deal)
         self.deal_objects.apply(self.writer, self.result, self.problems)
-        rebuild_indexes(self.connection, self.deferred)
+        if not self.built:
+            rebuild_indexes(self.connection, self.deferred)
 
     def match(self) -> dict[int, Group]:
         """Group, in file order, the rows that may meet another row or a ledger deal; returns
