@@ -189,8 +189,9 @@ class _Import:
             try:
                 with self.straight.writing():
                     if self.writer.indexing:
-                        self._store_index_rows()
-                    self.writer.flush()
+                        self._store_index_rows()  # flushes the other rows first
+                    else:
+                        self.writer.flush()
                 if not self.straight.failed:
                     rebuild_indexes(self.connection, self.deferred)
                     self.built = True
