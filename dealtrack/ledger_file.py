@@ -13,7 +13,7 @@ from pathlib import Path
 from dealtrack.errors import LedgerUnavailable
 from dealtrack.location import Location
 
-HEAD_REVISION = "0012_deal_value_index_by_date"
+HEAD_REVISION = "0013_search_text_beside_index"
 VERSION_TABLE = "dealtrack_version"
 REVISION_QUERY = f"SELECT version_num FROM {VERSION_TABLE}"  # noqa: S608 (a constant name)
 

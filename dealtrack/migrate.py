@@ -30,6 +30,7 @@ KNOWN_REVISIONS = (
     "0010_search",
     "0011_fx_report_indexes",
     "0012_deal_value_index_by_date",
+    "0013_search_text_beside_index",
 )
 
 

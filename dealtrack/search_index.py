@@ -1,16 +1,26 @@
 """The search index in the database: its table, how it is rewritten, and how it is queried.
 
 One row a deal, keyed by the deal's id, holding the folded words of five fields (what they hold
-is ``search_rows``'). SQLite keeps it in an FTS5 table (``unicode61`` over the already-folded
-words, ranked by bm25 with titles and parties above notes); PostgreSQL in a plain table whose
+is ``search_rows``'). SQLite keeps the words in a plain table, ``deal_search_text``, and indexes
+them with an FTS5 table that reads them from there (``unicode61`` over the already-folded words,
+ranked by bm25 with titles and parties above notes); PostgreSQL in a plain table whose
 ``document`` column, generated from the same words under the ``simple`` configuration with a
 weight per field, has a GIN index. It is written by the code that writes deals, never by
 triggers: a command rewrites the rows of the deals it changed; an import writes its new deals'
 rows with one statement for every ``writer.INDEX_CHUNK`` deals, and rewrites the deals it
 changed with one more.
+
+Why the words live beside the FTS5 table rather than in it: an FTS5 table that keeps its own copy
+writes each row's text once more, into a table of its own, as it indexes it. An import already
+writes the rows somewhere to let them go into the index in thousands (see ``pending_table``), so
+on SQLite that place is the text table itself, and the index reads them from there: about a
+quarter less work for the index of a 100,000-deal import. The price is that the FTS5 table has to
+be told a row's old words to forget them (``_forget_sqlite``), which this module alone does, from
+the text table; ``check`` has FTS5 compare its index with the text.
 """
 
 import functools
+import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -28,8 +38,10 @@ from sqlalchemy import (
     literal_column,
     select,
     table,
+    true,
 )
 from sqlalchemy import text as sql_text
+from sqlalchemy.exc import DatabaseError
 from sqlalchemy.sql.expression import TableClause, TextualSelect
 
 from dealtrack.domain.search import Query, tsquery
@@ -39,13 +51,18 @@ from dealtrack.search_sql import SEARCH_TABLE as SEARCH_TABLE  # imported from h
 from dealtrack.search_sql import match_parameters, matching_sql
 
 PENDING_TABLE = "deal_search_pending"
+TEXT_TABLE = f"{SEARCH_TABLE}_text"  # SQLite: the words the FTS5 table indexes
 PARTIES_A_STATEMENT = 400  # twice over in one statement: within SQLite's oldest 999 bound values
 WORDS_FUNCTION = "dealtrack_words"  # SQLite: indexed_words, called inside INSERT … SELECT
 CHECKED_AT_ONCE = 2000  # deals whose index rows check compares in one round of queries
 
 _SQLITE_DDL = (
+    f"CREATE TABLE {TEXT_TABLE} (deal_id INTEGER NOT NULL PRIMARY KEY, "
+    + ", ".join(f"{field} TEXT NOT NULL" for field in FIELDS)
+    + ")",
     f"CREATE VIRTUAL TABLE {SEARCH_TABLE} USING fts5("
     + ", ".join(FIELDS)
+    + f", content = '{TEXT_TABLE}', content_rowid = 'deal_id'"
     + ", tokenize = 'unicode61 remove_diacritics 0')",
 )
 # Weights: A title, B parties, C sources, D notes and reasons (ts_rank_cd's 1.0, 0.4, 0.2, 0.1).
@@ -84,32 +101,47 @@ def create_search_table(connection: Connection) -> None:
 
 
 _PENDING = table(PENDING_TABLE, column("deal_id"), *(column(field) for field in FIELDS))
+_TEXT = table(TEXT_TABLE, column("deal_id"), *(column(field) for field in FIELDS))
+# The FTS5 table as the target of its commands: a hidden column of the table's own name takes
+# the command ('delete' with a row's id and old words, 'delete-all', 'integrity-check').
+_COMMANDS = table(
+    SEARCH_TABLE, column(SEARCH_TABLE), column("rank"), column("rowid"), *map(column, FIELDS)
+)
 
 
 def pending_table(connection: Connection) -> TableClause:
-    """A temporary table for the index rows an import builds as it writes its deals (created
-    unless it exists: an import that starts over keeps it). Once an FTS5 table is written in a
-    transaction, SQLite has it write out the words it holds at the start of every later
-    statement that may need undoing: index rows sent with the deals, a few at a time, made a
-    small segment at every batch and cost the importing process 7% more instructions a deal than
-    the index itself. So the rows wait here and go in thousands at a time (``move_pending``)."""
-    ending = " ON COMMIT DROP" if connection.dialect.name == "postgresql" else ""
+    """Where the index rows an import builds as it writes its deals wait to go into the index
+    together (``move_pending``). Once an FTS5 table is written in a transaction, SQLite has it
+    write out the words it holds at the start of every later statement that may need undoing:
+    index rows sent with the deals, a few at a time, made a small segment at every batch and cost
+    the importing process 7% more instructions a deal than the index itself. On SQLite they wait
+    in the text table the index reads (they belong there anyway); on PostgreSQL in a temporary
+    table (created unless it exists: an import that starts over keeps it)."""
+    if connection.dialect.name == "sqlite":
+        return _TEXT
     columns = ", ".join(f"{field} TEXT NOT NULL" for field in FIELDS)
     connection.exec_driver_sql(
         f"CREATE TEMPORARY TABLE IF NOT EXISTS {PENDING_TABLE} (deal_id INTEGER NOT NULL, "
-        f"{columns}){ending}"
+        f"{columns}) ON COMMIT DROP"
     )
     return _PENDING
 
 
-def move_pending(connection: Connection) -> None:
-    """Move the rows of ``pending_table`` into the index, with one statement."""
+def move_pending(connection: Connection, first: int) -> None:
+    """Index the rows of ``pending_table``, whose deal ids start at ``first``, in one statement."""
+    if connection.dialect.name == "sqlite":
+        _index_sqlite(connection, _TEXT.c.deal_id >= first)
+        return
     _copy_pending(connection)
     connection.execute(delete(_PENDING))
 
 
-def index_pending(connection: Connection) -> None:
-    """``move_pending`` for the last rows: the table goes with them."""
+def index_pending(connection: Connection, first: int | None) -> None:
+    """``move_pending`` for the last rows (None: none wait); a temporary table goes with them."""
+    if connection.dialect.name == "sqlite":
+        if first is not None:
+            _index_sqlite(connection, _TEXT.c.deal_id >= first)
+        return
     _copy_pending(connection)
     connection.exec_driver_sql(f"DROP TABLE {PENDING_TABLE}")
 
@@ -117,6 +149,20 @@ def index_pending(connection: Connection) -> None:
 def _copy_pending(connection: Connection) -> None:
     index = index_table(connection.dialect.name)
     connection.execute(insert(index).from_select([index.c[0].name, *FIELDS], select(*_PENDING.c)))
+
+
+def _index_sqlite(connection: Connection, where: Any) -> None:
+    """Have the FTS5 table index the text rows ``where`` picks (it holds none of them yet)."""
+    texts = select(*_TEXT.c).where(where)
+    connection.execute(insert(index_table("sqlite")).from_select(["rowid", *FIELDS], texts))
+
+
+def _forget_sqlite(connection: Connection, where: Any) -> None:
+    """Drop the text rows ``where`` picks, and their words from the index: FTS5 forgets a row's
+    words only when told them (its 'delete' command), so they are read from the text table first."""
+    told = select(literal_column("'delete'"), *_TEXT.c).where(where)
+    connection.execute(insert(_COMMANDS).from_select([SEARCH_TABLE, "rowid", *FIELDS], told))
+    connection.execute(delete(_TEXT).where(where))
 
 
 @functools.cache
@@ -132,23 +178,13 @@ def reindex(connection: Connection, chosen: Select[Any] | None) -> None:
     runs inside the INSERT … SELECT; PostgreSQL folds here, in batches. A removed deal's row
     goes with ``forget``: looking for such rows on every change would read the whole index."""
     dialect = connection.dialect.name
-    index = index_table(dialect)
-    key = index.c.rowid if dialect == "sqlite" else index.c.deal_id
-    if chosen is None:
-        connection.execute(delete(index))
-    else:
-        connection.execute(delete(index).where(key.in_(chosen)))
-    texts = ledger_texts(chosen)
     if dialect == "sqlite":
-        sqlite_functions(connection.connection.driver_connection)
-        columns = texts.subquery()
-        c = list(columns.c)
-        words = getattr(func, WORDS_FUNCTION)
-        folded = [words(*(c[1 + i] for i in group)) for group in FIELD_COLUMNS]
-        statement = insert(index).from_select([key.name, *FIELDS], select(c[0], *folded))
-        connection.execute(statement)
+        _reindex_sqlite(connection, chosen)
         return
-    rows = connection.execute(texts.execution_options(yield_per=2000))
+    index = index_table(dialect)
+    key = index.c.deal_id
+    connection.execute(delete(index) if chosen is None else delete(index).where(key.in_(chosen)))
+    rows = connection.execute(ledger_texts(chosen).execution_options(yield_per=2000))
     add = insert(index).values({name: bindparam(name) for name in (key.name, *FIELDS)})
     for batch in rows.partitions():
         params = [
@@ -158,11 +194,30 @@ def reindex(connection: Connection, chosen: Select[Any] | None) -> None:
         connection.execute(add, params)
 
 
+def _reindex_sqlite(connection: Connection, chosen: Select[Any] | None) -> None:
+    if chosen is None:
+        connection.execute(insert(_COMMANDS).values({SEARCH_TABLE: "delete-all"}))
+        connection.execute(delete(_TEXT))
+        picked: Any = true()
+    else:
+        picked = _TEXT.c.deal_id.in_(chosen)
+        _forget_sqlite(connection, picked)
+    sqlite_functions(connection.connection.driver_connection)
+    columns = ledger_texts(chosen).subquery()
+    c = list(columns.c)
+    words = getattr(func, WORDS_FUNCTION)
+    folded = [words(*(c[1 + i] for i in group)) for group in FIELD_COLUMNS]
+    connection.execute(insert(_TEXT).from_select(["deal_id", *FIELDS], select(c[0], *folded)))
+    _index_sqlite(connection, picked)
+
+
 def forget(connection: Connection, deal_id: int) -> None:
     """Drop a deal's row (``rm``); PostgreSQL's foreign key would, SQLite's FTS5 cannot."""
+    if connection.dialect.name == "sqlite":
+        _forget_sqlite(connection, _TEXT.c.deal_id == deal_id)
+        return
     index = index_table(connection.dialect.name)
-    key = index.c.rowid if connection.dialect.name == "sqlite" else index.c.deal_id
-    connection.execute(delete(index).where(key == deal_id))
+    connection.execute(delete(index).where(index.c.deal_id == deal_id))
 
 
 def _matching(query: Query) -> tuple[Any, Any, Any]:
@@ -278,6 +333,31 @@ def index_problems(connection: Connection) -> Iterator[str]:
     orphans = select(key).where(key.not_in(select(Deal.id))).order_by(key)
     for deal_id in connection.scalars(orphans):
         yield f"search: the index holds deal id {deal_id}, which is not in the ledger"
+    if connection.dialect.name == "sqlite" and not _index_matches_text(connection):
+        yield "search: the index's words do not match the text it indexes"
+
+
+def _index_matches_text(connection: Connection) -> bool:
+    """FTS5's own comparison of its index with the text table (rank 1: with the text too),
+    which says a mismatch as SQLite's "malformed" error. It is an INSERT that changes nothing,
+    so it needs what a write needs: on a ledger this user may only read, or while another
+    command writes (it would not wait its turn, as readers never do), it is left out and only
+    the words are compared with the ledger."""
+    check = insert(_COMMANDS).values({SEARCH_TABLE: "integrity-check", "rank": 1})
+    waits = connection.exec_driver_sql("PRAGMA busy_timeout").scalar_one()
+    connection.exec_driver_sql("PRAGMA busy_timeout = 0")
+    try:
+        with connection.begin_nested():
+            connection.execute(check)
+    except DatabaseError as error:
+        code = getattr(error.orig, "sqlite_errorcode", 0) & 0xFF
+        if code == sqlite3.SQLITE_CORRUPT:
+            return False
+        if code not in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_BUSY):
+            raise
+    finally:
+        connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(waits)}")
+    return True
 
 
 def _words(fields: Sequence[str]) -> tuple[list[str], ...]:

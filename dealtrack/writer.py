@@ -154,6 +154,7 @@ class BulkWriter:
         )
         self.pending = 0
         self.index_rows_waiting = 0
+        self.first_waiting = 0  # the deal id of the first index row waiting
 
     def add_party(self, party_id: int, name: str, key: str) -> None:
         """Buffer a party the change creates (a company, until someone says otherwise)."""
@@ -168,6 +169,8 @@ class BulkWriter:
         self.participants.rows.extend(rows.participants)
         if self.search is not None and names is not None:
             self.search.rows.append((rows.deal[0], *new_deal_fields(rows, names)))
+            if not self.index_rows_waiting:
+                self.first_waiting = rows.deal[0]
             self.index_rows_waiting += 1
         self.counted(3 + len(rows.following) + len(rows.participants))
 
@@ -178,7 +181,8 @@ class BulkWriter:
     def store_index_rows(self) -> None:
         """Move the index rows built so far into the index, and build no more."""
         self.flush()
-        index_pending(self.parties.connection)
+        waiting = self.first_waiting if self.index_rows_waiting else None
+        index_pending(self.parties.connection, waiting)
         self.search = None
 
     def flush(self) -> None:
@@ -191,7 +195,7 @@ class BulkWriter:
                 buffer.flush()
         self.pending = 0
         if self.index_rows_waiting >= INDEX_CHUNK:
-            move_pending(self.parties.connection)
+            move_pending(self.parties.connection, self.first_waiting)
             self.index_rows_waiting = 0
 
     def counted(self, added: int) -> None:

@@ -145,6 +145,8 @@ def test_commands_keep_the_index_current(corpus: Invoke) -> None:
     assert found(corpus, "lazard") == {"att"}
     assert corpus("value", "darcy", "£10m", "--on", "2020-05", "--note", "earn-out").exit_code == 0
     assert found(corpus, "earn out") == {"darcy"}
+    checked = corpus("check")  # on SQLite, FTS5 compares its index with the words too
+    assert (checked.exit_code, checked.output) == (0, "")
 
 
 def test_a_voided_note_is_not_found(corpus: Invoke) -> None:
@@ -162,6 +164,8 @@ def test_renames_aliases_and_merges_reach_the_index(corpus: Invoke) -> None:
     assert found(corpus, "bell atlantic") == {"att"}
     assert corpus("party", "merge", "CME Group", "Verizon", "--yes").exit_code == 0
     assert found(corpus, "verizon") == {"att", "spx"}
+    checked = corpus("check")
+    assert (checked.exit_code, checked.output) == (0, "")
 
 
 def test_a_removed_deal_is_not_found(corpus: Invoke) -> None:
@@ -214,8 +218,13 @@ def test_an_import_that_starts_over_indexes_each_deal_once(
     assert (checked.exit_code, checked.output) == (0, "")
 
 
+def words_table(ledger_db: LedgerUnderTest) -> str:
+    """Where the index's words are kept: SQLite's FTS5 table reads them from a plain table."""
+    return "deal_search_text" if ledger_db.path is not None else "deal_search"
+
+
 def test_check_reports_a_stale_or_missing_index(corpus: Invoke, ledger_db: LedgerUnderTest) -> None:
-    ledger_db.sql("DELETE FROM deal_search WHERE title = 'at t wireless unit'")
+    ledger_db.sql(f"DELETE FROM {words_table(ledger_db)} WHERE title = 'at t wireless unit'")  # noqa: S608
     result = corpus("check")
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == 'search: deal "att" is missing from the index'
@@ -247,7 +256,8 @@ def test_upgrading_from_0009_indexes_the_deals_already_there(
 
 
 def test_check_reports_a_stale_index_entry(corpus: Invoke, ledger_db: LedgerUnderTest) -> None:
-    ledger_db.sql("UPDATE deal_search SET title = 'other words' WHERE title = 'at t wireless unit'")
+    table = words_table(ledger_db)
+    ledger_db.sql(f"UPDATE {table} SET title = 'other words' WHERE title = 'at t wireless unit'")  # noqa: S608
     result = corpus("check")
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == 'search: deal "att" has a stale index entry'
@@ -256,13 +266,30 @@ def test_check_reports_a_stale_index_entry(corpus: Invoke, ledger_db: LedgerUnde
 @pytest.mark.sqlite_only("PostgreSQL's foreign key keeps such rows out")
 def test_check_reports_an_index_row_of_no_deal(corpus: Invoke, ledger_db: LedgerUnderTest) -> None:
     ledger_db.sql(
-        "INSERT INTO deal_search (rowid, title, parties, notes, reasons, sources) VALUES (99, 'x', '', '', '', '')"
+        "INSERT INTO deal_search_text (deal_id, title, parties, notes, reasons, sources) "
+        "VALUES (99, 'x', '', '', '', '')"
     )
     result = corpus("check")
     assert result.exit_code == 1
     assert (
         result.stderr.splitlines()[0]
         == "search: the index holds deal id 99, which is not in the ledger"
+    )
+
+
+@pytest.mark.sqlite_only("FTS5 reads its words from a table of their own on SQLite only")
+def test_check_reports_an_index_that_forgot_words_its_text_still_holds(
+    corpus: Invoke, ledger_db: LedgerUnderTest
+) -> None:
+    ledger_db.sql(
+        "INSERT INTO deal_search (deal_search, rowid, title, parties, notes, reasons, sources) "
+        "SELECT 'delete', deal_id, title, parties, notes, reasons, sources FROM deal_search_text "
+        "WHERE title = 'at t wireless unit'"
+    )
+    result = corpus("check")
+    assert (result.exit_code, result.stderr.splitlines()[:1]) == (
+        1,
+        ["search: the index's words do not match the text it indexes"],
     )
 
 

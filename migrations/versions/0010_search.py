@@ -13,6 +13,7 @@ would write. Downgrading drops it.
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010_search"
@@ -46,9 +47,30 @@ def upgrade() -> None:
     from dealtrack.search_index import reindex
 
     connection = op.get_bind()
-    for statement in SQLITE if connection.dialect.name == "sqlite" else POSTGRESQL:
+    if connection.dialect.name != "sqlite":
+        for statement in POSTGRESQL:
+            connection.exec_driver_sql(statement)
+        reindex(connection, None)
+        return
+    for statement in SQLITE:
         connection.exec_driver_sql(statement)
-    reindex(connection, None)
+    _fill_sqlite(connection)
+
+
+def _fill_sqlite(connection: sa.Connection) -> None:
+    """Every deal's row, folded inside one INSERT … SELECT into this revision's FTS5 table, which
+    holds its own text (the living ``reindex`` writes the kind revision 0013 made)."""
+    from dealtrack.search_index import WORDS_FUNCTION, sqlite_functions
+    from dealtrack.search_rows import FIELD_COLUMNS, FIELDS, ledger_texts
+
+    sqlite_functions(connection.connection.driver_connection)
+    texts = list(ledger_texts(None).subquery().c)
+    words = getattr(sa.func, WORDS_FUNCTION)
+    folded = [words(*(texts[1 + i] for i in group)) for group in FIELD_COLUMNS]
+    index = sa.table("deal_search", sa.column("rowid"), *map(sa.column, FIELDS))
+    connection.execute(
+        sa.insert(index).from_select(["rowid", *FIELDS], sa.select(texts[0], *folded))
+    )
 
 
 def downgrade() -> None:
