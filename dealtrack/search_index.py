@@ -102,6 +102,7 @@ def create_search_table(connection: Connection) -> None:
 
 _PENDING = table(PENDING_TABLE, column("deal_id"), *(column(field) for field in FIELDS))
 _TEXT = table(TEXT_TABLE, column("deal_id"), *(column(field) for field in FIELDS))
+_CHOSEN = table(f"{SEARCH_TABLE}_chosen", column("id"))  # SQLite: the deals a reindex rewrites
 # The FTS5 table as the target of its commands: a hidden column of the table's own name takes
 # the command ('delete' with a row's id and old words, 'delete-all', 'integrity-check').
 _COMMANDS = table(
@@ -200,6 +201,15 @@ def _reindex_sqlite(connection: Connection, chosen: Select[Any] | None) -> None:
         connection.execute(delete(_TEXT))
         picked: Any = true()
     else:
+        # The deals are picked once (an import's pick reads every event it wrote), then looked up.
+        connection.exec_driver_sql(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {_CHOSEN.name} (id INTEGER PRIMARY KEY)"
+        )
+        connection.execute(delete(_CHOSEN))
+        picking = insert(_CHOSEN).prefix_with("OR IGNORE").from_select(["id"], chosen)
+        if not connection.execute(picking).rowcount:
+            return
+        chosen = select(_CHOSEN.c.id)
         picked = _TEXT.c.deal_id.in_(chosen)
         _forget_sqlite(connection, picked)
     sqlite_functions(connection.connection.driver_connection)
