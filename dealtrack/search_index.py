@@ -14,7 +14,7 @@ Why the words live beside the FTS5 table rather than in it: an FTS5 table that k
 writes each row's text once more, into a table of its own, as it indexes it. An import already
 writes the rows somewhere to let them go into the index in thousands (see ``pending_table``), so
 on SQLite that place is the text table itself, and the index reads them from there: about a
-quarter less work for the index of a 100,000-deal import. The price is that the FTS5 table has to
+fifth less work for the index of a 100,000-deal import. The price is that the FTS5 table has to
 be told a row's old words to forget them (``_forget_sqlite``), which this module alone does, from
 the text table; ``check`` has FTS5 compare its index with the text.
 """

@@ -2,6 +2,8 @@
 current by every command and import, and ``search``'s own output."""
 
 import json
+import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -291,6 +293,23 @@ def test_check_reports_an_index_that_forgot_words_its_text_still_holds(
         1,
         ["search: the index's words do not match the text it indexes"],
     )
+
+
+@pytest.mark.sqlite_only("SQLite's writers lock the file; PostgreSQL has no such comparison")
+def test_check_does_not_wait_for_a_writer_to_compare_the_index_with_its_words(
+    corpus: Invoke, ledger_db: LedgerUnderTest
+) -> None:
+    assert ledger_db.path is not None
+    writing = sqlite3.connect(ledger_db.path, isolation_level=None)
+    try:
+        writing.execute("BEGIN IMMEDIATE")  # another command in the middle of a write
+        started = time.monotonic()
+        checked = corpus("check")
+        waited = time.monotonic() - started
+    finally:
+        writing.close()
+    assert (checked.exit_code, checked.output) == (0, "")
+    assert waited < 30  # the busy timeout is 60 s: the comparison was left out, not waited for
 
 
 def test_a_party_record_s_new_alias_reaches_the_deals_already_there(
